@@ -1,0 +1,61 @@
+/**
+ * The error hierarchy of dyno-ts. Every error the library throws extends {@link DynoError};
+ * errors from DynamoDB itself are passed through as the SDK's own classes, untouched.
+ * @module
+ */
+
+/** Base class of every error thrown by dyno-ts itself. */
+export class DynoError extends Error {
+  override name = "DynoError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** A builder or option was given an incomplete or invalid input. `field` names what is wrong. */
+export class DynoValidationError extends DynoError {
+  override name = "DynoValidationError";
+  /** The input field (or option) that is wrong, e.g. `"TableName"` or `"key.sk"`. */
+  readonly field: string;
+  constructor(field: string, message: string, options?: { cause?: unknown }) {
+    super(`${field}: ${message}`, options);
+    this.field = field;
+  }
+}
+
+/** A value could not be encoded to, or decoded from, DynamoDB's `AttributeValue` format. */
+export class DynoEncodingError extends DynoError {
+  override name = "DynoEncodingError";
+  /** Where the bad value is, e.g. `orders[3].lines[0].price`; `""` for the root value. */
+  readonly path: string;
+  constructor(path: string, message: string, options?: { cause?: unknown }) {
+    super(path ? `${path}: ${message}` : message, options);
+    this.path = path;
+  }
+}
+
+/** An operation was cancelled (by `cancel()`, a session/pool signal or a closed pool). */
+export class AbortError extends DynoError {
+  override name = "AbortError";
+}
+
+/** A lock could not be acquired before its timeout. */
+export class LockTimeoutError extends DynoError {
+  override name = "LockTimeoutError";
+}
+
+/** A held lock's lease could not be renewed: another process may now hold it. */
+export class LockLostError extends DynoError {
+  override name = "LockLostError";
+}
+
+/** An exhaustive batch operation gave up with work left; `unprocessed` holds what was not done. */
+export class BatchIncompleteError<U = unknown> extends DynoError {
+  override name = "BatchIncompleteError";
+  /** The requests (or keys) that were never processed. */
+  readonly unprocessed: U;
+  constructor(message: string, unprocessed: U, options?: { cause?: unknown }) {
+    super(message, options);
+    this.unprocessed = unprocessed;
+  }
+}

