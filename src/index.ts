@@ -1,5 +1,11 @@
+/**
+ * dyno-ts: a layer over the AWS SDK v3 DynamoDB client.
+ * @module
+ */
 export * from "./errors.js";
 export * from "./session.js";
+export * from "./operation/index.js";
+export * from "./middleware/index.js";
 export * from "./encoding/index.js";
 export * from "./expression/index.js";
 export * from "./builders/index.js";

@@ -1,8 +1,114 @@
-// placeholder, being written now
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-export class Dyno {
+/**
+ * `Dyno`: a session over one `DynamoDBClient`, with one method per DynamoDB operation,
+ * derived from the operation registry.
+ * @module
+ */
+import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
+import { DynoValidationError } from "./errors.js";
+import type { AnyMiddleware, Middleware } from "./operation/middleware.js";
+import { Operation, runOperation, type OperationRuntime } from "./operation/operation.js";
+import {
+  methodName,
+  operationNames,
+  type InputOf,
+  type MethodName,
+  type OperationName,
+} from "./operation/registry.js";
+import { linkSignals } from "./operation/signals.js";
+
+/** How to build a {@link Dyno}: an existing client, or a client config to build one from. */
+export type DynoOptions =
+  | { client: DynamoDBClient; clientConfig?: undefined; middleware?: AnyMiddleware[]; signal?: AbortSignal }
+  | { clientConfig: DynamoDBClientConfig; client?: undefined; middleware?: AnyMiddleware[]; signal?: AbortSignal };
+
+/** The per-call signature of operation `N`: SDK input and optional middleware, a running {@link Operation}. */
+export type OperationMethod<N extends OperationName> = (
+  input: InputOf<N>,
+  ...middleware: Middleware<N>[]
+) => Operation<N>;
+
+/** One method per DynamoDB operation, named in camelCase: `getItem`, `scan`, `transactWriteItems`... */
+export type OperationMethods = { [N in OperationName as MethodName<N>]: OperationMethod<N> };
+
+/**
+ * A session: a DynamoDB client, middleware for every operation, and a cancellation scope.
+ *
+ * @example
+ * ```ts
+ * const dyno = new Dyno({ clientConfig: { region: "eu-west-1" } });
+ * const { Item } = await dyno.getItem({ TableName: "Users", Key: { id: { S: "u1" } } });
+ * ```
+ */
+export class Dyno implements OperationRuntime {
+  /** The SDK client every operation of this session goes through. */
   readonly client: DynamoDBClient;
-  constructor(options: { client: DynamoDBClient }) {
-    this.client = options.client;
+  /** This session's cancellation scope: when it aborts, every operation it runs is cancelled. */
+  readonly signal: AbortSignal | undefined;
+  readonly #middleware: AnyMiddleware[];
+
+  constructor(options: DynoOptions) {
+    if (!options || typeof options !== "object") {
+      throw new DynoValidationError("options", "expected { client } or { clientConfig }");
+    }
+    if (options.client) {
+      if (typeof (options.client as { send?: unknown }).send !== "function") {
+        throw new DynoValidationError("client", "expected a DynamoDBClient (an object with send())");
+      }
+      this.client = options.client;
+    } else if (options.clientConfig && typeof options.clientConfig === "object") {
+      this.client = new DynamoDBClient(options.clientConfig);
+    } else {
+      throw new DynoValidationError("options", "expected { client } or { clientConfig }");
+    }
+    this.#middleware = [...(options.middleware ?? [])];
+    this.signal = options.signal;
   }
+
+  /** The session's middleware, outermost first. */
+  get middleware(): readonly AnyMiddleware[] {
+    return this.#middleware;
+  }
+
+  /**
+   * A session with the same client and middleware and a new cancellation scope: aborting
+   * `signal` (or this session's own signal) cancels the operations it runs.
+   */
+  withSignal(signal: AbortSignal): Dyno {
+    return new Dyno({
+      client: this.client,
+      middleware: this.#middleware,
+      signal: this.signal ? linkSignals(this.signal, signal) : signal,
+    });
+  }
+
+  /** Adds middleware for every later operation of this session; the first is the outermost. */
+  use(...middleware: AnyMiddleware[]): this {
+    middleware.forEach((mw, index) => {
+      if (typeof mw !== "function") throw new DynoValidationError(`middleware[${index}]`, "expected a function");
+    });
+    this.#middleware.push(...middleware);
+    return this;
+  }
+
+  /** Runs a pending operation (from `Operation.create`) in this session and returns it. */
+  do<N extends OperationName>(operation: Operation<N>): Operation<N> {
+    if (!(operation instanceof Operation)) {
+      throw new DynoValidationError("operation", "expected an Operation (see Operation.create)");
+    }
+    return operation[runOperation](this);
+  }
+}
+
+// The session is one class whose operation methods come from the registry.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface Dyno extends OperationMethods {}
+
+for (const name of operationNames) {
+  Object.defineProperty(Dyno.prototype, methodName(name), {
+    configurable: true,
+    writable: true,
+    value: function (this: Dyno, input: InputOf<typeof name>, ...middleware: Middleware<typeof name>[]) {
+      return this.do(Operation.create(name, input, ...middleware));
+    },
+  });
 }

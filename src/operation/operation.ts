@@ -1,0 +1,227 @@
+/**
+ * `Operation<N>`: the awaitable handle of one DynamoDB call (or one exhaustive run),
+ * with an id, a state, timings and cancellation.
+ * @module
+ */
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { AbortError, DynoValidationError } from "../errors.js";
+import { compose, type Handler, type Middleware, type OperationContext } from "./middleware.js";
+import { isOperationName, type InputOf, type OperationName, type OutputOf } from "./registry.js";
+import { sendCommand } from "./send.js";
+
+/** Where an operation is in its life: queued, running, or settled. */
+export type OperationState = "pending" | "running" | "done";
+
+/** The settled result of an operation. */
+export type OperationResult<O> = { output: O; error?: undefined } | { error: unknown; output?: undefined };
+
+/** What runs an operation: its client, the outer middleware and the cancellation scope. */
+export interface OperationRuntime {
+  readonly client: DynamoDBClient;
+  /** Middleware outside the operation's own (the session's). */
+  readonly middleware: readonly Middleware<any>[];
+  /** The scope's signal (session, pool); aborting it cancels the operation. */
+  readonly signal?: AbortSignal;
+}
+
+/** Options of {@link Operation.create} beyond the input and middleware. */
+export interface OperationOptions<N extends OperationName> {
+  /**
+   * The handler at the bottom of the middleware chain. Default: send the SDK command once.
+   * Exhaustive operations (scanAll, batchWriteItemAll, ...) put their loop here.
+   */
+  final?: Handler<N>;
+}
+
+/** Starts an operation; a symbol so that only sessions and pools (not users) call it. */
+export const runOperation: unique symbol = Symbol("dyno.runOperation");
+
+const idPrefix = Math.random().toString(36).slice(2, 8);
+let idCounter = 0;
+const noop = () => {};
+
+/**
+ * The handle of one DynamoDB operation. It is a `PromiseLike` of the SDK's output:
+ * `await dyno.scan(input)` is the `ScanCommandOutput`.
+ *
+ * An operation nobody awaits never causes an `unhandledRejection`.
+ */
+export class Operation<N extends OperationName = OperationName> implements PromiseLike<OutputOf<N>> {
+  /** Unique per operation (per process). */
+  readonly id: string;
+  /** The DynamoDB operation name, e.g. `"Scan"`. */
+  readonly name: N;
+  /** The input the operation runs with. */
+  readonly input: InputOf<N>;
+  /** Epoch ms when it started running; undefined until then. */
+  startedAt: number | undefined;
+  /** Epoch ms when it settled; undefined until then. */
+  endedAt: number | undefined;
+
+  #state: OperationState = "pending";
+  #result: OperationResult<OutputOf<N>> | undefined;
+  #startedPerf = 0;
+  #endedPerf = 0;
+  readonly #middleware: readonly Middleware<N>[];
+  readonly #final: Handler<N>;
+  readonly #controller = new AbortController();
+  readonly #promise: Promise<OutputOf<N>>;
+  #resolve!: (output: OutputOf<N>) => void;
+  #reject!: (error: unknown) => void;
+  #unlinkScope: () => void = noop;
+
+  /** Use {@link Operation.create}, or a session/pool method. */
+  protected constructor(name: N, input: InputOf<N>, middleware: readonly Middleware<N>[], final: Handler<N>) {
+    this.id = `${idPrefix}-${(++idCounter).toString(36)}`;
+    this.name = name;
+    this.input = input;
+    this.#middleware = middleware;
+    this.#final = final;
+    this.#promise = new Promise<OutputOf<N>>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    this.#promise.catch(noop); // a rejection is reported to whoever awaits, never as unhandled
+  }
+
+  /**
+   * A pending operation, to be run later by `dyno.do(op)` or `pool.do(op)`.
+   * Throws `DynoValidationError` for a name that is not an operation of the installed SDK.
+   */
+  static create<N extends OperationName>(
+    name: N,
+    input: InputOf<N>,
+    ...middleware: (Middleware<N> | OperationOptions<N>)[]
+  ): Operation<N> {
+    if (!isOperationName(name)) {
+      throw new DynoValidationError(
+        "name",
+        `${JSON.stringify(name)} is not an operation of the installed @aws-sdk/client-dynamodb`,
+      );
+    }
+    const list: Middleware<N>[] = [];
+    let final: Handler<N> = sendCommand as Handler<N>;
+    middleware.forEach((entry, index) => {
+      if (typeof entry === "function") list.push(entry);
+      else if (entry && typeof entry === "object" && typeof entry.final === "function") final = entry.final;
+      else throw new DynoValidationError(`middleware[${index}]`, "expected a middleware function");
+    });
+    return new Operation(name, input, list, final);
+  }
+
+  /** `"pending"` (queued), `"running"`, or `"done"` (settled: output, error or cancelled). */
+  get state(): OperationState {
+    return this.#state;
+  }
+
+  /** Run time so far, or the total once done; undefined before it starts. */
+  get durationMs(): number | undefined {
+    if (this.startedAt === undefined) return undefined;
+    return (this.#state === "done" ? this.#endedPerf : performance.now()) - this.#startedPerf;
+  }
+
+  /** The settled result without waiting; undefined until done. */
+  result(): OperationResult<OutputOf<N>> | undefined {
+    return this.#result;
+  }
+
+  /** Waits for the output; the same as `await op`. */
+  await(): Promise<OutputOf<N>> {
+    return this.#promise;
+  }
+
+  /** Makes the operation awaitable. */
+  then<R1 = OutputOf<N>, R2 = never>(
+    onfulfilled?: ((value: OutputOf<N>) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return this.#promise.then(onfulfilled, onrejected);
+  }
+
+  /** Attaches a rejection handler, as on a promise. */
+  catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<OutputOf<N> | R> {
+    return this.#promise.catch(onrejected);
+  }
+
+  /** Runs a callback once settled, as on a promise. */
+  finally(onfinally?: (() => void) | null): Promise<OutputOf<N>> {
+    return this.#promise.finally(onfinally);
+  }
+
+  /**
+   * Cancels the operation: a pending one never starts, a running one has its HTTP request
+   * aborted. Either way it rejects with {@link AbortError} at once. No effect once done.
+   */
+  cancel(reason?: unknown): void {
+    if (this.#state === "done") return;
+    const error =
+      reason instanceof AbortError
+        ? reason
+        : new AbortError(`${this.name} ${this.id} was cancelled${reason === undefined ? "" : `: ${describe(reason)}`}`, {
+            cause: reason,
+          });
+    this.#controller.abort(error);
+    this.#settle({ error });
+  }
+
+  /**
+   * Runs the operation under a runtime (a session or a pool). Called once; a second call,
+   * or a call on a cancelled operation, does nothing.
+   * @internal
+   */
+  [runOperation](runtime: OperationRuntime): this {
+    if (this.#state !== "pending" || this.startedAt !== undefined) return this;
+    const scope = runtime.signal;
+    if (scope?.aborted) {
+      this.cancel(scope.reason);
+      return this;
+    }
+    if (scope) {
+      const onAbort = () => this.cancel(scope.reason);
+      scope.addEventListener("abort", onAbort, { once: true });
+      this.#unlinkScope = () => scope.removeEventListener("abort", onAbort);
+    }
+    this.#state = "running";
+    this.startedAt = Date.now();
+    this.#startedPerf = performance.now();
+    const ctx: OperationContext<N> = {
+      operation: this.name,
+      id: this.id,
+      input: this.input,
+      client: runtime.client,
+      signal: this.#controller.signal,
+      meta: new Map(),
+    };
+    const middleware = runtime.middleware.length
+      ? [...(runtime.middleware as Middleware<N>[]), ...this.#middleware]
+      : this.#middleware;
+    let running: Promise<OutputOf<N>>;
+    try {
+      running = compose(middleware, this.#final)(ctx);
+    } catch (error) {
+      running = Promise.reject(error); // a middleware that throws synchronously
+    }
+    running.then(
+      (output) => this.#settle({ output }),
+      (error) => this.#settle({ error }),
+    );
+    return this;
+  }
+
+  #settle(result: OperationResult<OutputOf<N>>): void {
+    if (this.#state === "done") return;
+    if (this.startedAt !== undefined) {
+      this.endedAt = Date.now();
+      this.#endedPerf = performance.now();
+    }
+    this.#state = "done";
+    this.#result = result;
+    this.#unlinkScope();
+    if (result.error === undefined && "output" in result) this.#resolve(result.output as OutputOf<N>);
+    else this.#reject(result.error);
+  }
+}
+
+function describe(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason);
+}
