@@ -38,9 +38,13 @@ if (!process.env.DYNO_TEST_ENDPOINT) {
   local = await startLocal({ engine });
   process.env.DYNO_TEST_ENDPOINT = local.endpoint;
   process.env.DYNO_TEST_ENGINE = local.engine;
-  console.log(`# local DynamoDB: ${local.engine} at ${local.endpoint} (started in ${Date.now() - started} ms)`);
+  console.log(
+    `# local DynamoDB: ${local.engine} at ${local.endpoint} (started in ${Date.now() - started} ms)`,
+  );
 } else {
-  console.log(`# DynamoDB at ${process.env.DYNO_TEST_ENDPOINT} (${process.env.DYNO_TEST_ENGINE ?? "dynamodb-local"})`);
+  console.log(
+    `# DynamoDB at ${process.env.DYNO_TEST_ENDPOINT} (${process.env.DYNO_TEST_ENGINE ?? "dynamodb-local"})`,
+  );
 }
 
 const child = spawn(
@@ -48,6 +52,8 @@ const child = spawn(
   ["--import", "tsx", "--test", "--test-concurrency=2", ...files],
   { cwd: root, stdio: "inherit", env: process.env },
 );
-const code: number = await new Promise((resolve) => child.once("exit", (c, signal) => resolve(c ?? (signal ? 1 : 0))));
+const code: number = await new Promise((resolve) =>
+  child.once("exit", (c, signal) => resolve(c ?? (signal ? 1 : 0))),
+);
 await local?.stop();
 process.exit(code);

@@ -18,8 +18,18 @@ import { linkSignals } from "./operation/signals.js";
 
 /** How to build a {@link Dyno}: an existing client, or a client config to build one from. */
 export type DynoOptions =
-  | { client: DynamoDBClient; clientConfig?: undefined; middleware?: AnyMiddleware[]; signal?: AbortSignal }
-  | { clientConfig: DynamoDBClientConfig; client?: undefined; middleware?: AnyMiddleware[]; signal?: AbortSignal };
+  | {
+      client: DynamoDBClient;
+      clientConfig?: undefined;
+      middleware?: AnyMiddleware[];
+      signal?: AbortSignal;
+    }
+  | {
+      clientConfig: DynamoDBClientConfig;
+      client?: undefined;
+      middleware?: AnyMiddleware[];
+      signal?: AbortSignal;
+    };
 
 /** The per-call signature of operation `N`: SDK input and optional middleware, a running {@link Operation}. */
 export type OperationMethod<N extends OperationName> = (
@@ -39,6 +49,8 @@ export type OperationMethods = { [N in OperationName as MethodName<N>]: Operatio
  * const { Item } = await dyno.getItem({ TableName: "Users", Key: { id: { S: "u1" } } });
  * ```
  */
+// The operation methods are declared by the interface of the same name below and installed from the registry.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Dyno implements OperationRuntime {
   /** The SDK client every operation of this session goes through. */
   readonly client: DynamoDBClient;
@@ -52,7 +64,10 @@ export class Dyno implements OperationRuntime {
     }
     if (options.client) {
       if (typeof (options.client as { send?: unknown }).send !== "function") {
-        throw new DynoValidationError("client", "expected a DynamoDBClient (an object with send())");
+        throw new DynoValidationError(
+          "client",
+          "expected a DynamoDBClient (an object with send())",
+        );
       }
       this.client = options.client;
     } else if (options.clientConfig && typeof options.clientConfig === "object") {
@@ -84,7 +99,8 @@ export class Dyno implements OperationRuntime {
   /** Adds middleware for every later operation of this session; the first is the outermost. */
   use(...middleware: AnyMiddleware[]): this {
     middleware.forEach((mw, index) => {
-      if (typeof mw !== "function") throw new DynoValidationError(`middleware[${index}]`, "expected a function");
+      if (typeof mw !== "function")
+        throw new DynoValidationError(`middleware[${index}]`, "expected a function");
     });
     this.#middleware.push(...middleware);
     return this;
@@ -107,7 +123,11 @@ for (const name of operationNames) {
   Object.defineProperty(Dyno.prototype, methodName(name), {
     configurable: true,
     writable: true,
-    value: function (this: Dyno, input: InputOf<typeof name>, ...middleware: Middleware<typeof name>[]) {
+    value: function (
+      this: Dyno,
+      input: InputOf<typeof name>,
+      ...middleware: Middleware<typeof name>[]
+    ) {
       return this.do(Operation.create(name, input, ...middleware));
     },
   });

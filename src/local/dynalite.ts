@@ -9,11 +9,15 @@ type DynaliteFactory = (options: Record<string, unknown>) => Server;
  * (or a free port). Tables become ACTIVE at once, and idle keep-alive connections are
  * held open long enough that a pooled client never meets a closed socket.
  */
-export async function startDynalite(host: string, port: number | undefined): Promise<RunningEngine> {
+export async function startDynalite(
+  host: string,
+  port: number | undefined,
+): Promise<RunningEngine> {
   let factory: DynaliteFactory;
   try {
     const mod = (await import("dynalite")) as unknown as { default?: DynaliteFactory };
-    factory = typeof mod === "function" ? (mod as DynaliteFactory) : (mod.default as DynaliteFactory);
+    factory =
+      typeof mod === "function" ? (mod as DynaliteFactory) : (mod.default as DynaliteFactory);
   } catch (error) {
     throw new DynoError(
       'startLocal: engine "dynalite" needs the npm package `dynalite` (`npm install --save-dev dynalite`).',

@@ -98,9 +98,16 @@ function waitUntilListening(
         ),
       );
     child.once("exit", onExit);
-    child.once("error", (error) => finish(new DynoError(`startLocal: ${error.message}`, { cause: error })));
+    child.once("error", (error) =>
+      finish(new DynoError(`startLocal: ${error.message}`, { cause: error })),
+    );
     const timer = setTimeout(
-      () => finish(new DynoError(`startLocal: DynamoDB Local did not listen on port ${port} within ${timeoutMs} ms.\n${output}`)),
+      () =>
+        finish(
+          new DynoError(
+            `startLocal: DynamoDB Local did not listen on port ${port} within ${timeoutMs} ms.\n${output}`,
+          ),
+        ),
       timeoutMs,
     );
     const poll = setInterval(() => {

@@ -68,13 +68,24 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
   const host = options.host ?? "127.0.0.1";
   const requested = options.engine ?? "auto";
   if (!["auto", "dynamodb-local", "dynalite"].includes(requested)) {
-    throw new DynoError(`startLocal: unknown engine ${JSON.stringify(requested)}; use "auto", "dynamodb-local" or "dynalite".`);
+    throw new DynoError(
+      `startLocal: unknown engine ${JSON.stringify(requested)}; use "auto", "dynamodb-local" or "dynalite".`,
+    );
   }
-  if (options.port !== undefined && (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535)) {
-    throw new DynoError(`startLocal: port must be an integer from 0 to 65535, got ${options.port}.`);
+  if (
+    options.port !== undefined &&
+    (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535)
+  ) {
+    throw new DynoError(
+      `startLocal: port must be an integer from 0 to 65535, got ${options.port}.`,
+    );
   }
   const engine: LocalEngine =
-    requested === "auto" ? ((javaMajorVersion() ?? 0) >= 17 ? "dynamodb-local" : "dynalite") : requested;
+    requested === "auto"
+      ? (javaMajorVersion() ?? 0) >= 17
+        ? "dynamodb-local"
+        : "dynalite"
+      : requested;
   const running: RunningEngine =
     engine === "dynamodb-local"
       ? await startDynamoDBLocal(host, options.port || undefined, options.startTimeoutMs ?? 30_000)

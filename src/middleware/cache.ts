@@ -40,7 +40,11 @@ const WRITES = new Set<string>([
 ]); // prettier-ignore
 
 /** PartiQL writes name tables inside statements: those clear the whole cache. */
-const STATEMENTS = new Set<string>(["ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction"]);
+const STATEMENTS = new Set<string>([
+  "ExecuteStatement",
+  "BatchExecuteStatement",
+  "ExecuteTransaction",
+]);
 
 interface Entry {
   output: unknown;
@@ -85,7 +89,10 @@ export function cacheMiddleware(options: CacheOptions = {}): CacheMiddleware {
           invalidate(STATEMENTS.has(ctx.operation) ? "all" : tablesOf(ctx.input));
         }
       }
-      const key = cached.has(ctx.operation) && !isConsistent(ctx.input) ? keyOf(ctx.operation, ctx.input) : undefined;
+      const key =
+        cached.has(ctx.operation) && !isConsistent(ctx.input)
+          ? keyOf(ctx.operation, ctx.input)
+          : undefined;
       if (key === undefined) return next(ctx);
       const hit = entries.get(key);
       if (hit && hit.expires > now()) {
@@ -97,7 +104,11 @@ export function cacheMiddleware(options: CacheOptions = {}): CacheMiddleware {
       stats.misses++;
       const output = await next(ctx);
       entries.delete(key);
-      entries.set(key, { output: structuredClone(output), expires: now() + ttlMs, tables: tablesOf(ctx.input) });
+      entries.set(key, {
+        output: structuredClone(output),
+        expires: now() + ttlMs,
+        tables: tablesOf(ctx.input),
+      });
       while (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
       return output;
     }) as CacheMiddleware;
@@ -118,7 +129,10 @@ function defaultKey(operation: OperationName, input: unknown): string {
 }
 
 function isConsistent(input: unknown): boolean {
-  const value = input as { ConsistentRead?: boolean; RequestItems?: Record<string, { ConsistentRead?: boolean }> };
+  const value = input as {
+    ConsistentRead?: boolean;
+    RequestItems?: Record<string, { ConsistentRead?: boolean }>;
+  };
   if (value.ConsistentRead) return true;
   return Object.values(value.RequestItems ?? {}).some((request) => request?.ConsistentRead);
 }

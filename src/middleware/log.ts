@@ -49,7 +49,11 @@ export function logMiddleware(logger: Logger = console, options: LogOptions = {}
     const message = `dyno ${entry.operation} ${entry.event}${entry.table ? ` ${entry.table}` : ""}${
       entry.durationMs === undefined ? "" : ` ${entry.durationMs.toFixed(1)}ms`
     }${entry.error ? `: ${entry.error.name}: ${entry.error.message}` : ""}`;
-    emit((e: LogEntry) => (entry.event === "error" ? logger.error(message, e) : logger.info(message, e)), entry);
+    emit(
+      (e: LogEntry) =>
+        entry.event === "error" ? logger.error(message, e) : logger.info(message, e),
+      entry,
+    );
   };
   return (next) => async (ctx) => {
     const base = {
@@ -72,8 +76,14 @@ export function logMiddleware(logger: Logger = console, options: LogOptions = {}
       });
       return output;
     } catch (error) {
-      const { name, message } = error instanceof Error ? error : { name: "Error", message: String(error) };
-      write({ event: "error", ...base, durationMs: performance.now() - started, error: { name, message } });
+      const { name, message } =
+        error instanceof Error ? error : { name: "Error", message: String(error) };
+      write({
+        event: "error",
+        ...base,
+        durationMs: performance.now() - started,
+        error: { name, message },
+      });
       throw error;
     }
   };

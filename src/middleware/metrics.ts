@@ -56,7 +56,8 @@ export function metricsMiddleware(
   return (next) => async (ctx) => {
     if (options.returnConsumedCapacity && CAPACITY_OPERATIONS.has(ctx.operation)) {
       const input = ctx.input as { ReturnConsumedCapacity?: string };
-      if (input.ReturnConsumedCapacity === undefined) ctx.input = { ...ctx.input, ReturnConsumedCapacity: "TOTAL" };
+      if (input.ReturnConsumedCapacity === undefined)
+        ctx.input = { ...ctx.input, ReturnConsumedCapacity: "TOTAL" };
     }
     const started = performance.now();
     const report = (ok: boolean, output: unknown, error?: unknown) => {

@@ -1,4 +1,9 @@
-export { Operation, type OperationState, type OperationResult, type OperationOptions } from "./operation.js";
+export {
+  Operation,
+  type OperationState,
+  type OperationResult,
+  type OperationOptions,
+} from "./operation.js";
 export {
   compose,
   isOperation,

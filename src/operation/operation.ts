@@ -13,7 +13,8 @@ import { sendCommand } from "./send.js";
 export type OperationState = "pending" | "running" | "done";
 
 /** The settled result of an operation. */
-export type OperationResult<O> = { output: O; error?: undefined } | { error: unknown; output?: undefined };
+export type OperationResult<O> =
+  { output: O; error?: undefined } | { error: unknown; output?: undefined };
 
 /** What runs an operation: its client, the outer middleware and the cancellation scope. */
 export interface OperationRuntime {
@@ -46,7 +47,9 @@ const noop = () => {};
  *
  * An operation nobody awaits never causes an `unhandledRejection`.
  */
-export class Operation<N extends OperationName = OperationName> implements PromiseLike<OutputOf<N>> {
+export class Operation<N extends OperationName = OperationName> implements PromiseLike<
+  OutputOf<N>
+> {
   /** Unique per operation (per process). */
   readonly id: string;
   /** The DynamoDB operation name, e.g. `"Scan"`. */
@@ -71,7 +74,12 @@ export class Operation<N extends OperationName = OperationName> implements Promi
   #unlinkScope: () => void = noop;
 
   /** Use {@link Operation.create}, or a session/pool method. */
-  protected constructor(name: N, input: InputOf<N>, middleware: readonly Middleware<N>[], final: Handler<N>) {
+  protected constructor(
+    name: N,
+    input: InputOf<N>,
+    middleware: readonly Middleware<N>[],
+    final: Handler<N>,
+  ) {
     this.id = `${idPrefix}-${(++idCounter).toString(36)}`;
     this.name = name;
     this.input = input;
@@ -103,7 +111,8 @@ export class Operation<N extends OperationName = OperationName> implements Promi
     let final: Handler<N> = sendCommand as Handler<N>;
     middleware.forEach((entry, index) => {
       if (typeof entry === "function") list.push(entry);
-      else if (entry && typeof entry === "object" && typeof entry.final === "function") final = entry.final;
+      else if (entry && typeof entry === "object" && typeof entry.final === "function")
+        final = entry.final;
       else throw new DynoValidationError(`middleware[${index}]`, "expected a middleware function");
     });
     return new Operation(name, input, list, final);
@@ -139,7 +148,9 @@ export class Operation<N extends OperationName = OperationName> implements Promi
   }
 
   /** Attaches a rejection handler, as on a promise. */
-  catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<OutputOf<N> | R> {
+  catch<R = never>(
+    onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null,
+  ): Promise<OutputOf<N> | R> {
     return this.#promise.catch(onrejected);
   }
 
@@ -157,9 +168,12 @@ export class Operation<N extends OperationName = OperationName> implements Promi
     const error =
       reason instanceof AbortError
         ? reason
-        : new AbortError(`${this.name} ${this.id} was cancelled${reason === undefined ? "" : `: ${describe(reason)}`}`, {
-            cause: reason,
-          });
+        : new AbortError(
+            `${this.name} ${this.id} was cancelled${reason === undefined ? "" : `: ${describe(reason)}`}`,
+            {
+              cause: reason,
+            },
+          );
     this.#controller.abort(error);
     this.#settle({ error });
   }
@@ -217,7 +231,8 @@ export class Operation<N extends OperationName = OperationName> implements Promi
     this.#state = "done";
     this.#result = result;
     this.#unlinkScope();
-    if (result.error === undefined && "output" in result) this.#resolve(result.output as OutputOf<N>);
+    if (result.error === undefined && "output" in result)
+      this.#resolve(result.output as OutputOf<N>);
     else this.#reject(result.error);
   }
 }

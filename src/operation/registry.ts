@@ -47,7 +47,8 @@ type AnyCommandClass = new (input: object) => sdk.$Command<any, any, any, any, a
 
 const isCommandClass = (value: unknown): value is AnyCommandClass =>
   typeof value === "function" &&
-  typeof (value as { prototype?: { resolveMiddleware?: unknown } }).prototype?.resolveMiddleware === "function";
+  typeof (value as { prototype?: { resolveMiddleware?: unknown } }).prototype?.resolveMiddleware ===
+    "function";
 
 /** Operation name → SDK command class, for every command the installed SDK exports. */
 export const commands: ReadonlyMap<OperationName, AnyCommandClass> = new Map(

@@ -13,7 +13,9 @@ export const ATTEMPTS_META = "dyno.attempts";
 export const sendCommand: Handler = async <N extends OperationName>(ctx: OperationContext<N>) => {
   const Command = commands.get(ctx.operation)!;
   try {
-    const output = (await ctx.client.send(new Command(ctx.input), { abortSignal: ctx.signal })) as OutputOf<N>;
+    const output = (await ctx.client.send(new Command(ctx.input), {
+      abortSignal: ctx.signal,
+    })) as OutputOf<N>;
     countAttempts(ctx, (output as { $metadata?: { attempts?: number } }).$metadata?.attempts);
     return output;
   } catch (error) {

@@ -32,7 +32,9 @@ if (!process.env.DYNO_TEST_ENDPOINT) {
 /** The endpoint of the suite's DynamoDB. */
 export async function testEndpoint(): Promise<string> {
   if (process.env.DYNO_TEST_ENDPOINT) return process.env.DYNO_TEST_ENDPOINT;
-  started ??= startLocal({ engine: process.env.DYNO_TEST_ENGINE === "dynalite" ? "dynalite" : "auto" });
+  started ??= startLocal({
+    engine: process.env.DYNO_TEST_ENGINE === "dynalite" ? "dynalite" : "auto",
+  });
   return (await started).endpoint;
 }
 
@@ -76,7 +78,9 @@ export async function createTestTable(
   const sk = keys.sortKey === undefined ? (["sk", "S"] as KeyDef) : keys.sortKey;
   const TableName = extra.TableName ?? uniqueTableName();
   const KeySchema: KeySchemaElement[] = [{ AttributeName: pk[0], KeyType: "HASH" }];
-  const defs = new Map<string, AttributeDefinition>([[pk[0], { AttributeName: pk[0], AttributeType: pk[1] }]]);
+  const defs = new Map<string, AttributeDefinition>([
+    [pk[0], { AttributeName: pk[0], AttributeType: pk[1] }],
+  ]);
   if (sk) {
     KeySchema.push({ AttributeName: sk[0], KeyType: "RANGE" });
     defs.set(sk[0], { AttributeName: sk[0], AttributeType: sk[1] });

@@ -1,0 +1,108 @@
+/**
+ * HTTP-layer helpers for tests: a request handler that counts what reaches the wire and can
+ * answer some requests itself (faults DynamoDB Local cannot produce on demand), and a
+ * "black hole" server that accepts requests and never answers (to test aborts).
+ */
+import { createServer, type Server } from "node:http";
+import { Readable } from "node:stream";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+
+/** A request as the handler sees it. */
+export interface SeenRequest {
+  operation: string;
+  body: unknown;
+}
+
+/** A canned answer: status and JSON body. */
+export interface CannedResponse {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * A `requestHandler` for DynamoDBClient that records each HTTP request's operation and body
+ * and, when `intercept` returns a response, answers with it instead of sending the request.
+ */
+export function recordingHandler(
+  intercept?: (request: SeenRequest, index: number) => CannedResponse | undefined,
+) {
+  const inner = new NodeHttpHandler();
+  const seen: SeenRequest[] = [];
+  const handler = {
+    seen,
+    async handle(
+      request: { headers: Record<string, string>; body?: unknown },
+      options?: { abortSignal?: AbortSignal },
+    ) {
+      const operation = (request.headers["x-amz-target"] ?? "").split(".").pop() ?? "";
+      const body = typeof request.body === "string" ? JSON.parse(request.body) : undefined;
+      const entry = { operation, body };
+      seen.push(entry);
+      const canned = intercept?.(entry, seen.length - 1);
+      if (canned) return { response: jsonResponse(canned) };
+      return inner.handle(request as never, options as never);
+    },
+    updateHttpClientConfig() {},
+    httpHandlerConfigs() {
+      return {};
+    },
+    destroy() {
+      inner.destroy();
+    },
+  };
+  return handler;
+}
+
+/** An HTTP response object as the SDK's deserializers expect it. */
+export function jsonResponse({ status, body }: CannedResponse) {
+  const text = JSON.stringify(body);
+  return {
+    statusCode: status,
+    reason: undefined,
+    headers: {
+      "content-type": "application/x-amz-json-1.0",
+      "content-length": String(Buffer.byteLength(text)),
+    },
+    body: Readable.from([Buffer.from(text)]),
+  };
+}
+
+/** DynamoDB's throttling answer. */
+export const throttled: CannedResponse = {
+  status: 400,
+  body: {
+    __type: "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
+    message: "The level of configured provisioned throughput for the table was exceeded.",
+  },
+};
+
+/** A server that accepts requests and never answers; `closed` counts requests whose socket the client closed. */
+export async function blackHole(): Promise<{
+  endpoint: string;
+  received: number;
+  closed: number;
+  stop(): Promise<void>;
+}> {
+  const state = { received: 0, closed: 0 };
+  const server: Server = createServer((req) => {
+    state.received++;
+    req.socket.once("close", () => state.closed++);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    get received() {
+      return state.received;
+    },
+    get closed() {
+      return state.closed;
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
