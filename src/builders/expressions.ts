@@ -1,0 +1,168 @@
+/**
+ * How builders put expressions into an input: one {@link ExpressionAttributes} per input (or
+ * per transaction item), seeded with the input's existing placeholder maps, and new
+ * conditions, key conditions, projections and update actions merged with the expression
+ * strings the input already has.
+ * @module
+ */
+import {
+  ExpressionAttributes,
+  cond,
+  isCondition,
+  isKeyCondition,
+  isUpdateAction,
+  keyConditionNames,
+  renderProjection,
+  renderUpdate,
+} from "../expression/index.js";
+import type {
+  Condition,
+  ExpressionAttributeMaps,
+  ExpressionContext,
+  KeyCondition,
+  PathInput,
+  UpdateAction,
+} from "../expression/types.js";
+import { DynoValidationError } from "../errors.js";
+
+/**
+ * Renders expressions into `target` with a placeholder context seeded from its existing
+ * `ExpressionAttributeNames/Values`, then writes the merged maps back (empty maps omitted).
+ */
+export function withAttributes<T extends ExpressionAttributeMaps>(
+  target: T,
+  render: (ctx: ExpressionContext) => void,
+): T {
+  const ctx = new ExpressionAttributes({
+    ExpressionAttributeNames: target.ExpressionAttributeNames,
+    ExpressionAttributeValues: target.ExpressionAttributeValues,
+  });
+  render(ctx);
+  delete target.ExpressionAttributeNames;
+  delete target.ExpressionAttributeValues;
+  return Object.assign(target, ctx.toInput());
+}
+
+/** Fails unless `value` is a condition built with `cond.*`. */
+export function checkCondition(value: unknown, field: string): Condition {
+  if (!isCondition(value))
+    throw new DynoValidationError(field, "expects a condition built with cond.*");
+  return value;
+}
+
+/** Fails unless `value` is a key condition built with `key.*`. */
+export function checkKeyCondition(value: unknown, field: string): KeyCondition {
+  if (!isKeyCondition(value))
+    throw new DynoValidationError(field, "expects a key condition built with key.*");
+  return value;
+}
+
+/** Flattens `update.*` actions (or arrays of them), failing on anything else. */
+export function checkUpdateActions(
+  actions: readonly (UpdateAction | readonly UpdateAction[])[],
+  field = "UpdateExpression",
+): UpdateAction[] {
+  const flat = actions.flat();
+  for (const action of flat) {
+    if (!isUpdateAction(action))
+      throw new DynoValidationError(field, "expects update actions built with update.*");
+  }
+  return flat;
+}
+
+/** ANDs new conditions onto an existing condition or filter expression (kept in parentheses). */
+export function andConditions(
+  existing: string | undefined,
+  conditions: readonly Condition[],
+  ctx: ExpressionContext,
+): string | undefined {
+  if (conditions.length === 0) return existing;
+  const rendered = (conditions.length === 1 ? conditions[0] : cond.and(...conditions)).render(ctx);
+  return existing ? `(${existing}) AND (${rendered})` : rendered;
+}
+
+/**
+ * Checks that key conditions name at most a partition and a sort key, each once, and that
+ * one of them is an equality on the partition key unless an existing expression has it.
+ */
+export function checkKeyConditions(
+  conditions: readonly KeyCondition[],
+  hasExisting: boolean,
+): void {
+  const field = "KeyConditionExpression";
+  const names = conditions.map(keyConditionNames);
+  const all = names
+    .flatMap((n) => [n.partition, n.sort])
+    .filter((n): n is string => n !== undefined);
+  if (new Set(all).size !== all.length)
+    throw new DynoValidationError(field, "names the same key attribute twice");
+  if (all.length > 2)
+    throw new DynoValidationError(field, "may name only the partition key and the sort key");
+  if (!hasExisting && !names.some((n) => n.partition !== undefined)) {
+    throw new DynoValidationError(
+      field,
+      "needs an equality condition on the partition key (key.eq)",
+    );
+  }
+}
+
+/** ANDs key conditions onto an existing key condition expression (DynamoDB allows no parentheses there). */
+export function andKeyConditions(
+  existing: string | undefined,
+  conditions: readonly KeyCondition[],
+  ctx: ExpressionContext,
+): string | undefined {
+  const parts = conditions.map((c) => c.render(ctx));
+  if (existing) parts.unshift(existing);
+  return parts.length ? parts.join(" AND ") : undefined;
+}
+
+/** Adds paths to an existing projection expression. */
+export function addProjection(
+  existing: string | undefined,
+  paths: readonly PathInput[],
+  ctx: ExpressionContext,
+): string | undefined {
+  if (paths.length === 0) return existing;
+  const rendered = renderProjection(paths, ctx);
+  return existing ? `${existing}, ${rendered}` : rendered;
+}
+
+const CLAUSES = ["SET", "REMOVE", "ADD", "DELETE"] as const;
+type Clause = (typeof CLAUSES)[number];
+/** A clause keyword: not part of a placeholder (`#set`, `:add`) or of a longer name. */
+const CLAUSE_KEYWORD = /(?<![#:\w.])\b(SET|REMOVE|ADD|DELETE)\b/gi;
+
+/** Splits an update expression into its clause bodies. */
+function splitClauses(expression: string): Map<Clause, string[]> {
+  const clauses = new Map<Clause, string[]>();
+  const marks = [...expression.matchAll(CLAUSE_KEYWORD)];
+  marks.forEach((m, i) => {
+    const clause = m[1].toUpperCase() as Clause;
+    const body = expression
+      .slice(m.index + m[0].length, marks[i + 1]?.index ?? expression.length)
+      .trim();
+    clauses.set(clause, [...(clauses.get(clause) ?? []), body]);
+  });
+  return clauses;
+}
+
+/**
+ * Renders update actions and merges them clause by clause into an existing update
+ * expression (DynamoDB allows each of SET, REMOVE, ADD, DELETE only once).
+ */
+export function mergeUpdate(
+  existing: string | undefined,
+  actions: readonly UpdateAction[],
+  ctx: ExpressionContext,
+): string | undefined {
+  if (actions.length === 0) return existing;
+  const rendered = renderUpdate(actions, ctx);
+  if (!existing) return rendered;
+  const merged = splitClauses(existing);
+  for (const [clause, bodies] of splitClauses(rendered))
+    merged.set(clause, [...(merged.get(clause) ?? []), ...bodies]);
+  return CLAUSES.filter((c) => merged.has(c))
+    .map((c) => `${c} ${merged.get(c)!.join(", ")}`)
+    .join(" ");
+}
