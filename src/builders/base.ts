@@ -24,7 +24,6 @@ import {
   andConditions,
   andKeyConditions,
   checkCondition,
-  checkKeyConditions,
   mergeUpdate,
   withAttributes,
 } from "./expressions.js";
@@ -136,8 +135,6 @@ export abstract class ItemBuilder<I extends ItemInputFields> extends CapacityBui
       this.actions,
     ];
     if (pending.every((list) => list.length === 0)) return;
-    if (this.keyConditions.length)
-      checkKeyConditions(this.keyConditions, Boolean(out.KeyConditionExpression));
     withAttributes(out, (ctx) => {
       if (this.keyConditions.length) {
         out.KeyConditionExpression = andKeyConditions(

@@ -7,16 +7,19 @@
  */
 import {
   ExpressionAttributes,
+  asKeyCondition,
   cond,
   isCondition,
   isKeyCondition,
   isUpdateAction,
+  key,
   keyConditionNames,
   renderProjection,
   renderUpdate,
 } from "../expression/index.js";
 import type {
   Condition,
+  Expression,
   ExpressionAttributeMaps,
   ExpressionContext,
   KeyCondition,
@@ -52,9 +55,9 @@ export function checkCondition(value: unknown, field: string): Condition {
 
 /** Fails unless `value` is a key condition built with `key.*`. */
 export function checkKeyCondition(value: unknown, field: string): KeyCondition {
-  if (!isKeyCondition(value))
-    throw new DynoValidationError(field, "expects a key condition built with key.*");
-  return value;
+  if (isKeyCondition(value)) return value;
+  if (isCondition(value)) return asField(field, () => asKeyCondition(value));
+  throw new DynoValidationError(field, "expects a key condition built with key.*");
 }
 
 /** Flattens `update.*` actions (or arrays of them), failing on anything else. */
@@ -81,40 +84,53 @@ export function andConditions(
   return existing ? `(${existing}) AND (${rendered})` : rendered;
 }
 
-/**
- * Checks that key conditions name at most a partition and a sort key, each once, and that
- * one of them is an equality on the partition key unless an existing expression has it.
- */
-export function checkKeyConditions(
-  conditions: readonly KeyCondition[],
-  hasExisting: boolean,
-): void {
-  const field = "KeyConditionExpression";
-  const names = conditions.map(keyConditionNames);
-  const all = names
-    .flatMap((n) => [n.partition, n.sort])
-    .filter((n): n is string => n !== undefined);
-  if (new Set(all).size !== all.length)
-    throw new DynoValidationError(field, "names the same key attribute twice");
-  if (all.length > 2)
-    throw new DynoValidationError(field, "may name only the partition key and the sort key");
-  if (!hasExisting && !names.some((n) => n.partition !== undefined)) {
-    throw new DynoValidationError(
-      field,
-      "needs an equality condition on the partition key (key.eq)",
-    );
+/** Runs `fn`, re-labelling a validation error from the expression layer with the input field. */
+function asField<T>(field: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof DynoValidationError && error.field !== field) {
+      throw new DynoValidationError(field, error.message, { cause: error });
+    }
+    throw error;
   }
 }
 
-/** ANDs key conditions onto an existing key condition expression (DynamoDB allows no parentheses there). */
+/** The parts of a `key.*` condition that has only a sort key part (rendered without the partition). */
+function sortOnlyParts(kc: KeyCondition): readonly Expression[] | undefined {
+  const parts = (kc as { parts?: unknown }).parts;
+  return Array.isArray(parts) && parts.every((p) => typeof p?.render === "function")
+    ? parts
+    : undefined;
+}
+
+/**
+ * Renders key conditions (repeated calls combine with `key.and`, which enforces DynamoDB's
+ * rules) and ANDs them onto an existing key condition expression. A sort key condition
+ * alone is allowed only when the existing expression has the partition key equality.
+ */
 export function andKeyConditions(
   existing: string | undefined,
   conditions: readonly KeyCondition[],
   ctx: ExpressionContext,
 ): string | undefined {
-  const parts = conditions.map((c) => c.render(ctx));
-  if (existing) parts.unshift(existing);
-  return parts.length ? parts.join(" AND ") : undefined;
+  const field = "KeyConditionExpression";
+  if (conditions.length === 0) return existing;
+  const combined = asField(field, () =>
+    conditions.length === 1 ? conditions[0] : key.and(...conditions),
+  );
+  if (keyConditionNames(combined).partition === undefined) {
+    const parts = sortOnlyParts(combined);
+    if (!existing || !parts) {
+      throw new DynoValidationError(
+        field,
+        "needs an equality condition on the partition key (key.eq)",
+      );
+    }
+    return [existing, ...parts.map((p) => p.render(ctx))].join(" AND ");
+  }
+  const rendered = asField(field, () => combined.render(ctx));
+  return existing ? `${existing} AND ${rendered}` : rendered;
 }
 
 /** Adds paths to an existing projection expression. */

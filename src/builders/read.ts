@@ -111,9 +111,10 @@ abstract class ListBuilder<I extends ListInput> extends ReadBuilder<I> {
 export class QueryBuilder extends ListBuilder<QueryCommandInput> {
   /**
    * The key condition: `key.eq(pk, v)`, or `key.and(key.eq(pk, v), key.<op>(sk, ...))`.
-   * Repeated calls are AND-ed (e.g. one for the partition key, one for the sort key).
+   * Repeated calls are AND-ed (e.g. one for the partition key, one for the sort key). A
+   * `cond.*` condition that only uses what a key condition allows is accepted too.
    */
-  keyCondition(condition: KeyCondition): this {
+  keyCondition(condition: KeyCondition | Condition): this {
     this.keyConditions.push(checkKeyCondition(condition, "KeyConditionExpression"));
     return this;
   }

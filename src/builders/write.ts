@@ -94,7 +94,7 @@ export class UpdateItemBuilder extends WriteBuilder<UpdateItemCommandInput, Retu
   }
 
   /** `ADD path value`: adds to a number, or adds elements to a set. */
-  add(path: PathInput, value: unknown): this {
+  add(path: PathInput, value: Parameters<typeof update.add>[1]): this {
     return this.update(update.add(path, value));
   }
 
@@ -104,27 +104,27 @@ export class UpdateItemBuilder extends WriteBuilder<UpdateItemCommandInput, Retu
   }
 
   /** `DELETE path set`: removes elements from a set. */
-  delete(path: PathInput, set: unknown): this {
+  delete(path: PathInput, set: Set<unknown>): this {
     return this.update(update.delete(path, set));
   }
 
   /** Appends the elements of `list` to the list at `path` (created if missing). */
-  append(path: PathInput, list: readonly unknown[]): this {
+  append(path: PathInput, list: unknown[]): this {
     return this.update(update.append(path, list));
   }
 
   /** Prepends the elements of `list` to the list at `path` (created if missing). */
-  prepend(path: PathInput, list: readonly unknown[]): this {
+  prepend(path: PathInput, list: unknown[]): this {
     return this.update(update.prepend(path, list));
   }
 
   /** Adds `n` (default 1) to the number at `path`, starting from 0 if it is missing. */
-  increment(path: PathInput, n?: number): this {
+  increment(path: PathInput, n?: number | bigint): this {
     return this.update(update.increment(path, n));
   }
 
   /** Subtracts `n` (default 1) from the number at `path`, starting from 0 if it is missing. */
-  decrement(path: PathInput, n?: number): this {
+  decrement(path: PathInput, n?: number | bigint): this {
     return this.update(update.decrement(path, n));
   }
 
