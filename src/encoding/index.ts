@@ -1,16 +1,39 @@
-// TEMPORARY minimal encoder (the encoding issue replaces this folder): same entry points.
-import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import { marshall, unmarshall, convertToAttr, convertToNative } from "@aws-sdk/util-dynamodb";
-
-export function marshalValue(value: unknown): AttributeValue {
-  return convertToAttr(value, { removeUndefinedValues: true });
-}
-export function unmarshalValue(value: AttributeValue): unknown {
-  return convertToNative(value);
-}
-export function marshalItem(value: Record<string, unknown>): Record<string, AttributeValue> {
-  return marshall(value, { removeUndefinedValues: true });
-}
-export function unmarshalItem(item: Record<string, AttributeValue>): Record<string, unknown> {
-  return unmarshall(item);
-}
+/**
+ * The encoding layer (API.md section 6): JS values ⇄ DynamoDB `AttributeValue`s, with or
+ * without a schema. Public exports only.
+ * @module
+ */
+export {
+  marshalItem,
+  marshalItems,
+  marshalValue,
+  unmarshalItem,
+  unmarshalItems,
+  unmarshalValue,
+  type MarshalOptions,
+  type UnmarshalOptions,
+  type SchemaLike,
+} from "./api.js";
+export {
+  toItem,
+  fromItem,
+  toAttribute,
+  type ItemMarshaler,
+  type AttributeMarshaler,
+  type ItemClass,
+} from "./hooks.js";
+export { NumberValue } from "./numbers.js";
+export { projectionOf, type ProjectionPath, type ProjectionOptions } from "./projection.js";
+export * as s from "./schema/s.js";
+export {
+  Schema,
+  type AnySchema,
+  type Shape,
+  type Literal,
+  type DateFormat,
+  type EmbedOptions,
+  type ItemCustom,
+  type AttributeCustom,
+  type ObjectOf,
+  type Infer,
+} from "./schema/schema.js";

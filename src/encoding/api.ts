@@ -1,0 +1,308 @@
+/**
+ * The entry points: `marshalItem`, `unmarshalItem`, their plurals and value forms, with or
+ * without a schema. Internal faults become a `DynoEncodingError` naming the path here.
+ * @module
+ */
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import { DynoEncodingError } from "../errors.js";
+import { KEEP, STRICT, WRAP, codecOf, type Codec, type Mode } from "./codec.js";
+import { canGenerate } from "./compile.js";
+import { Fault, describe, segment, toPublic } from "./fault.js";
+import { fromItem, type ItemClass } from "./hooks.js";
+import "./interpret.js";
+import { DepthFault, encodeObject, encodeValue, findCycle } from "./marshal.js";
+import { custom } from "./schema/s.js";
+import { Schema, type AnySchema } from "./schema/schema.js";
+import { decodeMap, decodeValue } from "./unmarshal.js";
+
+/** What `marshal*` and `unmarshal*` accept as a schema: an `s` schema, or a class with `static [fromItem]`. */
+export type SchemaLike<T> = Schema<T, boolean> | ItemClass<T>;
+
+/** Options of the `marshal*` functions. */
+export interface MarshalOptions {
+  /**
+   * How a schema is compiled: `true` generates specialised code with `new Function` (the
+   * fastest), `false` interprets it (for a content security policy that forbids eval).
+   * Default: generated code where the environment allows it. Both behave identically.
+   */
+  codegen?: boolean;
+}
+
+/** Options of the `unmarshal*` functions. */
+export interface UnmarshalOptions extends MarshalOptions {
+  /**
+   * A number a JS number cannot hold exactly (beyond 2^53, or more than 15-17 significant
+   * digits) is returned as a `NumberValue` instead of throwing. Applies to schema-less
+   * decoding and to `s.any()` fields; `s.number()` always throws (use `s.bigint()`).
+   */
+  wrapNumbers?: boolean;
+  /**
+   * With a schema: what to do with attributes no field claims. `"drop"` (default) leaves
+   * them out, `"keep"` adds them (decoded without a schema) under their attribute names,
+   * `"error"` throws.
+   */
+  unknown?: "drop" | "keep" | "error";
+}
+
+let autoMode: Mode | undefined;
+
+function modeOf(options: MarshalOptions | undefined): Mode {
+  const want = options?.codegen;
+  if (want === false) return "interpret";
+  autoMode ??= canGenerate() ? "codegen" : "interpret";
+  return autoMode;
+}
+
+function flagsOf(options: UnmarshalOptions | undefined): number {
+  if (options === undefined) return 0;
+  let flags = options.wrapNumbers ? WRAP : 0;
+  if (options.unknown === "keep") flags |= KEEP;
+  else if (options.unknown === "error") flags |= STRICT;
+  return flags;
+}
+
+const classSchemas = new WeakMap<object, AnySchema>();
+
+function toSchema(schema: unknown): AnySchema {
+  if (schema instanceof Schema) return schema as AnySchema;
+  if (
+    typeof schema === "function" &&
+    typeof (schema as unknown as Partial<ItemClass<unknown>>)[fromItem] === "function"
+  ) {
+    let s = classSchemas.get(schema);
+    if (s === undefined) {
+      s = custom(schema as unknown as ItemClass<unknown>) as AnySchema;
+      classSchemas.set(schema, s);
+    }
+    return s;
+  }
+  throw new DynoEncodingError(
+    "",
+    `${describe(schema)} is not a schema (use s.object(...) or a class with [fromItem])`,
+  );
+}
+
+function codec(schema: unknown, options: MarshalOptions | undefined): Codec {
+  return codecOf(toSchema(schema), modeOf(options));
+}
+
+/** The public error for a fault; a depth fault is checked for a circular reference first. */
+function fail(e: unknown, root: unknown, prefix = ""): DynoEncodingError {
+  if (e instanceof DepthFault) {
+    const cycle = findCycle(root);
+    if (cycle) {
+      let path = prefix;
+      for (const k of cycle) path += segment(k);
+      if (path.startsWith(".")) path = path.slice(1);
+      return new DynoEncodingError(path, "circular reference: the value contains itself");
+    }
+  }
+  return toPublic(e, prefix);
+}
+
+function itemOf(
+  value: unknown,
+  schema: unknown,
+  options: MarshalOptions | undefined,
+): Record<string, AttributeValue> {
+  if (schema === undefined) {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      throw new Fault(
+        `an item must be an object, not ${value === undefined ? "undefined" : describe(value)}`,
+      );
+    }
+    const av = encodeObject(value, 0);
+    if (av.M === undefined)
+      throw new Fault(`an item must be a map, but ${describe(value)} is not stored as one`);
+    return av.M;
+  }
+  const c = codec(schema, options);
+  if (c.encItem) return c.encItem(value, 1);
+  const av = c.enc(value, 0);
+  if (av?.M === undefined) throw new Fault("the schema does not describe an item (a map)");
+  return av.M;
+}
+
+function fromItemOf(
+  item: Record<string, AttributeValue>,
+  schema: unknown,
+  options: UnmarshalOptions | undefined,
+): unknown {
+  if (item === null || typeof item !== "object")
+    throw new Fault(`an item must be an object, not ${describe(item)}`);
+  if (schema === undefined) return decodeMap(item, options?.wrapNumbers === true);
+  const c = codec(schema, options);
+  const flags = flagsOf(options);
+  if (c.decItem) return c.decItem(item, flags);
+  return c.dec({ M: item }, flags);
+}
+
+/**
+ * Encodes an object as a DynamoDB item (`Record<string, AttributeValue>`).
+ *
+ * Without a schema, the default mapping of API.md section 6 applies (string→S, number→N,
+ * bigint→N, boolean→BOOL, null→NULL, Uint8Array→B, Set→SS/NS/BS, array→L, object and Map→M,
+ * Date→ISO string, NumberValue→N, `[toItem]`/`[toAttribute]` hooks; `undefined` properties
+ * are left out; other class instances are stored as maps of their own enumerable properties).
+ * With a schema, the value is checked against it and encoded by its compiled encoder.
+ * @throws DynoEncodingError naming the path of the bad value (e.g. `orders[3].lines[0].price`).
+ */
+export function marshalItem<T>(
+  value: NoInfer<T>,
+  schema: SchemaLike<T>,
+  options?: MarshalOptions,
+): Record<string, AttributeValue>;
+export function marshalItem(
+  value: object,
+  schema?: undefined,
+  options?: MarshalOptions,
+): Record<string, AttributeValue>;
+export function marshalItem(
+  value: unknown,
+  schema?: unknown,
+  options?: MarshalOptions,
+): Record<string, AttributeValue> {
+  try {
+    return itemOf(value, schema, options);
+  } catch (e) {
+    throw fail(e, value);
+  }
+}
+
+/** {@link marshalItem} for each value; an error's path starts with the index (`[3].name`). */
+export function marshalItems<T>(
+  values: readonly NoInfer<T>[],
+  schema: SchemaLike<T>,
+  options?: MarshalOptions,
+): Record<string, AttributeValue>[];
+export function marshalItems(
+  values: readonly object[],
+  schema?: undefined,
+  options?: MarshalOptions,
+): Record<string, AttributeValue>[];
+export function marshalItems(
+  values: readonly unknown[],
+  schema?: unknown,
+  options?: MarshalOptions,
+): Record<string, AttributeValue>[] {
+  const out: Record<string, AttributeValue>[] = new Array(values.length);
+  let i = 0;
+  try {
+    for (; i < values.length; i++) out[i] = itemOf(values[i], schema, options);
+  } catch (e) {
+    throw fail(e, values[i], `[${i}]`);
+  }
+  return out;
+}
+
+/**
+ * Decodes a DynamoDB item. Without a schema: the default mapping (numbers are JS numbers
+ * unless that would lose precision, which throws unless `wrapNumbers`). With a schema: the
+ * item is checked against it (a mismatch names the attribute path) and decoded to its type.
+ * @throws DynoEncodingError naming the path of the bad attribute.
+ */
+export function unmarshalItem<T>(
+  item: Record<string, AttributeValue>,
+  schema: SchemaLike<T>,
+  options?: UnmarshalOptions,
+): T;
+export function unmarshalItem(
+  item: Record<string, AttributeValue>,
+  schema?: undefined,
+  options?: UnmarshalOptions,
+): Record<string, unknown>;
+export function unmarshalItem(
+  item: Record<string, AttributeValue>,
+  schema?: unknown,
+  options?: UnmarshalOptions,
+): unknown {
+  try {
+    return fromItemOf(item, schema, options);
+  } catch (e) {
+    throw toPublic(e);
+  }
+}
+
+/** {@link unmarshalItem} for each item; an error's path starts with the index. */
+export function unmarshalItems<T>(
+  items: readonly Record<string, AttributeValue>[],
+  schema: SchemaLike<T>,
+  options?: UnmarshalOptions,
+): T[];
+export function unmarshalItems(
+  items: readonly Record<string, AttributeValue>[],
+  schema?: undefined,
+  options?: UnmarshalOptions,
+): Record<string, unknown>[];
+export function unmarshalItems(
+  items: readonly Record<string, AttributeValue>[],
+  schema?: unknown,
+  options?: UnmarshalOptions,
+): unknown[] {
+  const out: unknown[] = new Array(items.length);
+  let i = 0;
+  try {
+    for (; i < items.length; i++) out[i] = fromItemOf(items[i], schema, options);
+  } catch (e) {
+    throw toPublic(e, `[${i}]`);
+  }
+  return out;
+}
+
+/**
+ * Encodes one value as an `AttributeValue` (expression values, keys, list elements): any
+ * value of the default mapping, or a value of the schema.
+ * @throws DynoEncodingError naming the path of the bad value.
+ */
+export function marshalValue<T>(
+  value: NoInfer<T>,
+  schema: SchemaLike<T>,
+  options?: MarshalOptions,
+): AttributeValue;
+export function marshalValue(
+  value: unknown,
+  schema?: undefined,
+  options?: MarshalOptions,
+): AttributeValue;
+export function marshalValue(
+  value: unknown,
+  schema?: unknown,
+  options?: MarshalOptions,
+): AttributeValue {
+  try {
+    if (schema === undefined) return encodeValue(value, 1);
+    const av = codec(schema, options).enc(value, 1);
+    if (av === undefined)
+      throw new Fault("an empty set cannot be stored as a value (DynamoDB has no empty sets)");
+    return av;
+  } catch (e) {
+    throw fail(e, value);
+  }
+}
+
+/**
+ * Decodes one `AttributeValue`, by the default mapping or by a schema.
+ * @throws DynoEncodingError naming the path of the bad attribute.
+ */
+export function unmarshalValue<T>(
+  av: AttributeValue,
+  schema: SchemaLike<T>,
+  options?: UnmarshalOptions,
+): T;
+export function unmarshalValue(
+  av: AttributeValue,
+  schema?: undefined,
+  options?: UnmarshalOptions,
+): unknown;
+export function unmarshalValue(
+  av: AttributeValue,
+  schema?: unknown,
+  options?: UnmarshalOptions,
+): unknown {
+  try {
+    if (schema === undefined) return decodeValue(av, options?.wrapNumbers === true);
+    return codec(schema, options).dec(av, flagsOf(options));
+  } catch (e) {
+    throw toPublic(e);
+  }
+}

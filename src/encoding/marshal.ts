@@ -1,0 +1,249 @@
+/**
+ * Schema-less encoding: any JS value of the default mapping to an `AttributeValue`.
+ * Dispatch is by `typeof` first, loops are indexed or `for...in`, and paths are only built
+ * when something goes wrong (see `fault.ts`).
+ * @module
+ */
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import { Fault, describe, withSegment } from "./fault.js";
+import { toAttribute, toItem } from "./hooks.js";
+import { bigintToN, decimalToN, isNumberValue, numberToN } from "./numbers.js";
+
+/** DynamoDB nests at most 32 levels, the item itself being the first. */
+export const MAX_DEPTH = 32;
+
+/** Raised when nesting passes {@link MAX_DEPTH}; the entry point then looks for a cycle. */
+export class DepthFault extends Fault {}
+
+/** Faults for a container at `depth` below the item when DynamoDB cannot nest that deep. */
+export function tooDeep(): never {
+  throw new DepthFault(`nested deeper than DynamoDB's limit of ${MAX_DEPTH} levels`);
+}
+
+/** Encodes any value of the default mapping; `depth` is the nesting level of its container. */
+export function encodeValue(v: unknown, depth: number): AttributeValue {
+  switch (typeof v) {
+    case "string":
+      return { S: v };
+    case "number":
+      return { N: numberToN(v) };
+    case "boolean":
+      return { BOOL: v };
+    case "object":
+      return v === null ? { NULL: true } : encodeObject(v, depth);
+    case "bigint":
+      return { N: bigintToN(v) };
+    case "undefined":
+      throw new Fault("undefined cannot be stored here (use null, or leave the property out)");
+    default:
+      throw new Fault(`a ${typeof v} cannot be stored`);
+  }
+}
+
+/** Encodes a non-null object: array, plain object, hooks, Date, Set, Map, binary, ... */
+export function encodeObject(v: object, depth: number): AttributeValue {
+  if (Array.isArray(v)) return { L: encodeList(v, depth + 1) };
+  const hook = (v as { [toAttribute]?: unknown })[toAttribute];
+  if (hook !== undefined) return callToAttribute(v, hook);
+  const proto: unknown = Object.getPrototypeOf(v);
+  if (proto === Object.prototype || proto === null) {
+    if ((v as { [toItem]?: unknown })[toItem] !== undefined) return { M: callToItem(v) };
+    return { M: encodeMap(v as Record<string, unknown>, depth + 1) };
+  }
+  return encodeInstance(v, depth);
+}
+
+/** Encodes the properties of an object as a map; `undefined` properties are left out. */
+export function encodeMap(
+  v: Record<string, unknown>,
+  depth: number,
+): Record<string, AttributeValue> {
+  if (depth > MAX_DEPTH) tooDeep();
+  const out: Record<string, AttributeValue> = {};
+  let k: string | undefined;
+  try {
+    for (k in v) {
+      const x = v[k];
+      if (x === undefined) continue;
+      if (k === "__proto__") define(out, k, encodeValue(x, depth));
+      else out[k] = typeof x === "string" ? { S: x } : encodeValue(x, depth);
+    }
+  } catch (e) {
+    throw withSegment(e, k!);
+  }
+  return out;
+}
+
+/** Encodes the elements of an array as a list; an `undefined` element is an error. */
+export function encodeList(v: readonly unknown[], depth: number): AttributeValue[] {
+  if (depth > MAX_DEPTH) tooDeep();
+  const n = v.length;
+  const out: AttributeValue[] = new Array(n);
+  let i = 0;
+  try {
+    for (; i < n; i++) {
+      const x = v[i];
+      out[i] = typeof x === "string" ? { S: x } : encodeValue(x, depth);
+    }
+  } catch (e) {
+    throw withSegment(e, i);
+  }
+  return out;
+}
+
+/** Sets `out[k]` as an own data property, even for `"__proto__"`. */
+export function define(out: object, k: string, value: unknown): void {
+  Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** Calls a value's `[toAttribute]()` and checks that it returned an attribute value. */
+export function callToAttribute(v: object, hook: unknown): AttributeValue {
+  if (typeof hook !== "function")
+    throw new Fault(`[toAttribute] of ${describe(v)} is not a method`);
+  let av: unknown;
+  try {
+    av = hook.call(v);
+  } catch (e) {
+    throw new Fault(
+      `[toAttribute]() of ${describe(v)} failed: ${e instanceof Error ? e.message : String(e)}`,
+      e,
+    );
+  }
+  if (av === null || typeof av !== "object") {
+    throw new Fault(
+      `[toAttribute]() of ${describe(v)} returned ${describe(av)}, not an attribute value`,
+    );
+  }
+  return av as AttributeValue;
+}
+
+/** Calls a value's `[toItem]()` and checks that it returned an object. */
+export function callToItem(v: object): Record<string, AttributeValue> {
+  const hook = (v as { [toItem]?: unknown })[toItem];
+  if (typeof hook !== "function") throw new Fault(`[toItem] of ${describe(v)} is not a method`);
+  let item: unknown;
+  try {
+    item = hook.call(v);
+  } catch (e) {
+    throw new Fault(
+      `[toItem]() of ${describe(v)} failed: ${e instanceof Error ? e.message : String(e)}`,
+      e,
+    );
+  }
+  if (item === null || typeof item !== "object" || Array.isArray(item)) {
+    throw new Fault(`[toItem]() of ${describe(v)} returned ${describe(item)}, not an item`);
+  }
+  return item as Record<string, AttributeValue>;
+}
+
+const LOSSY = [Promise, WeakMap, WeakSet, RegExp, Error] as const;
+
+function encodeInstance(v: object, depth: number): AttributeValue {
+  if (v instanceof Date) return { S: dateToIso(v) };
+  if (v instanceof Uint8Array) return { B: v };
+  if (v instanceof Set) return encodeSet(v);
+  if (v instanceof Map) return { M: encodeMapObject(v, depth + 1) };
+  if (isNumberValue(v)) return { N: decimalToN(v.value) };
+  if ((v as { [toItem]?: unknown })[toItem] !== undefined) return { M: callToItem(v) };
+  if (v instanceof ArrayBuffer) return { B: new Uint8Array(v) };
+  if (ArrayBuffer.isView(v)) {
+    throw new Fault(
+      `${describe(v)} cannot be stored: convert it to a Uint8Array to store its bytes`,
+    );
+  }
+  if (v instanceof String || v instanceof Number || v instanceof Boolean)
+    return encodeValue(v.valueOf(), depth);
+  for (const C of LOSSY) {
+    if (v instanceof C) throw new Fault(`${describe(v)} cannot be stored`);
+  }
+  // Any other class instance: its own enumerable properties, like a Go struct's fields.
+  return { M: encodeMap(v as Record<string, unknown>, depth + 1) };
+}
+
+/** `Date` → ISO 8601; an invalid date is an error. */
+export function dateToIso(d: Date): string {
+  const t = d.getTime();
+  if (t !== t) throw new Fault("an invalid Date cannot be stored");
+  return d.toISOString();
+}
+
+function encodeMapObject(m: Map<unknown, unknown>, depth: number): Record<string, AttributeValue> {
+  if (depth > MAX_DEPTH) tooDeep();
+  const out: Record<string, AttributeValue> = {};
+  for (const [k, x] of m) {
+    if (typeof k !== "string")
+      throw new Fault(`a Map key must be a string to be stored, not ${describe(k)}`);
+    if (x === undefined) continue;
+    try {
+      define(out, k, encodeValue(x, depth));
+    } catch (e) {
+      throw withSegment(e, k);
+    }
+  }
+  return out;
+}
+
+/** Encodes a `Set` of strings (SS), numbers / bigints / NumberValues (NS) or binaries (BS). */
+export function encodeSet(set: ReadonlySet<unknown>): AttributeValue {
+  if (set.size === 0) throw new Fault("an empty set cannot be stored (DynamoDB has no empty sets)");
+  let kind: "S" | "N" | "B" | undefined;
+  const out: (string | Uint8Array)[] = [];
+  for (const x of set) {
+    let k: "S" | "N" | "B";
+    let member: string | Uint8Array;
+    if (typeof x === "string") {
+      k = "S";
+      member = x;
+    } else if (typeof x === "number") {
+      k = "N";
+      member = numberToN(x);
+    } else if (typeof x === "bigint") {
+      k = "N";
+      member = bigintToN(x);
+    } else if (x instanceof Uint8Array) {
+      k = "B";
+      member = x;
+    } else if (x !== null && typeof x === "object" && isNumberValue(x)) {
+      k = "N";
+      member = decimalToN(x.value);
+    } else {
+      throw new Fault(`a set can hold strings, numbers or binaries, not ${describe(x)}`);
+    }
+    if (kind === undefined) kind = k;
+    else if (k !== kind)
+      throw new Fault(`a mixed set cannot be stored (it holds both ${kind} and ${k} members)`);
+    out.push(member);
+  }
+  if (kind === "S") return { SS: out as string[] };
+  if (kind === "N") return { NS: out as string[] };
+  return { BS: out as Uint8Array[] };
+}
+
+/**
+ * Finds the first circular reference under `root`, as a path of segments, or `undefined`.
+ * Only runs after a {@link DepthFault}, so the happy path never tracks ancestors.
+ */
+export function findCycle(root: unknown): (string | number)[] | undefined {
+  const stack = new Set<object>();
+  const path: (string | number)[] = [];
+  const visit = (v: unknown): boolean => {
+    if (v === null || typeof v !== "object") return false;
+    if (stack.has(v)) return true;
+    stack.add(v);
+    const entries: [string | number, unknown][] = Array.isArray(v)
+      ? v.map((x, i) => [i, x])
+      : v instanceof Map
+        ? [...v].map(([k, x]) => [String(k), x])
+        : v instanceof Set
+          ? []
+          : Object.keys(v).map((k) => [k, (v as Record<string, unknown>)[k]]);
+    for (const [k, x] of entries) {
+      path.push(k);
+      if (visit(x)) return true;
+      path.pop();
+    }
+    stack.delete(v);
+    return false;
+  };
+  return visit(root) ? path : undefined;
+}

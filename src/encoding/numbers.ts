@@ -1,0 +1,176 @@
+/**
+ * Numbers: DynamoDB's `N` holds up to 38 significant digits with a magnitude from 1E-130 to
+ * below 1E+126. JS numbers, bigints and {@link NumberValue}s go in; on the way out a JS number
+ * is returned only when it is exactly the stored decimal.
+ * @module
+ */
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import { Fault } from "./fault.js";
+
+/**
+ * An exact DynamoDB number kept as its decimal string, for values a JS number cannot hold.
+ *
+ * It has the same shape and methods as `NumberValue` of `@aws-sdk/util-dynamodb` (`value`,
+ * `toString()`, `valueOf()`, `toBigInt()`, `toAttributeValue()`, `NumberValue.from()`), and
+ * the encoders accept either class: the SDK's is recognised by its class name and its string
+ * `value` (dyno-ts does not depend on `@aws-sdk/util-dynamodb` at run time). Decoding with
+ * `{ wrapNumbers: true }` returns instances of this class.
+ */
+export class NumberValue {
+  /** The number as a decimal string, exactly as stored. */
+  readonly value: string;
+  /** Wraps a decimal string (or a bigint, or a safe JS number). Throws on a malformed number. */
+  constructor(value: string | number | bigint) {
+    const str = typeof value === "number" ? numberToN(value) : String(value);
+    if (!decompose(str)) throw new TypeError(`NumberValue: not a number: ${JSON.stringify(str)}`);
+    this.value = str;
+  }
+  /** Same as `new NumberValue(value)`. */
+  static from(value: string | number | bigint): NumberValue {
+    return new NumberValue(value);
+  }
+  /** The decimal string. */
+  toString(): string {
+    return this.value;
+  }
+  /** The decimal string (so `${nv}` and `String(nv)` read naturally). */
+  valueOf(): string {
+    return this.value;
+  }
+  /** The value as a bigint; throws a `SyntaxError` when it is not an integer. */
+  toBigInt(): bigint {
+    return BigInt(this.value);
+  }
+  /** The attribute value `{ N: value }`. */
+  toAttributeValue(): AttributeValue.NMember {
+    return { N: this.value };
+  }
+}
+
+/** True for a dyno-ts {@link NumberValue} and for `@aws-sdk/util-dynamodb`'s `NumberValue`. */
+export function isNumberValue(v: object): v is { value: string } {
+  if (v instanceof NumberValue) return true;
+  return (
+    typeof (v as { value?: unknown }).value === "string" &&
+    (v as { constructor?: { name?: string } }).constructor?.name === "NumberValue"
+  );
+}
+
+/** A JS number as an `N` string; faults on NaN, ±Infinity and a magnitude DynamoDB cannot store. */
+export function numberToN(n: number): string {
+  if (n - n !== 0) throw new Fault(`${n} cannot be stored: DynamoDB numbers must be finite`);
+  const a = n < 0 ? -n : n;
+  if (a >= 1e126 || (a < 1e-130 && a !== 0)) {
+    throw new Fault(`${n} is outside DynamoDB's number range (magnitude 1E-130 to 9.99E+125)`);
+  }
+  return "" + n;
+}
+
+/** A bigint as an `N` string; faults beyond 38 significant digits or a magnitude of 1E+126. */
+export function bigintToN(b: bigint): string {
+  const str = b.toString();
+  const len = str.length - (b < 0n ? 1 : 0);
+  if (len > 38) {
+    let end = str.length;
+    while (str.charCodeAt(end - 1) === 48) end--;
+    const sig = end - (b < 0n ? 1 : 0);
+    if (sig > 38)
+      throw new Fault(`${str} has ${sig} significant digits; DynamoDB keeps at most 38`);
+    if (len > 126) throw new Fault(`${str} is outside DynamoDB's number range (below 1E+126)`);
+  }
+  return str;
+}
+
+/** A decimal string (from a `NumberValue`) checked against DynamoDB's precision and range. */
+export function decimalToN(str: string): string {
+  const d = decompose(str);
+  if (!d) throw new Fault(`${JSON.stringify(str)} is not a number`);
+  if (d.digits.length > 38) {
+    throw new Fault(`${str} has ${d.digits.length} significant digits; DynamoDB keeps at most 38`);
+  }
+  if (d.digits && (d.exp > 125 || d.exp < -130)) {
+    throw new Fault(`${str} is outside DynamoDB's number range (magnitude 1E-130 to 9.99E+125)`);
+  }
+  return str;
+}
+
+const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+
+/** A decimal split into sign, significant digits (no leading/trailing zeros) and exponent. */
+interface Decimal {
+  neg: boolean;
+  digits: string;
+  /** Exponent of the first significant digit: value = d.ddd × 10^exp. */
+  exp: number;
+}
+
+/** Splits a decimal string; `undefined` when it is not one. */
+export function decompose(str: string): Decimal | undefined {
+  const m = DECIMAL.exec(str);
+  if (!m) return undefined;
+  const int = m[2] ?? "";
+  const frac = m[3] ?? "";
+  if (!int && !frac) return undefined;
+  const all = int + frac;
+  let i = 0;
+  while (i < all.length && all.charCodeAt(i) === 48) i++;
+  let j = all.length;
+  while (j > i && all.charCodeAt(j - 1) === 48) j--;
+  if (i === j) return { neg: false, digits: "", exp: 0 };
+  return {
+    neg: m[1] === "-",
+    digits: all.slice(i, j),
+    exp: (m[4] ? parseInt(m[4], 10) : 0) + int.length - 1 - i,
+  };
+}
+
+/** True when the JS number `n` is exactly the decimal `str` (so nothing is lost by using it). */
+function exact(str: string, n: number): boolean {
+  if (n - n !== 0) return false;
+  const d = decompose(str);
+  if (!d) return false;
+  if (d.digits.length <= 15) return true; // any 15-digit decimal survives a double round trip
+  const back = decompose("" + n)!;
+  return back.digits === d.digits && back.exp === d.exp && back.neg === d.neg;
+}
+
+/**
+ * An `N` string as a JS number when that is exact; otherwise a {@link NumberValue} when
+ * `wrap`, else a fault that says how to read it.
+ */
+export function parseN(str: string, wrap: boolean): number | NumberValue {
+  const n = +str;
+  if (str.length <= 15 ? n - n === 0 && str.length !== 0 : exact(str, n)) return n;
+  return imprecise(str, wrap);
+}
+
+function imprecise(str: string, wrap: boolean): NumberValue {
+  if (typeof str !== "string" || !decompose(str))
+    throw new Fault(`${JSON.stringify(str)} is not a number`);
+  if (wrap) return new NumberValue(str);
+  throw new Fault(
+    `${str} does not fit a JS number without losing precision; ` +
+      `read it with { wrapNumbers: true } (NumberValue) or a schema field s.bigint()`,
+  );
+}
+
+/** An `N` string as a JS number; faults when that would lose precision (schema `s.number()`). */
+export function parseExactNumber(str: string): number {
+  const n = +str;
+  if (str.length <= 15 ? n - n === 0 && str.length !== 0 : exact(str, n)) return n;
+  if (!decompose(str)) throw new Fault(`${JSON.stringify(str)} is not a number`);
+  throw new Fault(
+    `${str} does not fit a JS number without losing precision; use s.bigint() or s.any()`,
+  );
+}
+
+/** An `N` string as a bigint; faults when it is not an integer. */
+export function parseBigInt(str: string): bigint {
+  if (/^-?\d+$/.test(str)) return BigInt(str);
+  const d = decompose(str);
+  if (!d) throw new Fault(`${JSON.stringify(str)} is not a number`);
+  if (!d.digits) return 0n;
+  const zeros = d.exp - (d.digits.length - 1);
+  if (zeros < 0) throw new Fault(`${str} is not an integer, so it cannot be read as a bigint`);
+  return BigInt((d.neg ? "-" : "") + d.digits + "0".repeat(zeros));
+}

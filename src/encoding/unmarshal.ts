@@ -1,0 +1,82 @@
+/**
+ * Schema-less decoding: an `AttributeValue` to the JS value of the default mapping.
+ * @module
+ */
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import { Fault, describeAttr, withSegment } from "./fault.js";
+import { define } from "./marshal.js";
+import { parseN, type NumberValue } from "./numbers.js";
+
+type AV = {
+  S?: string;
+  N?: string;
+  BOOL?: boolean;
+  NULL?: boolean;
+  M?: Record<string, AttributeValue>;
+  L?: AttributeValue[];
+  B?: Uint8Array;
+  SS?: string[];
+  NS?: string[];
+  BS?: Uint8Array[];
+};
+
+/** Decodes any attribute value; `wrap` keeps imprecise numbers as `NumberValue`s. */
+export function decodeValue(av: AttributeValue, wrap: boolean): unknown {
+  const a = av as AV;
+  let x: unknown;
+  if ((x = a.S) !== undefined) return x;
+  if ((x = a.N) !== undefined) return parseN(x as string, wrap);
+  if ((x = a.M) !== undefined) return decodeMap(x as Record<string, AttributeValue>, wrap);
+  if ((x = a.BOOL) !== undefined) return x;
+  if ((x = a.L) !== undefined) return decodeList(x as AttributeValue[], wrap);
+  if (a.NULL !== undefined) return null;
+  return decodeRare(a, wrap);
+}
+
+function decodeRare(a: AV, wrap: boolean): unknown {
+  if (a === null || typeof a !== "object")
+    throw new Fault(`${describeAttr(a)} is not an attribute value`);
+  if (a.B !== undefined) return a.B;
+  if (a.SS !== undefined) return new Set(a.SS);
+  if (a.NS !== undefined) {
+    const out = new Set<number | NumberValue>();
+    for (const n of a.NS) out.add(parseN(n, wrap));
+    return out;
+  }
+  if (a.BS !== undefined) return new Set(a.BS);
+  throw new Fault(`${describeAttr(a)} is not an attribute value dyno-ts can read`);
+}
+
+/** Decodes the attributes of a map (or an item) into a plain object. */
+export function decodeMap(
+  m: Record<string, AttributeValue>,
+  wrap: boolean,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  let k: string | undefined;
+  try {
+    for (k in m) {
+      const av = m[k];
+      if (av === undefined) continue;
+      const s = (av as AV).S;
+      if (k === "__proto__") define(out, k, decodeValue(av, wrap));
+      else out[k] = s !== undefined ? s : decodeValue(av, wrap);
+    }
+  } catch (e) {
+    throw withSegment(e, k!);
+  }
+  return out;
+}
+
+/** Decodes the elements of a list into an array. */
+export function decodeList(l: AttributeValue[], wrap: boolean): unknown[] {
+  const n = l.length;
+  const out: unknown[] = new Array(n);
+  let i = 0;
+  try {
+    for (; i < n; i++) out[i] = decodeValue(l[i], wrap);
+  } catch (e) {
+    throw withSegment(e, i);
+  }
+  return out;
+}
