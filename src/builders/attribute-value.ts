@@ -27,7 +27,7 @@ const MEMBER_CHECKS: Record<string, (v: unknown) => boolean> = {
   SS: (v) => Array.isArray(v) && v.every(isString),
   NS: (v) => Array.isArray(v) && v.every(isString),
   BS: (v) => Array.isArray(v) && v.every(isBinary),
-  M: (v) => isAttributeValueMap(v),
+  M: (v) => isPlainObject(v) && Object.values(v).every(isAttributeValue),
   L: (v) => Array.isArray(v) && v.every(isAttributeValue),
   NULL: (v) => v === true,
   BOOL: (v) => typeof v === "boolean",

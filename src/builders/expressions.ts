@@ -133,7 +133,10 @@ export function andKeyConditions(
   return existing ? `${existing} AND ${rendered}` : rendered;
 }
 
-/** Adds paths to an existing projection expression. */
+/**
+ * Adds paths to an existing projection expression. A path the existing expression already
+ * projects is not added again (identical names share a placeholder, so it renders the same).
+ */
 export function addProjection(
   existing: string | undefined,
   paths: readonly PathInput[],
@@ -141,7 +144,10 @@ export function addProjection(
 ): string | undefined {
   if (paths.length === 0) return existing;
   const rendered = renderProjection(paths, ctx);
-  return existing ? `${existing}, ${rendered}` : rendered;
+  if (!existing) return rendered;
+  const have = existing.split(",").map((p) => p.trim());
+  const added = rendered.split(", ").filter((p) => !have.includes(p));
+  return [existing, ...added].join(", ");
 }
 
 const CLAUSES = ["SET", "REMOVE", "ADD", "DELETE"] as const;
