@@ -232,6 +232,7 @@ describe("UpdateTableBuilder", () => {
     await client.send(new UpdateTableCommand(create));
     let table = await waitActive(name);
     assert.equal(table.ProvisionedThroughput?.ReadCapacityUnits, 2);
+    if (engine === "dynalite") return; // dynalite ignores GSI changes in UpdateTable
     assert.deepEqual(
       table.GlobalSecondaryIndexes?.map((g) => g.IndexName),
       ["byEmail"],

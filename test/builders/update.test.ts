@@ -25,7 +25,7 @@ import {
   unmarshalItem,
   update,
 } from "../../src/index.js";
-import { createTestTable, testClient } from "../support/db.js";
+import { createTestTable, engine, testClient } from "../support/db.js";
 
 let client: DynamoDBClient;
 let table: string;
@@ -133,6 +133,7 @@ describe("UpdateItemBuilder against DynamoDB", () => {
       .build();
     const error = await client.send(new UpdateItemCommand(input)).catch((e: unknown) => e);
     assert.ok(error instanceof ConditionalCheckFailedException, String(error));
+    if (engine === "dynalite") return; // dynalite does not return the item on a failed condition
     assert.equal(unmarshalItem(error.Item!).status, "new");
     assert.equal((await read("cond"))!.status, "new");
   });
