@@ -49,6 +49,7 @@ let autoMode: Mode | undefined;
 function modeOf(options: MarshalOptions | undefined): Mode {
   const want = options?.codegen;
   if (want === false) return "interpret";
+  if (want === true) return "codegen";
   autoMode ??= canGenerate() ? "codegen" : "interpret";
   return autoMode;
 }
