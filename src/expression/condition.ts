@@ -207,6 +207,7 @@ function comparison(method: string, op: Comparator, ordered: boolean) {
       value,
       ordered ? ORDERED_TYPES : undefined,
     );
+    checkDistinct(field, segments, right);
     return new Comparison(op, { type: "path", path: segments }, right);
   };
 }
@@ -285,6 +286,8 @@ export const cond = {
     const field = "cond.between";
     const low = toOperand(field, `lower bound for ${quotePath(segments)}`, lo, ORDERED_TYPES);
     const high = toOperand(field, `upper bound for ${quotePath(segments)}`, hi, ORDERED_TYPES);
+    checkDistinct(field, segments, low);
+    checkDistinct(field, segments, high);
     checkBounds(field, segments, low, high);
     return new Between({ type: "path", path: segments }, low, high);
   },
@@ -305,6 +308,7 @@ export const cond = {
     const operands = values.map((v, i) =>
       toOperand(field, `value ${i + 1} for ${quotePath(segments)}`, v),
     );
+    operands.forEach((operand) => checkDistinct(field, segments, operand));
     return new In({ type: "path", path: segments }, operands);
   },
 
@@ -361,7 +365,7 @@ export const cond = {
   },
 };
 
-/** DynamoDB rejects `begins_with(a, a)` and `contains(a, a)`. */
+/** DynamoDB rejects an attribute compared with itself: `a = a`, `a IN (a)`, `contains(a, a)`... */
 function checkDistinct(field: string, path: readonly PathSegment[], arg: Operand): void {
   if (arg.type === "path" && samePath(arg.path, path)) {
     throw new DynoValidationError(

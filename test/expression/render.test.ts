@@ -249,6 +249,18 @@ describe("condition validation", () => {
       /prefix for "a" must be S or B.*got N/,
     );
   });
+  test("an attribute compared with itself (DynamoDB rejects it)", () => {
+    throwsValidation(
+      () => cond.eq("a.b", attr("a.b")),
+      "cond.eq",
+      /another attribute than "a.b" itself/,
+    );
+    throwsValidation(() => cond.lt("a", attr(["a"])), "cond.lt", /another attribute/);
+    throwsValidation(() => cond.in("a", 1, attr("a")), "cond.in", /another attribute/);
+    throwsValidation(() => cond.between("a", attr("a"), 3), "cond.between", /another attribute/);
+    assert.ok(cond.eq("a", attr("a.b")), "a path inside it is another attribute");
+    assert.ok(size("a").gt(size("a")), "size(a) > size(a) is allowed");
+  });
   test("a function whose operand is its own path", () => {
     throwsValidation(
       () => cond.contains("a", attr("a")),
