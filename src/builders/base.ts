@@ -27,6 +27,7 @@ import {
   mergeUpdate,
   withAttributes,
 } from "./expressions.js";
+import { DynoValidationError } from "../errors.js";
 import { checkOneOf, requireObject, requireString } from "./validate.js";
 
 /**
@@ -72,6 +73,36 @@ export abstract class CapacityBuilder<
   }
 }
 
+/**
+ * Base of BatchWriteItem and TransactWriteItems builders: item collection metrics, and the
+ * key attribute names per table that `.build()` uses to find the same item twice.
+ */
+export abstract class MultiWriteBuilder<
+  I extends {
+    ReturnConsumedCapacity?: ReturnConsumedCapacity;
+    ReturnItemCollectionMetrics?: ReturnItemCollectionMetrics;
+  },
+> extends CapacityBuilder<I> {
+  /** Key attribute names declared per table with {@link MultiWriteBuilder.keySchema}. */
+  protected readonly keyNames = new Map<string, readonly string[]>();
+
+  /**
+   * Declares `table`'s key attributes, so that `.build()` can reject two writes of the same
+   * item even when they are puts (otherwise the key names are learned from the keys of
+   * deletes, updates and condition checks, and puts are compared as whole items).
+   */
+  keySchema(table: string, partitionKey: string, sortKey?: string): this {
+    this.keyNames.set(table, sortKey === undefined ? [partitionKey] : [partitionKey, sortKey]);
+    return this;
+  }
+
+  /** Asks for item collection metrics (tables with local secondary indexes). */
+  returnItemCollectionMetrics(mode: ReturnItemCollectionMetrics = "SIZE"): this {
+    this.draft.ReturnItemCollectionMetrics = mode;
+    return this;
+  }
+}
+
 /** The fields of a single-table input that builders fill in. */
 export interface ItemInputFields extends ExpressionAttributeMaps {
   TableName?: string;
@@ -83,6 +114,16 @@ export interface ItemInputFields extends ExpressionAttributeMaps {
   ProjectionExpression?: string;
   UpdateExpression?: string;
 }
+
+/** Legacy parameters that DynamoDB refuses to combine with their expression counterparts. */
+const LEGACY_PARAMETERS = [
+  ["KeyConditions", "KeyConditionExpression"],
+  ["QueryFilter", "FilterExpression"],
+  ["ScanFilter", "FilterExpression"],
+  ["Expected", "ConditionExpression"],
+  ["AttributeUpdates", "UpdateExpression"],
+  ["AttributesToGet", "ProjectionExpression"],
+] as const;
 
 /**
  * Base of the builders for one table (Get, Put, Update, Delete, Query, Scan): the table,
@@ -156,6 +197,15 @@ export abstract class ItemBuilder<I extends ItemInputFields> extends CapacityBui
 
   protected validate(out: I): void {
     requireString(out.TableName, "TableName");
+    const fields = out as Record<string, unknown>;
+    for (const [legacy, expression] of LEGACY_PARAMETERS) {
+      if (fields[legacy] !== undefined && fields[expression] !== undefined) {
+        throw new DynoValidationError(
+          legacy,
+          `this legacy parameter cannot be combined with ${expression}`,
+        );
+      }
+    }
   }
 
   /** Validation for inputs that address one item. */

@@ -7,7 +7,6 @@ import type {
   BatchGetItemCommandInput,
   BatchWriteItemCommandInput,
   KeysAndAttributes,
-  ReturnItemCollectionMetrics,
 } from "@aws-sdk/client-dynamodb";
 import type { PathInput } from "../expression/types.js";
 import {
@@ -16,8 +15,8 @@ import {
   type AttributeValueMap,
   type ItemInput,
 } from "./attribute-value.js";
-import { CapacityBuilder } from "./base.js";
-import { addProjection, withAttributes } from "./expressions.js";
+import { CapacityBuilder, MultiWriteBuilder } from "./base.js";
+import { addProjection, toPaths, withAttributes } from "./expressions.js";
 import { checkCount, requireObject, requireString, UniqueSet } from "./validate.js";
 
 /** One key or item, or several. */
@@ -67,7 +66,7 @@ export class BatchGetItemBuilder extends CapacityBuilder<BatchGetItemCommandInpu
     if (options.consistentRead !== undefined) entry.ConsistentRead = options.consistentRead;
     requests[table] = entry;
     if (options.project !== undefined) {
-      const paths = typeof options.project === "string" ? [options.project] : options.project;
+      const paths = toPaths(options.project);
       this.projections.set(table, [...(this.projections.get(table) ?? []), ...paths]);
     }
     return this;
@@ -102,9 +101,7 @@ export class BatchGetItemBuilder extends CapacityBuilder<BatchGetItemCommandInpu
  * Builds one `BatchWriteItemCommandInput` (at most 25 puts and deletes, no item twice).
  * @example new BatchWriteItemBuilder().put("Users", [{ id: "u1" }, { id: "u2" }]).delete("Users", { id: "u0" }).build()
  */
-export class BatchWriteItemBuilder extends CapacityBuilder<BatchWriteItemCommandInput> {
-  private readonly keyNames = new Map<string, readonly string[]>();
-
+export class BatchWriteItemBuilder extends MultiWriteBuilder<BatchWriteItemCommandInput> {
   /** Puts these items into `table`. */
   put(table: string, items: OneOrMany<ItemInput | AttributeValueMap>): this {
     const encoded = toAttributeMaps(items, `RequestItems.${table}.PutRequest.Item`);
@@ -121,21 +118,6 @@ export class BatchWriteItemBuilder extends CapacityBuilder<BatchWriteItemCommand
       table,
       encoded.map((Key) => ({ DeleteRequest: { Key } })),
     );
-  }
-
-  /**
-   * Declares `table`'s key attributes, so that `.build()` can reject two puts of the same
-   * key (otherwise only learned from delete keys, or caught for identical items).
-   */
-  keySchema(table: string, partitionKey: string, sortKey?: string): this {
-    this.keyNames.set(table, sortKey === undefined ? [partitionKey] : [partitionKey, sortKey]);
-    return this;
-  }
-
-  /** Asks for item collection metrics (tables with local secondary indexes). */
-  returnItemCollectionMetrics(mode: ReturnItemCollectionMetrics = "SIZE"): this {
-    this.draft.ReturnItemCollectionMetrics = mode;
-    return this;
   }
 
   private add(

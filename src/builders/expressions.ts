@@ -133,6 +133,11 @@ export function andKeyConditions(
   return existing ? `${existing} AND ${rendered}` : rendered;
 }
 
+/** Paths given as one path string or a list of paths (each a string or an array of segments). */
+export function toPaths(paths: string | readonly PathInput[]): readonly PathInput[] {
+  return typeof paths === "string" ? [paths] : paths;
+}
+
 /**
  * Adds paths to an existing projection expression. A path the existing expression already
  * projects is not added again (identical names share a placeholder, so it renders the same).

@@ -4,7 +4,6 @@
  * @module
  */
 import type {
-  ReturnItemCollectionMetrics,
   ReturnValuesOnConditionCheckFailure,
   TransactGetItem,
   TransactGetItemsCommandInput,
@@ -24,13 +23,14 @@ import {
   type AttributeValueMap,
   type ItemInput,
 } from "./attribute-value.js";
-import { CapacityBuilder } from "./base.js";
+import { CapacityBuilder, MultiWriteBuilder } from "./base.js";
 import {
   addProjection,
   andConditions,
   checkCondition,
   checkUpdateActions,
   mergeUpdate,
+  toPaths,
   withAttributes,
 } from "./expressions.js";
 import { checkCount, requireObject, requireString, UniqueSet } from "./validate.js";
@@ -96,7 +96,7 @@ export class TransactGetItemsBuilder extends CapacityBuilder<TransactGetItemsCom
       Key: toAttributeMap(key, "Get.Key"),
     };
     if (options.project !== undefined) {
-      const paths = typeof options.project === "string" ? [options.project] : options.project;
+      const paths = toPaths(options.project);
       withAttributes(
         Get,
         (ctx) => (Get.ProjectionExpression = addProjection(undefined, paths, ctx)),
@@ -120,8 +120,7 @@ export class TransactGetItemsBuilder extends CapacityBuilder<TransactGetItemsCom
  *   .conditionCheck("Users", { id: "u1" }, cond.eq("active", true))
  *   .token("order-123").build()
  */
-export class TransactWriteItemsBuilder extends CapacityBuilder<TransactWriteItemsCommandInput> {
-  private readonly keyNames = new Map<string, readonly string[]>();
+export class TransactWriteItemsBuilder extends MultiWriteBuilder<TransactWriteItemsCommandInput> {
   private onConditionFailure: ReturnValuesOnConditionCheckFailure | undefined;
 
   /** Puts `item` into `table`, if `condition` (when given) holds. */
@@ -182,18 +181,6 @@ export class TransactWriteItemsBuilder extends CapacityBuilder<TransactWriteItem
     values: ReturnValuesOnConditionCheckFailure = "ALL_OLD",
   ): this {
     this.onConditionFailure = values;
-    return this;
-  }
-
-  /** Asks for item collection metrics (tables with local secondary indexes). */
-  returnItemCollectionMetrics(mode: ReturnItemCollectionMetrics = "SIZE"): this {
-    this.draft.ReturnItemCollectionMetrics = mode;
-    return this;
-  }
-
-  /** Declares `table`'s key attributes, so that `.build()` can tell a put from an update of the same item. */
-  keySchema(table: string, partitionKey: string, sortKey?: string): this {
-    this.keyNames.set(table, sortKey === undefined ? [partitionKey] : [partitionKey, sortKey]);
     return this;
   }
 

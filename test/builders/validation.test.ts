@@ -112,6 +112,29 @@ describe("single-item builders", () => {
   });
 });
 
+describe("legacy parameters", () => {
+  test("combined with the expression that replaces them", () => {
+    const legacyKey = {
+      TableName: "t",
+      KeyConditions: { pk: { ComparisonOperator: "EQ" as const } },
+    };
+    invalid(
+      () => new QueryBuilder(legacyKey).keyCondition(key.eq("pk", 1)).build(),
+      "KeyConditions",
+    );
+    const legacyFilter = { TableName: "t", ScanFilter: {} };
+    invalid(() => new ScanBuilder(legacyFilter).filter(cond.eq("a", 1)).build(), "ScanFilter");
+    const expected = { TableName: "t", Item: { id: { S: "1" } }, Expected: {} };
+    invalid(() => new PutItemBuilder(expected).condition(cond.exists("id")).build(), "Expected");
+    const legacyUpdate = { TableName: "t", Key: { id: { S: "1" } }, AttributeUpdates: {} };
+    invalid(() => new UpdateItemBuilder(legacyUpdate).set("a", 1).build(), "AttributeUpdates");
+    const legacyGet = { TableName: "t", Key: { id: { S: "1" } }, AttributesToGet: ["a"] };
+    invalid(() => new GetItemBuilder(legacyGet).project("b").build(), "AttributesToGet");
+    // Alone, legacy parameters pass through to DynamoDB.
+    assert.ok(new UpdateItemBuilder(legacyUpdate).build());
+  });
+});
+
 describe("Query", () => {
   test("without a key condition", () => {
     invalid(() => new QueryBuilder().table("t").build(), "KeyConditionExpression", /key condition/);
