@@ -164,12 +164,15 @@ abstract class TableBuilder<I extends TableInput> extends InputBuilder<I> {
   }
 
   /**
-   * Sets `AttributeDefinitions` to exactly the attributes the key schemas use, typed from
-   * the builder's keys and the input's own definitions.
+   * Sets `AttributeDefinitions` to the attributes the key schemas use, typed from the
+   * builder's keys and the input's own definitions. With `exact` (CreateTable), a definition
+   * no key schema uses is an error; otherwise (UpdateTable, which may list the table's own
+   * keys) it is kept.
    */
   protected defineAttributes(
     out: I,
     schemas: readonly (readonly KeySchemaElement[] | undefined)[],
+    exact: boolean,
   ): void {
     const types = new Map<string, ScalarAttributeType>();
     const define = (name: string, type: ScalarAttributeType | undefined) => {
@@ -185,15 +188,16 @@ abstract class TableBuilder<I extends TableInput> extends InputBuilder<I> {
     for (const def of out.AttributeDefinitions ?? [])
       define(def.AttributeName ?? "", def.AttributeType);
     for (const [name, type] of this.declared) define(name, type);
-    const used = new Set(schemas.flatMap((s) => (s ?? []).map((k) => k.AttributeName ?? "")));
-    for (const def of out.AttributeDefinitions ?? []) {
-      if (!used.has(def.AttributeName ?? "")) {
-        throw new DynoValidationError(
-          `AttributeDefinitions.${def.AttributeName}`,
-          "is not used by any key schema",
-        );
-      }
+    const existing = (out.AttributeDefinitions ?? []).map((d) => d.AttributeName ?? "");
+    const keys = schemas.flatMap((schema) => (schema ?? []).map((k) => k.AttributeName ?? ""));
+    const unused = existing.find((name) => !keys.includes(name));
+    if (exact && unused !== undefined) {
+      throw new DynoValidationError(
+        `AttributeDefinitions.${unused}`,
+        "is not used by any key schema",
+      );
     }
+    const used = new Set(exact ? keys : [...existing, ...keys]);
     const definitions: AttributeDefinition[] = [...used].map((name) => {
       const type = types.get(name);
       if (!type)
@@ -226,8 +230,8 @@ abstract class TableBuilder<I extends TableInput> extends InputBuilder<I> {
     for (const index of indexes) index.ProvisionedThroughput ??= { ...table };
   }
 
-  /** Checks billing against the capacities of the table and the given indexes. */
-  protected checkBilling(out: I, indexes: readonly [string, GlobalSecondaryIndex][]): void {
+  /** Checks billing against the capacities of the table and the given GSIs, and the GSIs' projections. */
+  protected checkIndexes(out: I, indexes: readonly [string, GlobalSecondaryIndex][]): void {
     const onDemand = out.BillingMode === "PAY_PER_REQUEST";
     if (onDemand && out.ProvisionedThroughput) {
       throw new DynoValidationError(
@@ -330,7 +334,7 @@ export class CreateTableBuilder extends TableBuilder<CreateTableCommandInput> {
     if (!out.BillingMode && !out.ProvisionedThroughput) out.BillingMode = "PAY_PER_REQUEST";
     this.defaultThroughput(out, out.GlobalSecondaryIndexes ?? []);
     const indexes = [...(out.GlobalSecondaryIndexes ?? []), ...(out.LocalSecondaryIndexes ?? [])];
-    this.defineAttributes(out, [out.KeySchema, ...indexes.map((i) => i.KeySchema)]);
+    this.defineAttributes(out, [out.KeySchema, ...indexes.map((i) => i.KeySchema)], true);
   }
 
   protected override validate(out: CreateTableCommandInput): void {
@@ -365,7 +369,7 @@ export class CreateTableBuilder extends TableBuilder<CreateTableCommandInput> {
         "provisioned billing needs read and write capacity",
       );
     }
-    this.checkBilling(
+    this.checkIndexes(
       out,
       gsis.map((g) => [`GlobalSecondaryIndexes.${g.IndexName}`, g]),
     );
@@ -422,6 +426,7 @@ export class UpdateTableBuilder extends TableBuilder<UpdateTableCommandInput> {
       this.defineAttributes(
         out,
         created.map((c) => c.KeySchema),
+        false,
       );
   }
 
@@ -455,6 +460,6 @@ export class UpdateTableBuilder extends TableBuilder<UpdateTableCommandInput> {
         "DynamoDB creates or deletes only one index per UpdateTable",
       );
     }
-    this.checkBilling(out, created);
+    this.checkIndexes(out, created);
   }
 }

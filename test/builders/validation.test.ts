@@ -619,6 +619,15 @@ describe("UpdateTable", () => {
       AttributeDefinitions: [{ AttributeName: "a", AttributeType: "N" }],
     }).createGsi("byA", { partitionKey: ["a", "S"] });
     invalid(() => conflict.build(), "AttributeDefinitions.a");
+    // The table's own key definitions may be listed; they are kept.
+    const withTableKey = new UpdateTableBuilder({
+      TableName: "t",
+      AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+    }).createGsi("byA", { partitionKey: ["a", "S"] });
+    assert.deepEqual(withTableKey.build().AttributeDefinitions, [
+      { AttributeName: "id", AttributeType: "S" },
+      { AttributeName: "a", AttributeType: "S" },
+    ]);
     const onDemand = new UpdateTableBuilder()
       .table("t")
       .billing("PAY_PER_REQUEST")
