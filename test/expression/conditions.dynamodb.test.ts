@@ -7,7 +7,7 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { PutItemCommand, ScanCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { attr, cond, ExpressionAttributes, size, type Condition } from "../../src/index.js";
-import { createTestTable, testClient } from "../support/db.js";
+import { createTestTable, engine, testClient } from "../support/db.js";
 import { ids, putIf, scanWith, toItem } from "./support.js";
 
 const items: Record<string, unknown>[] = [
@@ -63,8 +63,12 @@ const items: Record<string, unknown>[] = [
 
 const hundred = Array.from({ length: 99 }, (_, i) => 1000 + i);
 
-/** [name, condition, ids of the items it selects] */
-const cases: [string, Condition, string[]][] = [
+/** Where dynalite evaluates differently from DynamoDB (Local and AWS), the case is skipped there. */
+const dynalite = (reason: string): string | false =>
+  engine === "dynalite" && `dynalite differs from DynamoDB: ${reason}`;
+
+/** [name, condition, ids of the items it selects, skip reason] */
+const cases: [string, Condition, string[], (string | false)?][] = [
   ["eq", cond.eq("status", "open"), ["alice", "carol"]],
   ["ne", cond.ne("status", "open"), ["bob"]],
   ["ne is true for a missing attribute", cond.ne("name", "Alice"), ["bob", "carol"]],
@@ -103,7 +107,7 @@ const cases: [string, Condition, string[]][] = [
   ["type SS", cond.type("ss", "SS"), ["alice", "bob"]],
   ["type NS", cond.type("ns", "NS"), ["alice", "bob"]],
   ["type B", cond.type("bin", "B"), ["alice", "bob"]],
-  ["type BOOL", cond.type("flag", "BOOL"), ["alice", "bob"]],
+  ["type BOOL", cond.type("flag", "BOOL"), ["alice", "bob"], dynalite("false is not of type BOOL")],
   ["not", cond.not(cond.eq("status", "open")), ["bob"]],
   ["not exists", cond.not(cond.exists("flag")), ["carol"]],
   ["and", cond.and(cond.eq("status", "open"), cond.gt("n", 0)), ["alice"]],
@@ -121,8 +125,8 @@ const cases: [string, Condition, string[]][] = [
   ["not of or", cond.not(cond.or(cond.eq("n", 5), cond.eq("n", 50))), ["carol"]],
   ["eq BOOL", cond.eq("flag", true), ["alice"]],
   ["eq NULL", cond.eq("nul", null), ["alice"]],
-  ["eq list", cond.eq("l", [1, "two", { x: 3 }]), ["alice"]],
-  ["eq map", cond.eq("m.nested", { deep: 2 }), ["bob"]],
+  ["eq list", cond.eq("l", [1, "two", { x: 3 }]), ["alice"], dynalite("lists never equal")],
+  ["eq map", cond.eq("m.nested", { deep: 2 }), ["bob"], dynalite("maps never equal")],
   ["eq set", cond.eq("ss", new Set(["blue", "red"])), ["alice"]],
   ["nested map path", cond.eq("data.timestamp", 200), ["bob"]],
   ["deep map path", cond.eq("m.nested.deep", 1), ["alice"]],
@@ -133,8 +137,13 @@ const cases: [string, Condition, string[]][] = [
   ["attribute name with brackets", cond.exists(["br[0]"]), ["alice"]],
   ["attr lt", cond.lt("spent", attr("budget")), ["alice"]],
   ["attr gt", cond.gt("spent", attr("budget")), ["bob"]],
-  ["attr eq", cond.eq("a", attr("b")), ["alice"]],
-  ["attr ne", cond.ne("a", attr("b")), ["bob", "carol"]],
+  ["attr eq", cond.eq("a", attr("b")), ["alice"], dynalite("two missing attributes are equal")],
+  [
+    "attr ne",
+    cond.ne("a", attr("b")),
+    ["bob", "carol"],
+    dynalite("two missing attributes are equal"),
+  ],
   ["attr nested", cond.lt("data.timestamp", attr("size")), []],
   ["size of a string", size("s").gt(5), ["alice"]],
   ["size of a set", size("ss").eq(1), ["bob"]],
@@ -170,11 +179,11 @@ describe("conditions on DynamoDB", () => {
     }
   });
 
-  for (const [name, condition, expected] of cases) {
-    test(`${name} as a filter`, async () => {
+  for (const [name, condition, expected, skip] of cases) {
+    test(`${name} as a filter`, { skip }, async () => {
       assert.deepEqual(ids(await scanWith(client, table, condition)), expected);
     });
-    test(`${name} as a put condition`, async () => {
+    test(`${name} as a put condition`, { skip }, async () => {
       for (const item of items) {
         const written = await putIf(client, table, item, condition);
         assert.equal(written, expected.includes(String(item.id)), `put of ${String(item.id)}`);
@@ -237,20 +246,24 @@ describe("conditions on DynamoDB", () => {
     );
   });
 
-  test("DynamoDB rejects IN with 101 values, as cond.in does", async () => {
-    const values = Object.fromEntries(
-      Array.from({ length: 101 }, (_, i) => [`:v${i}`, { N: String(i) }]),
-    );
-    await assert.rejects(
-      client.send(
-        new ScanCommand({
-          TableName: table,
-          FilterExpression: `#n IN (${Object.keys(values).join(", ")})`,
-          ExpressionAttributeNames: { "#n": "n" },
-          ExpressionAttributeValues: values,
-        }),
-      ),
-      /too many operands/,
-    );
-  });
+  test(
+    "DynamoDB rejects IN with 101 values, as cond.in does",
+    { skip: dynalite("no limit on IN operands") },
+    async () => {
+      const values = Object.fromEntries(
+        Array.from({ length: 101 }, (_, i) => [`:v${i}`, { N: String(i) }]),
+      );
+      await assert.rejects(
+        client.send(
+          new ScanCommand({
+            TableName: table,
+            FilterExpression: `#n IN (${Object.keys(values).join(", ")})`,
+            ExpressionAttributeNames: { "#n": "n" },
+            ExpressionAttributeValues: values,
+          }),
+        ),
+        /too many operands/,
+      );
+    },
+  );
 });

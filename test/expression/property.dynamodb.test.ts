@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { BatchWriteItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import fc from "fast-check";
 import { attr, cond, ExpressionAttributes, key, size, type Condition } from "../../src/index.js";
-import { createTestTable, testClient } from "../support/db.js";
+import { createTestTable, engine, testClient } from "../support/db.js";
 import { putIf, queryWith, toItem } from "./support.js";
 
 // ---- the random model -------------------------------------------------------------------
@@ -324,41 +324,49 @@ before(async () => {
   table = await createTestTable(client, { partitionKey: ["run", "S"], sortKey: ["i", "N"] });
 });
 
-test("random cond.* trees select on DynamoDB what the reference evaluator selects", async () => {
-  let run = 0;
-  await fc.assert(
-    fc.asyncProperty(
-      fc.array(itemArb, { minLength: 1, maxLength: 12 }),
-      conditionArb,
-      async (items, desc) => {
-        const partition = `r${++run}`;
-        const stored = items.map((item, i) => ({ ...item, run: partition, i }));
-        await client.send(
-          new BatchWriteItemCommand({
-            RequestItems: {
-              [table]: stored.map((item) => ({ PutRequest: { Item: toItem(item) } })),
-            },
-          }),
-        );
-        const condition = build(desc);
-        const rendered = condition.render(new ExpressionAttributes());
-        const got = (await queryWith(client, table, key.eq("run", partition), condition)).map(
-          (x) => x.i,
-        );
-        const expected = stored.filter((item) => evaluate(desc, item)).map((x) => x.i);
-        assert.deepEqual(got, expected, `filter ${rendered}`);
-        // The same condition as a put condition, against the first stored item.
-        const first = stored[0]!;
-        assert.equal(
-          await putIf(client, table, first, condition),
-          evaluate(desc, first),
-          `condition ${rendered}`,
-        );
-      },
-    ),
-    { numRuns: Number(process.env.DYNO_PROPERTY_RUNS ?? 200) },
-  );
-});
+const skip =
+  engine === "dynalite" &&
+  "dynalite's condition semantics differ from DynamoDB's (e.g. two missing attributes are equal)";
+
+test(
+  "random cond.* trees select on DynamoDB what the reference evaluator selects",
+  { skip },
+  async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(itemArb, { minLength: 1, maxLength: 12 }),
+        conditionArb,
+        async (items, desc) => {
+          const partition = `r${++run}`;
+          const stored = items.map((item, i) => ({ ...item, run: partition, i }));
+          await client.send(
+            new BatchWriteItemCommand({
+              RequestItems: {
+                [table]: stored.map((item) => ({ PutRequest: { Item: toItem(item) } })),
+              },
+            }),
+          );
+          const condition = build(desc);
+          const rendered = condition.render(new ExpressionAttributes());
+          const got = (await queryWith(client, table, key.eq("run", partition), condition)).map(
+            (x) => x.i,
+          );
+          const expected = stored.filter((item) => evaluate(desc, item)).map((x) => x.i);
+          assert.deepEqual(got, expected, `filter ${rendered}`);
+          // The same condition as a put condition, against the first stored item.
+          const first = stored[0]!;
+          assert.equal(
+            await putIf(client, table, first, condition),
+            evaluate(desc, first),
+            `condition ${rendered}`,
+          );
+        },
+      ),
+      { numRuns: Number(process.env.DYNO_PROPERTY_RUNS ?? 200) },
+    );
+  },
+);
 
 test("the evaluator is not trivially constant on the generated data", () => {
   // Guards the property against a generator that only ever produces all-or-nothing results.
