@@ -148,7 +148,7 @@ export function addProjection(
   ctx: ExpressionContext,
 ): string | undefined {
   if (paths.length === 0) return existing;
-  const rendered = renderProjection(paths, ctx);
+  const rendered = asField("ProjectionExpression", () => renderProjection(paths, ctx));
   if (!existing) return rendered;
   const have = existing.split(",").map((p) => p.trim());
   const added = rendered.split(", ").filter((p) => !have.includes(p));
@@ -184,7 +184,7 @@ export function mergeUpdate(
   ctx: ExpressionContext,
 ): string | undefined {
   if (actions.length === 0) return existing;
-  const rendered = renderUpdate(actions, ctx);
+  const rendered = asField("UpdateExpression", () => renderUpdate(actions, ctx));
   if (!existing) return rendered;
   const merged = splitClauses(existing);
   for (const [clause, bodies] of splitClauses(rendered))

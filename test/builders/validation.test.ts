@@ -78,6 +78,27 @@ describe("single-item builders", () => {
     );
   });
 
+  test("two update actions on the same or overlapping paths", () => {
+    const same = new UpdateItemBuilder().table("t").key({ id: 1 }).set("a", 1).remove("a");
+    invalid(() => same.build(), "UpdateExpression", /a/);
+    const overlap = new UpdateItemBuilder().table("t").key({ id: 1 }).set("a.b", 1).add("a", 1);
+    invalid(() => overlap.build(), "UpdateExpression", /overlap/);
+    const tx = () =>
+      new TransactWriteItemsBuilder().update("t", { id: 1 }, [
+        update.set("a", 1),
+        update.remove("a"),
+      ]);
+    invalid(tx, "UpdateExpression");
+  });
+
+  test("overlapping projection paths", () => {
+    invalid(
+      () => new GetItemBuilder().table("t").key({ id: 1 }).project("a").project("a.b").build(),
+      "ProjectionExpression",
+      /overlap/,
+    );
+  });
+
   test("something that is not an update action", () => {
     invalid(() => new UpdateItemBuilder().update(cond.eq("a", 1) as never), "UpdateExpression");
   });
