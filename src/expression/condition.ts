@@ -1,13 +1,11 @@
 /**
- * Conditions (`cond.*`) for ConditionExpression and FilterExpression, and the `size()`
- * operand. Conditions are immutable trees; values are validated and encoded when the tree
+ * Conditions (`cond.*`) for ConditionExpression and FilterExpression. Conditions are immutable trees; values are validated and encoded when the tree
  * is built, placeholders are allocated when it is rendered.
  * @module
  */
 import { DynoValidationError } from "../errors.js";
 import { parsePath } from "./path.js";
 import {
-  SizeRef,
   compareValues,
   quotePath,
   renderOperand,
@@ -144,59 +142,6 @@ function renderChild(ctx: ExpressionContext, child: Condition): string {
   return bare ? text : `(${text})`;
 }
 
-/**
- * The `size(path)` operand: the length of a string or binary, the number of elements of a
- * set, list or map. `size("tags").gt(3)` renders `size(#n0) > :v0`. The other side is a
- * number, `attr(path)` or another `size(path)`.
- */
-export class SizeOperand extends SizeRef {
-  /** `size(path) = n` */
-  eq(n: unknown): Condition {
-    return this.#compare("=", "eq", n);
-  }
-  /** `size(path) <> n` */
-  ne(n: unknown): Condition {
-    return this.#compare("<>", "ne", n);
-  }
-  /** `size(path) < n` */
-  lt(n: unknown): Condition {
-    return this.#compare("<", "lt", n);
-  }
-  /** `size(path) <= n` */
-  le(n: unknown): Condition {
-    return this.#compare("<=", "le", n);
-  }
-  /** `size(path) > n` */
-  gt(n: unknown): Condition {
-    return this.#compare(">", "gt", n);
-  }
-  /** `size(path) >= n` */
-  ge(n: unknown): Condition {
-    return this.#compare(">=", "ge", n);
-  }
-  /** `size(path) BETWEEN lo AND hi` (inclusive). */
-  between(lo: unknown, hi: unknown): Condition {
-    const field = "size.between";
-    const low = toOperand(field, `lower bound for size(${quotePath(this.path)})`, lo, ["N"]);
-    const high = toOperand(field, `upper bound for size(${quotePath(this.path)})`, hi, ["N"]);
-    checkBounds(field, this.path, low, high);
-    return new Between({ type: "size", path: this.path }, low, high);
-  }
-  #compare(op: Comparator, method: string, n: unknown): Condition {
-    const field = `size.${method}`;
-    const right = toOperand(field, `value for size(${quotePath(this.path)})`, n, ["N"]);
-    return new Comparison(op, { type: "size", path: this.path }, right);
-  }
-}
-
-/**
- * The size of the attribute at `path`, for conditions: `size("tags").gt(3)`.
- * @throws {@link DynoValidationError} for a malformed path.
- */
-export function size(path: PathInput): SizeOperand {
-  return new SizeOperand(path);
-}
-
 function comparison(method: string, op: Comparator, ordered: boolean) {
   return (path: PathInput, value: unknown): Condition => {
     const segments = parsePath(path);
@@ -213,7 +158,12 @@ function comparison(method: string, op: Comparator, ordered: boolean) {
 }
 
 /** Rejects BETWEEN bounds DynamoDB would reject: different types, or lo > hi. */
-function checkBounds(field: string, path: readonly PathSegment[], lo: Operand, hi: Operand): void {
+export function checkBounds(
+  field: string,
+  path: readonly PathSegment[],
+  lo: Operand,
+  hi: Operand,
+): void {
   if (lo.type !== "value" || hi.type !== "value") return;
   const [lt, ht] = [typeOf(lo.encoded), typeOf(hi.encoded)];
   if (lt !== ht) {

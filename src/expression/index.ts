@@ -6,11 +6,10 @@ export type * from "./types.js";
 export { parsePath, formatPath } from "./path.js";
 export { ExpressionAttributes } from "./attributes.js";
 export { attr, AttributeRef } from "./operand.js";
+export { size, SizeOperand, type SizeComparand } from "./size.js";
 export {
   cond,
-  size,
   isCondition,
-  SizeOperand,
   MAX_IN_OPERANDS,
   type AttributeTypeName,
   type Comparator,
