@@ -84,6 +84,11 @@ function toSchema(schema: unknown): AnySchema {
 }
 
 function codec(schema: unknown, options: MarshalOptions | undefined): Codec {
+  if (schema instanceof Schema) {
+    // The hot path: one property read when the codec exists already.
+    const mode = options === undefined || options.codegen === undefined ? (autoMode ?? modeOf(undefined)) : modeOf(options);
+    return ((schema.compiled as Record<Mode, Codec | undefined>)[mode] ??= codecOf(schema as AnySchema, mode));
+  }
   return codecOf(toSchema(schema), modeOf(options));
 }
 
@@ -164,6 +169,10 @@ export function marshalItem(
   options?: MarshalOptions,
 ): Record<string, AttributeValue> {
   try {
+    if (schema !== undefined) {
+      const enc = codec(schema, options).encItem;
+      if (enc !== undefined) return enc(value, 1);
+    }
     return itemOf(value, schema, options);
   } catch (e) {
     throw fail(e, value);
@@ -218,6 +227,10 @@ export function unmarshalItem(
   options?: UnmarshalOptions,
 ): unknown {
   try {
+    if (schema !== undefined && item !== null && typeof item === "object") {
+      const dec = codec(schema, options).decItem;
+      if (dec !== undefined) return dec(item, options === undefined ? 0 : flagsOf(options));
+    }
     return fromItemOf(item, schema, options);
   } catch (e) {
     throw toPublic(e);

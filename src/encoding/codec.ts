@@ -617,7 +617,9 @@ export function objectCodec(
 ): Codec {
   return {
     enc: (x, depth) => {
-      if (x === null || typeof x !== "object" || Array.isArray(x)) return other(x, "an object");
+      if (x === null || typeof x !== "object" || Array.isArray(x) || (x as AV)[toAttribute as never] !== undefined) {
+        return other(x, "an object");
+      }
       return { M: encItem(x, depth + 1) };
     },
     dec: (av, flags) => {

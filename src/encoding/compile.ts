@@ -1,9 +1,11 @@
 /**
  * Object schemas as generated code: one straight-line encoder and one decoder per object
- * schema, with attribute names, property names and the common leaf types inlined, built
- * once with `new Function`. Anything unusual (null, a hook, a wrong type, nested kinds)
- * is handed to the same codecs and helpers the interpreter uses, so both modes behave
- * identically; only the common path is specialised.
+ * schema, built once with `new Function`. Property and attribute names are inlined, the
+ * common leaf types (and nested objects, and lists of objects) are handled in place, and
+ * the output is built as one object literal, as a hand-written function would. Anything
+ * unusual (null, a hook, a wrong type, the other kinds) is handed to the very codecs and
+ * helpers the interpreter uses, and fields are visited in the same order, so both modes
+ * produce the same values and the same errors; only the common path is specialised.
  * @module
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
@@ -22,11 +24,12 @@ import {
   type Build,
   type Codec,
 } from "./codec.js";
-import { segment, withRawSegment } from "./fault.js";
+import { Fault, segment, withRawSegment, withSegment } from "./fault.js";
+import { toAttribute } from "./hooks.js";
 import { interpretObject } from "./interpret.js";
 import { MAX_DEPTH, dateToIso, define, tooDeep } from "./marshal.js";
 import { bigintToN, numberToN, parseBigInt, parseExactNumber } from "./numbers.js";
-import type { ObjectPlan } from "./schema/schema.js";
+import type { AnySchema, ObjectPlan } from "./schema/schema.js";
 
 let generates: boolean | undefined;
 
@@ -56,10 +59,14 @@ const H = {
   exact: parseExactNumber,
   bigint: parseBigInt,
   seg: withRawSegment,
+  idx: withSegment,
   encRec: encEmbedRecord,
   decRec: decEmbedRecord,
   anyPresent,
   unknownAttrs,
+  emptyInList(): never {
+    throw new Fault("an empty set cannot be stored in a list");
+  },
   hasKeys(o: object): boolean {
     for (const _ in o) return true;
     return false;
@@ -68,190 +75,254 @@ const H = {
 
 const lit = (s: string): string => JSON.stringify(s);
 
-interface Tables {
-  codecs: Codec[];
-  empties: (AttributeValue | undefined)[];
-  plans: ObjectPlan[];
-  encPaths: string[];
-  decPaths: string[];
+/** Everything generated code refers to by index. */
+class Tables {
+  /** Codec of each field (by field number). */
+  readonly codecs: Codec[] = [];
+  /** Codec of the element of a list-of-objects field. */
+  readonly items: (Codec | undefined)[] = [];
+  readonly empties: (AttributeValue | undefined)[] = [];
+  readonly plans: (ObjectPlan | undefined)[] = [];
+  /** The path segment(s) a fault below field `f` gets. */
+  readonly paths: string[] = [];
 }
 
-/** Assignment of an attribute (uses `define` for `__proto__`, which `=` would not store). */
-function put(target: string, name: string, value: string): string {
-  return name === "__proto__"
-    ? `H.define(${target}, ${lit(name)}, ${value});`
-    : `${target}[${lit(name)}] = ${value};`;
+/** A field that is always stored (or always set), so it can go in the object literal. */
+interface Slot {
+  name: string;
+  local: string;
 }
 
-function genEnc(
-  plan: ObjectPlan,
-  src: string,
-  where: string,
-  t: Tables,
-  build: Build,
-  root: ObjectPlan,
-): string {
-  let code = "";
+/** `s.object(...)` with no modifier that changes its encoding. */
+function isPlainObject(schema: AnySchema): boolean {
+  return schema.def.kind === "object";
+}
+
+/** Whether a plan can be built as a literal (no `__proto__` name, no embedded record writing into it). */
+function literalOk(plan: ObjectPlan): boolean {
+  if (plan.records.length > 0) return false;
+  for (const name of plan.known) if (name === "__proto__") return false;
+  return true;
+}
+
+// ---------------------------------------------------------------- encoder
+
+interface EncOut {
+  code: string;
+  /** Attributes always written: they go in the object literal. */
+  always: Slot[];
+  /** Attributes written when their local is not `undefined`, after the literal. */
+  maybe: Slot[];
+  /** Write each attribute right away instead (embedded records or a `__proto__` name). */
+  assign: boolean;
+}
+
+function genEnc(plan: ObjectPlan, src: string, where: string, present: boolean, t: Tables, build: Build, out: EncOut): void {
   for (const f of plan.fields) {
     const i = t.codecs.length;
     const path = where + segment(f.prop);
-    t.encPaths.push(path);
+    t.paths.push(path);
     const mods = f.schema.mods;
     const absent = mods.optional ? "" : "H.required();";
-    if (f.type === "field") {
-      const codec = build(f.schema);
-      t.codecs.push(codec);
-      const kind = f.schema.def.kind;
-      const A = f.attr;
-      let fast = "";
-      if (!mods.omitEmpty || kind === "string") {
-        if (kind === "string") {
-          fast = mods.omitEmpty
-            ? `if (typeof x === "string") { if (x !== "") ${put("o", A, "{ S: x }")} }`
-            : `if (typeof x === "string") ${put("o", A, "{ S: x }")}`;
-        } else if (kind === "number")
-          fast = `if (typeof x === "number") ${put("o", A, "{ N: H.num(x) }")}`;
-        else if (kind === "boolean")
-          fast = `if (typeof x === "boolean") ${put("o", A, "{ BOOL: x }")}`;
-        else if (kind === "bigint")
-          fast = `if (typeof x === "bigint") ${put("o", A, "{ N: H.big(x) }")}`;
-        else if (kind === "binary")
-          fast = `if (x instanceof Uint8Array) ${put("o", A, "{ B: x }")}`;
-        else if (kind === "date" && f.schema.def.as === "iso") {
-          fast = `if (x instanceof Date) ${put("o", A, "{ S: H.iso(x) }")}`;
-        }
-      }
-      const keep = mods.omitEmpty ? "a !== undefined && !H.isEmptyAV(a)" : "a !== undefined";
-      const generic = `{ a = C[${i}].enc(x, d); if (${keep}) ${put("o", A, "a")} }`;
-      code +=
-        `f = ${i}; x = ${src}[${lit(f.prop)}];\n` +
-        `if (x === undefined) { ${absent} }\n` +
-        (fast ? `else ${fast}\n` : "") +
-        `else ${generic}\n`;
-    } else if (f.type === "embedObject") {
+    if (f.type === "embedObject") {
       t.codecs.push(undefined as unknown as Codec);
+      t.items.push(undefined);
       const e = `e${i}`;
-      code +=
-        `f = ${i}; x = ${src}[${lit(f.prop)}];\n` +
+      out.code +=
+        `f = ${i}; x = ${src}[${lit(f.prop)}]; var ${e};\n` +
         `if (x === undefined) { ${absent} }\n` +
-        `else {\n if (x === null || typeof x !== "object" || Array.isArray(x)) H.notAnObject(x);\n var ${e} = x;\n` +
-        genEnc(f.plan, e, path, t, build, root) +
-        `}\n`;
-    } else {
+        `else if (x === null || typeof x !== "object" || Array.isArray(x)) H.notAnObject(x);\n` +
+        `${e} = x;\n`;
+      if (mods.optional) {
+        // Fields of an optional embed are only read when it is there.
+        const inner: EncOut = { code: "", always: [], maybe: [], assign: out.assign };
+        genEnc(f.plan, e, path, false, t, build, inner);
+        out.code += `if (${e} !== undefined) {\n${inner.code}}\n`;
+        out.maybe.push(...inner.always, ...inner.maybe);
+      } else {
+        genEnc(f.plan, e, path, present, t, build, out);
+      }
+      continue;
+    }
+    if (f.type === "embedRecord") {
       t.codecs.push(build(f.value));
-      code +=
+      t.items.push(undefined);
+      out.code +=
         `f = ${i}; x = ${src}[${lit(f.prop)}];\n` +
         `if (x === undefined) { ${absent} }\n` +
         `else H.encRec(x, o, d, ${lit(f.prefix)}, ${lit(f.suffix)}, K, C[${i}]);\n`;
+      continue;
     }
-  }
-  return code;
-}
-
-function genDec(plan: ObjectPlan, target: string, t: Tables, build: Build): string {
-  let code = "";
-  for (const f of plan.fields) {
-    const i = t.codecs.length;
-    const optional = f.schema.mods.optional;
-    if (f.type === "field") {
-      const codec = build(f.schema);
-      t.codecs.push(codec);
-      const empty = emptyAttr(f.schema);
-      t.empties[i] = empty;
-      t.decPaths[i] = segment(f.attr);
-      const P = f.prop;
-      const kind = f.schema.def.kind;
-      let fast = "";
-      if (kind === "string") fast = `if (typeof (x = a.S) === "string") ${put(target, P, "x")}`;
-      else if (kind === "number")
-        fast = `if (typeof (x = a.N) === "string") ${put(target, P, "H.exact(x)")}`;
-      else if (kind === "boolean")
-        fast = `if (typeof (x = a.BOOL) === "boolean") ${put(target, P, "x")}`;
-      else if (kind === "bigint")
-        fast = `if (typeof (x = a.N) === "string") ${put(target, P, "H.bigint(x)")}`;
-      else if (kind === "binary")
-        fast = `if ((x = a.B) instanceof Uint8Array) ${put(target, P, "x")}`;
-      const absent = optional
-        ? ""
-        : empty === undefined
-          ? "H.missing();"
-          : put(target, P, `C[${i}].dec(E[${i}], fl)`);
-      code +=
-        `f = ${i}; a = m[${lit(f.attr)}];\n` +
-        `if (a === undefined) { ${absent} }\n` +
-        (fast ? `else ${fast}\n` : "") +
-        `else ${put(target, P, `C[${i}].dec(a, fl)`)}\n`;
-    } else if (f.type === "embedObject") {
-      t.codecs.push(undefined as unknown as Codec);
-      t.decPaths[i] = "";
-      t.plans[i] = f.plan;
-      const e = `e${i}`;
-      code +=
-        `f = ${i};\n` +
-        `if (${optional ? `H.anyPresent(m, S[${i}])` : "true"}) {\n var ${e} = {};\n` +
-        genDec(f.plan, e, t, build) +
-        `f = ${i}; ${put(target, f.prop, e)}\n}\n`;
+    const codec = build(f.schema);
+    t.codecs.push(codec);
+    const kind = f.schema.def.kind;
+    const v = `v${i}`;
+    const omit = mods.omitEmpty;
+    let fast = "";
+    let itemCodec: Codec | undefined;
+    if (kind === "string") fast = omit ? "" : `if (typeof x === "string") ${v} = { S: x };`;
+    else if (kind === "number") fast = `if (typeof x === "number") ${v} = { N: H.num(x) };`;
+    else if (kind === "boolean") fast = `if (typeof x === "boolean") ${v} = { BOOL: x };`;
+    else if (kind === "bigint") fast = `if (typeof x === "bigint") ${v} = { N: H.big(x) };`;
+    else if (kind === "binary" && !omit) fast = `if (x instanceof Uint8Array) ${v} = { B: x };`;
+    else if (kind === "date" && f.schema.def.kind === "date" && f.schema.def.as === "iso") {
+      fast = `if (x instanceof Date) ${v} = { S: H.iso(x) };`;
+    } else if (kind === "object" && !omit) {
+      fast = `if (typeof x === "object" && x !== null && !Array.isArray(x) && x[TA] === undefined) ${v} = { M: C[${i}].encItem(x, d + 1) };`;
+    } else if (kind === "list" && !omit && f.schema.def.kind === "list" && isPlainObject(f.schema.def.item)) {
+      itemCodec = build(f.schema.def.item);
+      fast =
+        `if (Array.isArray(x)) {\n` +
+        ` if (d + 1 > ${MAX_DEPTH}) H.tooDeep();\n` +
+        ` var n${i} = x.length, l${i} = new Array(n${i}), j = 0, it, ic = I[${i}];\n` +
+        ` try { for (; j < n${i}; j++) { it = x[j];\n` +
+        `  if (typeof it === "object" && it !== null && !Array.isArray(it) && it[TA] === undefined) l${i}[j] = { M: ic.encItem(it, d + 2) };\n` +
+        `  else { a = ic.enc(it, d + 1); if (a === undefined) H.emptyInList(); l${i}[j] = a; } }\n` +
+        ` } catch (e) { throw H.idx(e, j); }\n` +
+        ` ${v} = { L: l${i} };\n}`;
+    }
+    t.items.push(itemCodec);
+    // The codec never answers "store nothing" except for sets and omitEmpty.
+    const maybeNothing = omit || kind === "stringSet" || kind === "numberSet" || kind === "binarySet";
+    const generic = omit
+      ? `{ a = C[${i}].enc(x, d); ${v} = a !== undefined && !H.isEmptyAV(a) ? a : undefined; }`
+      : `${v} = C[${i}].enc(x, d);`;
+    out.code +=
+      `f = ${i}; x = ${src}[${lit(f.prop)}]; var ${v};\n` +
+      `if (x === undefined) { ${absent} }\n` +
+      (fast ? `else ${fast}\n` : "") +
+      `else ${generic}\n`;
+    if (out.assign) {
+      const write = f.attr === "__proto__" ? `H.define(o, "__proto__", ${v})` : `o[${lit(f.attr)}] = ${v}`;
+      out.code += `if (${v} !== undefined) ${write};\n`;
     } else {
-      t.codecs.push(build(f.value));
-      t.decPaths[i] = "";
-      code +=
-        `f = ${i}; x = H.decRec(m, fl, ${lit(f.prefix)}, ${lit(f.suffix)}, K, C[${i}]);\n` +
-        (optional
-          ? `if (H.hasKeys(x)) ${put(target, f.prop, "x")}\n`
-          : `${put(target, f.prop, "x")}\n`);
+      (present && !mods.optional && !maybeNothing ? out.always : out.maybe).push({ name: f.attr, local: v });
     }
   }
-  return code;
 }
 
-type EncItem = (v: unknown, depth: number) => Record<string, AttributeValue>;
-type DecItem = (m: Record<string, AttributeValue>, flags: number) => unknown;
-
-/** Builds the codec of an object plan as generated code (falls back to the interpreter if eval is forbidden). */
-export function compileObject(plan: ObjectPlan, build: Build): Codec {
-  if (!canGenerate()) return interpretObject(plan, build);
-  return objectCodec(generateEnc(plan, build), generateDec(plan, build));
-}
-
-function newTables(): Tables {
-  return { codecs: [], empties: [], plans: [], encPaths: [], decPaths: [] };
-}
-
-function generateEnc(plan: ObjectPlan, build: Build): EncItem {
-  const t = newTables();
-  const body = genEnc(plan, "v", "", t, build, plan);
+function generateEnc(plan: ObjectPlan, build: Build): (v: unknown, depth: number) => Record<string, AttributeValue> {
+  const t = new Tables();
+  const literal = literalOk(plan);
+  const out: EncOut = { code: "", always: [], maybe: [], assign: !literal };
+  genEnc(plan, "v", "", true, t, build, out);
+  let body = out.code;
+  if (literal) {
+    body +=
+      `o = { ${out.always.map((s) => `${lit(s.name)}: ${s.local}`).join(", ")} };\n` +
+      out.maybe.map((s) => `if (${s.local} !== undefined) o[${lit(s.name)}] = ${s.local};\n`).join("");
+  }
   const src =
     `"use strict";\nreturn function encItem(v, d) {\n` +
     `if (d > ${MAX_DEPTH}) H.tooDeep();\n` +
     `if (v === null || typeof v !== "object" || Array.isArray(v)) H.notAnObject(v);\n` +
-    `var o = {}, x, a, f = 0;\ntry {\n${body}} catch (e) { throw H.seg(e, P[f]); }\nreturn o;\n};`;
-  return new Function("H", "C", "P", "K", "Uint8Array", "Date", src)(
+    `var o = ${literal ? "undefined" : "{}"}, x, a, f = 0;\ntry {\n${body}} catch (e) { throw H.seg(e, P[f]); }\nreturn o;\n};`;
+  return new Function("H", "C", "I", "P", "K", "TA", "Uint8Array", "Date", src)(
     H,
     t.codecs,
-    t.encPaths,
+    t.items,
+    t.paths,
     plan.known,
+    toAttribute,
     Uint8Array,
     Date,
-  ) as EncItem;
+  ) as (v: unknown, depth: number) => Record<string, AttributeValue>;
 }
 
-function generateDec(plan: ObjectPlan, build: Build): DecItem {
-  const t = newTables();
+// ---------------------------------------------------------------- decoder
+
+function genDec(plan: ObjectPlan, target: string, t: Tables, build: Build): string {
+  let code = "";
+  const always: Slot[] = [];
+  const maybe: Slot[] = [];
+  for (const f of plan.fields) {
+    const i = t.codecs.length;
+    const optional = f.schema.mods.optional;
+    const v = `v${i}`;
+    (optional ? maybe : always).push({ name: f.prop, local: v });
+    if (f.type === "embedObject") {
+      t.codecs.push(undefined as unknown as Codec);
+      t.items.push(undefined);
+      t.paths[i] = "";
+      t.plans[i] = f.plan;
+      code +=
+        `f = ${i}; var ${v};\n` +
+        `if (${optional ? `H.anyPresent(m, S[${i}])` : "true"}) {\n` +
+        genDec(f.plan, v, t, build) +
+        `}\n`;
+      continue;
+    }
+    if (f.type === "embedRecord") {
+      t.codecs.push(build(f.value));
+      t.items.push(undefined);
+      t.paths[i] = "";
+      code +=
+        `f = ${i}; var ${v} = H.decRec(m, fl, ${lit(f.prefix)}, ${lit(f.suffix)}, K, C[${i}]);\n` +
+        (optional ? `if (!H.hasKeys(${v})) ${v} = undefined;\n` : "");
+      continue;
+    }
+    const codec = build(f.schema);
+    t.codecs.push(codec);
+    const empty = emptyAttr(f.schema);
+    t.empties[i] = empty;
+    t.paths[i] = segment(f.attr);
+    const kind = f.schema.def.kind;
+    let fast = "";
+    let itemCodec: Codec | undefined;
+    if (kind === "string") fast = `if (typeof (x = a.S) === "string") ${v} = x;`;
+    else if (kind === "number") fast = `if (typeof (x = a.N) === "string") ${v} = H.exact(x);`;
+    else if (kind === "boolean") fast = `if (typeof (x = a.BOOL) === "boolean") ${v} = x;`;
+    else if (kind === "bigint") fast = `if (typeof (x = a.N) === "string") ${v} = H.bigint(x);`;
+    else if (kind === "binary") fast = `if ((x = a.B) instanceof Uint8Array) ${v} = x;`;
+    else if (kind === "object") {
+      fast = `if ((x = a.M) !== undefined && x !== null && typeof x === "object") ${v} = C[${i}].decItem(x, fl);`;
+    } else if (kind === "list" && f.schema.def.kind === "list" && isPlainObject(f.schema.def.item)) {
+      itemCodec = build(f.schema.def.item);
+      fast =
+        `if (Array.isArray(x = a.L)) {\n` +
+        ` var n${i} = x.length, l${i} = new Array(n${i}), j = 0, it, im, ic = I[${i}];\n` +
+        ` try { for (; j < n${i}; j++) { it = x[j];\n` +
+        `  l${i}[j] = it !== null && typeof it === "object" && (im = it.M) !== undefined && im !== null && typeof im === "object" ? ic.decItem(im, fl) : ic.dec(it, fl); }\n` +
+        ` } catch (e) { throw H.idx(e, j); }\n` +
+        ` ${v} = l${i};\n}`;
+    }
+    t.items.push(itemCodec);
+    const absent = optional ? "" : empty === undefined ? "H.missing();" : `${v} = C[${i}].dec(E[${i}], fl);`;
+    code +=
+      `f = ${i}; a = m[${lit(f.attr)}]; var ${v};\n` +
+      `if (a === undefined) { ${absent} }\n` +
+      (fast ? `else ${fast}\n` : "") +
+      `else ${v} = C[${i}].dec(a, fl);\n`;
+  }
+  code += `${target} = { ${always.map((s) => `${lit(s.name)}: ${s.local}`).join(", ")} };\n`;
+  for (const s of maybe) code += `if (${s.local} !== undefined) ${target}[${lit(s.name)}] = ${s.local};\n`;
+  return code;
+}
+
+function generateDec(plan: ObjectPlan, build: Build): (m: Record<string, AttributeValue>, flags: number) => unknown {
+  const t = new Tables();
   const body = genDec(plan, "o", t, build);
   const src =
     `"use strict";\nreturn function decItem(m, fl) {\n` +
-    `var o = {}, a, x, f = 0;\ntry {\n${body}} catch (e) { throw H.seg(e, Q[f]); }\n` +
+    `var o, a, x, f = 0;\ntry {\n${body}} catch (e) { throw H.seg(e, Q[f]); }\n` +
     `if (fl & 6) H.unknownAttrs(m, o, fl, R);\nreturn o;\n};`;
-  return new Function("H", "C", "E", "Q", "S", "K", "R", "Uint8Array", src)(
+  return new Function("H", "C", "I", "E", "Q", "S", "K", "R", "Uint8Array", src)(
     H,
     t.codecs,
+    t.items,
     t.empties,
-    t.decPaths,
+    t.paths,
     t.plans,
     plan.known,
     plan,
     Uint8Array,
-  ) as DecItem;
+  ) as (m: Record<string, AttributeValue>, flags: number) => unknown;
+}
+
+/** Builds the codec of an object plan as generated code (the interpreter where eval is forbidden). */
+export function compileObject(plan: ObjectPlan, build: Build): Codec {
+  if (!canGenerate()) return interpretObject(plan, build);
+  return objectCodec(generateEnc(plan, build), generateDec(plan, build));
 }
 
 objectBuilders.codegen = compileObject;

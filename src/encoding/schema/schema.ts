@@ -93,10 +93,14 @@ export class Schema<T, Opt extends boolean = false> {
   /** The field modifiers (internal, but readable). */
   readonly mods: Modifiers;
 
+  /** Internal: the compiled encoder/decoder of this schema, per compilation mode (filled on first use). */
+  readonly compiled: { readonly [mode: string]: unknown };
+
   /** Use the `s` builders instead. */
   constructor(def: Def, mods: Modifiers = PLAIN) {
     this.def = def;
     this.mods = mods;
+    this.compiled = { codegen: undefined, interpret: undefined };
   }
 
   /** The property may be missing or `undefined`: then it is not stored, and reads back absent. */
