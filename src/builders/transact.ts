@@ -38,6 +38,12 @@ import { checkCount, requireObject, requireString, UniqueSet } from "./validate.
 /** The most actions one transaction may hold. */
 const MAX_TRANSACTION_ITEMS = 100;
 
+/** The expression each kind of action cannot do without. */
+const REQUIRED_EXPRESSION: Record<string, string | undefined> = {
+  Update: "UpdateExpression",
+  ConditionCheck: "ConditionExpression",
+};
+
 /** A transaction action as the validation reads it. */
 interface ActionFields extends ExpressionAttributeMaps {
   TableName?: string;
@@ -74,6 +80,9 @@ function validateActions(
     requireString(action!.TableName, `${field}.TableName`);
     const target = name === "Put" ? "Item" : "Key";
     requireObject(action![target], `${field}.${target}`);
+    const expression = REQUIRED_EXPRESSION[name];
+    if (expression)
+      requireString((action as Record<string, unknown>)[expression], `${field}.${expression}`);
     unique.add(identities.of(action!.TableName!, action![target]));
   });
 }

@@ -386,6 +386,18 @@ describe("transactions", () => {
       TransactItems: [{ Update: { TableName: "t", Key: {}, UpdateExpression: "SET a = :a" } }],
     };
     invalid(() => new TransactWriteItemsBuilder(existing).build(), "TransactItems[0].Update.Key");
+    const noUpdate = { TransactItems: [{ Update: { TableName: "t", Key: { id: { S: "1" } } } }] };
+    invalid(
+      () => new TransactWriteItemsBuilder(noUpdate as never).build(),
+      "TransactItems[0].Update.UpdateExpression",
+    );
+    const noCheck = {
+      TransactItems: [{ ConditionCheck: { TableName: "t", Key: { id: { S: "1" } } } }],
+    };
+    invalid(
+      () => new TransactWriteItemsBuilder(noCheck as never).build(),
+      "TransactItems[0].ConditionCheck.ConditionExpression",
+    );
   });
 
   test("an update with no actions, or a bad condition", () => {
