@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
+  DynoEncodingError,
   DynoValidationError,
   ExpressionAttributes,
   formatPath,
@@ -96,6 +97,8 @@ test("ExpressionAttributes allocates values in order and omits empty maps", () =
     ExpressionAttributeValues: { ":v0": { S: "x" }, ":v1": { S: "x" }, ":v2": { NS: ["1", "2"] } },
   });
   assert.throws(() => ctx.value(undefined), DynoValidationError);
+  assert.throws(() => ctx.value(Symbol("x")), DynoEncodingError, "encoding errors pass through");
+  assert.throws(() => ctx.name(""), /an attribute name cannot be empty/);
 });
 
 test("ExpressionAttributes extends existing maps without collisions", () => {

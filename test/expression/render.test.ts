@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
+  DynoEncodingError,
   DynoValidationError,
   ExpressionAttributes,
   MAX_IN_OPERANDS,
@@ -162,6 +163,21 @@ describe("conditions render readable, stable strings", () => {
     });
   });
 
+  test("Date, bigint and Map values use the encoding layer's rules", () => {
+    const out = render(
+      cond.and(
+        cond.eq("at", new Date(0)),
+        cond.eq("big", 12345678901234567890n),
+        cond.eq("m", new Map([["a", 1]])),
+      ),
+    );
+    assert.deepEqual(out.values, {
+      ":v0": { S: "1970-01-01T00:00:00.000Z" },
+      ":v1": { N: "12345678901234567890" },
+      ":v2": { M: { a: { N: "1" } } },
+    });
+  });
+
   test("a condition renders the same twice and is reusable across inputs", () => {
     const c = cond.and(cond.eq("a", 1), cond.in("b", "x", "y"));
     assert.deepEqual(render(c), render(c));
@@ -226,6 +242,21 @@ describe("condition validation", () => {
     throwsValidation(() => cond.eq("a", Symbol("s")), "cond.eq", /cannot be encoded/);
     throwsValidation(() => cond.in("a", 1, undefined), "cond.in", /value 2 for "a" is undefined/);
     throwsValidation(() => cond.contains("a", undefined), "cond.contains", /undefined/);
+  });
+  test("encoding errors become validation errors naming the function and path", () => {
+    for (const [fn, reason] of [
+      [() => cond.eq("a.b", 1e200), /value for "a.b" cannot be encoded: .*range/],
+      [() => cond.eq("a", new Set()), /cannot be encoded: an empty set/],
+      [() => cond.in("a", 1, new Set([1, "x"])), /value 2 for "a" cannot be encoded: a mixed set/],
+      [() => cond.eq("a", { ok: 1, bad: () => 1 }), /cannot be encoded: bad: a function/],
+    ] as const) {
+      assert.throws(fn, (error: unknown) => {
+        assert.ok(error instanceof DynoValidationError);
+        assert.match(error.message, reason);
+        assert.ok(error.cause instanceof DynoEncodingError, "the encoding error is the cause");
+        return true;
+      });
+    }
   });
   test("ordering comparisons need a string, number or binary", () => {
     throwsValidation(() => cond.lt("a", true), "cond.lt", /must be S or N or B.*got BOOL/);
