@@ -361,9 +361,16 @@ test(
             evaluate(desc, first),
             `condition ${rendered}`,
           );
+          // ... and against an item that does not exist (every attribute is missing).
+          const fresh = { run: partition, i: -1 };
+          assert.equal(
+            await putIf(client, table, fresh, condition),
+            evaluate(desc, {}),
+            `condition ${rendered} on a new item`,
+          );
         },
       ),
-      { numRuns: Number(process.env.DYNO_PROPERTY_RUNS ?? 200) },
+      { numRuns: Number(process.env.DYNO_PROPERTY_RUNS ?? 200), includeErrorInReport: true },
     );
   },
 );
