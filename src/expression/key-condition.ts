@@ -198,7 +198,9 @@ export const key = {
     return combine(field, [new KeyPart(name, "begins_with", [value])]);
   },
   /**
-   * The partition key equality and a sort key condition, in either order. Also accepts
+   * The partition key equality and a sort key condition, in either order (when both are
+   * equalities, the first is taken as the partition key; DynamoDB itself tells them apart
+   * by the table's key schema, so this only affects {@link keyConditionNames}). Also accepts
    * `cond.*` trees that only use what a key condition allows (see {@link asKeyCondition}).
    */
   and(...conditions: (KeyCondition | Condition)[]): KeyCondition {

@@ -214,6 +214,28 @@ describe("conditions on DynamoDB", () => {
     );
   });
 
+  test("extending an input that has its own placeholders", async () => {
+    const existing = {
+      FilterExpression: "#n1 = :v0",
+      ExpressionAttributeNames: { "#n1": "status" },
+      ExpressionAttributeValues: { ":v0": { S: "open" } },
+    };
+    const ctx = new ExpressionAttributes(existing);
+    const added = cond.and(cond.gt("n", 0), cond.eq("status", "open")).render(ctx);
+    assert.equal(added, "#n0 > :v1 AND #n1 = :v2");
+    const out = await client.send(
+      new ScanCommand({
+        TableName: table,
+        FilterExpression: `(${existing.FilterExpression}) AND (${added})`,
+        ...ctx.toInput(),
+      }),
+    );
+    assert.deepEqual(
+      out.Items?.map((i) => i.id?.S),
+      ["alice"],
+    );
+  });
+
   test("projections of nested paths and reserved words", async () => {
     const [alice] = await scanWith(client, table, cond.eq("id", "alice"), [
       "name",
