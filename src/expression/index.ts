@@ -3,7 +3,7 @@
  * @module
  */
 export type * from "./types.js";
-export { parsePath, formatPath } from "./path.js";
+export { parsePath, formatPath, MAX_PATH_DEPTH } from "./path.js";
 export { ExpressionAttributes } from "./attributes.js";
 export { attr, AttributeRef } from "./operand.js";
 export { size, SizeOperand, type SizeComparand } from "./size.js";

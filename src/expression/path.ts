@@ -14,16 +14,31 @@ import type { PathInput, PathSegment } from "./types.js";
  *   `["weird.name", 0, "x"]`.
  *
  * @throws {@link DynoValidationError} naming the path, for an empty path or segment,
- *   an unbalanced bracket, an index that is not a non-negative integer, or a path that
- *   starts with an index.
+ *   an unbalanced bracket, an index that is not a non-negative integer, a path that
+ *   starts with an index, or more than {@link MAX_PATH_DEPTH} levels.
  */
 export function parsePath(path: PathInput): PathSegment[] {
-  if (typeof path === "string") return parseString(path);
-  if (Array.isArray(path)) return checkSegments(path);
+  if (typeof path === "string") return checkDepth(path, parseString(path));
+  if (Array.isArray(path)) return checkDepth(path, checkSegments(path));
   throw new DynoValidationError(
     "path",
     `a path must be a string such as "a.b[2].c" or an array of segments, got ${describe(path)}`,
   );
+}
+
+/** DynamoDB rejects document paths with more than 32 nesting levels (names and indexes). */
+export const MAX_PATH_DEPTH = 32;
+
+function checkDepth(path: PathInput, segments: PathSegment[]): PathSegment[] {
+  if (segments.length > MAX_PATH_DEPTH) {
+    const label = pathLabel(path);
+    throw new DynoValidationError(
+      label,
+      `malformed path ${typeof path === "string" ? JSON.stringify(path) : label}: ` +
+        `${segments.length} nesting levels; DynamoDB allows at most ${MAX_PATH_DEPTH}`,
+    );
+  }
+  return segments;
 }
 
 /** Writes segments back as a readable path, e.g. `a.b[2]`; names holding `.`/`[`/`]` are quoted. */

@@ -135,6 +135,12 @@ const cases: [string, Condition, string[], (string | false)?][] = [
   ["map key with a dot", cond.eq(["m", "dot.key"], "d"), ["alice"]],
   ["attribute name with a dot", cond.eq(["weird.name"], "w2"), ["bob"]],
   ["attribute name with brackets", cond.exists(["br[0]"]), ["alice"]],
+  [
+    "a path 32 levels deep",
+    cond.notExists(Array(32).fill("a").join(".")),
+    ["alice", "bob", "carol"],
+  ],
+  ["a list path 32 levels deep", cond.exists("l" + "[0]".repeat(31)), []],
   ["attr lt", cond.lt("spent", attr("budget")), ["alice"]],
   ["attr gt", cond.gt("spent", attr("budget")), ["bob"]],
   ["attr eq", cond.eq("a", attr("b")), ["alice"], dynalite("two missing attributes are equal")],

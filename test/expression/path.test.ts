@@ -17,6 +17,11 @@ test("parsePath splits names and indexes", () => {
   assert.deepEqual(parsePath("ünï.códe"), ["ünï", "códe"]);
 });
 
+test("paths may nest 32 levels, as DynamoDB allows", () => {
+  assert.equal(parsePath(Array(32).fill("a").join(".")).length, 32);
+  assert.equal(parsePath("a" + "[0]".repeat(31)).length, 32);
+});
+
 test("segment arrays keep names with dots and brackets", () => {
   assert.deepEqual(parsePath(["weird.name", 0, "x"]), ["weird.name", 0, "x"]);
   assert.deepEqual(parsePath(["a[1]"]), ["a[1]"]);
@@ -47,6 +52,9 @@ const malformed: [input: string | readonly (string | number)[], reason: RegExp][
   ["a[1.5]", /not a non-negative integer/],
   ["a[99999999999999999999]", /too large/],
   ["a[0]b", /expected '.' or '\[' after '\]'/],
+  [Array(33).fill("a").join("."), /33 nesting levels; DynamoDB allows at most 32/],
+  ["a" + "[0]".repeat(32), /33 nesting levels/],
+  [Array(33).fill("a"), /33 nesting levels/],
   [[], /empty path/],
   [["a", ""], /empty name at segment 1/],
   [[0, "a"], /must start with an attribute name/],
