@@ -142,7 +142,9 @@ export class Operation<N extends OperationName = OperationName> implements Promi
   /** Makes the operation awaitable. */
   then<R1 = OutputOf<N>, R2 = never>(
     onfulfilled?: ((value: OutputOf<N>) => R1 | PromiseLike<R1>) | null,
-    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+    // `any`, as in Promise's own signature, so that handlers may declare the error type they expect
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    onrejected?: ((reason: any) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
     return this.#promise.then(onfulfilled, onrejected);
   }

@@ -82,11 +82,9 @@ test("unmarshalInto rejects the operation with the path of an item that does not
 test("unmarshalInto only types for item-reading operations", async () => {
   const { dyno, TableName } = await setup();
   const into: Reading[] = [];
+  const middleware = unmarshalInto(into, Reading);
+  const input = { TableName, Item: { pk: { S: "x" }, sk: { N: "1" } } };
   // @ts-expect-error PutItem has no items to decode
-  const op = dyno.putItem(
-    { TableName, Item: { pk: { S: "x" }, sk: { N: "1" } } },
-    unmarshalInto(into, Reading),
-  );
-  await op;
+  await dyno.putItem(input, middleware);
   assert.deepEqual(into, []);
 });
