@@ -19,13 +19,13 @@ import {
 } from "../expression/index.js";
 import type {
   Condition,
-  Expression,
   ExpressionAttributeMaps,
   ExpressionContext,
   KeyCondition,
   PathInput,
   UpdateAction,
 } from "../expression/types.js";
+import { KeyConditionNode } from "../expression/key-condition.js";
 import { DynoValidationError } from "../errors.js";
 
 /**
@@ -96,14 +96,6 @@ function asField<T>(field: string, fn: () => T): T {
   }
 }
 
-/** The parts of a `key.*` condition that has only a sort key part (rendered without the partition). */
-function sortOnlyParts(kc: KeyCondition): readonly Expression[] | undefined {
-  const parts = (kc as { parts?: unknown }).parts;
-  return Array.isArray(parts) && parts.every((p) => typeof p?.render === "function")
-    ? parts
-    : undefined;
-}
-
 /**
  * Renders key conditions (repeated calls combine with `key.and`, which enforces DynamoDB's
  * rules) and ANDs them onto an existing key condition expression. A sort key condition
@@ -120,14 +112,13 @@ export function andKeyConditions(
     conditions.length === 1 ? conditions[0] : key.and(...conditions),
   );
   if (keyConditionNames(combined).partition === undefined) {
-    const parts = sortOnlyParts(combined);
-    if (!existing || !parts) {
+    if (!existing || !(combined instanceof KeyConditionNode)) {
       throw new DynoValidationError(
         field,
         "needs an equality condition on the partition key (key.eq)",
       );
     }
-    return [existing, ...parts.map((p) => p.render(ctx))].join(" AND ");
+    return `${existing} AND ${combined.renderParts(ctx)}`;
   }
   const rendered = asField(field, () => combined.render(ctx));
   return existing ? `${existing} AND ${rendered}` : rendered;

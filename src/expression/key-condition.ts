@@ -79,6 +79,14 @@ export class KeyConditionNode implements KeyCondition {
           `(combine them: key.and(key.eq(partitionKey, value), ...))`,
       );
     }
+    return this.renderParts(ctx);
+  }
+
+  /**
+   * Renders the parts without requiring the partition key equality: for a sort key condition
+   * added to an existing KeyConditionExpression that already holds it.
+   */
+  renderParts(ctx: ExpressionContext): string {
     return this.parts.map((p) => p.render(ctx)).join(" AND ");
   }
 }
