@@ -30,7 +30,8 @@ function prng(seed: number): () => number {
 }
 const rnd = prng(42);
 const int = (n: number) => Math.floor(rnd() * n);
-const word = (len: number) => Array.from({ length: len }, () => String.fromCharCode(97 + int(26))).join("");
+const word = (len: number) =>
+  Array.from({ length: len }, () => String.fromCharCode(97 + int(26))).join("");
 const N = 1000;
 
 const Small = s.object({
@@ -63,8 +64,18 @@ const Large = s.object({
   tags: s.stringSet(),
   profile: s.object({
     bio: s.string(),
-    address: s.object({ street: s.string(), city: s.string(), zip: s.string(), country: s.string() }),
-    prefs: s.object({ theme: s.string(), lang: s.string(), newsletter: s.boolean(), manager: s.string().nullable() }),
+    address: s.object({
+      street: s.string(),
+      city: s.string(),
+      zip: s.string(),
+      country: s.string(),
+    }),
+    prefs: s.object({
+      theme: s.string(),
+      lang: s.string(),
+      newsletter: s.boolean(),
+      manager: s.string().nullable(),
+    }),
   }),
   lines: s.list(Line),
   counters: s.object({ views: s.number(), likes: s.number(), shares: s.number() }),
@@ -92,7 +103,12 @@ const large: Large[] = Array.from({ length: N }, (_, i) => ({
   tags: new Set([word(5), word(6), word(4), word(7)]),
   profile: {
     bio: word(150),
-    address: { street: `${int(999)} ${word(8)} street`, city: word(9), zip: String(10000 + int(89999)), country: "DE" },
+    address: {
+      street: `${int(999)} ${word(8)} street`,
+      city: word(9),
+      zip: String(10000 + int(89999)),
+      country: "DE",
+    },
     prefs: { theme: "dark", lang: "en", newsletter: rnd() < 0.5, manager: null },
   },
   lines: Array.from({ length: 10 }, () => ({
@@ -264,14 +280,20 @@ function measure(fn: (i: number) => unknown, ms: number): number {
   const stop = start + ms * 1000;
   let now = start;
   while (now < stop) {
-    for (let i = 0; i < N; i++) sink = fn(i);
-    count += N;
+    // Ten passes between clock reads, so that reading the clock costs < 1%.
+    for (let r = 0; r < 10; r++) for (let i = 0; i < N; i++) sink = fn(i);
+    count += 10 * N;
     now = cpu();
   }
   return count / ((now - start) / 1e6);
 }
 
-function run(title: string, contenders: Contender[]): Map<string, number> {
+const ONLY = process.env.ONLY?.split(",");
+
+function run(title: string, all: Contender[]): Map<string, number> {
+  const contenders = ONLY
+    ? all.filter((c) => c.name === "util-dynamodb" || ONLY.some((o) => c.name.includes(o)))
+    : all;
   for (const c of contenders) measure(c.fn, 300); // warm up
   const samples = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
   for (let r = 0; r < ROUNDS; r++) {
@@ -285,7 +307,8 @@ function run(title: string, contenders: Contender[]): Map<string, number> {
   }
   console.log(`\n${title}`);
   const base = result.get("util-dynamodb")!;
-  for (const [name, v] of result) console.log(`  ${name.padEnd(26)} ${fmt(v).padStart(9)} items/s  ${(v / base).toFixed(2)}×`);
+  for (const [name, v] of result)
+    console.log(`  ${name.padEnd(26)} ${fmt(v).padStart(9)} items/s  ${(v / base).toFixed(2)}×`);
   return result;
 }
 
@@ -307,14 +330,32 @@ for (let i = 0; i < 10; i++) {
 
 const results: { shape: string; dir: string; r: Map<string, number> }[] = [];
 const shapes = [
-  { shape: "small (~100 B)", plain: small as object[], typed: small as object[], av: smallAV, schema: Small, hand: handSmall, back: handSmallBack },
-  { shape: "large (~1.6 KB)", plain: largePlain as object[], typed: large as object[], av: largeAV, schema: Large, hand: handLarge, back: handLargeBack },
+  {
+    shape: "small (~100 B)",
+    plain: small as object[],
+    typed: small as object[],
+    av: smallAV,
+    schema: Small,
+    hand: handSmall,
+    back: handSmallBack,
+  },
+  {
+    shape: "large (~1.6 KB)",
+    plain: largePlain as object[],
+    typed: large as object[],
+    av: largeAV,
+    schema: Large,
+    hand: handLarge,
+    back: handLargeBack,
+  },
 ] as const;
 for (const sh of shapes) {
   const schema = sh.schema as typeof Small;
   const hand = sh.hand as (x: object) => Item;
   const back = sh.back as (m: Item) => object;
-  console.log(`${sh.shape}: ${JSON.stringify(sh.av[0]).length} bytes of AttributeValue JSON, ${JSON.stringify(sh.plain[0]).length} bytes of plain JSON`);
+  console.log(
+    `${sh.shape}: ${JSON.stringify(sh.av[0]).length} bytes of AttributeValue JSON, ${JSON.stringify(sh.plain[0]).length} bytes of plain JSON`,
+  );
   results.push({
     shape: sh.shape,
     dir: "marshal",
@@ -323,7 +364,10 @@ for (const sh of shapes) {
       { name: "auto-marshaller", fn: (i) => auto.marshallItem(sh.plain[i] as never) },
       { name: "dyno-ts schema-less", fn: (i) => marshalItem(sh.plain[i]) },
       { name: "dyno-ts compiled", fn: (i) => marshalItem(sh.typed[i] as Small, schema) },
-      { name: "dyno-ts interpreted", fn: (i) => marshalItem(sh.typed[i] as Small, schema, interpreted) },
+      {
+        name: "dyno-ts interpreted",
+        fn: (i) => marshalItem(sh.typed[i] as Small, schema, interpreted),
+      },
       { name: "hand-written", fn: (i) => hand(sh.typed[i]) },
     ]),
   });
@@ -344,10 +388,13 @@ void sink;
 
 // ---------------------------------------------------------------- summary
 
-console.log("\n| shape | direction | util-dynamodb | auto-marshaller | dyno-ts schema-less | dyno-ts compiled | dyno-ts interpreted | hand-written | schema-less / auto | compiled / hand |");
+console.log(
+  "\n| shape | direction | util-dynamodb | auto-marshaller | dyno-ts schema-less | dyno-ts compiled | dyno-ts interpreted | hand-written | schema-less / auto | compiled / hand |",
+);
 console.log("|---|---|---|---|---|---|---|---|---|---|");
 for (const { shape, dir, r } of results) {
   const base = r.get("util-dynamodb")!;
+  if (ONLY) continue;
   const cell = (k: string) => `${fmt(r.get(k)!)} (${(r.get(k)! / base).toFixed(1)}×)`;
   console.log(
     `| ${shape} | ${dir} | ${fmt(base)} | ${cell("auto-marshaller")} | ${cell("dyno-ts schema-less")} | ${cell("dyno-ts compiled")} | ${cell("dyno-ts interpreted")} | ${cell("hand-written")} | ` +

@@ -86,8 +86,14 @@ function toSchema(schema: unknown): AnySchema {
 function codec(schema: unknown, options: MarshalOptions | undefined): Codec {
   if (schema instanceof Schema) {
     // The hot path: one property read when the codec exists already.
-    const mode = options === undefined || options.codegen === undefined ? (autoMode ?? modeOf(undefined)) : modeOf(options);
-    return ((schema.compiled as Record<Mode, Codec | undefined>)[mode] ??= codecOf(schema as AnySchema, mode));
+    const mode =
+      options === undefined || options.codegen === undefined
+        ? (autoMode ?? modeOf(undefined))
+        : modeOf(options);
+    return ((schema.compiled as Record<Mode, Codec | undefined>)[mode] ??= codecOf(
+      schema as AnySchema,
+      mode,
+    ));
   }
   return codecOf(toSchema(schema), modeOf(options));
 }

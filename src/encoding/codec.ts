@@ -286,16 +286,23 @@ const anyCodec: Codec = {
   dec: (av, flags) => decodeValue(av, (flags & WRAP) !== 0),
 };
 
+/** An ISO 8601 string as a `Date`; faults when it is not a date. */
+export function isoToDate(v: string): Date {
+  const d = new Date(v);
+  return d.getTime() === d.getTime() ? d : notADate(v);
+}
+
+function notADate(v: string): never {
+  throw new Fault(`${JSON.stringify(v)} is not a date`);
+}
+
 function dateCodec(as: "iso" | "epochMs" | "epochSeconds"): Codec {
   if (as === "iso") {
     return {
       enc: (x) => (x instanceof Date ? { S: dateToIso(x) } : other(x, "a Date")),
       dec: (av) => {
         const v = (av as unknown as AV).S;
-        if (typeof v !== "string") wrongAttr(av, "S (an ISO 8601 date)");
-        const d = new Date(v as string);
-        if (d.getTime() !== d.getTime()) throw new Fault(`${JSON.stringify(v)} is not a date`);
-        return d;
+        return typeof v === "string" ? isoToDate(v) : wrongAttr(av, "S (an ISO 8601 date)");
       },
     };
   }
@@ -375,6 +382,7 @@ function setCodec(kind: "stringSet" | "numberSet" | "binarySet"): Codec {
     dec: (av) => {
       const v = (av as unknown as AV)[tag];
       if (!Array.isArray(v)) wrongAttr(av, `${tag} (a set of ${what})`);
+      if (kind !== "numberSet") return new Set(v as unknown[]);
       const out = new Set<unknown>();
       for (const m of v as unknown[]) out.add(read(m));
       return out;
@@ -617,7 +625,12 @@ export function objectCodec(
 ): Codec {
   return {
     enc: (x, depth) => {
-      if (x === null || typeof x !== "object" || Array.isArray(x) || (x as AV)[toAttribute as never] !== undefined) {
+      if (
+        x === null ||
+        typeof x !== "object" ||
+        Array.isArray(x) ||
+        (x as AV)[toAttribute as never] !== undefined
+      ) {
         return other(x, "an object");
       }
       return { M: encItem(x, depth + 1) };

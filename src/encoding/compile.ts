@@ -15,6 +15,7 @@ import {
   emptyAttr,
   encEmbedRecord,
   isEmptyAV,
+  isoToDate,
   missing,
   notAnObject,
   objectBuilders,
@@ -56,6 +57,7 @@ const H = {
   num: numberToN,
   big: bigintToN,
   iso: dateToIso,
+  date: isoToDate,
   exact: parseExactNumber,
   bigint: parseBigInt,
   seg: withRawSegment,
@@ -117,7 +119,15 @@ interface EncOut {
   assign: boolean;
 }
 
-function genEnc(plan: ObjectPlan, src: string, where: string, present: boolean, t: Tables, build: Build, out: EncOut): void {
+function genEnc(
+  plan: ObjectPlan,
+  src: string,
+  where: string,
+  present: boolean,
+  t: Tables,
+  build: Build,
+  out: EncOut,
+): void {
   for (const f of plan.fields) {
     const i = t.codecs.length;
     const path = where + segment(f.prop);
@@ -161,15 +171,22 @@ function genEnc(plan: ObjectPlan, src: string, where: string, present: boolean, 
     let fast = "";
     let itemCodec: Codec | undefined;
     if (kind === "string") fast = omit ? "" : `if (typeof x === "string") ${v} = { S: x };`;
-    else if (kind === "number") fast = `if (typeof x === "number") ${v} = { N: H.num(x) };`;
-    else if (kind === "boolean") fast = `if (typeof x === "boolean") ${v} = { BOOL: x };`;
+    else if (kind === "number") {
+      // numberToN, inlined: finite and within DynamoDB's range, else the helper faults.
+      fast = `if (typeof x === "number") ${v} = { N: (x < 1e126 && x > -1e126 && (x >= 1e-130 || x <= -1e-130 || x === 0)) ? "" + x : H.num(x) };`;
+    } else if (kind === "boolean") fast = `if (typeof x === "boolean") ${v} = { BOOL: x };`;
     else if (kind === "bigint") fast = `if (typeof x === "bigint") ${v} = { N: H.big(x) };`;
     else if (kind === "binary" && !omit) fast = `if (x instanceof Uint8Array) ${v} = { B: x };`;
     else if (kind === "date" && f.schema.def.kind === "date" && f.schema.def.as === "iso") {
       fast = `if (x instanceof Date) ${v} = { S: H.iso(x) };`;
     } else if (kind === "object" && !omit) {
       fast = `if (typeof x === "object" && x !== null && !Array.isArray(x) && x[TA] === undefined) ${v} = { M: C[${i}].encItem(x, d + 1) };`;
-    } else if (kind === "list" && !omit && f.schema.def.kind === "list" && isPlainObject(f.schema.def.item)) {
+    } else if (
+      kind === "list" &&
+      !omit &&
+      f.schema.def.kind === "list" &&
+      isPlainObject(f.schema.def.item)
+    ) {
       itemCodec = build(f.schema.def.item);
       fast =
         `if (Array.isArray(x)) {\n` +
@@ -183,7 +200,8 @@ function genEnc(plan: ObjectPlan, src: string, where: string, present: boolean, 
     }
     t.items.push(itemCodec);
     // The codec never answers "store nothing" except for sets and omitEmpty.
-    const maybeNothing = omit || kind === "stringSet" || kind === "numberSet" || kind === "binarySet";
+    const maybeNothing =
+      omit || kind === "stringSet" || kind === "numberSet" || kind === "binarySet";
     const generic = omit
       ? `{ a = C[${i}].enc(x, d); ${v} = a !== undefined && !H.isEmptyAV(a) ? a : undefined; }`
       : `${v} = C[${i}].enc(x, d);`;
@@ -191,17 +209,25 @@ function genEnc(plan: ObjectPlan, src: string, where: string, present: boolean, 
       `f = ${i}; x = ${src}[${lit(f.prop)}]; var ${v};\n` +
       `if (x === undefined) { ${absent} }\n` +
       (fast ? `else ${fast}\n` : "") +
+      (mods.nullable && !omit ? `else if (x === null) ${v} = { NULL: true };\n` : "") +
       `else ${generic}\n`;
     if (out.assign) {
-      const write = f.attr === "__proto__" ? `H.define(o, "__proto__", ${v})` : `o[${lit(f.attr)}] = ${v}`;
+      const write =
+        f.attr === "__proto__" ? `H.define(o, "__proto__", ${v})` : `o[${lit(f.attr)}] = ${v}`;
       out.code += `if (${v} !== undefined) ${write};\n`;
     } else {
-      (present && !mods.optional && !maybeNothing ? out.always : out.maybe).push({ name: f.attr, local: v });
+      (present && !mods.optional && !maybeNothing ? out.always : out.maybe).push({
+        name: f.attr,
+        local: v,
+      });
     }
   }
 }
 
-function generateEnc(plan: ObjectPlan, build: Build): (v: unknown, depth: number) => Record<string, AttributeValue> {
+function generateEnc(
+  plan: ObjectPlan,
+  build: Build,
+): (v: unknown, depth: number) => Record<string, AttributeValue> {
   const t = new Tables();
   const literal = literalOk(plan);
   const out: EncOut = { code: "", always: [], maybe: [], assign: !literal };
@@ -210,7 +236,9 @@ function generateEnc(plan: ObjectPlan, build: Build): (v: unknown, depth: number
   if (literal) {
     body +=
       `o = { ${out.always.map((s) => `${lit(s.name)}: ${s.local}`).join(", ")} };\n` +
-      out.maybe.map((s) => `if (${s.local} !== undefined) o[${lit(s.name)}] = ${s.local};\n`).join("");
+      out.maybe
+        .map((s) => `if (${s.local} !== undefined) o[${lit(s.name)}] = ${s.local};\n`)
+        .join("");
   }
   const src =
     `"use strict";\nreturn function encItem(v, d) {\n` +
@@ -231,7 +259,18 @@ function generateEnc(plan: ObjectPlan, build: Build): (v: unknown, depth: number
 
 // ---------------------------------------------------------------- decoder
 
-function genDec(plan: ObjectPlan, target: string, t: Tables, build: Build): string {
+/** Nested objects are decoded in place up to this depth (deeper ones call their own decoder). */
+const INLINE_DEPTH = 4;
+
+function genDec(
+  plan: ObjectPlan,
+  target: string,
+  src: string,
+  where: string,
+  t: Tables,
+  build: Build,
+  level = 0,
+): string {
   let code = "";
   const always: Slot[] = [];
   const maybe: Slot[] = [];
@@ -243,21 +282,21 @@ function genDec(plan: ObjectPlan, target: string, t: Tables, build: Build): stri
     if (f.type === "embedObject") {
       t.codecs.push(undefined as unknown as Codec);
       t.items.push(undefined);
-      t.paths[i] = "";
+      t.paths[i] = where;
       t.plans[i] = f.plan;
       code +=
         `f = ${i}; var ${v};\n` +
-        `if (${optional ? `H.anyPresent(m, S[${i}])` : "true"}) {\n` +
-        genDec(f.plan, v, t, build) +
+        `if (${optional ? `H.anyPresent(${src}, S[${i}])` : "true"}) {\n` +
+        genDec(f.plan, v, src, where, t, build, level) +
         `}\n`;
       continue;
     }
     if (f.type === "embedRecord") {
       t.codecs.push(build(f.value));
       t.items.push(undefined);
-      t.paths[i] = "";
+      t.paths[i] = where;
       code +=
-        `f = ${i}; var ${v} = H.decRec(m, fl, ${lit(f.prefix)}, ${lit(f.suffix)}, K, C[${i}]);\n` +
+        `f = ${i}; var ${v} = H.decRec(${src}, fl, ${lit(f.prefix)}, ${lit(f.suffix)}, K, C[${i}]);\n` +
         (optional ? `if (!H.hasKeys(${v})) ${v} = undefined;\n` : "");
       continue;
     }
@@ -265,18 +304,36 @@ function genDec(plan: ObjectPlan, target: string, t: Tables, build: Build): stri
     t.codecs.push(codec);
     const empty = emptyAttr(f.schema);
     t.empties[i] = empty;
-    t.paths[i] = segment(f.attr);
+    t.paths[i] = where + segment(f.attr);
     const kind = f.schema.def.kind;
     let fast = "";
     let itemCodec: Codec | undefined;
     if (kind === "string") fast = `if (typeof (x = a.S) === "string") ${v} = x;`;
-    else if (kind === "number") fast = `if (typeof (x = a.N) === "string") ${v} = H.exact(x);`;
-    else if (kind === "boolean") fast = `if (typeof (x = a.BOOL) === "boolean") ${v} = x;`;
+    else if (kind === "number") {
+      // parseExactNumber, inlined: up to 15 characters cannot lose precision.
+      fast = `if (typeof (x = a.N) === "string") { ${v} = +x; if (x.length > 15 || x.length === 0 || ${v} - ${v} !== 0) ${v} = H.exact(x); }`;
+    } else if (kind === "boolean") fast = `if (typeof (x = a.BOOL) === "boolean") ${v} = x;`;
     else if (kind === "bigint") fast = `if (typeof (x = a.N) === "string") ${v} = H.bigint(x);`;
     else if (kind === "binary") fast = `if ((x = a.B) instanceof Uint8Array) ${v} = x;`;
-    else if (kind === "object") {
+    else if (kind === "stringSet") fast = `if (Array.isArray(x = a.SS)) ${v} = new Set(x);`;
+    else if (kind === "binarySet") fast = `if (Array.isArray(x = a.BS)) ${v} = new Set(x);`;
+    else if (kind === "date" && f.schema.def.kind === "date" && f.schema.def.as === "iso") {
+      fast = `if (typeof (x = a.S) === "string") { ${v} = new Date(x); if (${v}.getTime() !== ${v}.getTime()) H.date(x); }`;
+    } else if (f.schema.def.kind === "object" && level < INLINE_DEPTH) {
+      // A nested object, decoded in place (as a hand-written function would).
+      const sub = f.schema.def.plan;
+      t.plans[i] = sub;
+      fast =
+        `if ((x = a.M) !== undefined && x !== null && typeof x === "object") {\n var m${i} = x;\n` +
+        genDec(sub, v, `m${i}`, t.paths[i], t, build, level + 1) +
+        `if (fl & 6) { f = ${i}; H.unknownAttrs(m${i}, ${v}, fl, S[${i}]); }\n}`;
+    } else if (kind === "object") {
       fast = `if ((x = a.M) !== undefined && x !== null && typeof x === "object") ${v} = C[${i}].decItem(x, fl);`;
-    } else if (kind === "list" && f.schema.def.kind === "list" && isPlainObject(f.schema.def.item)) {
+    } else if (
+      kind === "list" &&
+      f.schema.def.kind === "list" &&
+      isPlainObject(f.schema.def.item)
+    ) {
       itemCodec = build(f.schema.def.item);
       fast =
         `if (Array.isArray(x = a.L)) {\n` +
@@ -287,26 +344,35 @@ function genDec(plan: ObjectPlan, target: string, t: Tables, build: Build): stri
         ` ${v} = l${i};\n}`;
     }
     t.items.push(itemCodec);
-    const absent = optional ? "" : empty === undefined ? "H.missing();" : `${v} = C[${i}].dec(E[${i}], fl);`;
+    const absent = optional
+      ? ""
+      : empty === undefined
+        ? "H.missing();"
+        : `${v} = C[${i}].dec(E[${i}], fl);`;
     code +=
-      `f = ${i}; a = m[${lit(f.attr)}]; var ${v};\n` +
+      `f = ${i}; a = ${src}[${lit(f.attr)}]; var ${v};\n` +
       `if (a === undefined) { ${absent} }\n` +
       (fast ? `else ${fast}\n` : "") +
+      (f.schema.mods.nullable ? `else if (a.NULL !== undefined) ${v} = null;\n` : "") +
       `else ${v} = C[${i}].dec(a, fl);\n`;
   }
   code += `${target} = { ${always.map((s) => `${lit(s.name)}: ${s.local}`).join(", ")} };\n`;
-  for (const s of maybe) code += `if (${s.local} !== undefined) ${target}[${lit(s.name)}] = ${s.local};\n`;
+  for (const s of maybe)
+    code += `if (${s.local} !== undefined) ${target}[${lit(s.name)}] = ${s.local};\n`;
   return code;
 }
 
-function generateDec(plan: ObjectPlan, build: Build): (m: Record<string, AttributeValue>, flags: number) => unknown {
+function generateDec(
+  plan: ObjectPlan,
+  build: Build,
+): (m: Record<string, AttributeValue>, flags: number) => unknown {
   const t = new Tables();
-  const body = genDec(plan, "o", t, build);
+  const body = genDec(plan, "o", "m", "", t, build);
   const src =
     `"use strict";\nreturn function decItem(m, fl) {\n` +
     `var o, a, x, f = 0;\ntry {\n${body}} catch (e) { throw H.seg(e, Q[f]); }\n` +
     `if (fl & 6) H.unknownAttrs(m, o, fl, R);\nreturn o;\n};`;
-  return new Function("H", "C", "I", "E", "Q", "S", "K", "R", "Uint8Array", src)(
+  return new Function("H", "C", "I", "E", "Q", "S", "K", "R", "Uint8Array", "Date", src)(
     H,
     t.codecs,
     t.items,
@@ -316,6 +382,7 @@ function generateDec(plan: ObjectPlan, build: Build): (m: Record<string, Attribu
     plan.known,
     plan,
     Uint8Array,
+    Date,
   ) as (m: Record<string, AttributeValue>, flags: number) => unknown;
 }
 

@@ -58,12 +58,15 @@ export function isNumberValue(v: object): v is { value: string } {
 
 /** A JS number as an `N` string; faults on NaN, ±Infinity and a magnitude DynamoDB cannot store. */
 export function numberToN(n: number): string {
-  if (n - n !== 0) throw new Fault(`${n} cannot be stored: DynamoDB numbers must be finite`);
+  // Kept tiny so that it inlines; the error path is out of line.
   const a = n < 0 ? -n : n;
-  if (a >= 1e126 || (a < 1e-130 && a !== 0)) {
-    throw new Fault(`${n} is outside DynamoDB's number range (magnitude 1E-130 to 9.99E+125)`);
-  }
-  return "" + n;
+  if (a < 1e126 && (a >= 1e-130 || a === 0)) return "" + n;
+  return badNumber(n);
+}
+
+function badNumber(n: number): never {
+  if (n - n !== 0) throw new Fault(`${n} cannot be stored: DynamoDB numbers must be finite`);
+  throw new Fault(`${n} is outside DynamoDB's number range (magnitude 1E-130 to 9.99E+125)`);
 }
 
 /** A bigint as an `N` string; faults beyond 38 significant digits or a magnitude of 1E+126. */
@@ -127,6 +130,7 @@ export function decompose(str: string): Decimal | undefined {
 /** True when the JS number `n` is exactly the decimal `str` (so nothing is lost by using it). */
 function exact(str: string, n: number): boolean {
   if (n - n !== 0) return false;
+  if ("" + n === str) return true; // the shortest form of a double is exactly that double
   const d = decompose(str);
   if (!d) return false;
   if (d.digits.length <= 15) return true; // any 15-digit decimal survives a double round trip
@@ -140,7 +144,12 @@ function exact(str: string, n: number): boolean {
  */
 export function parseN(str: string, wrap: boolean): number | NumberValue {
   const n = +str;
-  if (str.length <= 15 ? n - n === 0 && str.length !== 0 : exact(str, n)) return n;
+  if (str.length <= 15 && n - n === 0 && str.length !== 0) return n;
+  return parseSlow(str, n, wrap);
+}
+
+function parseSlow(str: string, n: number, wrap: boolean): number | NumberValue {
+  if (str.length > 15 && exact(str, n)) return n;
   return imprecise(str, wrap);
 }
 
@@ -157,7 +166,12 @@ function imprecise(str: string, wrap: boolean): NumberValue {
 /** An `N` string as a JS number; faults when that would lose precision (schema `s.number()`). */
 export function parseExactNumber(str: string): number {
   const n = +str;
-  if (str.length <= 15 ? n - n === 0 && str.length !== 0 : exact(str, n)) return n;
+  if (str.length <= 15 && n - n === 0 && str.length !== 0) return n;
+  return parseExactSlow(str, n);
+}
+
+function parseExactSlow(str: string, n: number): number {
+  if (str.length > 15 && exact(str, n)) return n;
   if (!decompose(str)) throw new Fault(`${JSON.stringify(str)} is not a number`);
   throw new Fault(
     `${str} does not fit a JS number without losing precision; use s.bigint() or s.any()`,
