@@ -114,6 +114,23 @@ export function emptyAttr(schema: AnySchema): AttributeValue | undefined {
   }
 }
 
+/**
+ * Whether `omitEmpty` applies to a field: only to kinds that have an empty value to read
+ * back (string, binary, list, map, record, object, a literal that allows ""). Elsewhere
+ * (`s.any()` included) it has no effect, so that nothing is read back different.
+ */
+export function omitsEmpty(schema: AnySchema): boolean {
+  const kind = schema.def.kind;
+  if (
+    !schema.mods.omitEmpty ||
+    kind === "stringSet" ||
+    kind === "numberSet" ||
+    kind === "binarySet"
+  )
+    return false;
+  return emptyAttr(schema) !== undefined;
+}
+
 /** Encodes the keys of an embedded record into the item, checking for collisions. */
 export function encEmbedRecord(
   x: unknown,

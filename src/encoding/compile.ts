@@ -19,6 +19,7 @@ import {
   missing,
   notAnObject,
   objectBuilders,
+  omitsEmpty,
   objectCodec,
   required,
   unknownAttrs,
@@ -167,7 +168,7 @@ function genEnc(
     t.codecs.push(codec);
     const kind = f.schema.def.kind;
     const v = `v${i}`;
-    const omit = mods.omitEmpty;
+    const omit = omitsEmpty(f.schema);
     let fast = "";
     let itemCodec: Codec | undefined;
     if (kind === "string") fast = omit ? "" : `if (typeof x === "string") ${v} = { S: x };`;

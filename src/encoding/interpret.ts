@@ -15,6 +15,7 @@ import {
   missing,
   notAnObject,
   objectBuilders,
+  omitsEmpty,
   objectCodec,
   required,
   STRICT,
@@ -48,7 +49,7 @@ function ops(plan: ObjectPlan, root: ObjectPlan, build: Build): Op[] {
     const setProp = setter(f.prop);
     if (f.type === "field") {
       const codec: Codec = build(f.schema);
-      const omitEmpty = f.schema.mods.omitEmpty;
+      const omitEmpty = omitsEmpty(f.schema);
       const empty = emptyAttr(f.schema);
       const setAttr = setter(f.attr);
       const { prop, attr } = f;
