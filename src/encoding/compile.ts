@@ -137,7 +137,7 @@ function genEnc(
     const absent = mods.optional ? "" : "H.required();";
     if (f.type === "embedObject") {
       t.codecs.push(undefined as unknown as Codec);
-      t.items.push(undefined);
+      t.items[i] = undefined;
       const e = `e${i}`;
       out.code +=
         `f = ${i}; x = ${src}[${lit(f.prop)}]; var ${e};\n` +
@@ -157,7 +157,7 @@ function genEnc(
     }
     if (f.type === "embedRecord") {
       t.codecs.push(build(f.value));
-      t.items.push(undefined);
+      t.items[i] = undefined;
       out.code +=
         `f = ${i}; x = ${src}[${lit(f.prop)}];\n` +
         `if (x === undefined) { ${absent} }\n` +
@@ -199,7 +199,7 @@ function genEnc(
         ` } catch (e) { throw H.idx(e, j); }\n` +
         ` ${v} = { L: l${i} };\n}`;
     }
-    t.items.push(itemCodec);
+    t.items[i] = itemCodec;
     // The codec never answers "store nothing" except for sets and omitEmpty.
     const maybeNothing =
       omit || kind === "stringSet" || kind === "numberSet" || kind === "binarySet";
@@ -282,7 +282,7 @@ function genDec(
     (optional ? maybe : always).push({ name: f.prop, local: v });
     if (f.type === "embedObject") {
       t.codecs.push(undefined as unknown as Codec);
-      t.items.push(undefined);
+      t.items[i] = undefined;
       t.paths[i] = where;
       t.plans[i] = f.plan;
       code +=
@@ -294,7 +294,7 @@ function genDec(
     }
     if (f.type === "embedRecord") {
       t.codecs.push(build(f.value));
-      t.items.push(undefined);
+      t.items[i] = undefined;
       t.paths[i] = where;
       code +=
         `f = ${i}; var ${v} = H.decRec(${src}, fl, ${lit(f.prefix)}, ${lit(f.suffix)}, K, C[${i}]);\n` +
@@ -344,7 +344,7 @@ function genDec(
         ` } catch (e) { throw H.idx(e, j); }\n` +
         ` ${v} = l${i};\n}`;
     }
-    t.items.push(itemCodec);
+    t.items[i] = itemCodec;
     const absent = optional
       ? ""
       : empty === undefined
