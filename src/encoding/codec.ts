@@ -8,7 +8,15 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { Fault, describe, describeAttr, withSegment } from "./fault.js";
 import { toAttribute } from "./hooks.js";
-import { MAX_DEPTH, callToAttribute, dateToIso, define, encodeValue, tooDeep } from "./marshal.js";
+import {
+  MAX_DEPTH,
+  callToAttribute,
+  checkName,
+  dateToIso,
+  define,
+  encodeValue,
+  tooDeep,
+} from "./marshal.js";
 import { bigintToN, numberToN, parseBigInt, parseExactNumber } from "./numbers.js";
 import type { AnySchema, Def, Literal, ObjectPlan } from "./schema/schema.js";
 import { decodeValue } from "./unmarshal.js";
@@ -154,7 +162,7 @@ export function encEmbedRecord(
         );
       }
       const av = codec.enc(v, depth);
-      if (av !== undefined) define(out, attr, av);
+      if (av !== undefined) define(out, checkName(attr), av);
     }
   } catch (e) {
     throw withSegment(e, k!);
@@ -456,7 +464,7 @@ function encEntries(x: object, value: Codec, depth: number): Record<string, Attr
           throw new Fault(`a Map key must be a string, not ${describe(key)}`);
         if (v === undefined) continue;
         const av = value.enc(v, d);
-        if (av !== undefined) define(out, key, av);
+        if (av !== undefined) define(out, checkName(key), av);
       }
     } else {
       for (k in x) {
@@ -464,7 +472,7 @@ function encEntries(x: object, value: Codec, depth: number): Record<string, Attr
         if (v === undefined) continue;
         const av = value.enc(v, d);
         if (av === undefined) continue;
-        if (k === "__proto__") define(out, k, av);
+        if (k === "__proto__" || k === "") define(out, checkName(k), av);
         else out[k] = av;
       }
     }

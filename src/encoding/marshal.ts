@@ -65,7 +65,7 @@ export function encodeMap(
     for (k in v) {
       const x = v[k];
       if (x === undefined) continue;
-      if (k === "__proto__") define(out, k, encodeValue(x, depth));
+      if (k === "__proto__" || k === "") define(out, checkName(k), encodeValue(x, depth));
       else out[k] = typeof x === "string" ? { S: x } : encodeValue(x, depth);
     }
   } catch (e) {
@@ -89,6 +89,12 @@ export function encodeList(v: readonly unknown[], depth: number): AttributeValue
     throw withSegment(e, i);
   }
   return out;
+}
+
+/** Faults on an empty attribute name, which DynamoDB rejects (at any depth). */
+export function checkName(k: string): string {
+  if (k === "") throw new Fault("an attribute name cannot be empty (DynamoDB rejects it)");
+  return k;
 }
 
 /** Sets `out[k]` as an own data property, even for `"__proto__"`. */
@@ -175,7 +181,7 @@ function encodeMapObject(m: Map<unknown, unknown>, depth: number): Record<string
       throw new Fault(`a Map key must be a string to be stored, not ${describe(k)}`);
     if (x === undefined) continue;
     try {
-      define(out, k, encodeValue(x, depth));
+      define(out, checkName(k), encodeValue(x, depth));
     } catch (e) {
       throw withSegment(e, k);
     }

@@ -14,7 +14,7 @@ import {
   unmarshalItem,
   unmarshalValue,
 } from "../../src/index.js";
-import { throwsAt } from "./schemaless.test.js";
+import { throwsAt } from "./support.js";
 
 const Address = s.object({ street: s.string(), city: s.string() });
 const User = s.object({

@@ -2,7 +2,6 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { NumberValueImpl as SdkNumberValue } from "@aws-sdk/util-dynamodb";
 import {
-  DynoEncodingError,
   NumberValue,
   marshalItem,
   marshalItems,
@@ -14,17 +13,7 @@ import {
   unmarshalValue,
 } from "../../src/index.js";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-
-/** Asserts that `fn` throws a DynoEncodingError at `path` whose message matches `message`. */
-export function throwsAt(fn: () => unknown, path: string, message: RegExp): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof DynoEncodingError, `expected DynoEncodingError, got ${String(e)}`);
-    assert.equal(e.path, path);
-    assert.match(e.message, message);
-    if (path) assert.ok(e.message.startsWith(path + ": "), e.message);
-    return true;
-  });
-}
+import { throwsAt } from "./support.js";
 
 describe("schema-less default mapping", () => {
   it("encodes every type of the mapping", () => {
@@ -204,6 +193,14 @@ describe("schema-less errors name the path", () => {
     for (let i = 0; i < 31; i++) v = { a: v };
     marshalItem({ v }); // 32 levels with the item: fine
     throwsAt(() => marshalItem({ v: { a: v } }), "v" + ".a".repeat(31), /32 levels/);
+  });
+  it("an empty attribute name, at any depth", () => {
+    throwsAt(() => marshalItem({ a: { "": 1 } }), 'a[""]', /attribute name cannot be empty/);
+    throwsAt(
+      () => marshalItem({ m: new Map([["", 1]]) }),
+      'm[""]',
+      /attribute name cannot be empty/,
+    );
   });
   it("undefined in a list, a bad item, other unstorable values", () => {
     throwsAt(() => marshalItem({ l: [1, undefined] }), "l[1]", /undefined/);

@@ -64,6 +64,8 @@ function build(shape: Shape, prefix: string, suffix: string, where: string): Obj
     const def = schema.def;
     if (def.kind !== "embed") {
       const attr = prefix + (schema.mods.attr ?? prop) + suffix;
+      if (attr === "")
+        throw new DynoEncodingError(where + prop, "an attribute name cannot be empty");
       fields.push({ type: "field", prop, attr, schema });
       known.add(attr);
       continue;
