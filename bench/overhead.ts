@@ -65,7 +65,12 @@ await local.dyno.createTable({
   AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
   BillingMode: "PAY_PER_REQUEST",
 });
-const item = { pk: { S: "bench" }, name: { S: "Ada Lovelace" }, age: { N: "36" }, tags: { SS: ["a", "b"] } };
+const item = {
+  pk: { S: "bench" },
+  name: { S: "Ada Lovelace" },
+  age: { N: "36" },
+  tags: { SS: ["a", "b"] },
+};
 await local.dyno.putItem({ TableName, Item: item });
 
 const networkClient = new DynamoDBClient(localClientConfig(local.endpoint));
@@ -86,8 +91,12 @@ for (const c of [
   console.error(`done: ${r.label} c=${r.concurrency}`);
 }
 
-console.log(`GetItem, ${ROUNDS} alternating rounds, median ops/s (Node ${process.version}, ${local.engine})\n`);
-console.log("| transport | concurrency | raw SDK ops/s | raw µs/op | dyno-ts ops/s | dyno-ts µs/op | dyno/raw |");
+console.log(
+  `GetItem, ${ROUNDS} alternating rounds, median ops/s (Node ${process.version}, ${local.engine})\n`,
+);
+console.log(
+  "| transport | concurrency | raw SDK ops/s | raw µs/op | dyno-ts ops/s | dyno-ts µs/op | dyno/raw |",
+);
 console.log("|---|---:|---:|---:|---:|---:|---:|");
 for (const r of results) {
   console.log(
@@ -95,7 +104,9 @@ for (const r of results) {
   );
 }
 const worst = Math.min(...results.map((r) => r.ratio));
-console.log(`\nworst ratio ${worst.toFixed(3)} (target >= 0.95): ${worst >= 0.95 ? "met" : "NOT met"}`);
+console.log(
+  `\nworst ratio ${worst.toFixed(3)} (target >= 0.95): ${worst >= 0.95 ? "met" : "NOT met"}`,
+);
 
 networkClient.destroy();
 stubClient.destroy();

@@ -2,7 +2,11 @@
 import { Readable } from "node:stream";
 
 /** Runs `total` calls of `once` with at most `concurrency` in flight; resolves to ops/s. */
-export async function opsPerSecond(total: number, concurrency: number, once: () => Promise<unknown>): Promise<number> {
+export async function opsPerSecond(
+  total: number,
+  concurrency: number,
+  once: () => Promise<unknown>,
+): Promise<number> {
   let next = 0;
   const started = performance.now();
   const worker = async () => {
@@ -22,7 +26,10 @@ export function median(values: number[]): number {
 /** A `requestHandler` that answers every request with the same JSON body, with no socket at all. */
 export function stubRequestHandler(body: unknown) {
   const text = Buffer.from(JSON.stringify(body));
-  const headers = { "content-type": "application/x-amz-json-1.0", "content-length": String(text.length) };
+  const headers = {
+    "content-type": "application/x-amz-json-1.0",
+    "content-length": String(text.length),
+  };
   return {
     async handle() {
       return { response: { statusCode: 200, headers, body: Readable.from([text]) } };

