@@ -25,14 +25,21 @@ for (const [kind, lib] of [
     assert.ok(lib[name], `${kind} build exports ${name}`);
   }
 }
-for (const [kind, local] of [
-  ["esm", localEsm],
-  ["cjs", localCjs],
+for (const [kind, local, lib] of [
+  ["esm", localEsm, esm],
+  ["cjs", localCjs, cjs],
 ]) {
   const db = await local.startLocal({ engine: "dynalite" });
   assert.ok(
     Array.isArray((await db.dyno.listTables({})).TableNames),
     `${kind} dyno-ts/local works`,
+  );
+  // one copy of each class across entry points
+  assert.ok(db.dyno instanceof lib.Dyno, `${kind}: local.dyno is a Dyno of the main entry`);
+  const op = lib.Operation.create("ListTables", {});
+  assert.ok(
+    Array.isArray((await db.dyno.do(op)).TableNames),
+    `${kind}: local.dyno runs main's Operation`,
   );
   await db.stop();
 }
