@@ -207,7 +207,7 @@ function genEnc(
       ? `{ a = C[${i}].enc(x, d); ${v} = a !== undefined && !H.isEmptyAV(a) ? a : undefined; }`
       : `${v} = C[${i}].enc(x, d);`;
     out.code +=
-      `f = ${i}; x = ${src}[${lit(f.prop)}]; var ${v};\n` +
+      `f = ${i}; x = ${src}[${lit(f.prop)}]; var ${v} = undefined;\n` +
       `if (x === undefined) { ${absent} }\n` +
       (fast ? `else ${fast}\n` : "") +
       (mods.nullable && !omit ? `else if (x === null) ${v} = { NULL: true };\n` : "") +
@@ -286,7 +286,7 @@ function genDec(
       t.paths[i] = where;
       t.plans[i] = f.plan;
       code +=
-        `f = ${i}; var ${v};\n` +
+        `f = ${i}; var ${v} = undefined;\n` +
         `if (${optional ? `H.anyPresent(${src}, S[${i}])` : "true"}) {\n` +
         genDec(f.plan, v, src, where, t, build, level) +
         `}\n`;
@@ -331,6 +331,30 @@ function genDec(
     } else if (kind === "object") {
       fast = `if ((x = a.M) !== undefined && x !== null && typeof x === "object") ${v} = C[${i}].decItem(x, fl);`;
     } else if (
+      f.schema.def.kind === "list" &&
+      f.schema.def.item.def.kind === "object" &&
+      level < INLINE_DEPTH
+    ) {
+      // A list of objects: each element decoded in place. Element fields carry paths
+      // relative to the element; the loop adds the index, then the list's own path.
+      const elem = f.schema.def.item;
+      const elemPlan = (elem.def as { plan: ObjectPlan }).plan;
+      itemCodec = build(elem);
+      t.plans[i] = elemPlan;
+      const j = `j${i}`;
+      const el = `el${i}`;
+      fast =
+        `if (Array.isArray(x = a.L)) {\n` +
+        ` var L${i} = x, n${i} = L${i}.length, l${i} = new Array(n${i}), ${j} = 0, it${i}, im${i}, ${el};\n` +
+        ` try { for (; ${j} < n${i}; ${j}++) { it${i} = L${i}[${j}];\n` +
+        `  if (it${i} !== null && typeof it${i} === "object" && (im${i} = it${i}.M) !== undefined && im${i} !== null && typeof im${i} === "object") {\n` +
+        genDec(elemPlan, el, `im${i}`, "", t, build, level + 1) +
+        `  if (fl & 6) { f = -1; H.unknownAttrs(im${i}, ${el}, fl, S[${i}]); }\n` +
+        `  l${i}[${j}] = ${el};\n` +
+        `  } else { f = -1; l${i}[${j}] = I[${i}].dec(it${i}, fl); }\n` +
+        ` } } catch (e) { var e${i} = H.idx(H.seg(e, Q[f]), ${j}); f = ${i}; throw e${i}; }\n` +
+        ` ${v} = l${i};\n}`;
+    } else if (
       kind === "list" &&
       f.schema.def.kind === "list" &&
       isPlainObject(f.schema.def.item)
@@ -351,7 +375,7 @@ function genDec(
         ? "H.missing();"
         : `${v} = C[${i}].dec(E[${i}], fl);`;
     code +=
-      `f = ${i}; a = ${src}[${lit(f.attr)}]; var ${v};\n` +
+      `f = ${i}; a = ${src}[${lit(f.attr)}]; var ${v} = undefined;\n` +
       `if (a === undefined) { ${absent} }\n` +
       (fast ? `else ${fast}\n` : "") +
       (f.schema.mods.nullable ? `else if (a.NULL !== undefined) ${v} = null;\n` : "") +
