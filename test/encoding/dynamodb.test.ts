@@ -13,6 +13,7 @@ import {
   type DynamoDBClient,
 } from "@aws-sdk/client-dynamodb";
 import {
+  GetItemBuilder,
   NumberValue,
   fromItem,
   marshalItem,
@@ -253,6 +254,39 @@ for (const codegen of [true, false]) {
     });
   });
 }
+
+describe("DynamoDB Local: projectionOf with the builders", () => {
+  it("GetItemBuilder.project(...projectionOf(schema)) reads the schema's attributes, dotted names included", async () => {
+    const Card = s.object({
+      id: s.string(),
+      label: s.string().rename("label.v2"),
+      address: s.embed(Address, { prefix: "addr_" }),
+      note: s.string().optional(),
+    });
+    type Card = s.Infer<typeof Card>;
+    const card: Card = {
+      id: "c1",
+      label: "L",
+      address: { street: "s", city: "c", geo: { lat: 1, lng: 2 } },
+    };
+    const key = { pk: "enc", sk: `card-${++counter}` };
+    await client.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: { ...marshalItem(card, Card), ...marshalItem(key), other: { S: "not read" } },
+      }),
+    );
+    const input = new GetItemBuilder()
+      .table(table)
+      .key(key)
+      .consistentRead()
+      .project(...projectionOf(Card))
+      .build();
+    const got = await client.send(new GetItemCommand(input));
+    assert.equal(got.Item?.other, undefined);
+    assert.deepStrictEqual(unmarshalItem(got.Item!, Card, { unknown: "error" }), card);
+  });
+});
 
 describe("DynamoDB Local: generated schemas", () => {
   it("a sample of generated schemas and values round-trips through DynamoDB", async () => {
