@@ -85,15 +85,12 @@ function toSchema(schema: unknown): AnySchema {
 
 function codec(schema: unknown, options: MarshalOptions | undefined): Codec {
   if (schema instanceof Schema) {
-    // The hot path: one property read when the codec exists already.
+    // The hot path: no option, the mode is known, the codec is kept on the schema.
     const mode =
       options === undefined || options.codegen === undefined
         ? (autoMode ?? modeOf(undefined))
         : modeOf(options);
-    return ((schema.compiled as Record<Mode, Codec | undefined>)[mode] ??= codecOf(
-      schema as AnySchema,
-      mode,
-    ));
+    return codecOf(schema as AnySchema, mode);
   }
   return codecOf(toSchema(schema), modeOf(options));
 }

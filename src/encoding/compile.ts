@@ -9,23 +9,20 @@
  * @module
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import { objectBuilders, objectCodec, type Build, type Codec } from "./codec.js";
 import {
   anyPresent,
   decEmbedRecord,
   emptyAttr,
   encEmbedRecord,
   isEmptyAV,
-  isoToDate,
   missing,
   notAnObject,
-  objectBuilders,
   omitsEmpty,
-  objectCodec,
   required,
   unknownAttrs,
-  type Build,
-  type Codec,
-} from "./codec.js";
+} from "./fields.js";
+import { isoToDate } from "./kinds.js";
 import { Fault, segment, withRawSegment, withSegment } from "./fault.js";
 import { toAttribute } from "./hooks.js";
 import { interpretObject } from "./interpret.js";

@@ -5,24 +5,20 @@
  * @module
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import { objectBuilders, objectCodec, type Build, type Codec } from "./codec.js";
 import {
   anyPresent,
   decEmbedRecord,
   emptyAttr,
   encEmbedRecord,
   isEmptyAV,
-  KEEP,
   missing,
   notAnObject,
-  objectBuilders,
   omitsEmpty,
-  objectCodec,
   required,
-  STRICT,
   unknownAttrs,
-  type Build,
-  type Codec,
-} from "./codec.js";
+} from "./fields.js";
+import { KEEP, STRICT } from "./flags.js";
 import { withSegment } from "./fault.js";
 import { MAX_DEPTH, define, tooDeep } from "./marshal.js";
 import type { ObjectPlan } from "./schema/schema.js";

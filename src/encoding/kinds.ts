@@ -1,0 +1,360 @@
+/**
+ * The codec of every schema kind but `object` (which `interpret.ts` and `compile.ts` build):
+ * leaves (string, number, date, ...), sets, lists, maps and records, custom codecs, and the
+ * `nullable` wrapper. Shared by both compilation modes.
+ * @module
+ */
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import type { Codec } from "./codec.js";
+import { Fault, describe, describeAttr, withSegment } from "./fault.js";
+import { WRAP } from "./flags.js";
+import { toAttribute } from "./hooks.js";
+import {
+  MAX_DEPTH,
+  callToAttribute,
+  checkName,
+  dateToIso,
+  define,
+  encodeValue,
+  tooDeep,
+} from "./marshal.js";
+import { bigintToN, numberToN, parseBigInt, parseExactNumber } from "./numbers.js";
+import type { Def, Literal } from "./schema/schema.js";
+import { decodeValue } from "./unmarshal.js";
+
+type AV = Record<string, unknown>;
+
+/** A value of the wrong type: encoded by its `[toAttribute]()` if it has one, else a fault. */
+export function other(x: unknown, expected: string): AttributeValue {
+  if (x !== null && typeof x === "object") {
+    const hook = (x as { [toAttribute]?: unknown })[toAttribute];
+    if (hook !== undefined) return callToAttribute(x, hook);
+  }
+  throw new Fault(`expected ${expected}, got ${x === undefined ? "undefined" : describe(x)}`);
+}
+
+/** An attribute value of the wrong type. */
+export function wrongAttr(av: unknown, expected: string): never {
+  throw new Fault(`expected ${expected}, got ${describeAttr(av)}`);
+}
+
+export const str: Codec = {
+  enc: (x) => (typeof x === "string" ? { S: x } : other(x, "a string")),
+  dec: (av) => {
+    const v = (av as unknown as AV).S;
+    return typeof v === "string" ? v : wrongAttr(av, "S (a string)");
+  },
+};
+
+export const num: Codec = {
+  enc: (x) => (typeof x === "number" ? { N: numberToN(x) } : other(x, "a number")),
+  dec: (av) => {
+    const v = (av as unknown as AV).N;
+    return typeof v === "string" ? parseExactNumber(v) : wrongAttr(av, "N (a number)");
+  },
+};
+
+export const big: Codec = {
+  enc: (x) => (typeof x === "bigint" ? { N: bigintToN(x) } : other(x, "a bigint")),
+  dec: (av) => {
+    const v = (av as unknown as AV).N;
+    return typeof v === "string" ? parseBigInt(v) : wrongAttr(av, "N (a number)");
+  },
+};
+
+export const bool: Codec = {
+  enc: (x) => (typeof x === "boolean" ? { BOOL: x } : other(x, "a boolean")),
+  dec: (av) => {
+    const v = (av as unknown as AV).BOOL;
+    return typeof v === "boolean" ? v : wrongAttr(av, "BOOL (a boolean)");
+  },
+};
+
+export const bin: Codec = {
+  enc: (x) => (x instanceof Uint8Array ? { B: x } : other(x, "a Uint8Array")),
+  dec: (av) => {
+    const v = (av as unknown as AV).B;
+    return v instanceof Uint8Array ? v : wrongAttr(av, "B (a binary)");
+  },
+};
+
+export const json: Codec = {
+  enc: (x) => {
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(x);
+    } catch (e) {
+      throw new Fault(`cannot be stored as JSON: ${e instanceof Error ? e.message : String(e)}`, e);
+    }
+    if (text === undefined) throw new Fault(`${describe(x)} cannot be stored as JSON`);
+    return { S: text };
+  },
+  dec: (av) => {
+    const v = (av as unknown as AV).S;
+    if (typeof v !== "string") wrongAttr(av, "S (a JSON string)");
+    try {
+      return JSON.parse(v as string);
+    } catch (e) {
+      throw new Fault(`is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, e);
+    }
+  },
+};
+
+export const anyCodec: Codec = {
+  enc: (x, depth) => encodeValue(x, depth),
+  dec: (av, flags) => decodeValue(av, (flags & WRAP) !== 0),
+};
+
+/** An ISO 8601 string as a `Date`; faults when it is not a date. */
+export function isoToDate(v: string): Date {
+  const d = new Date(v);
+  return d.getTime() === d.getTime() ? d : notADate(v);
+}
+
+function notADate(v: string): never {
+  throw new Fault(`${JSON.stringify(v)} is not a date`);
+}
+
+export function dateCodec(as: "iso" | "epochMs" | "epochSeconds"): Codec {
+  if (as === "iso") {
+    return {
+      enc: (x) => (x instanceof Date ? { S: dateToIso(x) } : other(x, "a Date")),
+      dec: (av) => {
+        const v = (av as unknown as AV).S;
+        return typeof v === "string" ? isoToDate(v) : wrongAttr(av, "S (an ISO 8601 date)");
+      },
+    };
+  }
+  const scale = as === "epochMs" ? 1 : 1000;
+  return {
+    enc: (x) => {
+      if (!(x instanceof Date)) return other(x, "a Date");
+      const t = x.getTime();
+      if (t !== t) throw new Fault("an invalid Date cannot be stored");
+      return { N: numberToN(scale === 1 ? t : Math.floor(t / 1000)) };
+    },
+    dec: (av) => {
+      const v = (av as unknown as AV).N;
+      if (typeof v !== "string")
+        wrongAttr(av, `N (epoch ${scale === 1 ? "milliseconds" : "seconds"})`);
+      const d = new Date(parseExactNumber(v as string) * scale);
+      if (d.getTime() !== d.getTime()) throw new Fault(`${v} is not a valid epoch time`);
+      return d;
+    },
+  };
+}
+
+export function literalCodec(values: readonly Literal[]): Codec {
+  const list = values.map((v) => JSON.stringify(v)).join(" | ");
+  const accept = (x: unknown): AttributeValue => {
+    if (typeof x === "string") return { S: x };
+    if (typeof x === "number") return { N: numberToN(x) };
+    if (typeof x === "boolean") return { BOOL: x };
+    return { NULL: true };
+  };
+  return {
+    enc: (x) => (values.includes(x as Literal) ? accept(x) : other(x, list)),
+    dec: (av) => {
+      const a = av as unknown as AV;
+      const v =
+        a.S !== undefined
+          ? a.S
+          : a.N !== undefined
+            ? parseExactNumber(a.N as string)
+            : a.BOOL !== undefined
+              ? a.BOOL
+              : a.NULL !== undefined
+                ? null
+                : wrongAttr(av, list);
+      if (!values.includes(v as Literal)) throw new Fault(`expected ${list}, got ${describe(v)}`);
+      return v;
+    },
+  };
+}
+
+export function setCodec(kind: "stringSet" | "numberSet" | "binarySet"): Codec {
+  const tag = kind === "stringSet" ? "SS" : kind === "numberSet" ? "NS" : "BS";
+  const what = kind === "stringSet" ? "strings" : kind === "numberSet" ? "numbers" : "Uint8Arrays";
+  const member =
+    kind === "stringSet"
+      ? (x: unknown) => (typeof x === "string" ? x : undefined)
+      : kind === "numberSet"
+        ? (x: unknown) => (typeof x === "number" ? numberToN(x) : undefined)
+        : (x: unknown) => (x instanceof Uint8Array ? x : undefined);
+  const read =
+    kind === "numberSet"
+      ? (x: unknown) => parseExactNumber(x as string)
+      : (x: unknown) => x as string | Uint8Array;
+  return {
+    enc: (x) => {
+      if (!(x instanceof Set)) return other(x, `a Set of ${what}`);
+      if (x.size === 0) return undefined;
+      const out: unknown[] = [];
+      for (const m of x) {
+        const v = member(m);
+        if (v === undefined)
+          throw new Fault(`expected a Set of ${what}, but it holds ${describe(m)}`);
+        out.push(v);
+      }
+      return { [tag]: out } as unknown as AttributeValue;
+    },
+    dec: (av) => {
+      const v = (av as unknown as AV)[tag];
+      if (!Array.isArray(v)) wrongAttr(av, `${tag} (a set of ${what})`);
+      if (kind !== "numberSet") return new Set(v as unknown[]);
+      const out = new Set<unknown>();
+      for (const m of v as unknown[]) out.add(read(m));
+      return out;
+    },
+  };
+}
+
+export function listCodec(item: Codec): Codec {
+  return {
+    enc: (x, depth) => {
+      if (!Array.isArray(x)) return other(x, "an array");
+      const d = depth + 1;
+      if (d > MAX_DEPTH) tooDeep();
+      const n = x.length;
+      const out: AttributeValue[] = new Array(n);
+      let i = 0;
+      try {
+        for (; i < n; i++) {
+          const av = item.enc(x[i], d);
+          if (av === undefined) throw new Fault("an empty set cannot be stored in a list");
+          out[i] = av;
+        }
+      } catch (e) {
+        throw withSegment(e, i);
+      }
+      return { L: out };
+    },
+    dec: (av, flags) => {
+      const l = (av as unknown as AV).L as AttributeValue[] | undefined;
+      if (!Array.isArray(l)) wrongAttr(av, "L (a list)");
+      const n = l!.length;
+      const out: unknown[] = new Array(n);
+      let i = 0;
+      try {
+        for (; i < n; i++) out[i] = item.dec(l![i], flags);
+      } catch (e) {
+        throw withSegment(e, i);
+      }
+      return out;
+    },
+  };
+}
+
+function encEntries(x: object, value: Codec, depth: number): Record<string, AttributeValue> {
+  const d = depth + 1;
+  if (d > MAX_DEPTH) tooDeep();
+  const out: Record<string, AttributeValue> = {};
+  let k: string | undefined;
+  try {
+    if (x instanceof Map) {
+      for (const [key, v] of x) {
+        k = key;
+        if (typeof key !== "string")
+          throw new Fault(`a Map key must be a string, not ${describe(key)}`);
+        if (v === undefined) continue;
+        const av = value.enc(v, d);
+        if (av !== undefined) define(out, checkName(key), av);
+      }
+    } else {
+      for (k in x) {
+        const v = (x as AV)[k];
+        if (v === undefined) continue;
+        const av = value.enc(v, d);
+        if (av === undefined) continue;
+        if (k === "__proto__" || k === "") define(out, checkName(k), av);
+        else out[k] = av;
+      }
+    }
+  } catch (e) {
+    throw withSegment(e, String(k));
+  }
+  return out;
+}
+
+export function recordCodec(value: Codec, asMap: boolean): Codec {
+  return {
+    enc: (x, depth) => {
+      if (x === null || typeof x !== "object" || Array.isArray(x) || (!asMap && x instanceof Map)) {
+        return other(x, asMap ? "a Map or an object" : "an object");
+      }
+      return { M: encEntries(x, value, depth) };
+    },
+    dec: (av, flags) => {
+      const m = (av as unknown as AV).M as Record<string, AttributeValue> | undefined;
+      if (m === null || typeof m !== "object") wrongAttr(av, "M (a map)");
+      const out: Record<string, unknown> | Map<string, unknown> = asMap ? new Map() : {};
+      let k: string | undefined;
+      try {
+        for (k in m) {
+          const a = m![k];
+          if (a === undefined) continue;
+          const v = value.dec(a, flags);
+          if (asMap) (out as Map<string, unknown>).set(k, v);
+          else define(out, k, v);
+        }
+      } catch (e) {
+        throw withSegment(e, k!);
+      }
+      return out;
+    },
+  };
+}
+
+export function customCodec(def: Extract<Def, { kind: "custom" }>): Codec {
+  const call = <R>(what: string, fn: () => R): R => {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof Fault) throw e;
+      throw new Fault(`${what} failed: ${e instanceof Error ? e.message : String(e)}`, e);
+    }
+  };
+  if (def.item) {
+    const c = def.item;
+    return {
+      enc: (x) => {
+        const m = call("toItem()", () => c.toItem(x));
+        if (m === null || typeof m !== "object")
+          throw new Fault(`toItem() returned ${describe(m)}, not an item`);
+        return { M: m };
+      },
+      dec: (av) => {
+        const m = (av as unknown as AV).M as Record<string, AttributeValue> | undefined;
+        if (m === null || typeof m !== "object") wrongAttr(av, "M (a map)");
+        return call("fromItem()", () => c.fromItem(m!));
+      },
+      encItem: (x) => {
+        const m = call("toItem()", () => c.toItem(x));
+        if (m === null || typeof m !== "object")
+          throw new Fault(`toItem() returned ${describe(m)}, not an item`);
+        return m;
+      },
+      decItem: (m) => call("fromItem()", () => c.fromItem(m)),
+    };
+  }
+  const c = def.attr!;
+  return {
+    enc: (x) => {
+      const av = call("toAttribute()", () => c.toAttribute(x));
+      if (av === null || typeof av !== "object")
+        throw new Fault(`toAttribute() returned ${describe(av)}`);
+      return av;
+    },
+    dec: (av) => call("fromAttribute()", () => c.fromAttribute(av)),
+  };
+}
+
+export function nullable(inner: Codec): Codec {
+  const out: Codec = {
+    enc: (x, depth) => (x === null ? { NULL: true } : inner.enc(x, depth)),
+    dec: (av, flags) => ((av as unknown as AV).NULL !== undefined ? null : inner.dec(av, flags)),
+  };
+  if (inner.encItem) out.encItem = inner.encItem;
+  if (inner.decItem) out.decItem = inner.decItem;
+  return out;
+}
