@@ -38,6 +38,7 @@ export function wrongAttr(av: unknown, expected: string): never {
   throw new Fault(`expected ${expected}, got ${describeAttr(av)}`);
 }
 
+/** `s.string()`: `S`. */
 export const str: Codec = {
   enc: (x) => (typeof x === "string" ? { S: x } : other(x, "a string")),
   dec: (av) => {
@@ -46,6 +47,7 @@ export const str: Codec = {
   },
 };
 
+/** `s.number()`: `N`, read back only when exact. */
 export const num: Codec = {
   enc: (x) => (typeof x === "number" ? { N: numberToN(x) } : other(x, "a number")),
   dec: (av) => {
@@ -54,6 +56,7 @@ export const num: Codec = {
   },
 };
 
+/** `s.bigint()`: `N`, read back as a bigint. */
 export const big: Codec = {
   enc: (x) => (typeof x === "bigint" ? { N: bigintToN(x) } : other(x, "a bigint")),
   dec: (av) => {
@@ -62,6 +65,7 @@ export const big: Codec = {
   },
 };
 
+/** `s.boolean()`: `BOOL`. */
 export const bool: Codec = {
   enc: (x) => (typeof x === "boolean" ? { BOOL: x } : other(x, "a boolean")),
   dec: (av) => {
@@ -70,6 +74,7 @@ export const bool: Codec = {
   },
 };
 
+/** `s.binary()`: `B`. */
 export const bin: Codec = {
   enc: (x) => (x instanceof Uint8Array ? { B: x } : other(x, "a Uint8Array")),
   dec: (av) => {
@@ -78,6 +83,7 @@ export const bin: Codec = {
   },
 };
 
+/** `s.json()`: a JSON string in `S`. */
 export const json: Codec = {
   enc: (x) => {
     let text: string | undefined;
@@ -100,6 +106,7 @@ export const json: Codec = {
   },
 };
 
+/** `s.any()`: the schema-less mapping. */
 export const anyCodec: Codec = {
   enc: (x, depth) => encodeValue(x, depth),
   dec: (av, flags) => decodeValue(av, (flags & WRAP) !== 0),
@@ -115,6 +122,7 @@ function notADate(v: string): never {
   throw new Fault(`${JSON.stringify(v)} is not a date`);
 }
 
+/** `s.date({ as })`: ISO string in `S`, or epoch milliseconds / seconds in `N`. */
 export function dateCodec(as: "iso" | "epochMs" | "epochSeconds"): Codec {
   if (as === "iso") {
     return {
@@ -144,6 +152,7 @@ export function dateCodec(as: "iso" | "epochMs" | "epochSeconds"): Codec {
   };
 }
 
+/** `s.literal(...)`: one of the values, stored by its type. */
 export function literalCodec(values: readonly Literal[]): Codec {
   const list = values.map((v) => JSON.stringify(v)).join(" | ");
   const accept = (x: unknown): AttributeValue => {
@@ -172,6 +181,7 @@ export function literalCodec(values: readonly Literal[]): Codec {
   };
 }
 
+/** `s.stringSet()` and friends: an empty set is not stored (`undefined`). */
 export function setCodec(kind: "stringSet" | "numberSet" | "binarySet"): Codec {
   const tag = kind === "stringSet" ? "SS" : kind === "numberSet" ? "NS" : "BS";
   const what = kind === "stringSet" ? "strings" : kind === "numberSet" ? "numbers" : "Uint8Arrays";
@@ -209,6 +219,7 @@ export function setCodec(kind: "stringSet" | "numberSet" | "binarySet"): Codec {
   };
 }
 
+/** `s.list(item)`: `L`, every element by the item codec. */
 export function listCodec(item: Codec): Codec {
   return {
     enc: (x, depth) => {
@@ -276,6 +287,7 @@ function encEntries(x: object, value: Codec, depth: number): Record<string, Attr
   return out;
 }
 
+/** `s.record(value)` (plain object) and `s.map(value)` (a `Map`, `asMap`): `M`. */
 export function recordCodec(value: Codec, asMap: boolean): Codec {
   return {
     enc: (x, depth) => {
@@ -305,6 +317,7 @@ export function recordCodec(value: Codec, asMap: boolean): Codec {
   };
 }
 
+/** `s.custom(...)`: the user's `toItem`/`fromItem` (`M`) or `toAttribute`/`fromAttribute`. */
 export function customCodec(def: Extract<Def, { kind: "custom" }>): Codec {
   const call = <R>(what: string, fn: () => R): R => {
     try {
@@ -349,6 +362,7 @@ export function customCodec(def: Extract<Def, { kind: "custom" }>): Codec {
   };
 }
 
+/** `.nullable()`: `null` as `NULL`, anything else by the inner codec. */
 export function nullable(inner: Codec): Codec {
   const out: Codec = {
     enc: (x, depth) => (x === null ? { NULL: true } : inner.enc(x, depth)),
