@@ -75,17 +75,21 @@ function jsonSchema<T = unknown>(): Schema<T> {
   return new Schema({ kind: "json" });
 }
 
-/** A `Set<string>` (`SS`); an empty set is not stored and reads back empty. */
+/**
+ * A `Set<string>` (`SS`). DynamoDB has no empty sets: as an object property an empty set is
+ * not stored and reads back as an empty set (as `undefined` when the property is `.optional()`);
+ * inside a list an empty set is an error.
+ */
 function stringSetSchema(): Schema<Set<string>> {
   return new Schema({ kind: "stringSet" });
 }
 
-/** A `Set<number>` (`NS`); an empty set is not stored and reads back empty. */
+/** A `Set<number>` (`NS`); empty sets as in {@link stringSetSchema}. Reading a number a JS number cannot hold exactly is an error. */
 function numberSetSchema(): Schema<Set<number>> {
   return new Schema({ kind: "numberSet" });
 }
 
-/** A `Set<Uint8Array>` (`BS`); an empty set is not stored and reads back empty. */
+/** A `Set<Uint8Array>` (`BS`); empty sets as in {@link stringSetSchema}. */
 function binarySetSchema(): Schema<Set<Uint8Array>> {
   return new Schema({ kind: "binarySet" });
 }
@@ -119,6 +123,10 @@ function objectSchema<const S extends Shape>(shape: S): Schema<ObjectOf<S>> {
 /**
  * Flattens an object (or a record) into the enclosing object's attributes, each name wrapped
  * in `prefix` and `suffix` (the Go tag's embedded struct). Nested embeds compose their prefixes.
+ * A flattened record owns every attribute that matches its prefix and suffix and that no
+ * fixed field claims (without a prefix: every unclaimed attribute). Two fields on one
+ * attribute name, or two records whose names could overlap, are a `DynoEncodingError` here.
+ * An optional embed reads back absent when none of its attributes is present.
  */
 function embedSchema<T>(inner: Schema<T, boolean>, options: EmbedOptions = {}): Schema<T> {
   const kind = check(inner as AnySchema, "s.embed()").def.kind;
