@@ -1,19 +1,30 @@
 /** Shared bench helpers: timing rounds, a median, and a request handler that answers without a network. */
 import { Readable } from "node:stream";
 
-/** Runs `total` calls of `once` with at most `concurrency` in flight; resolves to ops/s. */
-export async function opsPerSecond(
+/** Rate and cost of one timed run. */
+export interface Rate {
+  /** Calls per second of wall time. */
+  opsPerSecond: number;
+  /** This process's CPU time per call, in µs (steadier than wall time on a shared machine). */
+  cpuMicros: number;
+}
+
+/** Runs `total` calls of `once` with at most `concurrency` in flight. */
+export async function measure(
   total: number,
   concurrency: number,
   once: () => Promise<unknown>,
-): Promise<number> {
+): Promise<Rate> {
   let next = 0;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const worker = async () => {
     while (next++ < total) await once();
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return total / ((performance.now() - started) / 1000);
+  const elapsed = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  return { opsPerSecond: total / (elapsed / 1000), cpuMicros: (used.user + used.system) / total };
 }
 
 /** The median of a list of numbers. */
@@ -44,3 +55,37 @@ export function stubRequestHandler(body: unknown) {
 /** Formats a number with thousands separators. */
 export const fmt = (n: number, digits = 0) =>
   n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** Totals of one contender across the batches of {@link compare}. */
+export interface Totals {
+  ops: number;
+  wallMs: number;
+  cpuMicros: number;
+}
+
+/**
+ * Runs contenders in many small interleaved batches (the order reversed every batch), so
+ * that the noise of a shared machine hits each of them alike, and sums wall and CPU time.
+ */
+export async function compare(
+  contenders: Record<string, () => Promise<unknown>>,
+  { batches, batchSize, concurrency }: { batches: number; batchSize: number; concurrency: number },
+): Promise<Record<string, Totals>> {
+  const names = Object.keys(contenders);
+  const totals: Record<string, Totals> = Object.fromEntries(
+    names.map((name) => [name, { ops: 0, wallMs: 0, cpuMicros: 0 }]),
+  );
+  for (let warm = 0; warm < 10; warm++) {
+    for (const name of names) await measure(batchSize, concurrency, contenders[name]);
+  }
+  for (let batch = 0; batch < batches; batch++) {
+    const order = batch % 2 ? names : [...names].reverse();
+    for (const name of order) {
+      const rate = await measure(batchSize, concurrency, contenders[name]);
+      totals[name].ops += batchSize;
+      totals[name].wallMs += (batchSize / rate.opsPerSecond) * 1000;
+      totals[name].cpuMicros += rate.cpuMicros * batchSize;
+    }
+  }
+  return totals;
+}

@@ -4,6 +4,7 @@
  * is returned only when it is exactly the stored decimal.
  * @module
  */
+import { DynoValidationError } from "../errors.js";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { Fault } from "./fault.js";
 
@@ -22,7 +23,7 @@ export class NumberValue {
   /** Wraps a decimal string (or a bigint, or a safe JS number). Throws on a malformed number. */
   constructor(value: string | number | bigint) {
     const str = typeof value === "number" ? numberToN(value) : String(value);
-    if (!decompose(str)) throw new TypeError(`NumberValue: not a number: ${JSON.stringify(str)}`);
+    if (!decompose(str)) throw new DynoValidationError("NumberValue", `not a number: ${JSON.stringify(str)}`);
     this.value = str;
   }
   /** Same as `new NumberValue(value)`. */

@@ -5,7 +5,9 @@
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { AbortError, DynoValidationError } from "../errors.js";
-import { compose, type Handler, type Middleware, type OperationContext } from "./middleware.js";
+import { Cancellation } from "./cancellation.js";
+import { runContext } from "./context.js";
+import { compose, type Handler, type Middleware } from "./middleware.js";
 import { isOperationName, type InputOf, type OperationName, type OutputOf } from "./registry.js";
 import { sendCommand } from "./send.js";
 
@@ -67,7 +69,7 @@ export class Operation<N extends OperationName = OperationName> implements Promi
   #endedPerf = 0;
   readonly #middleware: readonly Middleware<N>[];
   readonly #final: Handler<N>;
-  readonly #controller = new AbortController();
+  readonly #cancellation = new Cancellation();
   readonly #promise: Promise<OutputOf<N>>;
   #resolve!: (output: OutputOf<N>) => void;
   #reject!: (error: unknown) => void;
@@ -176,7 +178,7 @@ export class Operation<N extends OperationName = OperationName> implements Promi
               cause: reason,
             },
           );
-    this.#controller.abort(error);
+    this.#cancellation.abort(error);
     this.#settle({ error });
   }
 
@@ -200,14 +202,7 @@ export class Operation<N extends OperationName = OperationName> implements Promi
     this.#state = "running";
     this.startedAt = Date.now();
     this.#startedPerf = performance.now();
-    const ctx: OperationContext<N> = {
-      operation: this.name,
-      id: this.id,
-      input: this.input,
-      client: runtime.client,
-      signal: this.#controller.signal,
-      meta: new Map(),
-    };
+    const ctx = runContext(this.name, this.id, this.input, runtime.client, this.#cancellation);
     const middleware = runtime.middleware.length
       ? [...(runtime.middleware as Middleware<N>[]), ...this.#middleware]
       : this.#middleware;
@@ -233,6 +228,7 @@ export class Operation<N extends OperationName = OperationName> implements Promi
     this.#state = "done";
     this.#result = result;
     this.#unlinkScope();
+    this.#cancellation.release();
     if (result.error === undefined && "output" in result)
       this.#resolve(result.output as OutputOf<N>);
     else this.#reject(result.error);

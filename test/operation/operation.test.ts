@@ -149,3 +149,30 @@ test("bad arguments get clear errors", async () => {
   assert.throws(() => dyno.use("log" as never), /middleware\[0\]: expected a function/);
   assert.throws(() => Operation.create("Scan", { TableName: "t" }, 42 as never), /middleware\[0\]/);
 });
+
+test("ctx.signal belongs to its operation: cancelling one never aborts another's", async () => {
+  const dyno = await testDyno();
+  const signals: AbortSignal[] = [];
+  const keep: AnyMiddleware = (next) => (ctx) => (signals.push(ctx.signal), next(ctx));
+  await dyno.listTables({}, keep);
+  const second = Operation.create("ListTables", {}, keep);
+  second.cancel();
+  for (let i = 0; i < 5; i++) await dyno.listTables({}, keep);
+  assert.equal(signals.length, 6);
+  assert.ok(signals.every((s) => !s.aborted));
+  assert.equal(new Set(signals).size, 6, "one signal per operation");
+});
+
+test("cancel() still aborts the request when a middleware passes a copy of the context", async () => {
+  const server = await blackHole();
+  const client = new DynamoDBClient({ ...localClientConfig(server.endpoint), maxAttempts: 1 });
+  const dyno = new Dyno({ client });
+  const copying: AnyMiddleware = (next) => (ctx) => next({ ...ctx, input: { ...ctx.input } });
+  const op = dyno.listTables({}, copying);
+  while (server.received === 0) await tick(5);
+  op.cancel();
+  await assert.rejects(op.await(), AbortError);
+  while (server.closed === 0) await tick(5);
+  client.destroy();
+  await server.stop();
+});

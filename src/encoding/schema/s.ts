@@ -4,7 +4,7 @@
  * @module
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import { DynoEncodingError } from "../../errors.js";
+import { DynoEncodingError, DynoValidationError } from "../../errors.js";
 import { fromItem as fromItemKey, toItem as toItemKey } from "../hooks.js";
 import { planObject } from "./plan.js";
 import {
@@ -52,7 +52,7 @@ function binarySchema(): Schema<Uint8Array> {
 function literalSchema<const L extends readonly [Literal, ...Literal[]]>(
   ...values: L
 ): Schema<L[number]> {
-  if (values.length === 0) throw new TypeError("s.literal() needs at least one value");
+  if (values.length === 0) throw new DynoValidationError("s.literal()", "needs at least one value");
   return new Schema({ kind: "literal", values });
 }
 
@@ -63,8 +63,9 @@ function literalSchema<const L extends readonly [Literal, ...Literal[]]>(
 function dateSchema(options: { as?: DateFormat } = {}): Schema<Date> {
   const as = options.as ?? "iso";
   if (as !== "iso" && as !== "epochMs" && as !== "epochSeconds") {
-    throw new TypeError(
-      `s.date(): as must be "iso", "epochMs" or "epochSeconds", not ${String(as)}`,
+    throw new DynoValidationError(
+      "s.date()",
+      `as must be "iso", "epochMs" or "epochSeconds", not ${String(as)}`,
     );
   }
   return new Schema({ kind: "date", as });
@@ -116,7 +117,7 @@ function recordSchema<S extends AnySchema>(value: S): Schema<Record<string, Infe
  */
 function objectSchema<const S extends Shape>(shape: S): Schema<ObjectOf<S>> {
   if (shape === null || typeof shape !== "object")
-    throw new TypeError("s.object() takes an object of schemas");
+    throw new DynoValidationError("s.object()", "takes an object of schemas");
   return new Schema({ kind: "object", shape, plan: planObject(shape) });
 }
 
@@ -179,14 +180,15 @@ function customSchema<T>(custom: ItemCustom<T> | AttributeCustom<T> | ItemClassL
   if (typeof c.toAttribute === "function" && typeof c.fromAttribute === "function") {
     return new Schema({ kind: "custom", attr: c as AttributeCustom<unknown> });
   }
-  throw new TypeError(
-    "s.custom() takes { toItem, fromItem }, { toAttribute, fromAttribute }, or a class with static [fromItem]",
+  throw new DynoValidationError(
+    "s.custom()",
+    "takes { toItem, fromItem }, { toAttribute, fromAttribute }, or a class with static [fromItem]",
   );
 }
 
 function check(schema: AnySchema, where: string): AnySchema {
   if (!(schema instanceof Schema))
-    throw new TypeError(`${where} takes a schema (s.string(), s.object(), ...)`);
+    throw new DynoValidationError(where, "takes a schema (s.string(), s.object(), ...)");
   return schema;
 }
 

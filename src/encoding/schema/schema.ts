@@ -4,6 +4,7 @@
  * values, as in zod: `s.Infer<typeof User>`.
  * @module
  */
+import { DynoValidationError } from "../../errors.js";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 
 /** How a date is stored: ISO 8601 string, epoch milliseconds, or epoch seconds (TTL). */
@@ -114,7 +115,7 @@ export class Schema<T, Opt extends boolean = false> {
   /** Stores the property under another attribute name (the Go tag's name). */
   rename(attributeName: string): Schema<T, Opt> {
     if (typeof attributeName !== "string" || attributeName === "") {
-      throw new TypeError("rename(): the attribute name must be a non-empty string");
+      throw new DynoValidationError("rename()", "the attribute name must be a non-empty string");
     }
     return new Schema(this.def, { ...this.mods, attr: attributeName });
   }
