@@ -70,9 +70,10 @@ export class Operation<N extends OperationName = OperationName> implements Promi
   readonly #middleware: readonly Middleware<N>[];
   readonly #final: Handler<N>;
   readonly #cancellation = new Cancellation();
-  readonly #promise: Promise<OutputOf<N>>;
-  #resolve!: (output: OutputOf<N>) => void;
-  #reject!: (error: unknown) => void;
+  /** Made on the first await (an operation nobody awaits has none, so it cannot reject unhandled). */
+  #promise: Promise<OutputOf<N>> | undefined;
+  #resolve: ((output: OutputOf<N>) => void) | undefined;
+  #reject: ((error: unknown) => void) | undefined;
   #unlinkScope: () => void = noop;
 
   /** Use {@link Operation.create}, or a session/pool method. */
@@ -87,11 +88,6 @@ export class Operation<N extends OperationName = OperationName> implements Promi
     this.input = input;
     this.#middleware = middleware;
     this.#final = final;
-    this.#promise = new Promise<OutputOf<N>>((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-    });
-    this.#promise.catch(noop); // a rejection is reported to whoever awaits, never as unhandled
   }
 
   /**
@@ -138,7 +134,7 @@ export class Operation<N extends OperationName = OperationName> implements Promi
 
   /** Waits for the output; the same as `await op`. */
   await(): Promise<OutputOf<N>> {
-    return this.#promise;
+    return this.#settled();
   }
 
   /** Makes the operation awaitable. */
@@ -148,19 +144,19 @@ export class Operation<N extends OperationName = OperationName> implements Promi
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     onrejected?: ((reason: any) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    return this.#promise.then(onfulfilled, onrejected);
+    return this.#settled().then(onfulfilled, onrejected);
   }
 
   /** Attaches a rejection handler, as on a promise. */
   catch<R = never>(
     onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null,
   ): Promise<OutputOf<N> | R> {
-    return this.#promise.catch(onrejected);
+    return this.#settled().catch(onrejected);
   }
 
   /** Runs a callback once settled, as on a promise. */
   finally(onfinally?: (() => void) | null): Promise<OutputOf<N>> {
-    return this.#promise.finally(onfinally);
+    return this.#settled().finally(onfinally);
   }
 
   /**
@@ -202,10 +198,12 @@ export class Operation<N extends OperationName = OperationName> implements Promi
     this.#state = "running";
     this.startedAt = Date.now();
     this.#startedPerf = performance.now();
-    const ctx = runContext(this.name, this.id, this.input, runtime.client, this.#cancellation);
     const middleware = runtime.middleware.length
       ? [...(runtime.middleware as Middleware<N>[]), ...this.#middleware]
       : this.#middleware;
+    // With no middleware only the final handler sees the signal: it may come from the pool.
+    const signal = this.#cancellation.signal(middleware.length === 0);
+    const ctx = runContext(this.name, this.id, this.input, runtime.client, signal);
     let running: Promise<OutputOf<N>>;
     try {
       running = compose(middleware, this.#final)(ctx);
@@ -229,9 +227,29 @@ export class Operation<N extends OperationName = OperationName> implements Promi
     this.#result = result;
     this.#unlinkScope();
     this.#cancellation.release();
+    if (!this.#promise) return;
     if (result.error === undefined && "output" in result)
-      this.#resolve(result.output as OutputOf<N>);
-    else this.#reject(result.error);
+      this.#resolve!(result.output as OutputOf<N>);
+    else this.#reject!(result.error);
+  }
+
+  /** The promise of the result, made when first asked for. */
+  #settled(): Promise<OutputOf<N>> {
+    if (this.#promise) return this.#promise;
+    const result = this.#result;
+    if (result) {
+      this.#promise =
+        "output" in result && result.error === undefined
+          ? Promise.resolve(result.output as OutputOf<N>)
+          : Promise.reject(result.error);
+    } else {
+      this.#promise = new Promise<OutputOf<N>>((resolve, reject) => {
+        this.#resolve = resolve;
+        this.#reject = reject;
+      });
+    }
+    this.#promise.catch(noop); // a rejection is reported to whoever awaits, never as unhandled
+    return this.#promise;
   }
 }
 

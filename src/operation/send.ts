@@ -3,7 +3,6 @@
  * Keep it the single place that calls `client.send`, so a leaner transport can replace it.
  * @module
  */
-import { transportSignal } from "./context.js";
 import type { Handler, OperationContext } from "./middleware.js";
 import { commands, type OperationName, type OutputOf } from "./registry.js";
 
@@ -13,9 +12,10 @@ export const ATTEMPTS_META = "dyno.attempts";
 /** Sends `ctx.input` as the operation's SDK command, with the operation's abort signal. */
 export const sendCommand: Handler = async <N extends OperationName>(ctx: OperationContext<N>) => {
   const Command = commands.get(ctx.operation)!;
-  const abortSignal = (ctx as { [transportSignal]?: AbortSignal })[transportSignal] ?? ctx.signal;
   try {
-    const output = (await ctx.client.send(new Command(ctx.input), { abortSignal })) as OutputOf<N>;
+    const output = (await ctx.client.send(new Command(ctx.input), {
+      abortSignal: ctx.signal,
+    })) as OutputOf<N>;
     countAttempts(ctx, (output as { $metadata?: { attempts?: number } }).$metadata?.attempts);
     return output;
   } catch (error) {
