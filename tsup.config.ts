@@ -8,7 +8,12 @@ import { defineConfig } from "tsup";
  */
 const localUsesMainEntry = {
   name: "local-uses-main-entry",
-  setup(build: { onResolve: (o: { filter: RegExp }, cb: (a: { path: string; importer: string }) => unknown) => void }) {
+  setup(build: {
+    onResolve: (
+      o: { filter: RegExp },
+      cb: (a: { path: string; importer: string }) => unknown,
+    ) => void;
+  }) {
     build.onResolve({ filter: /^\.\.\// }, ({ path, importer }) => {
       const from = relative(resolve("src/local"), dirname(importer));
       if (from !== "") return undefined; // only imports made by src/local/*

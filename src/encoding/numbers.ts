@@ -23,7 +23,8 @@ export class NumberValue {
   /** Wraps a decimal string (or a bigint, or a safe JS number). Throws on a malformed number. */
   constructor(value: string | number | bigint) {
     const str = typeof value === "number" ? numberToN(value) : String(value);
-    if (!decompose(str)) throw new DynoValidationError("NumberValue", `not a number: ${JSON.stringify(str)}`);
+    if (!decompose(str))
+      throw new DynoValidationError("NumberValue", `not a number: ${JSON.stringify(str)}`);
     this.value = str;
   }
   /** Same as `new NumberValue(value)`. */
