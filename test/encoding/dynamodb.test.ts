@@ -15,17 +15,16 @@ import {
 import {
   GetItemBuilder,
   NumberValue,
-  fromItem,
   marshalItem,
   projectionOf,
   s,
   toAttribute,
-  toItem,
   unmarshalItem,
   type UnmarshalOptions,
 } from "../../src/index.js";
 import { createTestTable, testClient } from "../support/db.js";
 import { itemGen } from "./arbitraries.js";
+import { Money } from "./support.js";
 
 let client: DynamoDBClient;
 let table: string;
@@ -57,19 +56,6 @@ async function roundTrip(
   assert.ok(got.Item, "the item was stored");
   const { pk: _pk, sk: _sk, ...rest } = got.Item;
   return rest;
-}
-
-class Money {
-  constructor(
-    readonly cents: bigint,
-    readonly currency: string,
-  ) {}
-  [toItem](): Record<string, AttributeValue> {
-    return { cents: { N: String(this.cents) }, currency: { S: this.currency } };
-  }
-  static [fromItem](item: Record<string, AttributeValue>): Money {
-    return new Money(BigInt(item.cents.N!), item.currency.S!);
-  }
 }
 
 class Decimal {
