@@ -144,18 +144,20 @@ export function decEmbedRecord(
   return out;
 }
 
+/** True when attribute `k` belongs to the flattened record `r` (it has its prefix and suffix). */
+function inRecord(k: string, r: { prefix: string; suffix: string }): boolean {
+  return (
+    k.length >= r.prefix.length + r.suffix.length && k.startsWith(r.prefix) && k.endsWith(r.suffix)
+  );
+}
+
 /** True when any attribute of an (embedded) plan is present in the map. */
 export function anyPresent(m: Record<string, AttributeValue>, plan: ObjectPlan): boolean {
   for (const k of plan.known) if (m[k] !== undefined) return true;
   if (plan.records.length === 0) return false;
   for (const k in m) {
     for (const r of plan.records) {
-      if (
-        k.length >= r.prefix.length + r.suffix.length &&
-        k.startsWith(r.prefix) &&
-        k.endsWith(r.suffix)
-      )
-        return true;
+      if (inRecord(k, r)) return true;
     }
   }
   return false;
@@ -173,13 +175,7 @@ export function unknownAttrs(
     outer: for (k in m) {
       if (plan.known.has(k) || m[k] === undefined) continue;
       for (const r of plan.records) {
-        if (
-          k.length >= r.prefix.length + r.suffix.length &&
-          k.startsWith(r.prefix) &&
-          k.endsWith(r.suffix)
-        ) {
-          continue outer;
-        }
+        if (inRecord(k, r)) continue outer;
       }
       if (flags & STRICT) throw new Fault('attribute is not in the schema (unknown: "error")');
       if (Object.prototype.hasOwnProperty.call(out, k)) {
