@@ -1,10 +1,11 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { OperationContext } from "./middleware.js";
 import type { InputOf, OperationName } from "./registry.js";
+import { contextSender, type RequestSender } from "./send.js";
 
 /**
  * The context of one operation run: a plain object of data properties (cheap to make, and
- * a middleware may pass on a copy such as `{ ...ctx, input }`).
+ * a middleware may pass on a copy such as `{ ...ctx, input }`, which keeps the sender too).
  */
 export function runContext<N extends OperationName>(
   operation: N,
@@ -12,6 +13,8 @@ export function runContext<N extends OperationName>(
   input: InputOf<N>,
   client: DynamoDBClient,
   signal: AbortSignal,
+  send: RequestSender | undefined,
 ): OperationContext<N> {
-  return { operation, id, input, client, signal, meta: new Map<string, unknown>() };
+  const ctx = { operation, id, input, client, signal, meta: new Map<string, unknown>() };
+  return send ? Object.assign(ctx, { [contextSender]: send }) : ctx;
 }

@@ -9,7 +9,7 @@ import { Cancellation } from "./cancellation.js";
 import { runContext } from "./context.js";
 import { compose, type Handler, type Middleware } from "./middleware.js";
 import { isOperationName, type InputOf, type OperationName, type OutputOf } from "./registry.js";
-import { sendCommand } from "./send.js";
+import { sendCommand, type RequestSender } from "./send.js";
 
 /** Where an operation is in its life: queued, running, or settled. */
 export type OperationState = "pending" | "running" | "done";
@@ -25,6 +25,11 @@ export interface OperationRuntime {
   readonly middleware: readonly Middleware<any>[];
   /** The scope's signal (session, pool); aborting it cancels the operation. */
   readonly signal?: AbortSignal;
+  /**
+   * Sends each request of the operation (see `RequestSender`): the session's transport, or a
+   * pool's rate-limited wrapper of it. Default: the SDK's `client.send`.
+   */
+  readonly send?: RequestSender;
 }
 
 /** Options of {@link Operation.create} beyond the input and middleware. */
@@ -203,7 +208,7 @@ export class Operation<N extends OperationName = OperationName> implements Promi
       : this.#middleware;
     // With no middleware only the final handler sees the signal: it may come from the pool.
     const signal = this.#cancellation.signal(middleware.length === 0);
-    const ctx = runContext(this.name, this.id, this.input, runtime.client, signal);
+    const ctx = runContext(this.name, this.id, this.input, runtime.client, signal, runtime.send);
     let running: Promise<OutputOf<N>>;
     try {
       running = compose(middleware, this.#final)(ctx);
