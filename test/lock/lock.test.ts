@@ -11,7 +11,15 @@ import {
 } from "../../src/index.js";
 import { createTestTable, testDyno } from "../support/db.js";
 import { throttled } from "../support/http.js";
-import { aborted, activeTimers, faultyDyno, isRenewal, lockTable, readItem } from "./support.js";
+import {
+  aborted,
+  activeTable,
+  activeTimers,
+  faultyDyno,
+  isRenewal,
+  lockTable,
+  readItem,
+} from "./support.js";
 
 const dyno = await testDyno();
 const table = await lockTable(dyno.client);
@@ -181,10 +189,10 @@ test("withLock releases on success and on throw", async () => {
 
 test("the lock's attributes live beside the item's own, which are never touched", async () => {
   const client = dyno.client;
-  const TableName = await createTestTable(client, {
-    partitionKey: ["pk", "S"],
-    sortKey: ["sk", "N"],
-  });
+  const TableName = await activeTable(
+    client,
+    await createTestTable(client, { partitionKey: ["pk", "S"], sortKey: ["sk", "N"] }),
+  );
   const Key = { pk: { S: "order" }, sk: { N: "7" } };
   const own = {
     status: { S: "open" },
@@ -374,10 +382,10 @@ test("invalid options are rejected before any request, naming the option", async
 
 test("a key that does not fit the table is rejected before any write, naming the attribute", async () => {
   const { dyno: counted, faults } = await faultyDyno();
-  const TableName = await createTestTable(dyno.client, {
-    partitionKey: ["pk", "S"],
-    sortKey: ["sk", "N"],
-  });
+  const TableName = await activeTable(
+    dyno.client,
+    await createTestTable(dyno.client, { partitionKey: ["pk", "S"], sortKey: ["sk", "N"] }),
+  );
   const base = { table: TableName, leaseMs: 1000, timeoutMs: 100 };
   const cases: [Record<string, unknown>, string, RegExp][] = [
     [{ pk: "a" }, "key.sk", /missing/],
