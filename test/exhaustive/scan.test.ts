@@ -40,7 +40,8 @@ before(async () => {
   }));
 });
 
-const scans = (seen: { operation: string; body: unknown }[]) => seen.filter((r) => r.operation === "Scan");
+const scans = (seen: { operation: string; body: unknown }[]) =>
+  seen.filter((r) => r.operation === "Scan");
 
 test("scanAll: every item of 3,000 (~1 KB) with Limit as page size, counts summed, input untouched", async () => {
   const { dyno, seen } = await recordingDyno();

@@ -56,7 +56,7 @@ export function recordingHandler(
 /** The JSON body of a request (a string or bytes, as the SDK serialized it). */
 export function bodyOf(body: unknown): unknown {
   if (typeof body === "string") return JSON.parse(body);
-  if (body instanceof Uint8Array) return JSON.parse(Buffer.from(body).toString("utf8"));
+  if (body instanceof Uint8Array) return JSON.parse(new TextDecoder().decode(body));
   return undefined;
 }
 
