@@ -211,15 +211,24 @@ export class Operation<N extends OperationName = OperationName> implements Promi
     const ctx = runContext(this.name, this.id, this.input, runtime.client, signal, runtime.send);
     let running: Promise<OutputOf<N>>;
     try {
-      running = compose(middleware, this.#final)(ctx);
+      running = compose(middleware, this.#final)(ctx); // always a promise (see compose)
     } catch (error) {
-      running = Promise.reject(error); // a middleware that throws synchronously
+      running = Promise.reject(error); // a middleware that throws while being composed
     }
     running.then(
-      (output) => this.#settle({ output }),
+      (output) => this.#settle(output === undefined ? { error: this.#noOutput() } : { output }),
       (error) => this.#settle({ error }),
     );
     return this;
+  }
+
+  /** The error of a run whose handlers produced `undefined` (a middleware that forgot to return). */
+  #noOutput(): DynoValidationError {
+    return new DynoValidationError(
+      "middleware",
+      `${this.name} ${this.id} produced no output (undefined): a middleware returned nothing; ` +
+        "a handler must return the output or a promise of it (e.g. `return next(ctx)`)",
+    );
   }
 
   #settle(result: OperationResult<OutputOf<N>>): void {
