@@ -6,7 +6,7 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { AbortError, DynoValidationError } from "../errors.js";
 import { Cancellation } from "./cancellation.js";
-import { runContext } from "./context.js";
+import { CUSTOM_FINAL_META, runContext } from "./context.js";
 import { compose, type Handler, type Middleware } from "./middleware.js";
 import { isOperationName, type InputOf, type OperationName, type OutputOf } from "./registry.js";
 import { sendCommand, type RequestSender } from "./send.js";
@@ -209,6 +209,7 @@ export class Operation<N extends OperationName = OperationName> implements Promi
     // With no middleware only the final handler sees the signal: it may come from the pool.
     const signal = this.#cancellation.signal(middleware.length === 0);
     const ctx = runContext(this.name, this.id, this.input, runtime.client, signal, runtime.send);
+    if (this.#final !== sendCommand) ctx.meta.set(CUSTOM_FINAL_META, true);
     let running: Promise<OutputOf<N>>;
     try {
       running = compose(middleware, this.#final)(ctx); // always a promise (see compose)
