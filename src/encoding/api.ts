@@ -1,16 +1,16 @@
 /**
  * The entry points: `marshalItem`, `unmarshalItem`, their plurals and value forms, with or
- * without a schema. Internal faults become a `DynoEncodingError` naming the path here.
+ * without a schema. Internal path errors become a `DynoEncodingError` naming the path here.
  * @module
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { DynoEncodingError } from "../errors.js";
 import { KEEP, STRICT, WRAP, codecOf, type Codec, type Mode } from "./codec.js";
 import { canGenerate } from "./compile.js";
-import { Fault, describe, segment, toPublic } from "./fault.js";
+import { PathError, describe, segment, toPublic } from "./path-error.js";
 import { fromItem, type ItemClass } from "./hooks.js";
 import "./interpret.js";
-import { DepthFault, encodeObject, encodeValue, findCycle } from "./marshal.js";
+import { DepthError, encodeObject, encodeValue, findCycle } from "./marshal.js";
 import { custom } from "./schema/s.js";
 import { Schema, type AnySchema } from "./schema/schema.js";
 import { decodeMap, decodeValue } from "./unmarshal.js";
@@ -95,9 +95,9 @@ function codec(schema: unknown, options: MarshalOptions | undefined): Codec {
   return codecOf(toSchema(schema), modeOf(options));
 }
 
-/** The public error for a fault; a depth fault is checked for a circular reference first. */
+/** The public error for a path error; a depth error is checked for a circular reference first. */
 function fail(e: unknown, root: unknown, prefix = ""): DynoEncodingError {
-  if (e instanceof DepthFault) {
+  if (e instanceof DepthError) {
     const cycle = findCycle(root);
     if (cycle) {
       let path = prefix;
@@ -116,19 +116,19 @@ function itemOf(
 ): Record<string, AttributeValue> {
   if (schema === undefined) {
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      throw new Fault(
+      throw new PathError(
         `an item must be an object, not ${value === undefined ? "undefined" : describe(value)}`,
       );
     }
     const av = encodeObject(value, 0);
     if (av.M === undefined)
-      throw new Fault(`an item must be a map, but ${describe(value)} is not stored as one`);
+      throw new PathError(`an item must be a map, but ${describe(value)} is not stored as one`);
     return av.M;
   }
   const c = codec(schema, options);
   if (c.encItem) return c.encItem(value, 1);
   const av = c.enc(value, 0);
-  if (av?.M === undefined) throw new Fault("the schema does not describe an item (a map)");
+  if (av?.M === undefined) throw new PathError("the schema does not describe an item (a map)");
   return av.M;
 }
 
@@ -138,7 +138,7 @@ function fromItemOf(
   options: UnmarshalOptions | undefined,
 ): unknown {
   if (item === null || typeof item !== "object")
-    throw new Fault(`an item must be an object, not ${describe(item)}`);
+    throw new PathError(`an item must be an object, not ${describe(item)}`);
   if (schema === undefined) return decodeMap(item, options?.wrapNumbers === true);
   const c = codec(schema, options);
   const flags = flagsOf(options);
@@ -290,7 +290,7 @@ export function marshalValue(
     if (schema === undefined) return encodeValue(value, 1);
     const av = codec(schema, options).enc(value, 1);
     if (av === undefined)
-      throw new Fault("an empty set cannot be stored as a value (DynamoDB has no empty sets)");
+      throw new PathError("an empty set cannot be stored as a value (DynamoDB has no empty sets)");
     return av;
   } catch (e) {
     throw fail(e, value);

@@ -23,7 +23,7 @@ import {
   unknownAttrs,
 } from "./fields.js";
 import { isoToDate } from "./kinds.js";
-import { Fault, segment, withRawSegment, withSegment } from "./fault.js";
+import { PathError, segment, withRawSegment, withSegment } from "./path-error.js";
 import { toAttribute } from "./hooks.js";
 import { interpretObject } from "./interpret.js";
 import { MAX_DEPTH, dateToIso, define, tooDeep } from "./marshal.js";
@@ -65,7 +65,7 @@ const H = {
   anyPresent,
   unknownAttrs,
   emptyInList(): never {
-    throw new Fault("an empty set cannot be stored in a list");
+    throw new PathError("an empty set cannot be stored in a list");
   },
   hasKeys(o: object): boolean {
     for (const _ in o) return true;
@@ -83,7 +83,7 @@ class Tables {
   readonly items: (Codec | undefined)[] = [];
   readonly empties: (AttributeValue | undefined)[] = [];
   readonly plans: (ObjectPlan | undefined)[] = [];
-  /** The path segment(s) a fault below field `f` gets. */
+  /** The path segment(s) an error below field `f` gets. */
   readonly paths: string[] = [];
 }
 
@@ -170,7 +170,7 @@ function genEnc(
     let itemCodec: Codec | undefined;
     if (kind === "string") fast = omit ? "" : `if (typeof x === "string") ${v} = { S: x };`;
     else if (kind === "number") {
-      // numberToN, inlined: finite and within DynamoDB's range, else the helper faults.
+      // numberToN, inlined: finite and within DynamoDB's range, else the helper throws.
       fast = `if (typeof x === "number") ${v} = { N: (x < 1e126 && x > -1e126 && (x >= 1e-130 || x <= -1e-130 || x === 0)) ? "" + x : H.num(x) };`;
     } else if (kind === "boolean") fast = `if (typeof x === "boolean") ${v} = { BOOL: x };`;
     else if (kind === "bigint") fast = `if (typeof x === "bigint") ${v} = { N: H.big(x) };`;

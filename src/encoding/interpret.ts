@@ -19,7 +19,7 @@ import {
   unknownAttrs,
 } from "./fields.js";
 import { KEEP, STRICT } from "./flags.js";
-import { withSegment } from "./fault.js";
+import { withSegment } from "./path-error.js";
 import { MAX_DEPTH, define, tooDeep } from "./marshal.js";
 import type { ObjectPlan } from "./schema/schema.js";
 

@@ -1,11 +1,11 @@
 /**
  * Schema-less encoding: any JS value of the default mapping to an `AttributeValue`.
  * Dispatch is by `typeof` first, loops are indexed or `for...in`, and paths are only built
- * when something goes wrong (see `fault.ts`).
+ * when something goes wrong (see `path-error.ts`).
  * @module
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import { Fault, describe, withSegment } from "./fault.js";
+import { PathError, describe, withSegment } from "./path-error.js";
 import { toAttribute, toItem } from "./hooks.js";
 import { bigintToN, decimalToN, isNumberValue, numberToN } from "./numbers.js";
 
@@ -13,11 +13,11 @@ import { bigintToN, decimalToN, isNumberValue, numberToN } from "./numbers.js";
 export const MAX_DEPTH = 32;
 
 /** Raised when nesting passes {@link MAX_DEPTH}; the entry point then looks for a cycle. */
-export class DepthFault extends Fault {}
+export class DepthError extends PathError {}
 
-/** Faults for a container at `depth` below the item when DynamoDB cannot nest that deep. */
+/** Throws for a container at `depth` below the item when DynamoDB cannot nest that deep. */
 export function tooDeep(): never {
-  throw new DepthFault(`nested deeper than DynamoDB's limit of ${MAX_DEPTH} levels`);
+  throw new DepthError(`nested deeper than DynamoDB's limit of ${MAX_DEPTH} levels`);
 }
 
 /** Encodes any value of the default mapping; `depth` is the nesting level of its container. */
@@ -34,9 +34,9 @@ export function encodeValue(v: unknown, depth: number): AttributeValue {
     case "bigint":
       return { N: bigintToN(v) };
     case "undefined":
-      throw new Fault("undefined cannot be stored here (use null, or leave the property out)");
+      throw new PathError("undefined cannot be stored here (use null, or leave the property out)");
     default:
-      throw new Fault(`a ${typeof v} cannot be stored`);
+      throw new PathError(`a ${typeof v} cannot be stored`);
   }
 }
 
@@ -91,9 +91,9 @@ export function encodeList(v: readonly unknown[], depth: number): AttributeValue
   return out;
 }
 
-/** Faults on an empty attribute name, which DynamoDB rejects (at any depth). */
+/** Throws on an empty attribute name, which DynamoDB rejects (at any depth). */
 export function checkName(k: string): string {
-  if (k === "") throw new Fault("an attribute name cannot be empty (DynamoDB rejects it)");
+  if (k === "") throw new PathError("an attribute name cannot be empty (DynamoDB rejects it)");
   return k;
 }
 
@@ -105,18 +105,18 @@ export function define(out: object, k: string, value: unknown): void {
 /** Calls a value's `[toAttribute]()` and checks that it returned an attribute value. */
 export function callToAttribute(v: object, hook: unknown): AttributeValue {
   if (typeof hook !== "function")
-    throw new Fault(`[toAttribute] of ${describe(v)} is not a method`);
+    throw new PathError(`[toAttribute] of ${describe(v)} is not a method`);
   let av: unknown;
   try {
     av = hook.call(v);
   } catch (e) {
-    throw new Fault(
+    throw new PathError(
       `[toAttribute]() of ${describe(v)} failed: ${e instanceof Error ? e.message : String(e)}`,
       e,
     );
   }
   if (av === null || typeof av !== "object") {
-    throw new Fault(
+    throw new PathError(
       `[toAttribute]() of ${describe(v)} returned ${describe(av)}, not an attribute value`,
     );
   }
@@ -126,18 +126,18 @@ export function callToAttribute(v: object, hook: unknown): AttributeValue {
 /** Calls a value's `[toItem]()` and checks that it returned an object. */
 export function callToItem(v: object): Record<string, AttributeValue> {
   const hook = (v as { [toItem]?: unknown })[toItem];
-  if (typeof hook !== "function") throw new Fault(`[toItem] of ${describe(v)} is not a method`);
+  if (typeof hook !== "function") throw new PathError(`[toItem] of ${describe(v)} is not a method`);
   let item: unknown;
   try {
     item = hook.call(v);
   } catch (e) {
-    throw new Fault(
+    throw new PathError(
       `[toItem]() of ${describe(v)} failed: ${e instanceof Error ? e.message : String(e)}`,
       e,
     );
   }
   if (item === null || typeof item !== "object" || Array.isArray(item)) {
-    throw new Fault(`[toItem]() of ${describe(v)} returned ${describe(item)}, not an item`);
+    throw new PathError(`[toItem]() of ${describe(v)} returned ${describe(item)}, not an item`);
   }
   return item as Record<string, AttributeValue>;
 }
@@ -153,14 +153,14 @@ function encodeInstance(v: object, depth: number): AttributeValue {
   if ((v as { [toItem]?: unknown })[toItem] !== undefined) return { M: callToItem(v) };
   if (v instanceof ArrayBuffer) return { B: new Uint8Array(v) };
   if (ArrayBuffer.isView(v)) {
-    throw new Fault(
+    throw new PathError(
       `${describe(v)} cannot be stored: convert it to a Uint8Array to store its bytes`,
     );
   }
   if (v instanceof String || v instanceof Number || v instanceof Boolean)
     return encodeValue(v.valueOf(), depth);
   for (const C of LOSSY) {
-    if (v instanceof C) throw new Fault(`${describe(v)} cannot be stored`);
+    if (v instanceof C) throw new PathError(`${describe(v)} cannot be stored`);
   }
   // Any other class instance: its own enumerable properties, like a Go struct's fields.
   return { M: encodeMap(v as Record<string, unknown>, depth + 1) };
@@ -169,7 +169,7 @@ function encodeInstance(v: object, depth: number): AttributeValue {
 /** `Date` → ISO 8601; an invalid date is an error. */
 export function dateToIso(d: Date): string {
   const t = d.getTime();
-  if (t !== t) throw new Fault("an invalid Date cannot be stored");
+  if (t !== t) throw new PathError("an invalid Date cannot be stored");
   return d.toISOString();
 }
 
@@ -178,7 +178,7 @@ function encodeMapObject(m: Map<unknown, unknown>, depth: number): Record<string
   const out: Record<string, AttributeValue> = {};
   for (const [k, x] of m) {
     if (typeof k !== "string")
-      throw new Fault(`a Map key must be a string to be stored, not ${describe(k)}`);
+      throw new PathError(`a Map key must be a string to be stored, not ${describe(k)}`);
     if (x === undefined) continue;
     try {
       define(out, checkName(k), encodeValue(x, depth));
@@ -191,7 +191,8 @@ function encodeMapObject(m: Map<unknown, unknown>, depth: number): Record<string
 
 /** Encodes a `Set` of strings (SS), numbers / bigints / NumberValues (NS) or binaries (BS). */
 export function encodeSet(set: ReadonlySet<unknown>): AttributeValue {
-  if (set.size === 0) throw new Fault("an empty set cannot be stored (DynamoDB has no empty sets)");
+  if (set.size === 0)
+    throw new PathError("an empty set cannot be stored (DynamoDB has no empty sets)");
   let kind: "S" | "N" | "B" | undefined;
   const out: (string | Uint8Array)[] = [];
   for (const x of set) {
@@ -213,11 +214,11 @@ export function encodeSet(set: ReadonlySet<unknown>): AttributeValue {
       k = "N";
       member = decimalToN(x.value);
     } else {
-      throw new Fault(`a set can hold strings, numbers or binaries, not ${describe(x)}`);
+      throw new PathError(`a set can hold strings, numbers or binaries, not ${describe(x)}`);
     }
     if (kind === undefined) kind = k;
     else if (k !== kind)
-      throw new Fault(`a mixed set cannot be stored (it holds both ${kind} and ${k} members)`);
+      throw new PathError(`a mixed set cannot be stored (it holds both ${kind} and ${k} members)`);
     out.push(member);
   }
   if (kind === "S") return { SS: out as string[] };
@@ -227,7 +228,7 @@ export function encodeSet(set: ReadonlySet<unknown>): AttributeValue {
 
 /**
  * Finds the first circular reference under `root`, as a path of segments, or `undefined`.
- * Only runs after a {@link DepthFault}, so the happy path never tracks ancestors.
+ * Only runs after a {@link DepthError}, so the happy path never tracks ancestors.
  */
 export function findCycle(root: unknown): (string | number)[] | undefined {
   const stack = new Set<object>();

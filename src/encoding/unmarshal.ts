@@ -3,7 +3,7 @@
  * @module
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import { Fault, describeAttr, withSegment } from "./fault.js";
+import { PathError, describeAttr, withSegment } from "./path-error.js";
 import { define } from "./marshal.js";
 import { parseN, type NumberValue } from "./numbers.js";
 
@@ -35,7 +35,7 @@ export function decodeValue(av: AttributeValue, wrap: boolean): unknown {
 
 function decodeRare(a: AV, wrap: boolean): unknown {
   if (a === null || typeof a !== "object")
-    throw new Fault(`${describeAttr(a)} is not an attribute value`);
+    throw new PathError(`${describeAttr(a)} is not an attribute value`);
   if (a.B !== undefined) return a.B;
   if (a.SS !== undefined) return new Set(a.SS);
   if (a.NS !== undefined) {
@@ -44,7 +44,7 @@ function decodeRare(a: AV, wrap: boolean): unknown {
     return out;
   }
   if (a.BS !== undefined) return new Set(a.BS);
-  throw new Fault(`${describeAttr(a)} is not an attribute value dyno-ts can read`);
+  throw new PathError(`${describeAttr(a)} is not an attribute value dyno-ts can read`);
 }
 
 /** Decodes the attributes of a map (or an item) into a plain object. */

@@ -1,5 +1,5 @@
 /**
- * Error plumbing shared by every encoder: a cheap internal {@link Fault} travels up from the
+ * Error plumbing shared by every encoder: a cheap internal {@link PathError} travels up from the
  * bad value, each container adds its path segment on the way out (so the happy path pays
  * nothing for path tracking), and the public entry points turn it into a `DynoEncodingError`.
  * @module
@@ -7,7 +7,7 @@
 import { DynoEncodingError } from "../errors.js";
 
 /** Internal error on its way up to an entry point; `segs` is the path, innermost first. */
-export class Fault {
+export class PathError {
   /** Path segments, already formatted (`.name`, `[3]`, `["odd key"]`), innermost first. */
   readonly segs: string[] = [];
   constructor(
@@ -24,34 +24,34 @@ export function segment(key: string | number): string {
   return IDENT.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
 }
 
-/** Turns anything thrown below a container into a {@link Fault} with the container's segment added. */
-export function withSegment(e: unknown, key: string | number): Fault {
-  const f = asFault(e);
+/** Turns anything thrown below a container into a {@link PathError} with the container's segment added. */
+export function withSegment(e: unknown, key: string | number): PathError {
+  const f = asPathError(e);
   f.segs.push(segment(key));
   return f;
 }
 
 /** Same as {@link withSegment} for a segment that is already formatted (or several, pre-joined). */
-export function withRawSegment(e: unknown, raw: string): Fault {
-  const f = asFault(e);
+export function withRawSegment(e: unknown, raw: string): PathError {
+  const f = asPathError(e);
   if (raw) f.segs.push(raw);
   return f;
 }
 
-/** Wraps any error (user hooks, `JSON.stringify`, a nested dyno-ts call) in a {@link Fault}. */
-export function asFault(e: unknown): Fault {
-  if (e instanceof Fault) return e;
+/** Wraps any error (user hooks, `JSON.stringify`, a nested dyno-ts call) in a {@link PathError}. */
+export function asPathError(e: unknown): PathError {
+  if (e instanceof PathError) return e;
   if (e instanceof DynoEncodingError) {
-    const f = new Fault(e.message.slice(e.path ? e.path.length + 2 : 0), e.cause ?? e);
+    const f = new PathError(e.message.slice(e.path ? e.path.length + 2 : 0), e.cause ?? e);
     if (e.path) f.segs.push(e.path.startsWith("[") ? e.path : "." + e.path);
     return f;
   }
-  return new Fault(e instanceof Error ? e.message : String(e), e);
+  return new PathError(e instanceof Error ? e.message : String(e), e);
 }
 
-/** The public error for a fault caught at an entry point. */
+/** The public error for a path error caught at an entry point. */
 export function toPublic(e: unknown, root = ""): DynoEncodingError {
-  const f = asFault(e);
+  const f = asPathError(e);
   let path = root;
   for (let i = f.segs.length - 1; i >= 0; i--) path += f.segs[i];
   if (path.startsWith(".")) path = path.slice(1);
