@@ -26,7 +26,7 @@ import { isoToDate } from "./kinds.js";
 import { PathError, segment, withRawSegment, withSegment } from "./path-error.js";
 import { toAttribute } from "./hooks.js";
 import { interpretObject } from "./interpret.js";
-import { MAX_DEPTH, dateToIso, define, tooDeep } from "./marshal.js";
+import { MAX_DEPTH, dateToIso, define, inherited, own, tooDeep } from "./marshal.js";
 import { bigintToN, numberToN, parseBigInt, parseExactNumber } from "./numbers.js";
 import type { AnySchema, ObjectPlan } from "./schema/schema.js";
 
@@ -52,6 +52,7 @@ const H = {
   missing,
   isEmptyAV,
   define,
+  own,
   num: numberToN,
   big: bigintToN,
   iso: dateToIso,
@@ -74,6 +75,27 @@ const H = {
 };
 
 const lit = (s: string): string => JSON.stringify(s);
+
+/** Code that reads property `name` of `src`: only an own property for inherited names (`constructor`). */
+const read = (src: string, name: string): string =>
+  inherited(name) ? `H.own(${src}, ${lit(name)})` : `${src}[${lit(name)}]`;
+
+/** Code that sets property `name` of `target` as an own data property (even `__proto__`). */
+const write = (target: string, name: string, local: string): string =>
+  name === "__proto__"
+    ? `H.define(${target}, "__proto__", ${local})`
+    : `${target}[${lit(name)}] = ${local}`;
+
+/** An object literal of the slots (a `__proto__` slot is left to {@link write}, after it). */
+const literalOf = (target: string, slots: Slot[]): string =>
+  `${target} = { ${slots
+    .filter((s) => s.name !== "__proto__")
+    .map((s) => `${lit(s.name)}: ${s.local}`)
+    .join(", ")} };\n` +
+  slots
+    .filter((s) => s.name === "__proto__")
+    .map((s) => write(target, s.name, s.local) + ";\n")
+    .join("");
 
 /** Everything generated code refers to by index. */
 class Tables {
@@ -137,7 +159,7 @@ function genEnc(
       t.items[i] = undefined;
       const e = `e${i}`;
       out.code +=
-        `f = ${i}; x = ${src}[${lit(f.prop)}]; var ${e};\n` +
+        `f = ${i}; x = ${read(src, f.prop)}; var ${e};\n` +
         `if (x === undefined) { ${absent} }\n` +
         `else if (x === null || typeof x !== "object" || Array.isArray(x)) H.notAnObject(x);\n` +
         `${e} = x;\n`;
@@ -156,7 +178,7 @@ function genEnc(
       t.codecs.push(build(f.value));
       t.items[i] = undefined;
       out.code +=
-        `f = ${i}; x = ${src}[${lit(f.prop)}];\n` +
+        `f = ${i}; x = ${read(src, f.prop)};\n` +
         `if (x === undefined) { ${absent} }\n` +
         `else H.encRec(x, o, d, ${lit(f.prefix)}, ${lit(f.suffix)}, K, C[${i}]);\n`;
       continue;
@@ -204,15 +226,13 @@ function genEnc(
       ? `{ a = C[${i}].enc(x, d); ${v} = a !== undefined && !H.isEmptyAV(a) ? a : undefined; }`
       : `${v} = C[${i}].enc(x, d);`;
     out.code +=
-      `f = ${i}; x = ${src}[${lit(f.prop)}]; var ${v} = undefined;\n` +
+      `f = ${i}; x = ${read(src, f.prop)}; var ${v} = undefined;\n` +
       `if (x === undefined) { ${absent} }\n` +
       (fast ? `else ${fast}\n` : "") +
       (mods.nullable && !omit ? `else if (x === null) ${v} = { NULL: true };\n` : "") +
       `else ${generic}\n`;
     if (out.assign) {
-      const write =
-        f.attr === "__proto__" ? `H.define(o, "__proto__", ${v})` : `o[${lit(f.attr)}] = ${v}`;
-      out.code += `if (${v} !== undefined) ${write};\n`;
+      out.code += `if (${v} !== undefined) ${write("o", f.attr, v)};\n`;
     } else {
       (present && !mods.optional && !maybeNothing ? out.always : out.maybe).push({
         name: f.attr,
@@ -233,9 +253,9 @@ function generateEnc(
   let body = out.code;
   if (literal) {
     body +=
-      `o = { ${out.always.map((s) => `${lit(s.name)}: ${s.local}`).join(", ")} };\n` +
+      literalOf("o", out.always) +
       out.maybe
-        .map((s) => `if (${s.local} !== undefined) o[${lit(s.name)}] = ${s.local};\n`)
+        .map((s) => `if (${s.local} !== undefined) ${write("o", s.name, s.local)};\n`)
         .join("");
   }
   const src =
@@ -372,15 +392,15 @@ function genDec(
         ? "H.missing();"
         : `${v} = C[${i}].dec(E[${i}], fl);`;
     code +=
-      `f = ${i}; a = ${src}[${lit(f.attr)}]; var ${v} = undefined;\n` +
+      `f = ${i}; a = ${read(src, f.attr)}; var ${v} = undefined;\n` +
       `if (a === undefined) { ${absent} }\n` +
       (fast ? `else ${fast}\n` : "") +
       (f.schema.mods.nullable ? `else if (a.NULL !== undefined) ${v} = null;\n` : "") +
       `else ${v} = C[${i}].dec(a, fl);\n`;
   }
-  code += `${target} = { ${always.map((s) => `${lit(s.name)}: ${s.local}`).join(", ")} };\n`;
+  code += literalOf(target, always);
   for (const s of maybe)
-    code += `if (${s.local} !== undefined) ${target}[${lit(s.name)}] = ${s.local};\n`;
+    code += `if (${s.local} !== undefined) ${write(target, s.name, s.local)};\n`;
   return code;
 }
 

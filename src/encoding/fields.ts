@@ -8,7 +8,7 @@ import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import type { Codec } from "./codec.js";
 import { PathError, describe, withSegment } from "./path-error.js";
 import { STRICT, WRAP } from "./flags.js";
-import { checkName, define } from "./marshal.js";
+import { checkName, define, own } from "./marshal.js";
 import type { AnySchema, Literal, ObjectPlan } from "./schema/schema.js";
 import { decodeValue } from "./unmarshal.js";
 
@@ -153,7 +153,7 @@ function inRecord(k: string, r: { prefix: string; suffix: string }): boolean {
 
 /** True when any attribute of an (embedded) plan is present in the map. */
 export function anyPresent(m: Record<string, AttributeValue>, plan: ObjectPlan): boolean {
-  for (const k of plan.known) if (m[k] !== undefined) return true;
+  for (const k of plan.known) if (own(m, k) !== undefined) return true;
   if (plan.records.length === 0) return false;
   for (const k in m) {
     for (const r of plan.records) {

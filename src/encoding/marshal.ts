@@ -97,6 +97,20 @@ export function checkName(k: string): string {
   return k;
 }
 
+/**
+ * True for a name every object inherits from `Object.prototype` (`constructor`, `toString`,
+ * `__proto__`, ...): a field of that name is read with {@link own}, so that only the
+ * object's own property counts.
+ */
+export function inherited(k: string): boolean {
+  return k in Object.prototype;
+}
+
+/** `o[k]` when `k` is an own property of `o`, else `undefined`. */
+export function own(o: object, k: string): unknown {
+  return Object.prototype.hasOwnProperty.call(o, k) ? (o as Record<string, unknown>)[k] : undefined;
+}
+
 /** Sets `out[k]` as an own data property, even for `"__proto__"`. */
 export function define(out: object, k: string, value: unknown): void {
   Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
