@@ -10,6 +10,7 @@ import { canGenerate } from "./compile.js";
 import { PathError, describe, segment, toPublic } from "./path-error.js";
 import { fromItem, type ItemClass } from "./hooks.js";
 import "./interpret.js";
+import { checkOptions } from "./options.js";
 import { DepthError, encodeObject, encodeValue, findCycle } from "./marshal.js";
 import { custom } from "./schema/s.js";
 import { Schema, type AnySchema } from "./schema/schema.js";
@@ -171,6 +172,7 @@ export function marshalItem(
   schema?: unknown,
   options?: MarshalOptions,
 ): Record<string, AttributeValue> {
+  if (options !== undefined) checkOptions(options, "marshalItem");
   try {
     if (schema !== undefined) {
       const enc = codec(schema, options).encItem;
@@ -198,6 +200,7 @@ export function marshalItems(
   schema?: unknown,
   options?: MarshalOptions,
 ): Record<string, AttributeValue>[] {
+  if (options !== undefined) checkOptions(options, "marshalItems");
   const out: Record<string, AttributeValue>[] = new Array(values.length);
   let i = 0;
   try {
@@ -229,6 +232,7 @@ export function unmarshalItem(
   schema?: unknown,
   options?: UnmarshalOptions,
 ): unknown {
+  if (options !== undefined) checkOptions(options, "unmarshalItem");
   try {
     if (schema !== undefined && item !== null && typeof item === "object") {
       const dec = codec(schema, options).decItem;
@@ -256,6 +260,7 @@ export function unmarshalItems(
   schema?: unknown,
   options?: UnmarshalOptions,
 ): unknown[] {
+  if (options !== undefined) checkOptions(options, "unmarshalItems");
   const out: unknown[] = new Array(items.length);
   let i = 0;
   try {
@@ -286,6 +291,7 @@ export function marshalValue(
   schema?: unknown,
   options?: MarshalOptions,
 ): AttributeValue {
+  if (options !== undefined) checkOptions(options, "marshalValue");
   try {
     if (schema === undefined) return encodeValue(value, 1);
     const av = codec(schema, options).enc(value, 1);
@@ -316,6 +322,7 @@ export function unmarshalValue(
   schema?: unknown,
   options?: UnmarshalOptions,
 ): unknown {
+  if (options !== undefined) checkOptions(options, "unmarshalValue");
   try {
     if (schema === undefined) return decodeValue(av, options?.wrapNumbers === true);
     return codec(schema, options).dec(av, flagsOf(options));

@@ -133,6 +133,22 @@ export function decompose(str: string): Decimal | undefined {
   };
 }
 
+/**
+ * For a string that `+str` reads as a finite number: true when it is also in DynamoDB's
+ * number syntax ({@link decompose}). Besides decimals, `+` only reads surrounding whitespace
+ * and `0x`/`0o`/`0b` literals, which these three characters rule out without a regex.
+ */
+export function plain(str: string): boolean {
+  const a = str.charCodeAt(0);
+  const z = str.charCodeAt(str.length - 1);
+  if (!((z >= 48 && z <= 57) || z === 46)) return false;
+  if (a === 48) {
+    const b = str.charCodeAt(1) | 32;
+    return b !== 120 && b !== 111 && b !== 98;
+  }
+  return (a >= 48 && a <= 57) || a === 45 || a === 43 || a === 46;
+}
+
 /** True when the JS number `n` is exactly the decimal `str` (so nothing is lost by using it). */
 function exact(str: string, n: number): boolean {
   if (n - n !== 0) return false;
@@ -150,7 +166,7 @@ function exact(str: string, n: number): boolean {
  */
 export function parseN(str: string, wrap: boolean): number | NumberValue {
   const n = +str;
-  if (str.length <= 15 && n - n === 0 && str.length !== 0) return n;
+  if (str.length <= 15 && n - n === 0 && str.length !== 0 && plain(str)) return n;
   return parseSlow(str, n, wrap);
 }
 
@@ -172,7 +188,7 @@ function imprecise(str: string, wrap: boolean): NumberValue {
 /** An `N` string as a JS number; throws when that would lose precision (schema `s.number()`). */
 export function parseExactNumber(str: string): number {
   const n = +str;
-  if (str.length <= 15 && n - n === 0 && str.length !== 0) return n;
+  if (str.length <= 15 && n - n === 0 && str.length !== 0 && plain(str)) return n;
   return parseExactSlow(str, n);
 }
 

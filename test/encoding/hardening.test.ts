@@ -6,14 +6,20 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import fc from "fast-check";
 import {
+  DynoValidationError,
   marshalItem,
+  marshalItems,
   marshalValue,
+  projectionOf,
   s,
   unmarshalItem,
+  unmarshalItems,
   unmarshalValue,
   type AnySchema,
 } from "../../src/index.js";
+import { plain } from "../../src/encoding/numbers.js";
 import { throwsAt } from "./support.js";
 
 /** Every name `Object.prototype` has (`constructor`, `toString`, `__proto__`, `__defineGetter__`, ...). */
@@ -158,5 +164,151 @@ describe("schema-less values with names of Object.prototype members", () => {
     assert.deepEqual(Object.keys(decoded.m), protoNames);
     assert.equal(decoded.m.__proto__, "__proto__");
     assert.equal(Object.getPrototypeOf(decoded.m), Object.prototype);
+  });
+});
+
+describe("options are checked", () => {
+  const S = s.object({ a: s.string() });
+  const item = { a: { S: "x" } };
+  const bad: [string, unknown, RegExp][] = [
+    ["options.unknown", { unknown: "bogus" }, /"drop", "keep" or "error"/],
+    ["options.unknown", { unknown: null }, /"drop", "keep" or "error"/],
+    ["options.wrapNumbers", { wrapNumbers: "yes" }, /true or false/],
+    ["options.codegen", { codegen: 1 }, /true or false/],
+    ["options.wrapnumbers", { wrapnumbers: true }, /no such option/],
+    ["options", "fast", /options object/],
+    ["options", null, /options object/],
+  ];
+  const calls: [string, (opts: never) => unknown][] = [
+    ["marshalItem", (opts) => marshalItem({ a: "x" }, S, opts)],
+    ["marshalItem", (opts) => marshalItem({ a: "x" }, undefined, opts)],
+    ["marshalItems", (opts) => marshalItems([{ a: "x" }], S, opts)],
+    ["marshalValue", (opts) => marshalValue("x", undefined, opts)],
+    ["unmarshalItem", (opts) => unmarshalItem(item, S, opts)],
+    ["unmarshalItem", (opts) => unmarshalItem(item, undefined, opts)],
+    ["unmarshalItems", (opts) => unmarshalItems([item], S, opts)],
+    ["unmarshalValue", (opts) => unmarshalValue({ S: "x" }, s.string(), opts)],
+  ];
+  it("an unknown option or a value outside its domain is a DynoValidationError naming it", () => {
+    for (const [fn, call] of calls) {
+      for (const [field, opts, message] of bad) {
+        assert.throws(
+          () => call(opts as never),
+          (e: unknown) => {
+            assert.ok(e instanceof DynoValidationError, `${fn} ${String(e)}`);
+            assert.equal(e.field, field);
+            assert.match(e.message, message);
+            return true;
+          },
+          `${fn}(${JSON.stringify(opts)})`,
+        );
+      }
+    }
+  });
+  it("valid options still work; undefined values mean the default; one object may serve both directions", () => {
+    const shared = { codegen: false, unknown: "error", wrapNumbers: true } as const;
+    assert.deepEqual(unmarshalItem(marshalItem({ a: "x" }, S, shared), S, shared), { a: "x" });
+    assert.deepEqual(unmarshalItem(item, S, { unknown: undefined, wrapNumbers: undefined }), {
+      a: "x",
+    });
+  });
+  it("the builders' options too: s.embed prefixes, s.literal values, projectionOf", () => {
+    assert.throws(
+      () => s.embed(S, { prefix: 5 as never }),
+      (e: unknown) => e instanceof DynoValidationError && /prefix/.test(e.field),
+    );
+    assert.throws(
+      () => s.literal({} as never),
+      (e: unknown) => e instanceof DynoValidationError && e.field === "s.literal()",
+    );
+    assert.throws(
+      () => projectionOf(S, { openRecords: "bogus" as never }),
+      (e: unknown) => e instanceof DynoValidationError && e.field === "options.openRecords",
+    );
+  });
+});
+
+describe("N must be in DynamoDB's number syntax", () => {
+  const invalid = [
+    "0x1F",
+    " 12",
+    "12 ",
+    "\n1",
+    "0b11",
+    "0o17",
+    "0X1f",
+    "Infinity",
+    "-Infinity",
+    "1_000",
+    "",
+    "1e",
+    "--1",
+    "12\u00a0",
+  ];
+  for (const { codegen, name } of modes) {
+    it(`an invalid N is a DynoEncodingError with its path (${name})`, () => {
+      const o = { codegen };
+      const Nums = s.object({
+        n: s.number(),
+        big: s.bigint().optional(),
+        set: s.numberSet().optional(),
+        at: s.date({ as: "epochMs" }).optional(),
+        one: s.literal(1).optional(),
+        any: s.any().optional(),
+        list: s.list(s.object({ q: s.number() })).optional(),
+      });
+      for (const bad of invalid) {
+        const msg = /is not a number/;
+        throwsAt(() => unmarshalItem({ n: { N: bad } }, Nums, o), "n", msg);
+        const base = { n: { N: "1" } };
+        throwsAt(() => unmarshalItem({ ...base, big: { N: bad } }, Nums, o), "big", msg);
+        throwsAt(() => unmarshalItem({ ...base, set: { NS: ["1", bad] } }, Nums, o), "set", msg);
+        throwsAt(() => unmarshalItem({ ...base, at: { N: bad } }, Nums, o), "at", msg);
+        throwsAt(() => unmarshalItem({ ...base, one: { N: bad } }, Nums, o), "one", msg);
+        throwsAt(
+          () => unmarshalItem({ ...base, any: { L: [{ N: bad }] } }, Nums, o),
+          "any[0]",
+          msg,
+        );
+        throwsAt(
+          () => unmarshalItem({ ...base, list: { L: [{ M: { q: { N: bad } } }] } }, Nums, o),
+          "list[0].q",
+          msg,
+        );
+        for (const wrapNumbers of [false, true]) {
+          throwsAt(
+            () => unmarshalItem({ ...base, any: { N: bad } }, Nums, { ...o, wrapNumbers }),
+            "any",
+            msg,
+          );
+        }
+      }
+      // valid forms still read
+      const ok = ["0", "-0", "12", "-1.5", "1e3", "1E-3", "1.5e+2", ".5", "5.", "+7", "0.000001"];
+      for (const n of ok) assert.equal(unmarshalItem({ n: { N: n } }, Nums, o).n, Number(n), n);
+    });
+  }
+  it("schema-less: an invalid N is an error, also with wrapNumbers and in sets", () => {
+    for (const bad of invalid) {
+      throwsAt(() => unmarshalItem({ a: { N: bad } }), "a", /is not a number/);
+      throwsAt(
+        () => unmarshalItem({ a: { M: { b: { N: bad } } } }, undefined, { wrapNumbers: true }),
+        "a.b",
+        /is not a number/,
+      );
+      throwsAt(() => unmarshalValue({ NS: ["1", bad] }), "", /is not a number/);
+    }
+  });
+  it("the fast syntax check agrees with the full decimal syntax on any string", () => {
+    const decimal = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+    const chars = fc.constantFrom(..."0123456789+-.eExXoObB _\t\n\u00a0aF".split(""));
+    fc.assert(
+      fc.property(fc.string({ unit: chars, maxLength: 15 }), (str) => {
+        const n = +str;
+        if (str.length === 0 || n - n !== 0) return;
+        assert.equal(plain(str), decimal.test(str), JSON.stringify(str));
+      }),
+      { numRuns: 20000 },
+    );
   });
 });
