@@ -11,10 +11,12 @@ import { WRAP } from "./flags.js";
 import { toAttribute } from "./hooks.js";
 import {
   MAX_DEPTH,
+  bytesKey,
   callToAttribute,
   checkName,
   dateToIso,
   define,
+  distinct,
   encodeValue,
   tooDeep,
 } from "./marshal.js";
@@ -210,6 +212,7 @@ export function setCodec(kind: "stringSet" | "numberSet" | "binarySet"): Codec {
           throw new PathError(`expected a Set of ${what}, but it holds ${describe(m)}`);
         out.push(v);
       }
+      if (kind === "binarySet") distinct(x, out as Uint8Array[], bytesKey, "binary");
       return { [tag]: out } as unknown as AttributeValue;
     },
     dec: (av) => {

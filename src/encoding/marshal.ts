@@ -7,7 +7,7 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { PathError, describe, withSegment } from "./path-error.js";
 import { toAttribute, toItem } from "./hooks.js";
-import { bigintToN, decimalToN, isNumberValue, numberToN } from "./numbers.js";
+import { bigintToN, canonicalN, decimalToN, isNumberValue, numberToN } from "./numbers.js";
 
 /** DynamoDB nests at most 32 levels, the item itself being the first. */
 export const MAX_DEPTH = 32;
@@ -208,6 +208,8 @@ export function encodeSet(set: ReadonlySet<unknown>): AttributeValue {
   if (set.size === 0)
     throw new PathError("an empty set cannot be stored (DynamoDB has no empty sets)");
   let kind: "S" | "N" | "B" | undefined;
+  // Distinct JS numbers are distinct decimals; a bigint or a NumberValue may equal another member.
+  let exact = false;
   const out: (string | Uint8Array)[] = [];
   for (const x of set) {
     let k: "S" | "N" | "B";
@@ -221,12 +223,14 @@ export function encodeSet(set: ReadonlySet<unknown>): AttributeValue {
     } else if (typeof x === "bigint") {
       k = "N";
       member = bigintToN(x);
+      exact = true;
     } else if (x instanceof Uint8Array) {
       k = "B";
       member = x;
     } else if (x !== null && typeof x === "object" && isNumberValue(x)) {
       k = "N";
       member = decimalToN(x.value);
+      exact = true;
     } else {
       throw new PathError(`a set can hold strings, numbers or binaries, not ${describe(x)}`);
     }
@@ -236,8 +240,52 @@ export function encodeSet(set: ReadonlySet<unknown>): AttributeValue {
     out.push(member);
   }
   if (kind === "S") return { SS: out as string[] };
-  if (kind === "N") return { NS: out as string[] };
+  if (kind === "N") {
+    if (exact) distinct(set, out, (n) => canonicalN(n as string), "number");
+    return { NS: out as string[] };
+  }
+  distinct(set, out, bytesKey, "binary");
   return { BS: out as Uint8Array[] };
+}
+
+/** The bytes of a binary as a string, to compare binaries by content. */
+export function bytesKey(b: string | Uint8Array): string {
+  const u = b as Uint8Array;
+  let key = "";
+  for (let i = 0; i < u.length; i += 8192)
+    key += String.fromCharCode.apply(null, u.subarray(i, i + 8192) as unknown as number[]);
+  return key;
+}
+
+/**
+ * Throws when two members of a set are stored as the same value (DynamoDB rejects such a set
+ * as holding duplicates): `1` and `1n`, `1` and `NumberValue("1.0")`, two equal Uint8Arrays.
+ * `stored[i]` is the stored form of the i-th member of `set`.
+ */
+export function distinct(
+  set: ReadonlySet<unknown>,
+  stored: readonly (string | Uint8Array)[],
+  key: (m: string | Uint8Array) => string,
+  what: "number" | "binary",
+): void {
+  if (stored.length < 2) return;
+  const seen = new Map<string, number>();
+  for (let i = 0; i < stored.length; i++) {
+    const k = key(stored[i]);
+    const j = seen.get(k);
+    if (j === undefined) {
+      seen.set(k, i);
+      continue;
+    }
+    const members = [...set];
+    const shown =
+      what === "number"
+        ? `${describe(members[j])} and ${describe(members[i])}`
+        : `two Uint8Arrays of the same bytes (${(stored[i] as Uint8Array).length} long)`;
+    throw new PathError(
+      `the set holds ${shown}, which DynamoDB stores as the same ${what}: a set cannot hold duplicates`,
+    );
+  }
 }
 
 /**

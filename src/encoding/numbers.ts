@@ -103,6 +103,12 @@ export function decimalToN(str: string): string {
   return str;
 }
 
+/** The canonical form of a valid `N` string (`1`, `1.0`, `1e0` and `10E-1` share one), for comparing. */
+export function canonicalN(str: string): string {
+  const d = decompose(str)!;
+  return d.digits ? `${d.neg ? "-" : ""}${d.digits}e${d.exp}` : "0";
+}
+
 const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 
 /** A decimal split into sign, significant digits (no leading/trailing zeros) and exponent. */

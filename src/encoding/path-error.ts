@@ -77,6 +77,9 @@ export function describe(v: unknown): string {
     case "object": {
       if (Array.isArray(v)) return "an array";
       const name = (v as { constructor?: { name?: string } }).constructor?.name;
+      const text = (v as { value?: unknown }).value;
+      if (name === "NumberValue" && typeof text === "string")
+        return `NumberValue ${JSON.stringify(text)}`;
       return name && name !== "Object" ? `a ${name}` : "an object";
     }
     default:

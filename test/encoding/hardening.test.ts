@@ -9,6 +9,7 @@ import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import fc from "fast-check";
 import {
   DynoValidationError,
+  NumberValue,
   marshalItem,
   marshalItems,
   marshalValue,
@@ -310,5 +311,72 @@ describe("N must be in DynamoDB's number syntax", () => {
       }),
       { numRuns: 20000 },
     );
+  });
+});
+
+describe("sets whose members collide once stored are refused with the path", () => {
+  const collide: [string, Set<unknown>, RegExp][] = [
+    ["1 and 1n", new Set([1, 1n]), /number 1 and bigint 1/],
+    ['1 and NumberValue("1.0")', new Set([1, new NumberValue("1.0")]), /NumberValue "1.0"/],
+    ['NumberValue("1e2") and 100', new Set([new NumberValue("1e2"), 100]), /number 100/],
+    ["-0.50 and -0.5", new Set([new NumberValue("-0.50"), -0.5]), /same number/],
+    ["0 and -0n", new Set([new NumberValue("0.000"), 0n]), /same number/],
+    [
+      "2^60 as a bigint and as a decimal",
+      new Set([2n ** 60n, new NumberValue("1152921504606846976.0")]),
+      /same number/,
+    ],
+    [
+      "two equal Uint8Arrays",
+      new Set([new Uint8Array([1, 2]), new Uint8Array([1, 2])]),
+      /same bytes/,
+    ],
+    [
+      "a Buffer and a Uint8Array",
+      new Set([Buffer.from("ab"), new Uint8Array([97, 98])]),
+      /same bytes/,
+    ],
+    ["two empty binaries", new Set([new Uint8Array(0), new Uint8Array(0)]), /same bytes/],
+  ];
+  it("schema-less, at any depth", () => {
+    for (const [what, set, message] of collide) {
+      throwsAt(() => marshalValue(set), "", message);
+      throwsAt(() => marshalItem({ a: [{ s: set }] }), "a[0].s", message);
+      assert.ok(what);
+    }
+  });
+  for (const { codegen, name } of modes) {
+    it(`with a schema (${name})`, () => {
+      const S = s.object({
+        bins: s.binarySet(),
+        any: s.any().optional(),
+        list: s.list(s.object({ b: s.binarySet() })).optional(),
+      });
+      const o = { codegen };
+      const twice = new Set<Uint8Array>([new Uint8Array([7]), new Uint8Array([7])]);
+      throwsAt(() => marshalItem({ bins: twice }, S, o), "bins", /same bytes/);
+      throwsAt(
+        () => marshalItem({ bins: new Set<Uint8Array>(), list: [{ b: twice }] }, S, o),
+        "list[0].b",
+        /same bytes/,
+      );
+      throwsAt(
+        () => marshalItem({ bins: new Set<Uint8Array>(), any: { n: new Set([1, 1n]) } }, S, o),
+        "any.n",
+        /same number/,
+      );
+    });
+  }
+  it("members that only look alike are kept", () => {
+    assert.deepEqual(marshalValue(new Set([1, 2n, new NumberValue("1.5"), 10])), {
+      NS: ["1", "2", "1.5", "10"],
+    });
+    assert.deepEqual(marshalValue(new Set(["1", "1.0"])), { SS: ["1", "1.0"] });
+    // 2 ** 60 is stored as its shortest decimal, 1152921504606847000: another number
+    assert.equal(marshalValue(new Set([2n ** 60n, 2 ** 60])).NS!.length, 2);
+    const bs = marshalValue(
+      new Set([new Uint8Array([1]), new Uint8Array([1, 0]), new Uint8Array([0, 1])]),
+    );
+    assert.equal(bs.BS!.length, 3);
   });
 });
