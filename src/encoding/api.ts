@@ -7,11 +7,11 @@ import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { DynoEncodingError } from "../errors.js";
 import { KEEP, STRICT, WRAP, codecOf, type Codec, type Mode } from "./codec.js";
 import { canGenerate } from "./compile.js";
-import { PathError, describe, segment, toPublic } from "./path-error.js";
+import { PathError, describe, toPublic } from "./path-error.js";
 import { fromItem, type ItemClass } from "./hooks.js";
 import "./interpret.js";
 import { checkOptions } from "./options.js";
-import { DepthError, encodeObject, encodeValue, findCycle } from "./marshal.js";
+import { encodeObject, encodeValue } from "./marshal.js";
 import { custom } from "./schema/s.js";
 import { Schema, type AnySchema } from "./schema/schema.js";
 import { decodeMap, decodeValue } from "./unmarshal.js";
@@ -96,20 +96,6 @@ function codec(schema: unknown, options: MarshalOptions | undefined): Codec {
   return codecOf(toSchema(schema), modeOf(options));
 }
 
-/** The public error for a path error; a depth error is checked for a circular reference first. */
-function fail(e: unknown, root: unknown, prefix = ""): DynoEncodingError {
-  if (e instanceof DepthError) {
-    const cycle = findCycle(root);
-    if (cycle) {
-      let path = prefix;
-      for (const k of cycle) path += segment(k);
-      if (path.startsWith(".")) path = path.slice(1);
-      return new DynoEncodingError(path, "circular reference: the value contains itself");
-    }
-  }
-  return toPublic(e, prefix);
-}
-
 function itemOf(
   value: unknown,
   schema: unknown,
@@ -140,7 +126,7 @@ function fromItemOf(
 ): unknown {
   if (item === null || typeof item !== "object")
     throw new PathError(`an item must be an object, not ${describe(item)}`);
-  if (schema === undefined) return decodeMap(item, options?.wrapNumbers === true);
+  if (schema === undefined) return decodeMap(item, options?.wrapNumbers === true, 1);
   const c = codec(schema, options);
   const flags = flagsOf(options);
   if (c.decItem) return c.decItem(item, flags);
@@ -180,7 +166,7 @@ export function marshalItem(
     }
     return itemOf(value, schema, options);
   } catch (e) {
-    throw fail(e, value);
+    throw toPublic(e);
   }
 }
 
@@ -206,7 +192,7 @@ export function marshalItems(
   try {
     for (; i < values.length; i++) out[i] = itemOf(values[i], schema, options);
   } catch (e) {
-    throw fail(e, values[i], `[${i}]`);
+    throw toPublic(e, `[${i}]`);
   }
   return out;
 }
@@ -299,7 +285,7 @@ export function marshalValue(
       throw new PathError("an empty set cannot be stored as a value (DynamoDB has no empty sets)");
     return av;
   } catch (e) {
-    throw fail(e, value);
+    throw toPublic(e);
   }
 }
 
@@ -324,7 +310,7 @@ export function unmarshalValue(
 ): unknown {
   if (options !== undefined) checkOptions(options, "unmarshalValue");
   try {
-    if (schema === undefined) return decodeValue(av, options?.wrapNumbers === true);
+    if (schema === undefined) return decodeValue(av, options?.wrapNumbers === true, 1);
     return codec(schema, options).dec(av, flagsOf(options));
   } catch (e) {
     throw toPublic(e);

@@ -216,7 +216,7 @@ function genEnc(
         ` try { for (; j < n${i}; j++) { it = x[j];\n` +
         `  if (typeof it === "object" && it !== null && !Array.isArray(it) && it[TA] === undefined) l${i}[j] = { M: ic.encItem(it, d + 2) };\n` +
         `  else { a = ic.enc(it, d + 1); if (a === undefined) H.emptyInList(); l${i}[j] = a; } }\n` +
-        ` } catch (e) { throw H.idx(e, j); }\n` +
+        ` } catch (e) { throw H.idx(e, j, x); }\n` +
         ` ${v} = { L: l${i} };\n}`;
     }
     t.items[i] = itemCodec;
@@ -263,7 +263,7 @@ function generateEnc(
     `"use strict";\nreturn function encItem(v, d) {\n` +
     `if (d > ${MAX_DEPTH}) H.tooDeep();\n` +
     `if (v === null || typeof v !== "object" || Array.isArray(v)) H.notAnObject(v);\n` +
-    `var o = ${literal ? "undefined" : "{}"}, x, a, f = 0;\ntry {\n${body}} catch (e) { throw H.seg(e, P[f]); }\nreturn o;\n};`;
+    `var o = ${literal ? "undefined" : "{}"}, x, a, f = 0;\ntry {\n${body}} catch (e) { throw H.seg(e, P[f], v); }\nreturn o;\n};`;
   return new Function("H", "C", "I", "P", "K", "TA", "Uint8Array", "Date", src)(
     H,
     t.codecs,

@@ -115,7 +115,7 @@ export function encEmbedRecord(
       if (av !== undefined) define(out, checkName(attr), av);
     }
   } catch (e) {
-    throw withSegment(e, k!);
+    throw withSegment(e, k!, x);
   }
 }
 
@@ -181,7 +181,7 @@ export function unknownAttrs(
       if (Object.prototype.hasOwnProperty.call(out, k)) {
         throw new PathError("unknown attribute has the name of a schema property; cannot keep it");
       }
-      define(out, k, decodeValue(m[k], (flags & WRAP) !== 0));
+      define(out, k, decodeValue(m[k], (flags & WRAP) !== 0, 1));
     }
   } catch (e) {
     throw withSegment(e, k!);

@@ -137,7 +137,7 @@ function encOps(list: Op[], v: Obj, out: Item, depth: number): void {
   try {
     for (; i < list.length; i++) list[i].enc(v, out, depth);
   } catch (e) {
-    throw withSegment(e, list[i].prop);
+    throw withSegment(e, list[i].prop, v);
   }
 }
 

@@ -114,7 +114,8 @@ export const json: Codec = {
 /** `s.any()`: the schema-less mapping. */
 export const anyCodec: Codec = {
   enc: (x, depth) => encodeValue(x, depth),
-  dec: (av, flags) => decodeValue(av, (flags & WRAP) !== 0),
+  // Depth counts from the field (schemas are finite; this bounds what the field can hold).
+  dec: (av, flags) => decodeValue(av, (flags & WRAP) !== 0, 1),
 };
 
 /** An ISO 8601 string as a `Date`; throws when it is not a date. */
@@ -243,7 +244,7 @@ export function listCodec(item: Codec): Codec {
           out[i] = av;
         }
       } catch (e) {
-        throw withSegment(e, i);
+        throw withSegment(e, i, x);
       }
       return { L: out };
     },
@@ -289,7 +290,7 @@ function encEntries(x: object, value: Codec, depth: number): Record<string, Attr
       }
     }
   } catch (e) {
-    throw withSegment(e, String(k));
+    throw withSegment(e, String(k), x);
   }
   return out;
 }

@@ -5,15 +5,12 @@
  * @module
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import { PathError, describe, withSegment } from "./path-error.js";
+import { DepthError, PathError, describe, withSegment } from "./path-error.js";
 import { toAttribute, toItem } from "./hooks.js";
 import { bigintToN, canonicalN, decimalToN, isNumberValue, numberToN } from "./numbers.js";
 
 /** DynamoDB nests at most 32 levels, the item itself being the first. */
 export const MAX_DEPTH = 32;
-
-/** Raised when nesting passes {@link MAX_DEPTH}; the entry point then looks for a cycle. */
-export class DepthError extends PathError {}
 
 /** Throws for a container at `depth` below the item when DynamoDB cannot nest that deep. */
 export function tooDeep(): never {
@@ -69,7 +66,7 @@ export function encodeMap(
       else out[k] = typeof x === "string" ? { S: x } : encodeValue(x, depth);
     }
   } catch (e) {
-    throw withSegment(e, k!);
+    throw withSegment(e, k!, v);
   }
   return out;
 }
@@ -86,7 +83,7 @@ export function encodeList(v: readonly unknown[], depth: number): AttributeValue
       out[i] = typeof x === "string" ? { S: x } : encodeValue(x, depth);
     }
   } catch (e) {
-    throw withSegment(e, i);
+    throw withSegment(e, i, v);
   }
   return out;
 }
@@ -197,7 +194,7 @@ function encodeMapObject(m: Map<unknown, unknown>, depth: number): Record<string
     try {
       define(out, checkName(k), encodeValue(x, depth));
     } catch (e) {
-      throw withSegment(e, k);
+      throw withSegment(e, k, m);
     }
   }
   return out;
@@ -286,33 +283,4 @@ export function distinct(
       `the set holds ${shown}, which DynamoDB stores as the same ${what}: a set cannot hold duplicates`,
     );
   }
-}
-
-/**
- * Finds the first circular reference under `root`, as a path of segments, or `undefined`.
- * Only runs after a {@link DepthError}, so the happy path never tracks ancestors.
- */
-export function findCycle(root: unknown): (string | number)[] | undefined {
-  const stack = new Set<object>();
-  const path: (string | number)[] = [];
-  const visit = (v: unknown): boolean => {
-    if (v === null || typeof v !== "object") return false;
-    if (stack.has(v)) return true;
-    stack.add(v);
-    const entries: [string | number, unknown][] = Array.isArray(v)
-      ? v.map((x, i) => [i, x])
-      : v instanceof Map
-        ? [...v].map(([k, x]) => [String(k), x])
-        : v instanceof Set
-          ? []
-          : Object.keys(v).map((k) => [k, (v as Record<string, unknown>)[k]]);
-    for (const [k, x] of entries) {
-      path.push(k);
-      if (visit(x)) return true;
-      path.pop();
-    }
-    stack.delete(v);
-    return false;
-  };
-  return visit(root) ? path : undefined;
 }

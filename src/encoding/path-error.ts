@@ -16,6 +16,15 @@ export class PathError {
   ) {}
 }
 
+/**
+ * Nesting past DynamoDB's limit. `within[i]` is the container in which `segs[i]` is the key
+ * (when the encoder gave it), so that the entry point can tell a circular reference from a
+ * value that is merely too deep, by looking at the failing path alone.
+ */
+export class DepthError extends PathError {
+  readonly within: unknown[] = [];
+}
+
 const IDENT = /^[A-Za-z_$][\w$]*$/;
 
 /** Formats a path segment: `[3]` for an index, `.name` for a name, `["odd key"]` otherwise. */
@@ -25,16 +34,20 @@ export function segment(key: string | number): string {
 }
 
 /** Turns anything thrown below a container into a {@link PathError} with the container's segment added. */
-export function withSegment(e: unknown, key: string | number): PathError {
+export function withSegment(e: unknown, key: string | number, within?: unknown): PathError {
   const f = asPathError(e);
   f.segs.push(segment(key));
+  if (f instanceof DepthError) f.within.push(within);
   return f;
 }
 
 /** Same as {@link withSegment} for a segment that is already formatted (or several, pre-joined). */
-export function withRawSegment(e: unknown, raw: string): PathError {
+export function withRawSegment(e: unknown, raw: string, within?: unknown): PathError {
   const f = asPathError(e);
-  if (raw) f.segs.push(raw);
+  if (raw) {
+    f.segs.push(raw);
+    if (f instanceof DepthError) f.within.push(within);
+  }
   return f;
 }
 
@@ -49,17 +62,43 @@ export function asPathError(e: unknown): PathError {
   return new PathError(e instanceof Error ? e.message : String(e), e);
 }
 
-/** The public error for a path error caught at an entry point. */
+/** Longest path a message shows in full; longer ones are shortened in the middle. */
+export const MESSAGE_PATH = 160;
+
+/**
+ * The public error for a path error caught at an entry point. A depth error whose path
+ * passes through one object twice is reported as a circular reference, at the second visit.
+ * The error's `path` is exact; its message shows a long path shortened in the middle (the
+ * path of a value at DynamoDB's depth limit, with long names, could be kilobytes).
+ */
 export function toPublic(e: unknown, root = ""): DynoEncodingError {
   const f = asPathError(e);
+  let message = f.message;
+  const from = f.segs.length - 1;
+  let to = 0;
+  if (f instanceof DepthError && f.within.length === f.segs.length) {
+    const seen = new Set<unknown>();
+    for (let i = from; i >= 0; i--) {
+      const o = f.within[i];
+      if (o === undefined || o === null) continue;
+      if (seen.has(o)) {
+        to = i + 1;
+        message = "circular reference: the value contains itself";
+        break;
+      }
+      seen.add(o);
+    }
+  }
   let path = root;
-  for (let i = f.segs.length - 1; i >= 0; i--) path += f.segs[i];
+  for (let i = from; i >= to; i--) path += f.segs[i];
   if (path.startsWith(".")) path = path.slice(1);
-  return new DynoEncodingError(
-    path,
-    f.message,
-    f.cause === undefined ? undefined : { cause: f.cause },
-  );
+  const options = f.cause === undefined ? undefined : { cause: f.cause };
+  if (path.length <= MESSAGE_PATH) return new DynoEncodingError(path, message, options);
+  const half = MESSAGE_PATH / 2;
+  const short = `${path.slice(0, half)}…(${path.length - 2 * half} characters)…${path.slice(-half)}`;
+  const error = new DynoEncodingError(short, message, options);
+  Object.defineProperty(error, "path", { value: path, enumerable: true });
+  return error;
 }
 
 /** Describes a value for an error message, briefly. */

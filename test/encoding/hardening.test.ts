@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import fc from "fast-check";
 import {
+  DynoEncodingError,
   DynoValidationError,
   NumberValue,
   marshalItem,
@@ -378,5 +379,159 @@ describe("sets whose members collide once stored are refused with the path", () 
       new Set([new Uint8Array([1]), new Uint8Array([1, 0]), new Uint8Array([0, 1])]),
     );
     assert.equal(bs.BS!.length, 3);
+  });
+});
+
+/** `levels` nested maps `{ a: { a: ... leaf } }` (the item counts as the first level). */
+function nested(levels: number, leaf: unknown = "leaf", key = "a"): Record<string, unknown> {
+  let v: unknown = leaf;
+  for (let i = 0; i < levels; i++) v = { [key]: v };
+  return v as Record<string, unknown>;
+}
+
+/** The same, as attribute values. */
+function nestedAV(levels: number): Record<string, AttributeValue> {
+  let v: AttributeValue = { S: "leaf" };
+  for (let i = 0; i < levels - 1; i++) v = { M: { a: v } };
+  return { a: v };
+}
+
+describe("depth and cycles", () => {
+  it("a deep tree of shared (acyclic) objects is refused at once: reads grow with depth, not with paths", () => {
+    let reads = 0;
+    // 34 objects, each referenced twice by its parent: 2^33 paths, 34 distinct objects.
+    let v: object = { leaf: 1 };
+    for (let i = 0; i < 33; i++) {
+      const child = v;
+      v = Object.defineProperties(
+        {},
+        {
+          l: { get: () => (reads++, child), enumerable: true },
+          r: { get: () => (reads++, child), enumerable: true },
+        },
+      );
+    }
+    throwsAt(
+      () => marshalItem(v),
+      "l".concat(".l".repeat(31)),
+      /deeper than DynamoDB's limit of 32/,
+    );
+    assert.ok(reads <= 40, `${reads} property reads`);
+    const S = s.object({ x: s.any() });
+    for (const codegen of [true, false]) {
+      reads = 0;
+      throwsAt(() => marshalItem({ x: v }, S, { codegen }), "x" + ".l".repeat(31), /32 levels/);
+      assert.ok(reads <= 40, `${reads} property reads`);
+    }
+  });
+
+  it("thousands of levels give a DynoEncodingError with a short message, never a RangeError", () => {
+    const deep = nested(20000);
+    throwsAt(() => marshalItem(deep), "a".concat(".a".repeat(31)), /32 levels/);
+    let list: unknown = 1;
+    for (let i = 0; i < 20000; i++) list = [list];
+    throwsAt(() => marshalValue(list), "[0]".repeat(31), /32 levels/);
+    const S = s.object({
+      x: s.any(),
+      l: s.list(s.any()).optional(),
+      r: s.record(s.any()).optional(),
+    });
+    for (const codegen of [true, false]) {
+      const o = { codegen };
+      throwsAt(() => marshalItem({ x: deep }, S, o), "x" + ".a".repeat(31), /32 levels/);
+      throwsAt(() => marshalItem({ x: 1, l: [list] }, S, o), "l" + "[0]".repeat(31), /32 levels/);
+      throwsAt(() => marshalItem({ x: 1, r: deep }, S, o), "r" + ".a".repeat(31), /32 levels/);
+    }
+    try {
+      marshalItem(deep);
+    } catch (e) {
+      assert.ok((e as Error).message.length < 200, (e as Error).message);
+    }
+  });
+
+  it("32 levels are fine, 33 are refused, with and without a schema", () => {
+    marshalItem(nested(32));
+    throwsAt(() => marshalItem(nested(33)), "a".concat(".a".repeat(31)), /32 levels/);
+    let S: AnySchema = s.string();
+    for (let i = 0; i < 32; i++) S = s.object({ a: S }) as AnySchema;
+    for (const codegen of [true, false]) {
+      marshalItem(nested(32) as never, S, { codegen });
+      const T = s.object({ a: S });
+      throwsAt(
+        () => marshalItem(nested(33) as never, T, { codegen }),
+        "a".concat(".a".repeat(31)),
+        /32 levels/,
+      );
+    }
+  });
+
+  it("circular references are found on the failing path, with and without a schema", () => {
+    const a: Record<string, unknown> = { n: 1 };
+    a.self = a;
+    throwsAt(() => marshalItem(a), "self", /circular reference/);
+    const m = new Map<string, unknown>();
+    m.set("back", { m });
+    throwsAt(() => marshalItem({ m }), "m.back.m", /circular reference/);
+    const r: Record<string, unknown> = {};
+    r.x = [r];
+    const S = s.object({ r: s.record(s.any()), l: s.list(s.object({ r: s.any() })).optional() });
+    const el = {} as { r: unknown };
+    el.r = { again: [el] };
+    for (const codegen of [true, false]) {
+      const o = { codegen };
+      throwsAt(() => marshalItem({ r }, S, o), "r.x[0]", /circular reference/);
+      throwsAt(
+        () => marshalItem({ r: {}, l: [el] }, S, o),
+        "l[0].r.again[0]",
+        /circular reference/,
+      );
+    }
+  });
+
+  it("a path with long names is exact in .path and shortened in the message", () => {
+    const key = "k".repeat(300);
+    const deep = nested(40, 1, key);
+    assert.throws(
+      () => marshalItem(deep),
+      (e: unknown) => {
+        assert.ok(e instanceof DynoEncodingError);
+        assert.equal(e.path, [key, ...Array.from({ length: 31 }, () => "." + key)].join(""));
+        assert.ok(e.message.length < 400, `${e.message.length} characters`);
+        assert.match(e.message, /^k+…\(\d+ characters\)…k+: nested deeper/);
+        return true;
+      },
+    );
+  });
+
+  it("unmarshal refuses attribute values nested deeper than DynamoDB allows (a hostile source)", () => {
+    unmarshalItem(nestedAV(32));
+    throwsAt(() => unmarshalItem(nestedAV(33)), "a".concat(".a".repeat(31)), /32 levels/);
+    throwsAt(() => unmarshalItem(nestedAV(50000)), "a".concat(".a".repeat(31)), /32 levels/);
+    let l: AttributeValue = { S: "x" };
+    for (let i = 0; i < 50000; i++) l = { L: [l] };
+    throwsAt(() => unmarshalValue(l), "[0]".repeat(31), /32 levels/);
+    const cyclic = { M: {} as Record<string, AttributeValue> };
+    cyclic.M.a = cyclic;
+    throwsAt(() => unmarshalValue(cyclic), "a".concat(".a".repeat(30)), /32 levels/);
+    const S = s.object({ x: s.any(), l: s.list(s.any()).optional() });
+    for (const codegen of [true, false]) {
+      const o = { codegen };
+      throwsAt(
+        () => unmarshalItem({ x: nestedAV(50000).a }, S, o),
+        "x" + ".a".repeat(31),
+        /32 levels/,
+      );
+      throwsAt(
+        () => unmarshalItem({ x: { N: "1" }, l: { L: [l] } }, S, o),
+        "l" + "[0]".repeat(32),
+        /32 levels/,
+      );
+      throwsAt(
+        () =>
+          unmarshalItem({ x: { N: "1" }, deep: nestedAV(50000).a }, S, { ...o, unknown: "keep" }),
+        "deep" + ".a".repeat(31),
+        /32 levels/,
+      );
+    }
   });
 });
