@@ -10,3 +10,4 @@ export * from "./middleware/index.js";
 export * from "./encoding/index.js";
 export * from "./expression/index.js";
 export * from "./builders/index.js";
+export * from "./lock/index.js";
