@@ -10,6 +10,7 @@
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynoValidationError } from "../errors.js";
+import { installExhaustiveMethods, type ExhaustiveMethods } from "../exhaustive/index.js";
 import type { Middleware } from "../operation/middleware.js";
 import {
   Operation,
@@ -290,9 +291,12 @@ export class Pool implements OperationRuntime, OperationWatcher {
   }
 }
 
-// The pool is one class whose operation methods come from the registry, as the session's do.
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
-export interface Pool extends OperationMethods {}
+// The pool is one class whose operation methods come from the registry and whose exhaustive
+// methods come from their one table, as the session's do. An exhaustive `...All` operation takes
+// one pool slot for its whole run (its pages or chunks pass the pool's rate limits through
+// `send`); an iterator's pages are each an operation of the pool.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface Pool extends OperationMethods, ExhaustiveMethods {}
 
 for (const name of operationNames) {
   Object.defineProperty(Pool.prototype, methodName(name), {
@@ -307,3 +311,4 @@ for (const name of operationNames) {
     },
   });
 }
+installExhaustiveMethods(Pool);
