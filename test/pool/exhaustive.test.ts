@@ -71,3 +71,39 @@ test("scanAll and iterators in a pool: pages pass the limits; capacity is stripp
   assert.equal(found.length, 30);
   assert.equal(pool.active + pool.pending, 0);
 });
+
+test("the README's bulk load: batchWriteItemAll chunks through a pool, with progress", async () => {
+  const { dyno } = await recordingDyno();
+  const TableName = await createTestTable(dyno.client, { sortKey: null });
+  const pool = new Pool(dyno, { concurrency: 3, requestsPerSecond: 500, adaptive: true });
+  const all = ids(1200, "u");
+  let written = 0;
+  let reports = 0;
+  const chunks = [];
+  for (let i = 0; i < all.length; i += 250) {
+    const chunk = all.slice(i, i + 250);
+    let done = 0;
+    chunks.push(
+      pool.batchWriteItemAll(
+        {
+          RequestItems: {
+            [TableName]: chunk.map((id) => ({ PutRequest: { Item: item(id, 150) } })),
+          },
+        },
+        {
+          onProgress: (p) => {
+            written += p.done - done;
+            done = p.done;
+            reports++;
+          },
+        },
+      ),
+    );
+  }
+  assert.equal(pool.active, 3);
+  assert.equal(pool.pending, 2);
+  await Promise.all(chunks);
+  assert.equal(written, 1200);
+  assert.ok(reports >= 48, `${reports} progress reports`);
+  assert.equal((await pool.scanAll({ TableName })).Count, 1200);
+});
