@@ -5,9 +5,11 @@
  */
 
 /**
- * A token bucket: `rate` tokens per second, holding at most a tenth of a second of them (and
- * at least one). It starts full. {@link take} may leave it in debt, which later requests wait
- * out: that is how costs known only after a request (SDK retries, consumed capacity) are paid.
+ * A token bucket: `rate` tokens per second, holding at most one second of them (and at least
+ * one), as the SDK's own client-side rate limiter does: a process that stalls (a loaded
+ * machine, a long GC) catches up instead of losing its rate. It starts with one token, so a
+ * fresh pool does not burst. {@link take} may leave it in debt, which later requests wait out:
+ * that is how costs known only after a request (SDK retries, consumed capacity) are paid.
  */
 export class TokenBucket {
   #rate: number;
@@ -17,8 +19,8 @@ export class TokenBucket {
 
   constructor(rate: number) {
     this.#rate = rate;
-    this.#burst = Math.max(1, rate / 10);
-    this.#tokens = this.#burst;
+    this.#burst = Math.max(1, rate);
+    this.#tokens = 1;
   }
 
   /** Tokens per second. */
@@ -29,7 +31,7 @@ export class TokenBucket {
   set rate(rate: number) {
     this.#refill(performance.now());
     this.#rate = rate;
-    this.#burst = Math.max(1, rate / 10);
+    this.#burst = Math.max(1, rate);
     if (this.#tokens > this.#burst) this.#tokens = this.#burst;
   }
 
