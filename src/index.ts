@@ -11,3 +11,4 @@ export * from "./encoding/index.js";
 export * from "./expression/index.js";
 export * from "./builders/index.js";
 export * from "./lock/index.js";
+export * from "./pool/index.js";
