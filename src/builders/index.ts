@@ -36,4 +36,4 @@ export {
   type LsiOptions,
   type SseOptions,
   type Throughput,
-} from "./table.js";
+} from "./table-admin.js";
