@@ -9,3 +9,4 @@ export * from "./middleware/index.js";
 export * from "./encoding/index.js";
 export * from "./expression/index.js";
 export * from "./builders/index.js";
+export * from "./table/index.js";
