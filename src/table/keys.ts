@@ -115,7 +115,8 @@ export function encodeKey(
         `the key needs ${k.prop} (the key is ${names(keys)})`,
       );
     }
-    out[k.attr] = model.encode(model.resolve(k.prop, field), value, field) as AttributeValue;
+    const path = { ...model.resolve(k.prop, field), label: `${field}.${k.prop}` };
+    out[k.attr] = model.encode(path, value, field) as AttributeValue;
   }
   for (const prop of Object.keys(key)) {
     if (prop !== keys.partition.prop && prop !== keys.sort?.prop) {
@@ -159,7 +160,7 @@ export function keyCondition(
     }
   }
   const value = (k: KeyField, v: unknown, what: string) =>
-    model.operand(model.resolve(k.prop, what), v, what);
+    model.operand({ ...model.resolve(k.prop, what), label: `${field}.${k.prop}` }, v, what);
   const pv = query[keys.partition.prop];
   if (pv === undefined) {
     throw new DynoValidationError(
