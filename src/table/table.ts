@@ -325,9 +325,10 @@ export class Table<
     for (const action of actionsOf(u)) {
       const path = (action as { path?: readonly PathSegment[] }).path;
       const attr = path?.length === 1 ? path[0] : undefined;
-      if (attr !== undefined && attr in encodedKey) {
+      const keyField = [this.#keys.partition, this.#keys.sort].find((k) => k?.attr === attr);
+      if (keyField) {
         throw new DynoValidationError(
-          String(attr),
+          keyField.prop,
           "a key attribute cannot be updated; put a new item instead",
         );
       }

@@ -368,7 +368,7 @@ describe("update", () => {
       /embedded/,
     );
     await rejectsField(() => users.update(key, (u) => u.remove("name")), "name", /required/);
-    await rejectsField(() => users.update(key, (u) => u.set("id", "other")), "SK", /key attribute/);
+    await rejectsField(() => users.update(key, (u) => u.set("id", "other")), "id", /key attribute/);
     await rejectsField(
       () => users.update(key, (u) => u.set("history[0].at", "yesterday" as never)),
       "history[0].at",
