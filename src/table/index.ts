@@ -13,7 +13,7 @@ export {
   type ScanOptions,
   type QueryOptions,
   type CreateOptions,
-  type BatchOptions,
+  type TableScanOptions,
 } from "./table.js";
 export { Conditions, Updates, type Comparand, type ElementOf } from "./expressions.js";
 export { ItemIterable } from "./items.js";

@@ -9,12 +9,12 @@ import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 /** A raw item as DynamoDB returns it. */
 export type RawItem = Record<string, AttributeValue>;
 
-/** How an {@link ItemIterable} reads: raw items one by one, and all of them at once. */
-export interface ItemSource {
-  /** The raw items, page by page. */
-  items(): AsyncIterable<RawItem>;
-  /** Every raw item (one exhaustive operation). */
-  all(): PromiseLike<readonly RawItem[]>;
+/** How an {@link ItemIterable} reads: items one by one, and all of them at once. */
+export interface ItemSource<T> {
+  /** The decoded items, read page by page. */
+  items(): AsyncIterable<T>;
+  /** Every item (one exhaustive operation). */
+  all(): Promise<T[]>;
 }
 
 /**
@@ -22,23 +22,20 @@ export interface ItemSource {
  * `await users.query(...).all()`.
  */
 export class ItemIterable<T> implements AsyncIterable<T> {
-  readonly #source: ItemSource;
-  readonly #decode: (item: RawItem) => T;
+  readonly #source: ItemSource<T>;
 
   /** @internal Made by a table. */
-  constructor(source: ItemSource, decode: (item: RawItem) => T) {
+  constructor(source: ItemSource<T>) {
     this.#source = source;
-    this.#decode = decode;
   }
 
   /** Reads page by page as the loop asks for items; breaking out stops reading. */
-  async *[Symbol.asyncIterator](): AsyncIterator<T> {
-    for await (const item of this.#source.items()) yield this.#decode(item);
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return this.#source.items()[Symbol.asyncIterator]();
   }
 
-  /** Every item, decoded. */
-  async all(): Promise<T[]> {
-    const items = await this.#source.all();
-    return items.map(this.#decode);
+  /** Every item, decoded (one `queryAll` / `scanAll` operation). */
+  all(): Promise<T[]> {
+    return this.#source.all();
   }
 }

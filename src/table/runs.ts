@@ -1,111 +1,91 @@
 /**
- * How a table runs its multi-request reads and writes: query and scan pages followed to
- * the end, and batches of any size with their unprocessed parts re-sent.
+ * How a table runs its multi-request reads and writes: on the session's exhaustive
+ * operations (`queryItems`/`scanItems` to iterate, `queryAll`/`scanAll` for `.all()`,
+ * `batchGetItemAll`/`batchWriteItemAll` for the batch methods), so the session's middleware,
+ * retries of unprocessed parts and the pool's rate limits apply unchanged.
  * @module
  */
-import type {
-  AttributeValue,
-  QueryCommandInput,
-  ScanCommandInput,
-  WriteRequest,
-} from "@aws-sdk/client-dynamodb";
-import { BatchIncompleteError } from "../errors.js";
+import type { QueryCommandInput, ScanCommandInput, WriteRequest } from "@aws-sdk/client-dynamodb";
+import { unmarshalItems } from "../encoding/api.js";
+import type { AnySchema } from "../encoding/schema/schema.js";
+import type { BatchOptions } from "../exhaustive/options.js";
 import type { Dyno } from "../session.js";
-import type { RawItem } from "./items.js";
+import type { ItemSource, RawItem } from "./items.js";
 
-type ListInput = QueryCommandInput & ScanCommandInput;
-
-/** Raw items of a query or scan, page by page, up to `maxItems`. */
-export async function* readItems(
-  dyno: Dyno,
-  operation: "Query" | "Scan",
-  input: ListInput,
-  maxItems: number | undefined,
-): AsyncIterable<RawItem> {
-  let left = maxItems ?? Infinity;
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const page: ListInput = start ? { ...input, ExclusiveStartKey: start } : input;
-    const out = await (operation === "Query" ? dyno.query(page) : dyno.scan(page));
-    for (const item of out.Items ?? []) {
-      yield item;
-      if (--left <= 0) return;
-    }
-    start = out.LastEvaluatedKey;
-  } while (start);
+/** How a query or scan reads. */
+export interface ReadPlan {
+  readonly operation: "Query" | "Scan";
+  readonly input: QueryCommandInput & ScanCommandInput;
+  /** Decodes the items (the table's schema, or the projected one). */
+  readonly schema: AnySchema;
+  readonly maxItems: number | undefined;
+  /** A parallel scan over this many segments (`scanAll`), `concurrency` at once. */
+  readonly segments?: number;
+  readonly concurrency?: number;
 }
 
-/** Every raw item of a query or scan, up to `maxItems`. */
-export async function readAll(
-  dyno: Dyno,
-  operation: "Query" | "Scan",
-  input: ListInput,
-  maxItems: number | undefined,
-): Promise<RawItem[]> {
-  const out: RawItem[] = [];
-  for await (const item of readItems(dyno, operation, input, maxItems)) out.push(item);
-  return out;
+/** The items of a query or scan, iterated page by page or read all at once. */
+export function readSource<T>(dyno: Dyno, plan: ReadPlan): ItemSource<T> {
+  const { operation, input, schema, maxItems } = plan;
+  const limit = maxItems === undefined ? {} : { maxItems };
+  const all = async (): Promise<T[]> => {
+    const out =
+      operation === "Query"
+        ? await dyno.queryAll(input, limit)
+        : plan.segments !== undefined
+          ? await dyno.scanAll(input, {
+              ...limit,
+              segments: plan.segments,
+              ...(plan.concurrency === undefined ? {} : { concurrency: plan.concurrency }),
+            })
+          : await dyno.scanAll(input, limit);
+    return unmarshalItems(out.Items ?? [], schema) as T[];
+  };
+  return {
+    all,
+    async *items() {
+      if (plan.segments !== undefined) {
+        // A parallel scan has no single order to stream in: read it, then hand the items out.
+        yield* await all();
+        return;
+      }
+      const options = { ...limit, schema: schema as never };
+      yield* operation === "Query"
+        ? (dyno.queryItems(input, options) as AsyncIterable<T>)
+        : (dyno.scanItems(input, options) as AsyncIterable<T>);
+    },
+  };
 }
 
-interface RetryOptions {
-  maxAttempts?: number;
-}
-
-const pause = (attempt: number) =>
-  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1000, 25 * 2 ** attempt)));
-
-/** Reads keys in requests of 100, re-sending unprocessed keys with backoff. */
+/** Reads any number of keys of one table (`batchGetItemAll`). */
 export async function getAll(
   dyno: Dyno,
   table: string,
   keys: RawItem[],
-  options: RetryOptions & { consistentRead?: boolean },
+  options: BatchOptions & { consistentRead?: boolean },
 ): Promise<RawItem[]> {
-  const items: RawItem[] = [];
-  const maxAttempts = options.maxAttempts ?? 10;
-  for (let i = 0; i < keys.length; i += 100) {
-    let pending = keys.slice(i, i + 100);
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      const out = await dyno.batchGetItem({
-        RequestItems: {
-          [table]: { Keys: pending, ...(options.consistentRead ? { ConsistentRead: true } : {}) },
-        },
-      });
-      items.push(...(out.Responses?.[table] ?? []));
-      pending = out.UnprocessedKeys?.[table]?.Keys ?? [];
-      if (pending.length === 0) break;
-      if (attempt >= maxAttempts) {
-        throw new BatchIncompleteError(`${pending.length} keys unread after ${attempt} attempts`, {
-          [table]: { Keys: pending },
-        });
-      }
-      await pause(attempt);
-    }
-  }
-  return items;
+  const { consistentRead, ...batch } = options;
+  const out = await dyno.batchGetItemAll(
+    {
+      RequestItems: {
+        [table]: { Keys: keys, ...(consistentRead ? { ConsistentRead: true } : {}) },
+      },
+    },
+    batch,
+  );
+  return out.Responses?.[table] ?? [];
 }
 
-/** Writes requests in batches of 25, re-sending unprocessed ones with backoff. */
+/** Writes any number of put and delete requests to one table (`batchWriteItemAll`). */
 export async function writeAll(
   dyno: Dyno,
   table: string,
+  keyNames: readonly string[],
   requests: WriteRequest[],
-  options: RetryOptions,
+  options: BatchOptions,
 ): Promise<void> {
-  const maxAttempts = options.maxAttempts ?? 10;
-  for (let i = 0; i < requests.length; i += 25) {
-    let pending = requests.slice(i, i + 25);
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      const out = await dyno.batchWriteItem({ RequestItems: { [table]: pending } });
-      pending = out.UnprocessedItems?.[table] ?? [];
-      if (pending.length === 0) break;
-      if (attempt >= maxAttempts) {
-        throw new BatchIncompleteError(
-          `${pending.length} writes unprocessed after ${attempt} attempts`,
-          { [table]: [...pending, ...requests.slice(i + 25)] },
-        );
-      }
-      await pause(attempt);
-    }
-  }
+  await dyno.batchWriteItemAll(
+    { RequestItems: { [table]: requests } },
+    { ...options, keySchema: { [table]: keyNames } },
+  );
 }

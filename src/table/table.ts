@@ -30,7 +30,8 @@ import { Conditions, Updates, actionsOf } from "./expressions.js";
 import { ItemIterable, type RawItem } from "./items.js";
 import { encodeKey, keyCondition, keyField, type KeySchema } from "./keys.js";
 import { ItemModel } from "./paths.js";
-import { readAll, readItems, writeAll, getAll } from "./runs.js";
+import { getAll, readSource, writeAll } from "./runs.js";
+import type { BatchOptions } from "../exhaustive/options.js";
 import type {
   IndexDefinition,
   IndexItem,
@@ -112,6 +113,17 @@ export interface ScanOptions<T, X, P> {
   pageSize?: number;
 }
 
+/** Options of {@link Table.scan}: a parallel scan too. */
+export interface TableScanOptions<T, X, P> extends ScanOptions<T, X, P> {
+  /**
+   * A parallel scan over this many segments (`scanAll` with `segments`). Iterating it reads
+   * every segment before the first item, as a parallel scan has no single order.
+   */
+  segments?: number;
+  /** Segments scanned at once (default: all). */
+  concurrency?: number;
+}
+
 /** Options of {@link Table.query}. */
 export interface QueryOptions<T, X, P> extends ScanOptions<T, X, P> {
   /** Descending sort key order. */
@@ -128,14 +140,6 @@ export interface CreateOptions {
   tags?: Record<string, string>;
   /** How long to wait for ACTIVE, in ms (default 60 000). */
   timeoutMs?: number;
-}
-
-/** Options of the batch methods. */
-export interface BatchOptions {
-  /** Sends of one key or request before giving up (see `batchWriteItemAll`). */
-  maxAttempts?: number;
-  /** Requests in flight at once. */
-  concurrency?: number;
 }
 
 interface IndexModel {
@@ -382,7 +386,14 @@ export class Table<
       );
     if (options.descending) b.descending();
     const schema = this.#read(b, index, options);
-    return this.#items("Query", b.build(), schema, options.maxItems);
+    return new ItemIterable(
+      readSource(this.dyno, {
+        operation: "Query",
+        input: b.build(),
+        schema: schema ?? this.#model.schema,
+        maxItems: options.maxItems,
+      }),
+    );
   }
 
   /** Every item of the table (or of an index), optionally filtered. Iterate it, or `.all()`. */
@@ -390,11 +401,22 @@ export class Table<
     X extends (keyof IX & string) | undefined = undefined,
     P extends keyof IndexItem<T, PK, SK, IX, X> & string = keyof IndexItem<T, PK, SK, IX, X> &
       string,
-  >(options: ScanOptions<T, X, P> = {}): ItemIterable<Projected<IndexItem<T, PK, SK, IX, X>, P>> {
+  >(
+    options: TableScanOptions<T, X, P> = {},
+  ): ItemIterable<Projected<IndexItem<T, PK, SK, IX, X>, P>> {
     const index = this.#indexOf(options.index);
     const b = new ScanBuilder().table(this.name);
     const schema = this.#read(b, index, options);
-    return this.#items("Scan", b.build(), schema, options.maxItems);
+    return new ItemIterable(
+      readSource(this.dyno, {
+        operation: "Scan",
+        input: b.build(),
+        schema: schema ?? this.#model.schema,
+        maxItems: options.maxItems,
+        ...(options.segments === undefined ? {} : { segments: options.segments }),
+        ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      }),
+    );
   }
 
   /** Reads items by their keys (any number; unprocessed keys retried), in the order of the keys; missing ones are left out. */
@@ -615,19 +637,6 @@ export class Table<
     return this.#project(b, options.project, index?.schema);
   }
 
-  #items<R>(
-    operation: "Query" | "Scan",
-    input: Parameters<Dyno["query"]>[0] & Parameters<Dyno["scan"]>[0],
-    schema: AnySchema | undefined,
-    maxItems: number | undefined,
-  ): ItemIterable<R> {
-    const source = {
-      items: () => readItems(this.dyno, operation, input, maxItems),
-      all: () => readAll(this.dyno, operation, input, maxItems),
-    };
-    return new ItemIterable(source, (item) => this.#decode(item, schema) as R);
-  }
-
   #fingerprint(item: RawItem): string {
     const keys = [this.#keys.partition, this.#keys.sort].filter((k) => k !== undefined);
     return JSON.stringify(keys.map((k) => item[k.attr]));
@@ -638,6 +647,7 @@ export class Table<
     options: BatchOptions,
   ): Promise<void> {
     if (requests.length === 0) return;
-    await writeAll(this.dyno, this.name, requests, options);
+    const names = [this.#keys.partition.attr, ...(this.#keys.sort ? [this.#keys.sort.attr] : [])];
+    await writeAll(this.dyno, this.name, names, requests, options);
   }
 }

@@ -7,6 +7,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { Dyno, DynoValidationError, cond, s, type AnyMiddleware } from "../../src/index.js";
+import { injectFaults } from "../../src/testing/index.js";
 import { engine, testClient, uniqueTableName } from "../support/db.js";
 import { User, user } from "./schema.js";
 
@@ -610,5 +611,55 @@ describe("definitions", () => {
     await t.put({ n: 1 });
     await t.drop();
     await assert.rejects(t.describe(), { name: "ResourceNotFoundException" });
+  });
+});
+
+describe("on the exhaustive operations", () => {
+  test(".all() is one operation; iterating runs one per page; a parallel scan", async () => {
+    for (let i = 0; i < 9; i++) await users.put(user("o6", `p${i}`, { age: i }));
+    seen.length = 0;
+    assert.equal((await users.query({ org: "o6" }, { pageSize: 4 }).all()).length, 9);
+    assert.deepEqual(seen, ["Query"]);
+    seen.length = 0;
+    let n = 0;
+    for await (const u of users.query({ org: "o6" }, { pageSize: 4 })) n += u.org === "o6" ? 1 : 0;
+    assert.equal(n, 9);
+    assert.deepEqual(seen, ["Query", "Query", "Query"]);
+    const scanned = await users.scan({ segments: 3, filter: (c) => c.eq("org", "o6") }).all();
+    assert.deepEqual(scanned.map((u) => u.age).sort(), [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    const iterated: number[] = [];
+    for await (const u of users.scan({
+      segments: 2,
+      concurrency: 1,
+      filter: (c) => c.eq("org", "o6"),
+    })) {
+      iterated.push(u.age ?? -1);
+    }
+    assert.equal(iterated.length, 9);
+  });
+
+  test("batch writes and reads under injected unprocessed items and throttling lose nothing", async () => {
+    const client = await testClient({ maxAttempts: 10 });
+    const faulty = new Dyno({ client });
+    const t = faulty.table(users.name, { schema: User, partitionKey: "org", sortKey: "id" });
+    const faults = injectFaults(client, {
+      seed: 3,
+      unprocessedRate: 0.4,
+      throttleRate: 0.1,
+      operations: ["BatchWriteItem", "BatchGetItem"],
+    });
+    const items = Array.from({ length: 120 }, (_, i) => user("o7", `f${i}`, { age: i }));
+    await t.batchPut(items, { baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 50 });
+    const got = await t.batchGet(
+      items.map((u) => ({ org: u.org, id: u.id })),
+      { baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 50 },
+    );
+    faults.remove();
+    assert.ok(faults.stats.unprocessed > 0, "faults were injected");
+    assert.deepEqual(
+      got.map((u) => u.age),
+      items.map((u) => u.age),
+    );
+    assert.equal((await users.query({ org: "o7" }, { consistentRead: true }).all()).length, 120);
   });
 });
