@@ -12,3 +12,4 @@ export * from "./expression/index.js";
 export * from "./builders/index.js";
 export * from "./lock/index.js";
 export * from "./pool/index.js";
+export * from "./table/index.js";
