@@ -4,6 +4,7 @@
  */
 export * from "./errors.js";
 export * from "./session.js";
+export * from "./exhaustive/index.js";
 export * from "./operation/index.js";
 export * from "./middleware/index.js";
 export * from "./encoding/index.js";

@@ -5,6 +5,7 @@
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import { DynoValidationError } from "./errors.js";
+import { installExhaustiveMethods, type ExhaustiveMethods } from "./exhaustive/index.js";
 import type { AnyMiddleware, Middleware } from "./operation/middleware.js";
 import { Operation, runOperation, type OperationRuntime } from "./operation/operation.js";
 import {
@@ -147,9 +148,10 @@ export class Dyno implements OperationRuntime {
   }
 }
 
-// The session is one class whose operation methods come from the registry.
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
-export interface Dyno extends OperationMethods {}
+// The session is one class whose operation methods come from the registry, and whose exhaustive
+// methods come from the one table of them (src/exhaustive/methods.ts), as a pool's do.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface Dyno extends OperationMethods, ExhaustiveMethods {}
 
 for (const name of operationNames) {
   Object.defineProperty(Dyno.prototype, methodName(name), {
@@ -164,3 +166,5 @@ for (const name of operationNames) {
     },
   });
 }
+
+installExhaustiveMethods(Dyno);

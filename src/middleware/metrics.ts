@@ -1,6 +1,6 @@
 import type { AnyMiddleware } from "../operation/middleware.js";
 import type { OperationName } from "../operation/registry.js";
-import { ATTEMPTS_META } from "../operation/send.js";
+import { ATTEMPTS_META, PARTS_META } from "../operation/send.js";
 import { capacityUnits, tableOf } from "./capacity.js";
 
 /** What {@link metricsMiddleware} reports for each operation run. */
@@ -22,7 +22,11 @@ export interface OperationMetrics {
    * the `returnConsumedCapacity` option), summed over every table and index.
    */
   consumedCapacity?: number;
-  /** HTTP requests sent beyond the first: the SDK's retries plus re-sends by inner middleware. */
+  /**
+   * HTTP requests sent beyond the first: the SDK's retries plus re-sends by inner middleware. For
+   * an exhaustive run, beyond the first of each page or batch request (re-sends of unprocessed
+   * batch parts are retries).
+   */
   retries: number;
 }
 
@@ -62,6 +66,7 @@ export function metricsMiddleware(
     const started = performance.now();
     const report = (ok: boolean, output: unknown, error?: unknown) => {
       const attempts = (ctx.meta.get(ATTEMPTS_META) as number | undefined) ?? 1;
+      const parts = (ctx.meta.get(PARTS_META) as number | undefined) ?? 1; // pages of an exhaustive run
       emit(onMetrics, {
         operation: ctx.operation,
         id: ctx.id,
@@ -70,7 +75,7 @@ export function metricsMiddleware(
         ok,
         ...(ok ? {} : { error }),
         consumedCapacity: capacityUnits(output),
-        retries: Math.max(0, attempts - 1),
+        retries: Math.max(0, attempts - parts),
       });
     };
     try {

@@ -35,7 +35,7 @@ export function recordingHandler(
       options?: { abortSignal?: AbortSignal },
     ) {
       const operation = (request.headers["x-amz-target"] ?? "").split(".").pop() ?? "";
-      const body = typeof request.body === "string" ? JSON.parse(request.body) : undefined;
+      const body = bodyOf(request.body);
       const entry = { operation, body };
       seen.push(entry);
       const canned = intercept?.(entry, seen.length - 1);
@@ -51,6 +51,13 @@ export function recordingHandler(
     },
   };
   return handler;
+}
+
+/** The JSON body of a request (a string or bytes, as the SDK serialized it). */
+export function bodyOf(body: unknown): unknown {
+  if (typeof body === "string") return JSON.parse(body);
+  if (body instanceof Uint8Array) return JSON.parse(new TextDecoder().decode(body));
+  return undefined;
 }
 
 /** An HTTP response object as the SDK's deserializers expect it. */
