@@ -37,6 +37,16 @@ export class DynoEncodingError extends DynoError {
 /** An operation was cancelled (by `cancel()`, a session/pool signal or a closed pool). */
 export class AbortError extends DynoError {
   override name = "AbortError";
+  /**
+   * Set when a `batchWriteItemAll` / `batchGetItemAll` is cancelled mid-run: what was confirmed
+   * done (write requests written, in the input's shape; for gets, the output so far).
+   */
+  done?: unknown;
+  /**
+   * Set when a `batchWriteItemAll` / `batchGetItemAll` is cancelled mid-run: everything not
+   * confirmed done (never sent, or in flight when cancelled), as an input that can be passed back in.
+   */
+  unprocessed?: unknown;
 }
 
 /** Who holds a lock, as its item says: the holder's name, advertised lease and fencing token. */
@@ -101,10 +111,20 @@ export class LockLostError extends DynoError {
 /** An exhaustive batch operation gave up with work left; `unprocessed` holds what was not done. */
 export class BatchIncompleteError<U = unknown> extends DynoError {
   override name = "BatchIncompleteError";
-  /** The requests (or keys) that were never processed. */
+  /**
+   * The requests (or keys) that were never processed. From `batchWriteItemAll` /
+   * `batchGetItemAll`: an input of the same shape as the one given (`{ RequestItems, ... }`)
+   * holding exactly those, in the caller's order, so it can be passed back in.
+   */
   readonly unprocessed: U;
-  constructor(message: string, unprocessed: U, options?: { cause?: unknown }) {
+  /**
+   * What was done before giving up: for `batchWriteItemAll` the requests written (input shape),
+   * for `batchGetItemAll` the output with every item read.
+   */
+  readonly done?: unknown;
+  constructor(message: string, unprocessed: U, options?: { cause?: unknown; done?: unknown }) {
     super(message, options);
     this.unprocessed = unprocessed;
+    if (options?.done !== undefined) this.done = options.done;
   }
 }
