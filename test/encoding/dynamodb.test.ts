@@ -278,12 +278,22 @@ describe("DynamoDB Local: projectionOf with the builders", () => {
 describe("DynamoDB Local: generated schemas", () => {
   it("a sample of generated schemas and values round-trips through DynamoDB", async () => {
     const samples = fc.sample(itemGen, { numRuns: 60, seed: 20261125 });
+    let sent = 0;
     for (const { schema: g, value } of samples) {
       const item = marshalItem(value, g.schema);
+      // The AWS SDK cannot carry an attribute named __proto__ (see below).
+      if (
+        JSON.stringify(item, (_, v: unknown) => (typeof v === "bigint" ? 0 : v)).includes(
+          '"__proto__"',
+        )
+      )
+        continue;
+      sent++;
       const stored = await roundTrip(item);
       assert.deepStrictEqual(unmarshalItem(stored, g.schema), value, g.desc);
       assert.deepStrictEqual(unmarshalItem(stored, g.schema, { codegen: false }), value, g.desc);
     }
+    assert.ok(sent >= 40, `${sent} samples sent`);
   });
 });
 
