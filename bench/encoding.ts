@@ -8,6 +8,7 @@
  *
  *   npx tsx bench/encoding.ts            (or: npm run bench:encoding)
  *   ROUNDS=15 MS=200 npx tsx bench/encoding.ts
+ *   ONLY=compiled,hand SHAPES=list,large npx tsx bench/encoding.ts   (a subset)
  */
 import { deepStrictEqual } from "node:assert/strict";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
@@ -82,6 +83,11 @@ const Large = s.object({
 });
 type Large = s.Infer<typeof Large>;
 
+/** Issue 11's shape: a list of 10 small objects (in an item of its own). */
+const Line4 = s.object({ sku: s.string(), qty: s.number(), price: s.number(), title: s.string() });
+const Lines = s.object({ lines: s.list(Line4) });
+type Lines = s.Infer<typeof Lines>;
+
 const small: Small[] = Array.from({ length: N }, (_, i) => ({
   pk: `user#${String(i).padStart(6, "0")}`,
   sk: "profile",
@@ -122,6 +128,15 @@ const large: Large[] = Array.from({ length: N }, (_, i) => ({
   counters: { views: int(1e6), likes: int(1e4), shares: int(1e3) },
 }));
 
+const lists: Lines[] = Array.from({ length: N }, () => ({
+  lines: Array.from({ length: 10 }, () => ({
+    sku: `SKU-${word(3).toUpperCase()}-${int(99999)}`,
+    qty: 1 + int(9),
+    price: Math.round(rnd() * 100000) / 100,
+    title: `${word(6)} ${word(8)}`,
+  })),
+}));
+
 /** The peers cannot store a Date losslessly: they get the same items with ISO strings. */
 const withIsoDates = (x: Large) => ({
   ...x,
@@ -152,6 +167,31 @@ function handSmallBack(m: Item): Small {
     active: m.active.BOOL!,
     score: Number(m.score.N),
   };
+}
+function handLines(x: Lines): Item {
+  const n = x.lines.length;
+  const out: AttributeValue[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const l = x.lines[i];
+    out[i] = {
+      M: {
+        sku: { S: l.sku },
+        qty: { N: String(l.qty) },
+        price: { N: String(l.price) },
+        title: { S: l.title },
+      },
+    };
+  }
+  return { lines: { L: out } };
+}
+function handLinesBack(m: Item): Lines {
+  const L = m.lines.L!;
+  const lines: Lines["lines"] = new Array(L.length);
+  for (let i = 0; i < L.length; i++) {
+    const l = L[i].M as AVMap;
+    lines[i] = { sku: l.sku.S!, qty: Number(l.qty.N), price: Number(l.price.N), title: l.title.S! };
+  }
+  return { lines };
 }
 function handLarge(x: Large): Item {
   const lines: AttributeValue[] = new Array(x.lines.length);
@@ -319,6 +359,7 @@ function fmt(v: number): string {
 // Sanity: every contender produces what the others do.
 const smallAV = small.map((x) => marshalItem(x, Small));
 const largeAV = large.map((x) => marshalItem(x, Large));
+const listsAV = lists.map((x) => marshalItem(x, Lines));
 for (let i = 0; i < 10; i++) {
   deepStrictEqual(largeAV[i], handLarge(large[i]));
   deepStrictEqual(marshalItem(largePlain[i]), largeAV[i]);
@@ -326,6 +367,8 @@ for (let i = 0; i < 10; i++) {
   deepStrictEqual(unmarshalItem(largeAV[i], Large), handLargeBack(largeAV[i]));
   deepStrictEqual(unmarshalItem(smallAV[i], Small), handSmallBack(smallAV[i]));
   deepStrictEqual(unmarshalItem(largeAV[i]), unmarshall(largeAV[i]));
+  deepStrictEqual(listsAV[i], handLines(lists[i]));
+  deepStrictEqual(unmarshalItem(listsAV[i], Lines), handLinesBack(listsAV[i]));
 }
 
 const results: { shape: string; dir: string; r: Map<string, number> }[] = [];
@@ -340,6 +383,15 @@ const shapes = [
     back: handSmallBack,
   },
   {
+    shape: "list of 10 objects",
+    plain: lists as object[],
+    typed: lists as object[],
+    av: listsAV,
+    schema: Lines,
+    hand: handLines,
+    back: handLinesBack,
+  },
+  {
     shape: "large (~1.6 KB)",
     plain: largePlain as object[],
     typed: large as object[],
@@ -349,7 +401,9 @@ const shapes = [
     back: handLargeBack,
   },
 ] as const;
+const SHAPES = process.env.SHAPES?.split(",");
 for (const sh of shapes) {
+  if (SHAPES && !SHAPES.some((x) => sh.shape.includes(x))) continue;
   const schema = sh.schema as typeof Small;
   const hand = sh.hand as (x: object) => Item;
   const back = sh.back as (m: Item) => object;

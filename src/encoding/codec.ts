@@ -17,6 +17,7 @@ import {
   json,
   listCodec,
   literalCodec,
+  objectListCodec,
   nullable,
   num,
   other,
@@ -96,9 +97,15 @@ function buildCodec(schema: AnySchema, mode: Mode): Codec {
     case "binarySet":
       codec = setCodec(def.kind);
       break;
-    case "list":
-      codec = listCodec(build(def.item));
+    case "list": {
+      const item = build(def.item);
+      // A list of plain objects calls the element's map codec directly (the common shape).
+      codec =
+        def.item.def.kind === "object" && !def.item.mods.nullable
+          ? objectListCodec(item)
+          : listCodec(item);
       break;
+    }
     case "map":
     case "record":
       codec = recordCodec(build(def.value), def.kind === "map");

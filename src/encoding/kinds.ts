@@ -264,6 +264,66 @@ export function listCodec(item: Codec): Codec {
   };
 }
 
+/**
+ * `s.list(s.object(...))`: {@link listCodec} with the element's map encoder and decoder called
+ * directly for the common element (a plain object; an `M`), the element codec otherwise (so
+ * errors are the same as through the generic list).
+ */
+export function objectListCodec(item: Codec): Codec {
+  const encItem = item.encItem!;
+  const decItem = item.decItem!;
+  return {
+    enc: (x, depth) => {
+      if (!Array.isArray(x)) return other(x, "an array");
+      const d = depth + 1;
+      if (d > MAX_DEPTH) tooDeep();
+      const n = x.length;
+      const out: AttributeValue[] = new Array(n);
+      let i = 0;
+      try {
+        for (; i < n; i++) {
+          const v: unknown = x[i];
+          if (
+            typeof v === "object" &&
+            v !== null &&
+            !Array.isArray(v) &&
+            (v as AV)[toAttribute as never] === undefined
+          ) {
+            out[i] = { M: encItem(v, d + 1) };
+          } else {
+            const av = item.enc(v, d);
+            if (av === undefined) throw new PathError("an empty set cannot be stored in a list");
+            out[i] = av;
+          }
+        }
+      } catch (e) {
+        throw withSegment(e, i, x);
+      }
+      return { L: out };
+    },
+    dec: (av, flags) => {
+      const l = (av as unknown as AV).L as AttributeValue[] | undefined;
+      if (!Array.isArray(l)) wrongAttr(av, "L (a list)");
+      const n = l!.length;
+      const out: unknown[] = new Array(n);
+      let i = 0;
+      try {
+        for (; i < n; i++) {
+          const a = l![i];
+          const m = a === null || typeof a !== "object" ? undefined : (a as unknown as AV).M;
+          out[i] =
+            m !== undefined && m !== null && typeof m === "object"
+              ? decItem(m as Record<string, AttributeValue>, flags)
+              : item.dec(a, flags);
+        }
+      } catch (e) {
+        throw withSegment(e, i);
+      }
+      return out;
+    },
+  };
+}
+
 function encEntries(x: object, value: Codec, depth: number): Record<string, AttributeValue> {
   const d = depth + 1;
   if (d > MAX_DEPTH) tooDeep();

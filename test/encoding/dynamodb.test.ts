@@ -20,6 +20,7 @@ import {
   s,
   toAttribute,
   unmarshalItem,
+  type AnySchema,
   type UnmarshalOptions,
 } from "../../src/index.js";
 import { createTestTable, testClient } from "../support/db.js";
@@ -277,11 +278,78 @@ describe("DynamoDB Local: projectionOf with the builders", () => {
 describe("DynamoDB Local: generated schemas", () => {
   it("a sample of generated schemas and values round-trips through DynamoDB", async () => {
     const samples = fc.sample(itemGen, { numRuns: 60, seed: 20261125 });
+    let sent = 0;
     for (const { schema: g, value } of samples) {
       const item = marshalItem(value, g.schema);
+      // The AWS SDK cannot carry an attribute named __proto__ (see below).
+      if (
+        JSON.stringify(item, (_, v: unknown) => (typeof v === "bigint" ? 0 : v)).includes(
+          '"__proto__"',
+        )
+      )
+        continue;
+      sent++;
       const stored = await roundTrip(item);
       assert.deepStrictEqual(unmarshalItem(stored, g.schema), value, g.desc);
       assert.deepStrictEqual(unmarshalItem(stored, g.schema, { codegen: false }), value, g.desc);
     }
+    assert.ok(sent >= 40, `${sent} samples sent`);
+  });
+});
+
+describe("DynamoDB Local: inputs that once broke encoding", () => {
+  // `__proto__` is left out: dyno-ts encodes and decodes it (hardening.test.ts), but the AWS
+  // SDK v3 does not carry an attribute of that name (its serde assigns attributes by name).
+  const protoNames = Object.getOwnPropertyNames(Object.prototype).filter((n) => n !== "__proto__");
+  const shape = Object.fromEntries(protoNames.map((n) => [n, s.string()])) as Record<
+    string,
+    AnySchema
+  >;
+  const Proto = s.object({ ...shape, lines: s.list(s.object(shape)) });
+  const value = Object.fromEntries(protoNames.map((n, i) => [n, `v${i}`]));
+
+  for (const codegen of [true, false]) {
+    it(`fields named after Object.prototype members (${codegen ? "generated code" : "interpreted"})`, async () => {
+      const o = { codegen };
+      const doc = { ...value, lines: [value, value] };
+      const stored = await roundTrip(marshalItem(doc as never, Proto, o));
+      assert.deepEqual(Object.keys(stored).sort(), [...protoNames, "lines"].sort());
+      const back = unmarshalItem(stored, Proto, o) as Record<string, unknown>;
+      assert.deepStrictEqual(back, doc);
+      assert.equal(Object.getPrototypeOf(back), Object.prototype);
+    });
+  }
+
+  it("schema-less keys named after Object.prototype members", async () => {
+    const json = JSON.parse(
+      `{${protoNames.map((n, i) => `${JSON.stringify(n)}: {"n": ${i}}`).join(", ")}}`,
+    ) as Record<string, unknown>;
+    const back = unmarshalItem(await roundTrip(marshalItem(json)));
+    assert.deepStrictEqual(back, json);
+    assert.equal(Object.getPrototypeOf(back), Object.prototype);
+  });
+
+  it("32 levels of nesting are stored; 33 are refused before any request", async () => {
+    let v: unknown = "leaf";
+    for (let i = 0; i < 31; i++) v = { a: v };
+    const item = { v };
+    assert.deepStrictEqual(unmarshalItem(await roundTrip(marshalItem(item))), item);
+    assert.throws(() => marshalItem({ v: { a: v } }), /32 levels/);
+  });
+
+  it("number sets of bigints and NumberValues that do not collide are stored; colliding ones are refused", async () => {
+    const set = new Set<unknown>([1, 2n, new NumberValue("3.5"), 12345678901234567890123n]);
+    const back = unmarshalItem(await roundTrip(marshalItem({ set })), undefined, {
+      wrapNumbers: true,
+    });
+    assert.deepEqual(
+      [...(back.set as Set<unknown>)].map(String).sort(),
+      ["1", "2", "3.5", "12345678901234567890123"].sort(),
+    );
+    assert.throws(() => marshalItem({ set: new Set([1, 1n]) }), /set holds number 1 and bigint 1/);
+    assert.throws(
+      () => marshalItem({ b: new Set([new Uint8Array([1]), new Uint8Array([1])]) }),
+      /same bytes/,
+    );
   });
 });

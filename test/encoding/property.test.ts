@@ -80,7 +80,8 @@ describe("property: generated schemas", () => {
 
   it("both compilations agree on values that do not fit the schema (same output or same error)", () => {
     let deep: unknown = 1;
-    for (let i = 0; i < 40; i++) deep = { k: deep, f0: [deep] };
+    // a chain, not a shared tree: s.json() stringifies whatever it is given, shared or not
+    for (let i = 0; i < 40; i++) deep = { k: deep, f0: [i] };
     const odd = fc.constantFrom(
       new Set([1, 1n]),
       new Set([new Uint8Array([1]), new Uint8Array([1])]),
