@@ -15,6 +15,7 @@ import {
   type MethodName,
   type OperationName,
 } from "./operation/registry.js";
+import type { RequestSender } from "./operation/send.js";
 import { linkSignals } from "./operation/signals.js";
 import type { Schema } from "./encoding/schema/schema.js";
 import { Table, type TableOptions } from "./table/table.js";
@@ -86,6 +87,11 @@ export class Dyno implements OperationRuntime {
   /** The session's middleware, outermost first. */
   get middleware(): readonly AnyMiddleware[] {
     return this.#middleware;
+  }
+
+  /** Sends this session's requests (see `RequestSender`); undefined means the SDK's `client.send`. */
+  get send(): RequestSender | undefined {
+    return undefined;
   }
 
   /**

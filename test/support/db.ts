@@ -6,6 +6,7 @@ import { after } from "node:test";
 import {
   CreateTableCommand,
   DynamoDBClient,
+  waitUntilTableExists,
   type AttributeDefinition,
   type CreateTableCommandInput,
   type KeySchemaElement,
@@ -34,6 +35,7 @@ export async function testEndpoint(): Promise<string> {
   if (process.env.DYNO_TEST_ENDPOINT) return process.env.DYNO_TEST_ENDPOINT;
   started ??= startLocal({
     engine: process.env.DYNO_TEST_ENGINE === "dynalite" ? "dynalite" : "auto",
+    startTimeoutMs: 120_000,
   });
   return (await started).endpoint;
 }
@@ -95,5 +97,18 @@ export async function createTestTable(
       AttributeDefinitions: [...defs.values()],
     }),
   );
+  await waitForTable(client, TableName);
   return TableName;
+}
+
+/**
+ * Waits until a table just created is ACTIVE. DynamoDB (and dynalite) answer CreateTable while
+ * the table is still CREATING, and item operations on it fail with ResourceNotFoundException
+ * until then; DynamoDB Local happens to create tables ACTIVE at once.
+ */
+export async function waitForTable(client: DynamoDBClient, TableName: string): Promise<void> {
+  await waitUntilTableExists(
+    { client, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.5 },
+    { TableName },
+  );
 }
