@@ -13,6 +13,15 @@ const root = new URL("..", import.meta.url).pathname;
 
 /** What each example must print (the tour has its own test). */
 const expected: Record<string, RegExp[]> = {
+  "exhaustive.ts": [
+    /scanAll: 500 items in one output/,
+    /parallel scan: 500/,
+    /pages of 200: 3/,
+    /batchGetItemAll: 150/,
+  ],
+  "faults.ts": [/injected: true/, /written: 300 of 300/],
+  "lock.ts": [/held: true token: \d+n/, /one at a time: true/],
+  "pool.ts": [/running: 2 queued: 4/, /done: true active: 0/],
   "encoding.ts": [
     /stored: .*"addr_city"/,
     /read back: London 1152921504606846976n/,
@@ -53,7 +62,7 @@ const files = readdirSync(join(root, "examples")).filter(
   (f) => f.endsWith(".ts") && f !== "tour.ts",
 );
 
-describe("examples", { concurrency: 2 }, () => {
+describe("examples", () => {
   test("every example has its expectations here", () => {
     assert.deepEqual(files.sort(), Object.keys(expected).sort());
   });
@@ -66,6 +75,36 @@ describe("examples", { concurrency: 2 }, () => {
       for (const pattern of expected[file] ?? []) assert.match(out.stdout, pattern);
     });
   }
+});
+
+describe("the tour (npm start)", () => {
+  test(
+    "runs every step, prints no warning, and leaves no server behind",
+    { timeout: 300_000 },
+    async () => {
+      const env = { ...process.env };
+      delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED; // the tour itself must keep the SDK quiet
+      const out = await run(join("examples", "tour.ts"), env);
+      assert.equal(out.code, 0, `exit ${out.code}\n${out.stdout}\n${out.stderr}`);
+      assert.doesNotMatch(out.stderr, /Warning/);
+      for (const pattern of [
+        /engine: (dynamodb-local|dynalite) at http:\/\/127\.0\.0\.1:\d+/,
+        /3000\/3000 written/,
+        /3000 items written/,
+        /updated u00003: age \d+, tags .*vip/,
+        /4 segments: 3000 items/,
+        /cache: 1 hit, 1 miss/,
+        /written: 1000 of 1000/,
+        /counter: 15 /,
+        /strictly increasing: true/,
+        /stopped in/,
+      ]) {
+        assert.match(out.stdout, pattern);
+      }
+      const endpoint = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(out.stdout)![1]!;
+      await assert.rejects(fetch(endpoint), "the local DynamoDB still answers after the tour");
+    },
+  );
 });
 
 /** The snippets of README.md that stand for an example file. */
