@@ -20,21 +20,27 @@ import { linkSignals } from "./operation/signals.js";
 import type { Schema } from "./encoding/schema/schema.js";
 import { Table, type TableOptions } from "./table/table.js";
 import type { Indexes, KeyProperty } from "./table/types.js";
+import { directSender, directSupport } from "./transport/index.js";
+
+/** How a session sends data-plane operations: through the SDK, or directly (see the README). */
+export type Transport = "sdk" | "direct";
+
+/** Options every kind of {@link DynoOptions} takes. */
+interface CommonOptions {
+  middleware?: AnyMiddleware[];
+  signal?: AbortSignal;
+  /**
+   * `"sdk"` (default): every operation through `client.send`. `"direct"`: the data-plane
+   * operations sent by dyno-ts itself, with the SDK's contract; a client whose configuration
+   * it cannot honour exactly keeps the SDK (see {@link Dyno.transport}).
+   */
+  transport?: Transport;
+}
 
 /** How to build a {@link Dyno}: an existing client, or a client config to build one from. */
 export type DynoOptions =
-  | {
-      client: DynamoDBClient;
-      clientConfig?: undefined;
-      middleware?: AnyMiddleware[];
-      signal?: AbortSignal;
-    }
-  | {
-      clientConfig: DynamoDBClientConfig;
-      client?: undefined;
-      middleware?: AnyMiddleware[];
-      signal?: AbortSignal;
-    };
+  | (CommonOptions & { client: DynamoDBClient; clientConfig?: undefined })
+  | (CommonOptions & { clientConfig: DynamoDBClientConfig; client?: undefined });
 
 /** The per-call signature of operation `N`: SDK input and optional middleware, a running {@link Operation}. */
 export type OperationMethod<N extends OperationName> = (
@@ -61,7 +67,15 @@ export class Dyno implements OperationRuntime {
   readonly client: DynamoDBClient;
   /** This session's cancellation scope: when it aborts, every operation it runs is cancelled. */
   readonly signal: AbortSignal | undefined;
+  /**
+   * The transport this session really uses: `"direct"` only when asked for and the client's
+   * configuration can be honoured exactly; otherwise `"sdk"` (see {@link Dyno.transportReason}).
+   */
+  readonly transport: Transport;
+  /** Why a session asked for `"direct"` uses `"sdk"`; undefined otherwise. */
+  readonly transportReason: string | undefined;
   readonly #middleware: AnyMiddleware[];
+  readonly #send: RequestSender | undefined;
 
   constructor(options: DynoOptions) {
     if (!options || typeof options !== "object") {
@@ -82,16 +96,27 @@ export class Dyno implements OperationRuntime {
     }
     this.#middleware = [...(options.middleware ?? [])];
     this.signal = options.signal;
+    const transport = options.transport ?? "sdk";
+    if (transport !== "sdk" && transport !== "direct") {
+      throw new DynoValidationError(
+        "transport",
+        `expected "sdk" or "direct", got ${JSON.stringify(transport)}`,
+      );
+    }
+    const support = transport === "direct" ? directSupport(this.client) : undefined;
+    this.transport = support?.transport ?? "sdk";
+    this.transportReason = support?.reason;
+    this.#send = this.transport === "direct" ? directSender : undefined;
+  }
+
+  /** Sends each request of this session's operations (the direct transport's sender, or the SDK's). */
+  get send(): RequestSender | undefined {
+    return this.#send;
   }
 
   /** The session's middleware, outermost first. */
   get middleware(): readonly AnyMiddleware[] {
     return this.#middleware;
-  }
-
-  /** Sends this session's requests (see `RequestSender`); undefined means the SDK's `client.send`. */
-  get send(): RequestSender | undefined {
-    return undefined;
   }
 
   /**
@@ -103,6 +128,7 @@ export class Dyno implements OperationRuntime {
       client: this.client,
       middleware: this.#middleware,
       signal: this.signal ? linkSignals(this.signal, signal) : signal,
+      transport: this.#send ? "direct" : "sdk",
     });
   }
 
