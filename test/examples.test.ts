@@ -6,8 +6,9 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { delimiter, join } from "node:path";
+import { engine } from "./support/db.js";
 
 const root = new URL("..", import.meta.url).pathname;
 
@@ -38,15 +39,29 @@ const expected: Record<string, RegExp[]> = {
   ],
 };
 
-/** Runs a script with tsx; resolves with its exit code and output. */
+/**
+ * When the suite runs on dynalite, the examples do too: their `startLocal()` ("auto") picks
+ * dynalite when no `java` is on the PATH, so the directories holding one are left out.
+ */
+const engineEnv: NodeJS.ProcessEnv =
+  engine === "dynalite"
+    ? {
+        PATH: (process.env.PATH ?? "")
+          .split(delimiter)
+          .filter((dir) => !existsSync(join(dir, "java")))
+          .join(delimiter),
+      }
+    : {};
+
+/** Runs a script with tsx in environment `env`; resolves with its exit code and output. */
 export function run(
   file: string,
-  env: NodeJS.ProcessEnv = {},
+  env: NodeJS.ProcessEnv,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", file], {
       cwd: root,
-      env: { ...process.env, ...env },
+      env,
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -69,7 +84,9 @@ describe("examples", () => {
   for (const file of files) {
     test(file, { timeout: 180_000 }, async () => {
       const out = await run(join("examples", file), {
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+        ...process.env,
+        ...engineEnv,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", // Node 20 on purpose, as in the suite
       });
       assert.equal(out.code, 0, `exit ${out.code}\n${out.stdout}\n${out.stderr}`);
       for (const pattern of expected[file] ?? []) assert.match(out.stdout, pattern);
@@ -82,7 +99,7 @@ describe("the tour (npm start)", () => {
     "runs every step, prints no warning, and leaves no server behind",
     { timeout: 300_000 },
     async () => {
-      const env = { ...process.env };
+      const env = { ...process.env, ...engineEnv };
       delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED; // the tour itself must keep the SDK quiet
       const out = await run(join("examples", "tour.ts"), env);
       assert.equal(out.code, 0, `exit ${out.code}\n${out.stdout}\n${out.stderr}`);
