@@ -29,6 +29,7 @@ const expected: Record<string, RegExp[]> = {
     /mismatch: addr_city/,
   ],
   "expressions.ts": [/updated: paid/, /query: \[.*"placedAt":2.*"placedAt":3/],
+  "lock-workers.ts": [/processed \d+ chunks/, /crasher: lock on Jobs lost/],
   "middleware.ts": [/cache: \{ hits: 1, misses: \d+ \}/, /metrics: .*GetItem, GetItem/],
   "operations.ts": [/running: ListTables running/, /created: pending/, /cancelled: true/],
   "table.ts": [

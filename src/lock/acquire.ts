@@ -3,14 +3,16 @@
  * a held one is watched: the waiter notes the holder's record version and, on its own
  * monotonic clock, when it first saw it. Only when that same version is still there a whole
  * lease (the holder's advertised one) later does it take over, by an update conditional on
- * exactly that version. Between attempts it sleeps `retryMs`, jittered.
+ * exactly that version. While the lock is held it is watched with strongly consistent reads
+ * (cheaper than refused writes, and they do not compete with the holder's renewals), every
+ * `retryMs`, jittered; a write is tried when the lock looks free or expired.
  * @module
  */
 import { AbortError, DynoValidationError, LockTimeoutError } from "../errors.js";
 import type { Dyno } from "../session.js";
 import { checkLockKey, forgetKeySchema } from "./key-schema.js";
-import { DistributedLock, type Acquired } from "./lock.js";
-import { resolveLockOptions, type LockOptions, type ResolvedLockOptions } from "./options.js";
+import { DistributedLock } from "./lock.js";
+import { resolveLockOptions, type LockOptions } from "./options.js";
 import {
   acquireInput,
   holderOf,
@@ -24,6 +26,7 @@ import {
   isTransient,
   jitter,
   monotonic,
+  readLockRecord,
   recordAfterFailure,
   sendUpdate,
   sleep,
@@ -82,62 +85,50 @@ export async function acquireLock(dyno: Dyno, options: LockOptions): Promise<Dis
     );
   };
 
-  for (;;) {
+  /** Attempts a conditional write; resolves with the lock, or with what the item now says. */
+  const attempt = async (): Promise<DistributedLock | LockRecord | undefined> => {
     const sentAt = monotonic();
     const rvn = newRecordVersion();
     const accept = [...ambiguous.keys()];
     if (watch && sentAt - watch.since >= watch.leaseMs) accept.push(watch.rvn);
     remember(ambiguous, rvn, sentAt);
-    const input = acquireInput(
-      opts,
-      { owner: opts.owner, leaseMs: opts.leaseMs, rvn, nowMs: opts.now() },
-      accept,
-    );
+    const write = { owner: opts.owner, leaseMs: opts.leaseMs, rvn, nowMs: opts.now() };
     // A request in flight at the timeout still gets up to a lease to answer (so timeoutMs 0 tries once).
     const requestDeadline = Math.max(deadline, sentAt + opts.leaseMs);
     try {
-      const out = await sendUpdate(dyno, input, signal, requestDeadline);
-      if (monotonic() - sentAt >= opts.leaseMs) {
-        // Answered after our own lease ran out: not safe to use, but still ours unless taken
-        // over (its version stays among ours): try again at once.
-        if (monotonic() >= deadline) throw timedOut();
-        continue;
-      }
-      return lock(dyno, opts, {
-        rvn,
-        sentAt,
-        fencingToken: parseFence(out.Attributes?.[opts.attributes.fence]),
-      });
+      const out = await sendUpdate(
+        dyno,
+        acquireInput(opts, write, accept),
+        signal,
+        requestDeadline,
+      );
+      // Answered after our own lease ran out: not safe to use, but still ours unless taken over
+      // (its version stays among ours, so the next attempt takes it back at once).
+      if (monotonic() - sentAt >= opts.leaseMs) return undefined;
+      const fencingToken = parseFence(out.Attributes?.[opts.attributes.fence]);
+      return new DistributedLock(dyno, opts, { rvn, sentAt, fencingToken });
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      ambiguous.delete(rvn); // refused: this one never landed
+      return recordAfterFailure(dyno, opts, error, signal, requestDeadline);
+    }
+  };
+
+  // Write when the lock looks free, expired or possibly ours; otherwise watch it with reads,
+  // which cost less than refused writes and do not compete with the holder's renewals.
+  let record: LockRecord | undefined;
+  for (;;) {
+    const now = monotonic();
+    const expired = watch !== undefined && now - watch.since >= watch.leaseMs;
+    const write = !record || record.owner === undefined || expired || ambiguous.size > 0;
+    try {
+      const result = write ? await attempt() : await readLockRecord(dyno, opts, signal, deadline);
+      if (result instanceof DistributedLock) return result;
+      if (result) record = result;
     } catch (error) {
       if (signal?.aborted) throw aborted();
       lastError = error;
-      if (isConditionFailure(error)) {
-        ambiguous.delete(rvn); // refused: this one never landed
-        let record: LockRecord;
-        try {
-          record = await recordAfterFailure(dyno, opts, error, signal, requestDeadline);
-        } catch (readError) {
-          if (signal?.aborted) throw aborted();
-          if (!isTransient(readError)) throw readError;
-          lastError = readError;
-          record = seen ?? { owner: undefined, rvn: undefined, fence: 0n, leaseMs: undefined };
-        }
-        const mine = record.rvn === undefined ? undefined : ambiguous.get(record.rvn);
-        if (mine !== undefined && record.owner !== undefined) {
-          // An earlier attempt of ours landed after all (its answer was lost).
-          return lock(dyno, opts, { rvn: record.rvn!, sentAt: mine, fencingToken: record.fence });
-        }
-        seen = record;
-        if (record.owner !== undefined && record.rvn !== undefined) {
-          if (watch?.rvn !== record.rvn) {
-            watch = {
-              rvn: record.rvn,
-              since: monotonic(),
-              leaseMs: record.leaseMs ?? opts.leaseMs,
-            };
-          }
-        }
-      } else if (isKeyMismatch(error)) {
+      if (isKeyMismatch(error)) {
         forgetKeySchema(dyno, opts.table);
         throw new DynoValidationError(
           "key",
@@ -146,21 +137,34 @@ export async function acquireLock(dyno: Dyno, options: LockOptions): Promise<Dis
             cause: error,
           },
         );
-      } else if (!isTransient(error)) {
-        throw error;
+      }
+      if (!isTransient(error)) throw error;
+    }
+    if (signal?.aborted) throw aborted();
+    if (record) {
+      const mine = record.rvn === undefined ? undefined : ambiguous.get(record.rvn);
+      if (mine !== undefined && record.owner !== undefined) {
+        // An earlier attempt of ours landed after all (its answer was lost).
+        return new DistributedLock(dyno, opts, {
+          rvn: record.rvn!,
+          sentAt: mine,
+          fencingToken: record.fence,
+        });
+      }
+      seen = record;
+      if (record.owner !== undefined && record.rvn !== undefined && watch?.rvn !== record.rvn) {
+        watch = { rvn: record.rvn, since: monotonic(), leaseMs: record.leaseMs ?? opts.leaseMs };
       }
     }
-    const now = monotonic();
-    if (now >= deadline) throw timedOut();
+    const after = monotonic();
+    if (after >= deadline) throw timedOut();
+    // Seen free by a read: write at once.
+    if (!write && record?.owner === undefined) continue;
     let wait = jitter(opts.retryMs);
-    if (watch) wait = Math.min(wait, watch.since + watch.leaseMs - now);
-    await sleep(Math.min(wait, deadline - now), signal);
+    if (watch) wait = Math.min(wait, watch.since + watch.leaseMs - after);
+    await sleep(Math.min(wait, deadline - after), signal);
     if (signal?.aborted) throw aborted();
   }
-}
-
-function lock(dyno: Dyno, opts: ResolvedLockOptions, acquired: Acquired): DistributedLock {
-  return new DistributedLock(dyno, opts, acquired);
 }
 
 /** DynamoDB's answer to a key that does not fit the table (when the schema could not be read first). */

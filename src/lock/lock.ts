@@ -132,7 +132,7 @@ export class DistributedLock implements AsyncDisposable {
    * so never someone else's lock), keeps the fencing token, and stops the heartbeats.
    * Idempotent: later calls return the same promise. Resolves at once when the lock was lost.
    * A release that finds the lock taken by someone else resolves and aborts `signal`.
-   * Transient failures are retried until the lease ends; then it rejects with the last error
+   * Transient failures are retried for up to one lease; then it rejects with the last error
    * (the lease then simply runs out: the lock is not held by us any more either way).
    */
   release(): Promise<void> {
@@ -236,7 +236,10 @@ export class DistributedLock implements AsyncDisposable {
         this.#ours(),
       );
       remember(this.#pending, rvn, sentAt);
-      const deadline = Math.min(sentAt + this.heartbeatMs, this.#leaseEnd);
+      // Half of what is left of the lease (at least a heartbeat): a slow answer is waited for, and
+      // a hung request still leaves time for a retry on a fresh connection.
+      const remaining = this.#leaseEnd - sentAt;
+      const deadline = Math.min(sentAt + Math.max(this.heartbeatMs, remaining / 2), this.#leaseEnd);
       try {
         await sendUpdate(this.#dyno, input, stop, deadline);
         if (this.#state === "held") this.#confirm(rvn);
@@ -279,18 +282,14 @@ export class DistributedLock implements AsyncDisposable {
     this.#stop.abort();
     await this.#renewing; // never rejects; after it, no renewal is in flight
     const attempts = new Set<string>();
+    // Releasing is safe at any time (it is conditional on our version): allow it a whole lease.
+    const giveUpAt = monotonic() + this.leaseMs;
     for (;;) {
       const rvn = newRecordVersion();
       const input = releaseInput(this.#target, rvn, this.#ours());
       attempts.add(rvn);
-      const sentAt = monotonic();
       try {
-        await sendUpdate(
-          this.#dyno,
-          input,
-          undefined,
-          Math.max(this.#leaseEnd, sentAt + this.heartbeatMs),
-        );
+        await sendUpdate(this.#dyno, input, undefined, giveUpAt);
         this.#state = "released";
         return;
       } catch (error) {
@@ -302,7 +301,7 @@ export class DistributedLock implements AsyncDisposable {
               this.#target,
               error,
               undefined,
-              sentAt + this.leaseMs,
+              giveUpAt,
             );
             if (record.rvn !== undefined && attempts.has(record.rvn)) {
               this.#state = "released"; // an earlier attempt of this release landed
@@ -314,7 +313,7 @@ export class DistributedLock implements AsyncDisposable {
             failure = readError;
           }
         }
-        if (!isTransient(failure) || monotonic() >= this.#leaseEnd) {
+        if (!isTransient(failure) || monotonic() >= giveUpAt) {
           this.#state = "released";
           throw failure;
         }

@@ -55,19 +55,13 @@ export function isConditionFailure(error: unknown): error is { Item?: LockItem }
 
 type LockItem = NonNullable<GetItemCommandOutput["Item"]>;
 
-/**
- * The record after a failed condition: from the item DynamoDB returned with the error
- * (`ReturnValuesOnConditionCheckFailure`), else (engines that do not return it, e.g.
- * dynalite) by a strongly consistent read.
- */
-export async function recordAfterFailure(
+/** Reads the lock's record with a strongly consistent GetItem of only the lock's attributes. */
+export async function readLockRecord(
   dyno: Dyno,
   target: LockTarget,
-  error: { Item?: LockItem },
   signal: AbortSignal | undefined,
   deadline?: number,
 ): Promise<LockRecord> {
-  if (error.Item) return readRecord(error.Item, target.attributes);
   const names = target.attributes;
   const out = await within(
     dyno.getItem({
@@ -86,6 +80,22 @@ export async function recordAfterFailure(
     deadline,
   );
   return readRecord(out.Item, names);
+}
+
+/**
+ * The record after a failed condition: from the item DynamoDB returned with the error
+ * (`ReturnValuesOnConditionCheckFailure`), else (engines that do not return it, e.g.
+ * dynalite) by a strongly consistent read.
+ */
+export function recordAfterFailure(
+  dyno: Dyno,
+  target: LockTarget,
+  error: { Item?: LockItem },
+  signal: AbortSignal | undefined,
+  deadline?: number,
+): Promise<LockRecord> {
+  if (error.Item) return Promise.resolve(readRecord(error.Item, target.attributes));
+  return readLockRecord(dyno, target, signal, deadline);
 }
 
 /**

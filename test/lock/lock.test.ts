@@ -11,11 +11,22 @@ import {
 } from "../../src/index.js";
 import { createTestTable, testDyno } from "../support/db.js";
 import { throttled } from "../support/http.js";
-import { aborted, activeTimers, faultyDyno, isRenewal, lockTable, readItem } from "./support.js";
+import {
+  aborted,
+  activeTable,
+  activeTimers,
+  faultyDyno,
+  isRenewal,
+  lockTable,
+  readItem,
+} from "./support.js";
 
 const dyno = await testDyno();
 const table = await lockTable(dyno.client);
-const lease = { leaseMs: 600, heartbeatMs: 150, retryMs: 20 };
+// Tests that wait for a lease to run out use a short one; the others a long one, which costs no
+// time and keeps a heavily loaded machine (renewals slowed to seconds) from failing them.
+const lease = { leaseMs: 1000, heartbeatMs: 200, retryMs: 20 };
+const steady = { leaseMs: 5000, heartbeatMs: 500, retryMs: 20 };
 // Warm up the engine: its first requests can take longer than the short leases used here.
 await (
   await acquireLock(dyno, { table, key: { id: "warm-up" }, leaseMs: 10_000, timeoutMs: 30_000 })
@@ -26,7 +37,7 @@ const newKey = () => ({ id: `job-${++keyCounter}` });
 test("acquire and release: the item carries the holder while held, and keeps the token after", async () => {
   const key = newKey();
   const timersBefore = activeTimers();
-  const lock = await acquireLock(dyno, { table, key, ...lease, timeoutMs: 5000, owner: "alice" });
+  const lock = await acquireLock(dyno, { table, key, ...steady, timeoutMs: 5000, owner: "alice" });
   assert.ok(lock instanceof DistributedLock);
   assert.equal(lock.held, true);
   assert.equal(lock.fencingToken, 1n);
@@ -34,7 +45,7 @@ test("acquire and release: the item carries the holder while held, and keeps the
   const held = await readItem(dyno, table, key.id);
   assert.equal(held?._lock_owner?.S, "alice");
   assert.equal(held?._lock_fence?.N, "1");
-  assert.equal(held?._lock_lease_ms?.N, "600");
+  assert.equal(held?._lock_lease_ms?.N, "5000");
   assert.ok(held?._lock_rvn?.S);
   assert.ok(!Number.isNaN(Date.parse(held!._lock_renewed_at!.S!)));
 
@@ -47,20 +58,20 @@ test("acquire and release: the item carries the holder while held, and keeps the
   assert.notEqual(released!._lock_rvn.S, held!._lock_rvn.S, "release writes a new record version");
   assert.equal(activeTimers(), timersBefore, "no timer left running after release");
 
-  const again = await acquireLock(dyno, { table, key, ...lease, timeoutMs: 0 });
+  const again = await acquireLock(dyno, { table, key, ...steady, timeoutMs: 0 });
   assert.equal(again.fencingToken, 2n, "the token continues from the kept one");
   await again.release();
 });
 
 test("release is idempotent, and await using releases at the end of the scope", async () => {
   const key = newKey();
-  const lock = await acquireLock(dyno, { table, key, ...lease, timeoutMs: 5000 });
+  const lock = await acquireLock(dyno, { table, key, ...steady, timeoutMs: 5000 });
   const first = lock.release();
   assert.equal(lock.release(), first, "the same promise");
   await first;
   await lock.release();
   {
-    await using scoped = await acquireLock(dyno, { table, key, ...lease, timeoutMs: 5000 });
+    await using scoped = await acquireLock(dyno, { table, key, ...steady, timeoutMs: 5000 });
     assert.equal(scoped.held, true);
     assert.equal((await readItem(dyno, table, key.id))?._lock_owner !== undefined, true);
   }
@@ -72,13 +83,13 @@ test("a second acquirer waits, and gets the lock right after the release (not af
   const first = await acquireLock(dyno, {
     table,
     key,
-    ...lease,
+    ...steady,
     leaseMs: 5000,
     heartbeatMs: 1000,
     timeoutMs: 5000,
   });
   let secondGot = false;
-  const second = acquireLock(dyno, { table, key, ...lease, timeoutMs: 10_000 }).then((l) => {
+  const second = acquireLock(dyno, { table, key, ...steady, timeoutMs: 10_000 }).then((l) => {
     secondGot = true;
     return l;
   });
@@ -99,7 +110,7 @@ test("timeout: LockTimeoutError says how long it waited and who holds the lock",
   const holder = await acquireLock(dyno, {
     table,
     key,
-    ...lease,
+    ...steady,
     timeoutMs: 5000,
     owner: "holder-1",
   });
@@ -107,7 +118,7 @@ test("timeout: LockTimeoutError says how long it waited and who holds the lock",
   const error = await acquireLock(dyno, {
     table,
     key,
-    ...lease,
+    ...steady,
     timeoutMs: 400,
     owner: "waiter",
   }).then(
@@ -119,13 +130,13 @@ test("timeout: LockTimeoutError says how long it waited and who holds the lock",
   assert.ok(error.waitedMs >= 400 && error.waitedMs <= elapsed + 1, `waitedMs ${error.waitedMs}`);
   assert.deepEqual(error.holder, {
     owner: "holder-1",
-    leaseMs: 600,
+    leaseMs: 5000,
     fencingToken: holder.fencingToken,
   });
   assert.match(error.message, /holder-1/);
   assert.equal(holder.held, true, "the holder kept it through the whole wait");
 
-  const once = await acquireLock(dyno, { table, key, ...lease, timeoutMs: 0 }).catch(
+  const once = await acquireLock(dyno, { table, key, ...steady, timeoutMs: 0 }).catch(
     (e: unknown) => e,
   );
   assert.ok(once instanceof LockTimeoutError, "timeoutMs 0 tries once");
@@ -136,10 +147,10 @@ test("fencing tokens increase strictly over 20 handoffs between two contenders",
   const key = newKey();
   const tokens: bigint[] = [];
   const other = await testDyno();
-  let current = await acquireLock(dyno, { table, key, ...lease, timeoutMs: 2000 });
+  let current = await acquireLock(dyno, { table, key, ...steady, timeoutMs: 2000 });
   tokens.push(current.fencingToken);
   for (let i = 1; i <= 20; i++) {
-    const next = acquireLock(i % 2 ? other : dyno, { table, key, ...lease, timeoutMs: 5000 });
+    const next = acquireLock(i % 2 ? other : dyno, { table, key, ...steady, timeoutMs: 5000 });
     await new Promise((r) => setTimeout(r, 5));
     await current.release();
     current = await next;
@@ -154,7 +165,7 @@ test("fencing tokens increase strictly over 20 handoffs between two contenders",
 
 test("withLock releases on success and on throw", async () => {
   const key = newKey();
-  const value = await withLock(dyno, { table, key, ...lease, timeoutMs: 5000 }, async (lock) => {
+  const value = await withLock(dyno, { table, key, ...steady, timeoutMs: 5000 }, async (lock) => {
     assert.equal(lock.held, true);
     return 42;
   });
@@ -163,7 +174,7 @@ test("withLock releases on success and on throw", async () => {
 
   let inside: DistributedLock | undefined;
   await assert.rejects(
-    withLock(dyno, { table, key, ...lease, timeoutMs: 5000 }, async (lock) => {
+    withLock(dyno, { table, key, ...steady, timeoutMs: 5000 }, async (lock) => {
       inside = lock;
       throw new Error("boom");
     }),
@@ -171,17 +182,17 @@ test("withLock releases on success and on throw", async () => {
   );
   assert.equal(inside?.held, false);
   assert.equal((await readItem(dyno, table, key.id))?._lock_owner, undefined, "released on throw");
-  const next = await acquireLock(dyno, { table, key, ...lease, timeoutMs: 0 });
+  const next = await acquireLock(dyno, { table, key, ...steady, timeoutMs: 0 });
   assert.equal(next.fencingToken, 3n);
   await next.release();
 });
 
 test("the lock's attributes live beside the item's own, which are never touched", async () => {
   const client = dyno.client;
-  const TableName = await createTestTable(client, {
-    partitionKey: ["pk", "S"],
-    sortKey: ["sk", "N"],
-  });
+  const TableName = await activeTable(
+    client,
+    await createTestTable(client, { partitionKey: ["pk", "S"], sortKey: ["sk", "N"] }),
+  );
   const Key = { pk: { S: "order" }, sk: { N: "7" } };
   const own = {
     status: { S: "open" },
@@ -193,7 +204,7 @@ test("the lock's attributes live beside the item's own, which are never touched"
   const lock = await acquireLock(dyno, {
     table: TableName,
     key: { pk: "order", sk: 7 },
-    ...lease,
+    ...steady,
     timeoutMs: 5000,
   });
   // Someone else updates the item's own attributes while the lock is held and renewed.
@@ -216,7 +227,7 @@ test("the lock's attributes live beside the item's own, which are never touched"
 
 test("the lost-lease signal fires when the lock item is changed behind the holder's back", async () => {
   const key = newKey();
-  const lock = await acquireLock(dyno, { table, key, ...lease, timeoutMs: 5000 });
+  const lock = await acquireLock(dyno, { table, key, ...steady, timeoutMs: 5000 });
   await dyno.updateItem({
     TableName: table,
     Key: { id: { S: key.id } },
@@ -237,7 +248,7 @@ test("the lost-lease signal fires when the lock item is changed behind the holde
 test("transient renewal failures are retried within the lease; the lock stays held", async () => {
   const key = newKey();
   const { dyno: flaky, faults } = await faultyDyno();
-  const lock = await acquireLock(flaky, { table, key, ...lease, timeoutMs: 5000 });
+  const lock = await acquireLock(flaky, { table, key, ...steady, timeoutMs: 5000 });
   let throttledCount = 0;
   faults.decide = (request) => {
     if (isRenewal(request) && throttledCount < 3) {
@@ -274,7 +285,7 @@ test("renewals that hang: the holder declares the lease lost by its own clock, t
   const lostAfter = performance.now() - acquiredAt;
   assert.ok(reason instanceof LockLostError);
   assert.equal(reason.reason, "expired");
-  assert.ok(lostAfter <= lease.leaseMs + 100, `lost after ${lostAfter} ms, lease ${lease.leaseMs}`);
+  assert.ok(lostAfter <= lease.leaseMs + 400, `lost after ${lostAfter} ms, lease ${lease.leaseMs}`);
   assert.equal(lock.held, false);
   await new Promise(setImmediate); // let the aborted request's promise chain unwind
   assert.equal(faults.hanging, 0, "the hanging renewal was aborted");
@@ -289,7 +300,7 @@ test("a takeover after the lease: the old holder's release never clears the new 
   const old = await acquireLock(partitioned, { table, key, ...lease, timeoutMs: 5000 });
   faults.decide = (request) => (isRenewal(request) ? "hang" : "pass");
   const lostAt = aborted(old.signal).then(() => performance.now());
-  const successor = await acquireLock(dyno, { table, key, ...lease, timeoutMs: 3000 });
+  const successor = await acquireLock(dyno, { table, key, ...lease, timeoutMs: 10_000 });
   const acquiredAt = performance.now();
   assert.ok((await lostAt) <= acquiredAt, "the old holder knew before the successor took over");
   assert.equal(successor.fencingToken, old.fencingToken + 1n);
@@ -319,12 +330,12 @@ test("withLock: a lost lease aborts fn's signal, and withLock rejects with LockL
 
 test("acquireLock honours its signal while waiting", async () => {
   const key = newKey();
-  const holder = await acquireLock(dyno, { table, key, ...lease, timeoutMs: 5000 });
+  const holder = await acquireLock(dyno, { table, key, ...steady, timeoutMs: 5000 });
   const controller = new AbortController();
   const waiting = acquireLock(dyno, {
     table,
     key,
-    ...lease,
+    ...steady,
     timeoutMs: 10_000,
     signal: controller.signal,
   });
@@ -371,10 +382,10 @@ test("invalid options are rejected before any request, naming the option", async
 
 test("a key that does not fit the table is rejected before any write, naming the attribute", async () => {
   const { dyno: counted, faults } = await faultyDyno();
-  const TableName = await createTestTable(dyno.client, {
-    partitionKey: ["pk", "S"],
-    sortKey: ["sk", "N"],
-  });
+  const TableName = await activeTable(
+    dyno.client,
+    await createTestTable(dyno.client, { partitionKey: ["pk", "S"], sortKey: ["sk", "N"] }),
+  );
   const base = { table: TableName, leaseMs: 1000, timeoutMs: 100 };
   const cases: [Record<string, unknown>, string, RegExp][] = [
     [{ pk: "a" }, "key.sk", /missing/],

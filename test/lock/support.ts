@@ -3,15 +3,31 @@
  * hanging at the HTTP layer (faults DynamoDB Local cannot produce on demand), and reads of
  * the raw lock item.
  */
-import type { AttributeValue, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  DescribeTableCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from "@aws-sdk/client-dynamodb";
 import { Dyno } from "../../src/index.js";
 import { createTestTable, testClient } from "../support/db.js";
 import { jsonResponse, type CannedResponse, type SeenRequest } from "../support/http.js";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 
-/** A fresh lock table keyed by `id` (S). */
+/** A fresh lock table keyed by `id` (S), active. */
 export async function lockTable(client: DynamoDBClient): Promise<string> {
-  return createTestTable(client, { partitionKey: ["id", "S"], sortKey: null });
+  return activeTable(
+    client,
+    await createTestTable(client, { partitionKey: ["id", "S"], sortKey: null }),
+  );
+}
+
+/** Waits until `table` is ACTIVE (dynalite answers "not found" for a moment after CreateTable). */
+export async function activeTable(client: DynamoDBClient, table: string): Promise<string> {
+  for (;;) {
+    const out = await client.send(new DescribeTableCommand({ TableName: table }));
+    if (out.Table?.TableStatus === "ACTIVE") return table;
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /** What to do with one request: send it, answer it with a canned response, or never answer. */
