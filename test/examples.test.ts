@@ -1,18 +1,29 @@
 /**
  * Every file in `examples/` runs (each starts its own local DynamoDB) and prints what it
- * shows; every README snippet marked `<!-- example: examples/x.ts -->` is that file's code,
+ * shows, and is referenced from the README; every README snippet marked
+ * `<!-- example: examples/x.ts -->` is that file's code,
  * with the imports written as a user writes them (`dyno-ts`, `dyno-ts/local`).
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { delimiter, join } from "node:path";
+import { engine } from "./support/db.js";
 
 const root = new URL("..", import.meta.url).pathname;
 
 /** What each example must print (the tour has its own test). */
 const expected: Record<string, RegExp[]> = {
+  "exhaustive.ts": [
+    /scanAll: 500 items in one output/,
+    /parallel scan: 500/,
+    /pages of 200: 3/,
+    /batchGetItemAll: 150/,
+  ],
+  "faults.ts": [/injected: true/, /written: 300 of 300/],
+  "lock.ts": [/held: true token: \d+n/, /one at a time: true/],
+  "pool.ts": [/running: 2 queued: 4/, /done: true active: 0/],
   "encoding.ts": [
     /stored: .*"addr_city"/,
     /read back: London 1152921504606846976n/,
@@ -30,15 +41,29 @@ const expected: Record<string, RegExp[]> = {
   ],
 };
 
-/** Runs a script with tsx; resolves with its exit code and output. */
+/**
+ * When the suite runs on dynalite, the examples do too: their `startLocal()` ("auto") picks
+ * dynalite when no `java` is on the PATH, so the directories holding one are left out.
+ */
+const engineEnv: NodeJS.ProcessEnv =
+  engine === "dynalite"
+    ? {
+        PATH: (process.env.PATH ?? "")
+          .split(delimiter)
+          .filter((dir) => !existsSync(join(dir, "java")))
+          .join(delimiter),
+      }
+    : {};
+
+/** Runs a script with tsx in environment `env`; resolves with its exit code and output. */
 export function run(
   file: string,
-  env: NodeJS.ProcessEnv = {},
+  env: NodeJS.ProcessEnv,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", file], {
       cwd: root,
-      env: { ...process.env, ...env },
+      env,
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -54,19 +79,51 @@ const files = readdirSync(join(root, "examples")).filter(
   (f) => f.endsWith(".ts") && f !== "tour.ts",
 );
 
-describe("examples", { concurrency: 2 }, () => {
+describe("examples", () => {
   test("every example has its expectations here", () => {
     assert.deepEqual(files.sort(), Object.keys(expected).sort());
   });
   for (const file of files) {
     test(file, { timeout: 180_000 }, async () => {
       const out = await run(join("examples", file), {
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+        ...process.env,
+        ...engineEnv,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", // Node 20 on purpose, as in the suite
       });
       assert.equal(out.code, 0, `exit ${out.code}\n${out.stdout}\n${out.stderr}`);
       for (const pattern of expected[file] ?? []) assert.match(out.stdout, pattern);
     });
   }
+});
+
+describe("the tour (npm start)", () => {
+  test(
+    "runs every step, prints no warning, and leaves no server behind",
+    { timeout: 300_000 },
+    async () => {
+      const env = { ...process.env, ...engineEnv };
+      delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED; // the tour itself must keep the SDK quiet
+      const out = await run(join("examples", "tour.ts"), env);
+      assert.equal(out.code, 0, `exit ${out.code}\n${out.stdout}\n${out.stderr}`);
+      assert.doesNotMatch(out.stderr, /Warning/);
+      for (const pattern of [
+        /engine: (dynamodb-local|dynalite) at http:\/\/127\.0\.0\.1:\d+/,
+        /3000\/3000 written/,
+        /3000 items written/,
+        /updated u00003: age \d+, tags .*vip/,
+        /4 segments: 3000 items/,
+        /cache: 1 hit, 1 miss/,
+        /written: 1000 of 1000/,
+        /counter: 15 /,
+        /strictly increasing: true/,
+        /stopped in/,
+      ]) {
+        assert.match(out.stdout, pattern);
+      }
+      const endpoint = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(out.stdout)![1]!;
+      await assert.rejects(fetch(endpoint), "the local DynamoDB still answers after the tour");
+    },
+  );
 });
 
 /** The snippets of README.md that stand for an example file. */
@@ -79,9 +136,13 @@ function snippets(): { file: string; code: string }[] {
 }
 
 describe("README", () => {
-  test("each example is in the README, as its code", () => {
+  test("each example is referenced from the README; each snippet of one is its code", () => {
     const shown = snippets();
+    const readme = readFileSync(join(root, "README.md"), "utf8");
     for (const file of files) {
+      assert.ok(readme.includes(`examples/${file}`), `examples/${file} is not in the README`);
+    }
+    for (const file of ["table.ts", "exhaustive.ts", "pool.ts", "lock.ts", "faults.ts"]) {
       assert.ok(
         shown.some((s) => s.file === `examples/${file}`),
         `examples/${file} is not shown in the README`,
