@@ -13,7 +13,7 @@ import type {
 } from "@aws-sdk/client-dynamodb";
 import { BatchIncompleteError, DynoValidationError } from "../errors.js";
 import type { Handler, OperationContext } from "../operation/middleware.js";
-import { sendRequest } from "../operation/send.js";
+import { ATTEMPTS_META, sendRequest } from "../operation/send.js";
 import { runChunks, chunk, type Unit } from "./batch-run.js";
 import { CapacityByTable } from "./capacity.js";
 import { keySchemaOf, keyString } from "./keys.js";
@@ -196,7 +196,7 @@ export function batchWriteHandler(options: BatchWriteOptions): Handler<"BatchWri
       const out: BatchWriteItemCommandOutput = {
         $metadata: {
           ...(last?.$metadata ?? {}),
-          attempts: ctx.meta.get("dyno.attempts") as number | undefined,
+          attempts: ctx.meta.get(ATTEMPTS_META) as number | undefined,
         },
         UnprocessedItems: {},
       };
