@@ -111,8 +111,8 @@ async function follow<N extends PagedName>(
 export function paginateHandler<N extends PagedName>(options: PaginateOptions): Handler<N> {
   return (async (ctx: OperationContext<N>) => {
     const merged = new Merged();
-    const signal = options.signal ? linkSignals(ctx.signal, options.signal) : ctx.signal;
-    const lastKey = await follow(ctx, ctx.input as PagedInput, merged, options, signal);
+    // `options.signal` cancels the whole operation (see `start`), which aborts ctx.signal.
+    const lastKey = await follow(ctx, ctx.input as PagedInput, merged, options, ctx.signal);
     return merged.output(ctx, lastKey);
   }) as Handler<N>;
 }
