@@ -108,7 +108,21 @@ export function batchWriteHandler(options: BatchWriteOptions): Handler<"BatchWri
   return async (ctx) => {
     const input = ctx.input;
     const checked = checkRequests(input);
-    const names = await keyNames(ctx, input, options);
+    // Cancelled while reading key schemas: nothing was written.
+    const early = () => {
+      const reason = ctx.signal.reason as { done?: unknown; unprocessed?: unknown } | undefined;
+      if (reason && typeof reason === "object") {
+        reason.done = { ...input, RequestItems: {} };
+        reason.unprocessed = input;
+      }
+    };
+    ctx.signal.addEventListener("abort", early, { once: true });
+    let names: Map<string, readonly string[]>;
+    try {
+      names = await keyNames(ctx, input, options);
+    } finally {
+      ctx.signal.removeEventListener("abort", early);
+    }
     throwIfAborted(ctx.signal);
     const seen = new Map<string, number>();
     const units: WriteUnit[] = checked.map(({ table, request, wire, where }, order) => {
