@@ -13,7 +13,7 @@ import type {
 } from "@aws-sdk/client-dynamodb";
 import { BatchIncompleteError, DynoValidationError } from "../errors.js";
 import type { Handler } from "../operation/middleware.js";
-import { sendRequest } from "../operation/send.js";
+import { ATTEMPTS_META, sendRequest } from "../operation/send.js";
 import { chunk, runChunks, type Unit } from "./batch-run.js";
 import { CapacityByTable } from "./capacity.js";
 import { wholeKeyString } from "./keys.js";
@@ -78,7 +78,7 @@ export function batchGetHandler(options: BatchOptions): Handler<"BatchGetItem"> 
       const out: BatchGetItemCommandOutput = {
         $metadata: {
           ...(last?.$metadata ?? {}),
-          attempts: ctx.meta.get("dyno.attempts") as number | undefined,
+          attempts: ctx.meta.get(ATTEMPTS_META) as number | undefined,
         },
         Responses: responses,
         UnprocessedKeys: {},

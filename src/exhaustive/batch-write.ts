@@ -13,7 +13,7 @@ import type {
 } from "@aws-sdk/client-dynamodb";
 import { BatchIncompleteError, DynoValidationError } from "../errors.js";
 import type { Handler, OperationContext } from "../operation/middleware.js";
-import { sendRequest } from "../operation/send.js";
+import { ATTEMPTS_META, sendRequest } from "../operation/send.js";
 import { runChunks, chunk, type Unit } from "./batch-run.js";
 import { CapacityByTable } from "./capacity.js";
 import { keySchemaOf, keyString } from "./keys.js";
@@ -108,7 +108,21 @@ export function batchWriteHandler(options: BatchWriteOptions): Handler<"BatchWri
   return async (ctx) => {
     const input = ctx.input;
     const checked = checkRequests(input);
-    const names = await keyNames(ctx, input, options);
+    // Cancelled while reading key schemas: nothing was written.
+    const early = () => {
+      const reason = ctx.signal.reason as { done?: unknown; unprocessed?: unknown } | undefined;
+      if (reason && typeof reason === "object") {
+        reason.done = { ...input, RequestItems: {} };
+        reason.unprocessed = input;
+      }
+    };
+    ctx.signal.addEventListener("abort", early, { once: true });
+    let names: Map<string, readonly string[]>;
+    try {
+      names = await keyNames(ctx, input, options);
+    } finally {
+      ctx.signal.removeEventListener("abort", early);
+    }
     throwIfAborted(ctx.signal);
     const seen = new Map<string, number>();
     const units: WriteUnit[] = checked.map(({ table, request, wire, where }, order) => {
@@ -196,7 +210,7 @@ export function batchWriteHandler(options: BatchWriteOptions): Handler<"BatchWri
       const out: BatchWriteItemCommandOutput = {
         $metadata: {
           ...(last?.$metadata ?? {}),
-          attempts: ctx.meta.get("dyno.attempts") as number | undefined,
+          attempts: ctx.meta.get(ATTEMPTS_META) as number | undefined,
         },
         UnprocessedItems: {},
       };

@@ -12,7 +12,7 @@ import type { OperationName } from "../operation/registry.js";
 
 /** What `onProgress` receives: at most once per page (scans, queries) or per request (batches). */
 export interface Progress {
-  /** Items read so far (scans, queries, batch gets) or requests written so far (batch writes). */
+  /** Items read so far (scans, queries), keys read (batch gets, found or not), requests written (batch writes). */
   done: number;
   /** The number of keys or write requests in total, when known (batches). */
   total?: number;
@@ -69,7 +69,11 @@ export interface IterateOptions<T = Record<string, unknown>> extends ExhaustiveO
 
 /** Options of `batchGetItemAll` and `batchWriteItemAll`. */
 export interface BatchOptions extends ExhaustiveOptions {
-  /** Sends of one key or write request before it is given up on (default 10). */
+  /**
+   * Sends of one key or write request by the batch layer before it is given up on (default 10).
+   * Each send is one SDK call, which its own retry strategy may retry (throttling included):
+   * every HTTP attempt is counted in the output's `$metadata.attempts` and in `retries`.
+   */
   maxAttempts?: number;
   /** Backoff base: the k-th re-send waits a random 0..min(maxDelayMs, baseDelayMs·2^(k-1)) ms (default 50). */
   baseDelayMs?: number;

@@ -13,7 +13,7 @@ import type {
   ScanCommandOutput,
 } from "@aws-sdk/client-dynamodb";
 import type { Handler, OperationContext } from "../operation/middleware.js";
-import { sendRequest } from "../operation/send.js";
+import { ATTEMPTS_META, sendRequest } from "../operation/send.js";
 import { linkSignals } from "../operation/signals.js";
 import { addCapacity } from "./capacity.js";
 import type { PaginateOptions, ScanAllOptions } from "./options.js";
@@ -53,7 +53,7 @@ class Merged {
     const { LastEvaluatedKey: _, ...last } = this.last ?? { $metadata: {} };
     const out: PagedOutput = {
       ...last,
-      $metadata: { ...last.$metadata, attempts: ctx.meta.get("dyno.attempts") as number },
+      $metadata: { ...last.$metadata, attempts: ctx.meta.get(ATTEMPTS_META) as number },
       Count: this.count,
       ScannedCount: this.scanned,
     };
@@ -111,8 +111,8 @@ async function follow<N extends PagedName>(
 export function paginateHandler<N extends PagedName>(options: PaginateOptions): Handler<N> {
   return (async (ctx: OperationContext<N>) => {
     const merged = new Merged();
-    const signal = options.signal ? linkSignals(ctx.signal, options.signal) : ctx.signal;
-    const lastKey = await follow(ctx, ctx.input as PagedInput, merged, options, signal);
+    // `options.signal` cancels the whole operation (see `start`), which aborts ctx.signal.
+    const lastKey = await follow(ctx, ctx.input as PagedInput, merged, options, ctx.signal);
     return merged.output(ctx, lastKey);
   }) as Handler<N>;
 }

@@ -158,11 +158,23 @@ export function installWireHooks(client: DynamoDBClient, hooks: WireHooks): () =
     const rewritten = decision.complete(JSON.parse(decoder.decode(raw)) as WireBody);
     return { ...result, response: httpResponse(200, headers, rewritten) };
   };
-  stack.addRelativeTo(plan, {
-    name: WIRE_HOOK_MIDDLEWARE[0],
-    relation: "before",
-    toMiddleware: "httpSigningMiddleware",
-  });
+  // Between the retry strategy (so each attempt is planned) and signing (so a changed body is signed).
+  const entries = (client.middlewareStack as unknown as { identify(): string[] })
+    .identify()
+    .join("\n");
+  if (entries.includes("httpSigningMiddleware"))
+    stack.addRelativeTo(plan, {
+      name: WIRE_HOOK_MIDDLEWARE[0],
+      relation: "before",
+      toMiddleware: "httpSigningMiddleware",
+    });
+  else if (entries.includes("retryMiddleware"))
+    stack.addRelativeTo(plan, {
+      name: WIRE_HOOK_MIDDLEWARE[0],
+      relation: "after",
+      toMiddleware: "retryMiddleware",
+    });
+  else stack.add(plan, { name: WIRE_HOOK_MIDDLEWARE[0], step: "finalizeRequest", priority: "low" });
   stack.add(answer, { name: WIRE_HOOK_MIDDLEWARE[1], step: "deserialize", priority: "low" });
   registry.set(client, hooks);
   let removed = false;

@@ -24,6 +24,7 @@ test("batchWriteItemAll: 1,000 puts then puts and deletes across two tables, 25 
     await createTestTable(client, { sortKey: null }),
     await createTestTable(client, { sortKey: null }),
   ];
+  seen.length = 0; // the harness's own requests (CreateTable, DescribeTable until ACTIVE)
   const keys = ids(500);
   const input = frozen<SdkWriteInput>({
     RequestItems: { [a]: keys.map((id) => put(id)), [b]: keys.map((id) => put(id)) },
@@ -64,6 +65,7 @@ test("batchWriteItemAll: duplicate keys are written in the caller's order (puts,
   for (const keySchema of [undefined, { pk: ["pk"] }]) {
     const { dyno, client, seen } = await recordingDyno();
     const t = await createTestTable(client, { sortKey: null });
+    seen.length = 0;
     const putsOnly = [
       put("k1", { v: { N: "1" } }),
       put("k2"),

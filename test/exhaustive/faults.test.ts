@@ -123,3 +123,38 @@ test("under injected faults with maxAttempts 1, BatchIncompleteError lists exact
   await dyno.batchWriteItemAll(unprocessed);
   assert.deepEqual(await stored(dyno, TableName), all);
 });
+
+test("throttling errors are retried by the batch layer with backoff when the SDK does not retry", async () => {
+  const client = await testClient({ maxAttempts: 1 });
+  const TableName = await createTestTable(client, { sortKey: null });
+  const dyno = new Dyno({ client });
+  const all = ids(300);
+  const faults = injectFaults(client, {
+    seed: 2,
+    throttleRate: 0.5,
+    operations: ["BatchWriteItem", "BatchGetItem"],
+  });
+  const progress: { retries: number; pages: number }[] = [];
+  await dyno.batchWriteItemAll(
+    { RequestItems: { [TableName]: all.map((id) => ({ PutRequest: { Item: item(id, 100) } })) } },
+    {
+      ...FAST,
+      maxAttempts: 40,
+      keySchema: { [TableName]: ["pk"] },
+      onProgress: (p) => progress.push(p),
+    },
+  );
+  const got = await dyno.batchGetItemAll(
+    { RequestItems: { [TableName]: { Keys: all.map((id) => ({ pk: { S: id } })) } } },
+    { ...FAST, maxAttempts: 40 },
+  );
+  assert.equal(got.Responses![TableName].length, 300);
+  faults.remove();
+  assert.ok(faults.stats.throttled > 5, JSON.stringify(faults.stats));
+  assert.equal(
+    progress.at(-1)!.retries,
+    progress.at(-1)!.pages - 12,
+    "12 chunks; every other send is a retry",
+  );
+  assert.deepEqual(await stored(dyno, TableName), all);
+});
