@@ -39,4 +39,4 @@ export {
   type LsiOptions,
   type SseOptions,
   type Throughput,
-} from "./table.js";
+} from "./table-admin.js";

@@ -1,6 +1,6 @@
 import type { AnyMiddleware } from "../operation/middleware.js";
 import type { OperationName } from "../operation/registry.js";
-import { ATTEMPTS_META } from "../operation/send.js";
+import { ATTEMPTS_META, PARTS_META } from "../operation/send.js";
 import { CACHE_HIT_META } from "./cache.js";
 import { capacityUnits, tableOf } from "./capacity.js";
 
@@ -29,7 +29,11 @@ export interface OperationMetrics {
    * it reports only misses.)
    */
   cached: boolean;
-  /** HTTP requests sent beyond the first: the SDK's retries plus re-sends by inner middleware. */
+  /**
+   * HTTP requests sent beyond the first: the SDK's retries plus re-sends by inner middleware. For
+   * an exhaustive run, beyond the first of each page or batch request (re-sends of unprocessed
+   * batch parts are retries).
+   */
   retries: number;
 }
 
@@ -71,6 +75,7 @@ export function metricsMiddleware(
     const started = performance.now();
     const report = (ok: boolean, output: unknown, error?: unknown) => {
       const attempts = (ctx.meta.get(ATTEMPTS_META) as number | undefined) ?? 1;
+      const parts = (ctx.meta.get(PARTS_META) as number | undefined) ?? 1; // pages of an exhaustive run
       const cached = ctx.meta.get(CACHE_HIT_META) === true;
       emit(onMetrics, {
         operation: ctx.operation,
@@ -81,7 +86,7 @@ export function metricsMiddleware(
         ...(ok ? {} : { error }),
         consumedCapacity: cached ? 0 : capacityUnits(output),
         cached,
-        retries: cached ? 0 : Math.max(0, attempts - 1),
+        retries: cached ? 0 : Math.max(0, attempts - parts),
       });
     };
     try {

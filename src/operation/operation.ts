@@ -44,6 +44,20 @@ export interface OperationOptions<N extends OperationName> {
 /** Starts an operation; a symbol so that only sessions and pools (not users) call it. */
 export const runOperation: unique symbol = Symbol("dyno.runOperation");
 
+/**
+ * Registers an {@link OperationWatcher}: told once, when the operation settles (ran, failed, or
+ * was cancelled while still pending). A pool watches the operations it queues. Returns false
+ * when the operation is already watched or no longer pending.
+ * @internal
+ */
+export const watchOperation: unique symbol = Symbol("dyno.watchOperation");
+
+/** What a runtime that queues operations (a pool) is told when one of them settles. @internal */
+export interface OperationWatcher {
+  /** `token` is the number given to `watchOperation`, kept for the watcher. */
+  operationSettled(operation: Operation<any>, token: number): void;
+}
+
 const idPrefix = Math.random().toString(36).slice(2, 8);
 let idCounter = 0;
 const noop = () => {};
@@ -80,6 +94,8 @@ export class Operation<N extends OperationName = OperationName> implements Promi
   #resolve: ((output: OutputOf<N>) => void) | undefined;
   #reject: ((error: unknown) => void) | undefined;
   #unlinkScope: () => void = noop;
+  #watcher: OperationWatcher | undefined;
+  #watchToken = 0;
 
   /** Use {@link Operation.create}, or a session/pool method. */
   protected constructor(
@@ -232,6 +248,18 @@ export class Operation<N extends OperationName = OperationName> implements Promi
     );
   }
 
+  /**
+   * Watches a pending operation (see {@link watchOperation}); a pool calls it again with a new
+   * token when it starts the operation.
+   * @internal
+   */
+  [watchOperation](watcher: OperationWatcher, token: number): boolean {
+    if (this.#state === "done" || (this.#watcher && this.#watcher !== watcher)) return false;
+    this.#watcher = watcher;
+    this.#watchToken = token;
+    return true;
+  }
+
   #settle(result: OperationResult<OutputOf<N>>): void {
     if (this.#state === "done") return;
     if (this.startedAt !== undefined) {
@@ -242,6 +270,11 @@ export class Operation<N extends OperationName = OperationName> implements Promi
     this.#result = result;
     this.#unlinkScope();
     this.#cancellation.release();
+    const watcher = this.#watcher;
+    if (watcher) {
+      this.#watcher = undefined;
+      watcher.operationSettled(this, this.#watchToken);
+    }
     if (!this.#promise) return;
     if (result.error === undefined && "output" in result)
       this.#resolve!(result.output as OutputOf<N>);
