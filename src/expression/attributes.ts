@@ -5,6 +5,7 @@
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { marshalValue } from "../encoding/index.js";
+import { copyData } from "../copy.js";
 import { DynoValidationError } from "../errors.js";
 import { parsePath } from "./path.js";
 import type { ExpressionAttributeMaps, ExpressionContext, PathInput } from "./types.js";
@@ -32,10 +33,10 @@ export class ExpressionAttributes implements ExpressionContext {
   #nextName = 0;
   #nextValue = 0;
 
-  /** @param existing the placeholder maps of an input being extended; copied, never mutated. */
+  /** @param existing the placeholder maps of an input being extended; deep-copied, never mutated. */
   constructor(existing: ExpressionAttributeMaps = {}) {
     this.#names = { ...existing.ExpressionAttributeNames };
-    this.#values = { ...existing.ExpressionAttributeValues };
+    this.#values = copyData({ ...existing.ExpressionAttributeValues }, "ExpressionAttributeValues");
     for (const [placeholder, name] of Object.entries(this.#names)) {
       if (!this.#byName.has(name)) this.#byName.set(name, placeholder);
     }

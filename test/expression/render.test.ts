@@ -209,6 +209,17 @@ describe("condition validation", () => {
     throwsValidation(() => cond.in("a"), "cond.in", /at least one value for "a"/);
     const many = Array.from({ length: 101 }, (_, i) => i);
     throwsValidation(() => cond.in("a", ...many), "cond.in", /101 values for "a".*at most 100/);
+    throwsValidation(() => cond.in("a", many), "cond.in", /101 values for "a".*at most 100/);
+    throwsValidation(() => cond.in("a", []), "cond.in", /at least one value for "a"/);
+  });
+  test("cond.in: one array argument is the candidates; to compare with a list, wrap it", () => {
+    assert.equal(render(cond.in("a", ["x", "y"])).expression, "#n0 IN (:v0, :v1)");
+    assert.deepEqual(render(cond.in("a", [["x", "y"]])).values, {
+      ":v0": { L: [{ S: "x" }, { S: "y" }] },
+    });
+    assert.equal(render(cond.in("a", ["x"], ["y"])).expression, "#n0 IN (:v0, :v1)");
+    const candidates: readonly string[] = ["open", "shipped"];
+    assert.equal(render(cond.in("status", candidates)).expression, "#n0 IN (:v0, :v1)");
   });
   test("cond.and / cond.or with no conditions", () => {
     throwsValidation(() => cond.and(), "cond.and", /at least one condition/);

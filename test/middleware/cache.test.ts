@@ -276,6 +276,23 @@ test("cache: a run with its own final handler (an exhaustive loop) neither fills
   assert.equal(cache.stats.hits, 0);
 });
 
+test("cache: scanAll and a single Scan of the same input are told apart", async () => {
+  const { dyno, handler, TableName } = await setup();
+  await dyno.putItem({ TableName, Item: { pk: { S: "b" }, v: { N: "1" } } });
+  dyno.use(cacheMiddleware());
+  const input = { TableName, Limit: 1 };
+  assert.equal((await dyno.scanAll(input)).Items?.length, 2);
+  const pages = sent(handler, "Scan");
+  assert.equal((await dyno.scan(input)).Items?.length, 1, "not the whole scan from the cache");
+  assert.equal((await dyno.scan(input)).Items?.length, 1);
+  assert.equal((await dyno.scanAll(input)).Items?.length, 2, "nor a page for the whole scan");
+  assert.equal(
+    sent(handler, "Scan"),
+    2 * pages + 1,
+    "the single Scan was cached, the loops were not",
+  );
+});
+
 test("metrics and log around a cache: a hit says so and consumed nothing", async () => {
   const { dyno, TableName } = await setup();
   const metrics: OperationMetrics[] = [];
