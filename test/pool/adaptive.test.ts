@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { Dyno, Pool, type PoolLimits } from "../../src/index.js";
 import { injectFaults } from "../../src/testing/index.js";
 import { ids, item } from "../exhaustive/support.js";
-import { createTestTable, testClient } from "../support/db.js";
+import { testClient } from "../support/db.js";
+import { readyTable } from "./support.js";
 
 /** Runs `count` GetItems through the pool and waits for all of them (failures included). */
 const burst = (pool: Pool, TableName: string, count: number) =>
@@ -16,7 +17,7 @@ const burst = (pool: Pool, TableName: string, count: number) =>
 test("adaptive under injectFaults throttling: backs off, then recovers after remove()", async () => {
   const client = await testClient({ maxAttempts: 2 });
   const dyno = new Dyno({ client });
-  const TableName = await createTestTable(client, { sortKey: null });
+  const TableName = await readyTable(client);
   const changes: PoolLimits[] = [];
   const pool = new Pool(dyno, {
     concurrency: 16,
@@ -44,7 +45,7 @@ test("adaptive under injectFaults throttling: backs off, then recovers after rem
 test("adaptive: unprocessed batch items are throttling too; a bulk write backs off and loses nothing", async () => {
   const client = await testClient({ maxAttempts: 1 });
   const dyno = new Dyno({ client });
-  const TableName = await createTestTable(client, { sortKey: null });
+  const TableName = await readyTable(client);
   const pool = new Pool(dyno, {
     concurrency: 4,
     requestsPerSecond: 200,
