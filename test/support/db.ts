@@ -6,6 +6,7 @@ import { after } from "node:test";
 import {
   CreateTableCommand,
   DynamoDBClient,
+  waitUntilTableExists,
   type AttributeDefinition,
   type CreateTableCommandInput,
   type KeySchemaElement,
@@ -34,6 +35,7 @@ export async function testEndpoint(): Promise<string> {
   if (process.env.DYNO_TEST_ENDPOINT) return process.env.DYNO_TEST_ENDPOINT;
   started ??= startLocal({
     engine: process.env.DYNO_TEST_ENGINE === "dynalite" ? "dynalite" : "auto",
+    startTimeoutMs: 120_000,
   });
   return (await started).endpoint;
 }
@@ -50,9 +52,17 @@ export async function testClient(
   return client;
 }
 
-/** A session over a new client for the suite's DynamoDB. */
+/**
+ * The transport sessions of the suite use: `DYNO_TEST_TRANSPORT=direct` runs the whole suite
+ * on the direct transport (a client it cannot honour, e.g. one with a recording request
+ * handler, still uses the SDK, as it would for a user).
+ */
+export const testTransport: "sdk" | "direct" =
+  process.env.DYNO_TEST_TRANSPORT === "direct" ? "direct" : "sdk";
+
+/** A session over a new client for the suite's DynamoDB, on the suite's transport. */
 export async function testDyno(): Promise<Dyno> {
-  return new Dyno({ client: await testClient() });
+  return new Dyno({ client: await testClient(), transport: testTransport });
 }
 
 let tableCounter = 0;
@@ -95,5 +105,18 @@ export async function createTestTable(
       AttributeDefinitions: [...defs.values()],
     }),
   );
+  await waitForTable(client, TableName);
   return TableName;
+}
+
+/**
+ * Waits until a table just created is ACTIVE. DynamoDB (and dynalite) answer CreateTable while
+ * the table is still CREATING, and item operations on it fail with ResourceNotFoundException
+ * until then; DynamoDB Local happens to create tables ACTIVE at once.
+ */
+export async function waitForTable(client: DynamoDBClient, TableName: string): Promise<void> {
+  await waitUntilTableExists(
+    { client, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.5 },
+    { TableName },
+  );
 }
