@@ -170,3 +170,32 @@ test("a running operation waiting for the rate limit can be cancelled: it never 
   assert.equal(times.length, 2, "the cancelled one was never sent");
   assert.equal(pool.active, 0);
 });
+
+test("over a session on the direct transport, the pool's limits wrap the direct sender", async () => {
+  const client = await testClient();
+  const dyno = new Dyno({ client, transport: "direct" });
+  assert.equal(dyno.transport, "direct");
+  const TableName = await readyTable(client);
+  await dyno.putItem({ TableName, Item: { pk: { S: "a" } } });
+  const pool = new Pool(dyno, {
+    concurrency: 4,
+    requestsPerSecond: 100,
+    capacityUnitsPerSecond: 100,
+  });
+  assert.notEqual(pool.send, dyno.send);
+  const outputs = await Promise.all(
+    Array.from({ length: 8 }, () => pool.getItem({ TableName, Key: { pk: { S: "a" } } })),
+  );
+  assert.ok(outputs.every((o) => o.Item?.pk.S === "a" && !("ConsumedCapacity" in o)));
+  const asked = await pool.getItem({
+    TableName,
+    Key: { pk: { S: "a" } },
+    ReturnConsumedCapacity: "TOTAL",
+  });
+  assert.ok(asked.ConsumedCapacity!.CapacityUnits! > 0);
+  assert.equal(
+    new Pool(dyno, { concurrency: 1 }).send,
+    dyno.send,
+    "no limits: the session's own sender",
+  );
+});
