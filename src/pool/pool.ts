@@ -78,6 +78,7 @@ export class Pool implements OperationRuntime, OperationWatcher {
   #draining = false;
   #idle: Promise<void> | undefined;
   #resolveIdle: (() => void) | undefined;
+  #unlinkSignal: (() => void) | undefined;
 
   constructor(dyno: Dyno, options: PoolOptions) {
     if (!(dyno instanceof Dyno)) {
@@ -105,7 +106,10 @@ export class Pool implements OperationRuntime, OperationWatcher {
     if (signal) {
       const onAbort = () => this.#rejectQueued(signal.reason);
       if (signal.aborted) this.#closed = true;
-      else signal.addEventListener("abort", onAbort, { once: true });
+      else {
+        signal.addEventListener("abort", onAbort, { once: true });
+        this.#unlinkSignal = () => signal.removeEventListener("abort", onAbort);
+      }
     }
   }
 
@@ -264,6 +268,7 @@ export class Pool implements OperationRuntime, OperationWatcher {
 
   #rejectQueued(reason: unknown): void {
     this.#closed = true;
+    this.#unlinkSignal?.(); // a closed pool no longer listens to a (maybe long-lived) session signal
     const queue = this.#queue;
     const head = this.#head;
     this.#pending = 0;

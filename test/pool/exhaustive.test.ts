@@ -2,8 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Pool, exhaustiveMethods, type Progress } from "../../src/index.js";
 import { filledTable, ids, item, recordingDyno } from "../exhaustive/support.js";
-import { createTestTable } from "../support/db.js";
-import { inFlightCounter } from "./support.js";
+import { inFlightCounter, readyTable } from "./support.js";
 
 test("the pool has every exhaustive method, from their one table", async () => {
   const { dyno } = await recordingDyno();
@@ -15,7 +14,7 @@ test("the pool has every exhaustive method, from their one table", async () => {
 
 test("batchWriteItemAll in a pool: one slot for the whole run, every chunk through the rate limit", async () => {
   const { dyno, seen } = await recordingDyno();
-  const TableName = await createTestTable(dyno.client, { sortKey: null });
+  const TableName = await readyTable(dyno.client);
   const { middleware, state } = inFlightCounter();
   const pool = new Pool(dyno, { concurrency: 2, requestsPerSecond: 10 });
   const progress: Progress[] = [];
@@ -74,7 +73,7 @@ test("scanAll and iterators in a pool: pages pass the limits; capacity is stripp
 
 test("the README's bulk load: batchWriteItemAll chunks through a pool, with progress", async () => {
   const { dyno } = await recordingDyno();
-  const TableName = await createTestTable(dyno.client, { sortKey: null });
+  const TableName = await readyTable(dyno.client);
   const pool = new Pool(dyno, { concurrency: 3, requestsPerSecond: 500, adaptive: true });
   const all = ids(1200, "u");
   let written = 0;

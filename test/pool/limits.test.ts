@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Dyno, Pool, type PoolLimits } from "../../src/index.js";
-import { createTestTable, testClient } from "../support/db.js";
+import { testClient } from "../support/db.js";
+import { readyTable } from "./support.js";
 import { jsonResponse, throttled } from "../support/http.js";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 
@@ -19,7 +20,7 @@ async function timedDyno(options: { maxAttempts?: number; throttle?: () => boole
       handlerOptions?: { abortSignal?: AbortSignal },
     ) {
       const operation = (request.headers["x-amz-target"] ?? "").split(".").pop() ?? "";
-      if (operation !== "CreateTable") {
+      if (operation !== "CreateTable" && operation !== "DescribeTable") {
         const raw = request.body;
         const text = typeof raw === "string" ? raw : Buffer.from(raw as Uint8Array).toString();
         seen.push({ operation, body: JSON.parse(text || "{}") });
@@ -46,7 +47,7 @@ const rateBetween = (times: number[], from: number, to: number) =>
 
 test("requestsPerSecond holds the request rate within 10% over a 3-second window", async () => {
   const { dyno, times } = await timedDyno();
-  const TableName = await createTestTable(dyno.client, { sortKey: null });
+  const TableName = await readyTable(dyno.client);
   // A rate this machine reaches with room to spare even when loaded (every operation in flight
   // at once, so slow answers cannot hold the rate down): the test is of the limiter.
   const pool = new Pool(dyno, { concurrency: 100, requestsPerSecond: 25 });
@@ -60,7 +61,7 @@ test("requestsPerSecond holds the request rate within 10% over a 3-second window
 
 test("capacityUnitsPerSecond holds consumed capacity within 10%; ConsumedCapacity only where asked", async () => {
   const { dyno, times, seen } = await timedDyno();
-  const TableName = await createTestTable(dyno.client, { sortKey: null });
+  const TableName = await readyTable(dyno.client);
   const pool = new Pool(dyno, { concurrency: 100, capacityUnitsPerSecond: 20 });
   const put = (i: number) => ({ TableName, Item: { pk: { S: `item-${i}` }, n: { N: String(i) } } });
   const outputs = await Promise.all(Array.from({ length: 75 }, (_, i) => pool.putItem(put(i))));
@@ -88,7 +89,7 @@ test("adaptive: throttling cuts the request rate, success restores it to the cei
   let faults = true;
   let n = 0;
   const { dyno } = await timedDyno({ maxAttempts: 1, throttle: () => faults && n++ % 2 === 0 });
-  const TableName = await createTestTable(dyno.client, { sortKey: null });
+  const TableName = await readyTable(dyno.client);
   const changes: PoolLimits[] = [];
   const pool = new Pool(dyno, {
     concurrency: 8,
@@ -122,7 +123,7 @@ test("adaptive: throttling cuts the request rate, success restores it to the cei
 test("adaptive without a configured rate: the first throttle sets a limit from the measured rate", async () => {
   let faults = false;
   const { dyno } = await timedDyno({ maxAttempts: 1, throttle: () => faults });
-  const TableName = await createTestTable(dyno.client, { sortKey: null });
+  const TableName = await readyTable(dyno.client);
   const pool = new Pool(dyno, { concurrency: 4, adaptive: true });
   const get = { TableName, Key: { pk: { S: "a" } } };
   await Promise.all(Array.from({ length: 40 }, () => pool.getItem(get)));
@@ -141,7 +142,7 @@ test("adaptive without a configured rate: the first throttle sets a limit from t
 test("adaptive: an SDK retry inside a request (attempts > 1) is a throttling signal", async () => {
   let n = 0;
   const { dyno, times } = await timedDyno({ maxAttempts: 2, throttle: () => n++ === 0 });
-  const TableName = await createTestTable(dyno.client, { sortKey: null });
+  const TableName = await readyTable(dyno.client);
   const pool = new Pool(dyno, { concurrency: 1, requestsPerSecond: 100, adaptive: true });
   const output = await pool.getItem({ TableName, Key: { pk: { S: "a" } } });
   assert.equal(output.$metadata.attempts, 2);
@@ -151,7 +152,7 @@ test("adaptive: an SDK retry inside a request (attempts > 1) is a throttling sig
 
 test("a running operation waiting for the rate limit can be cancelled: it never reaches the wire", async () => {
   const { dyno, times } = await timedDyno();
-  const TableName = await createTestTable(dyno.client, { sortKey: null });
+  const TableName = await readyTable(dyno.client);
   const pool = new Pool(dyno, { concurrency: 4, requestsPerSecond: 2 });
   const get = { TableName, Key: { pk: { S: "a" } } };
   const ops = [1, 2, 3].map(() => pool.getItem(get));
@@ -168,4 +169,33 @@ test("a running operation waiting for the rate limit can be cancelled: it never 
   await ops[2];
   assert.equal(times.length, 2, "the cancelled one was never sent");
   assert.equal(pool.active, 0);
+});
+
+test("over a session on the direct transport, the pool's limits wrap the direct sender", async () => {
+  const client = await testClient();
+  const dyno = new Dyno({ client, transport: "direct" });
+  assert.equal(dyno.transport, "direct");
+  const TableName = await readyTable(client);
+  await dyno.putItem({ TableName, Item: { pk: { S: "a" } } });
+  const pool = new Pool(dyno, {
+    concurrency: 4,
+    requestsPerSecond: 100,
+    capacityUnitsPerSecond: 100,
+  });
+  assert.notEqual(pool.send, dyno.send);
+  const outputs = await Promise.all(
+    Array.from({ length: 8 }, () => pool.getItem({ TableName, Key: { pk: { S: "a" } } })),
+  );
+  assert.ok(outputs.every((o) => o.Item?.pk.S === "a" && !("ConsumedCapacity" in o)));
+  const asked = await pool.getItem({
+    TableName,
+    Key: { pk: { S: "a" } },
+    ReturnConsumedCapacity: "TOTAL",
+  });
+  assert.ok(asked.ConsumedCapacity!.CapacityUnits! > 0);
+  assert.equal(
+    new Pool(dyno, { concurrency: 1 }).send,
+    dyno.send,
+    "no limits: the session's own sender",
+  );
 });

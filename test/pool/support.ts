@@ -1,6 +1,7 @@
 /** Helpers of the pool tests: middleware that count and hold operations, and a table with an item. */
 import type { AnyMiddleware } from "../../src/index.js";
 import type { Dyno } from "../../src/index.js";
+import { DescribeTableCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { createTestTable } from "../support/db.js";
 
 /** A middleware that counts operations in flight (around the real request) and records start order. */
@@ -59,9 +60,22 @@ export function gate() {
   };
 }
 
+/**
+ * A fresh table (pk: S) once it is ACTIVE (dynalite answers "not found" for a moment after
+ * CreateTable).
+ */
+export async function readyTable(client: DynamoDBClient): Promise<string> {
+  const TableName = await createTestTable(client, { sortKey: null });
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName }));
+    if (Table?.TableStatus === "ACTIVE") return TableName;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** A fresh table (pk: S) holding one item `{ pk: "a" }`; returns its name and a GetItem input. */
 export async function tableWithItem(dyno: Dyno) {
-  const TableName = await createTestTable(dyno.client, { sortKey: null });
+  const TableName = await readyTable(dyno.client);
   await dyno.putItem({ TableName, Item: { pk: { S: "a" } } });
   return { TableName, get: { TableName, Key: { pk: { S: "a" } } } };
 }
