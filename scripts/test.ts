@@ -35,7 +35,7 @@ let local: LocalDynamo | undefined;
 if (!process.env.DYNO_TEST_ENDPOINT) {
   const engine = (process.env.DYNO_TEST_ENGINE ?? "auto") as "auto" | "dynamodb-local" | "dynalite";
   const started = Date.now();
-  local = await startLocal({ engine });
+  local = await startLocal({ engine, startTimeoutMs: 120_000 }); // the JVM starts slowly on a busy machine
   process.env.DYNO_TEST_ENDPOINT = local.endpoint;
   process.env.DYNO_TEST_ENGINE = local.engine;
   console.log(

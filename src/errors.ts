@@ -49,14 +49,63 @@ export class AbortError extends DynoError {
   unprocessed?: unknown;
 }
 
-/** A lock could not be acquired before its timeout. */
+/** Who holds a lock, as its item says: the holder's name, advertised lease and fencing token. */
+export interface LockHolder {
+  /** The holder's `owner` name (informational: safety rests on the record version, not on names). */
+  readonly owner: string;
+  /** The lease the holder advertises, in ms; a waiter takes over after watching it unrenewed that long. */
+  readonly leaseMs: number;
+  /** The holder's fencing token. */
+  readonly fencingToken: bigint;
+}
+
+/** A lock could not be acquired before its timeout (`timeoutMs` of `acquireLock`). */
 export class LockTimeoutError extends DynoError {
   override name = "LockTimeoutError";
+  /** How long `acquireLock` waited, in ms (on this process's monotonic clock). */
+  readonly waitedMs: number;
+  /** Who held the lock when the wait ended; undefined when no holder was seen (e.g. only failed requests). */
+  readonly holder: LockHolder | undefined;
+  constructor(
+    message: string,
+    details: { waitedMs?: number; holder?: LockHolder; cause?: unknown } = {},
+  ) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.waitedMs = details.waitedMs ?? 0;
+    this.holder = details.holder;
+  }
 }
+
+/** Why a held lock was lost. */
+export type LockLostReason =
+  /** No renewal succeeded within one lease (requests failing or hanging), so the lease ran out. */
+  | "expired"
+  /** A renewal (or the release) found the lock changed by someone else: taken over, or tampered with. */
+  | "changed";
 
 /** A held lock's lease could not be renewed: another process may now hold it. */
 export class LockLostError extends DynoError {
   override name = "LockLostError";
+  /** Why the lease was lost. */
+  readonly reason: LockLostReason;
+  /** The fencing token of the lost lock. */
+  readonly fencingToken: bigint | undefined;
+  /** Who holds the lock now, when the item says so (reason `"changed"`). */
+  readonly holder: LockHolder | undefined;
+  constructor(
+    message: string,
+    details: {
+      reason?: LockLostReason;
+      fencingToken?: bigint;
+      holder?: LockHolder;
+      cause?: unknown;
+    } = {},
+  ) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.reason = details.reason ?? "expired";
+    this.fencingToken = details.fencingToken;
+    this.holder = details.holder;
+  }
 }
 
 /** An exhaustive batch operation gave up with work left; `unprocessed` holds what was not done. */

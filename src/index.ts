@@ -10,3 +10,6 @@ export * from "./middleware/index.js";
 export * from "./encoding/index.js";
 export * from "./expression/index.js";
 export * from "./builders/index.js";
+export * from "./lock/index.js";
+export * from "./pool/index.js";
+export * from "./table/index.js";

@@ -17,6 +17,9 @@ import {
 } from "./operation/registry.js";
 import type { RequestSender } from "./operation/send.js";
 import { linkSignals } from "./operation/signals.js";
+import type { Schema } from "./encoding/schema/schema.js";
+import { Table, type TableOptions } from "./table/table.js";
+import type { Indexes, KeyProperty } from "./table/types.js";
 import { directSender, directSupport } from "./transport/index.js";
 
 /** How a session sends data-plane operations: through the SDK, or directly (see the README). */
@@ -137,6 +140,19 @@ export class Dyno implements OperationRuntime {
     });
     this.#middleware.push(...middleware);
     return this;
+  }
+
+  /**
+   * A typed {@link Table} over table `name`: items of the object schema, keys and indexes
+   * named by its properties (API.md section 9).
+   */
+  table<
+    T,
+    const PK extends KeyProperty<T>,
+    const SK extends KeyProperty<T> | undefined = undefined,
+    const IX extends Indexes<T> = Record<never, never>,
+  >(name: string, options: TableOptions<Schema<T, false>, PK, SK, IX>): Table<T, PK, SK, IX> {
+    return new Table(this, name, options);
   }
 
   /** Runs a pending operation (from `Operation.create`) in this session and returns it. */

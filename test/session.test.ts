@@ -2,7 +2,13 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Dyno } from "../src/index.js";
 import { localClientConfig } from "../src/local/index.js";
-import { needsTransactions, testDyno, testEndpoint, uniqueTableName } from "./support/db.js";
+import {
+  needsTransactions,
+  testDyno,
+  testEndpoint,
+  uniqueTableName,
+  waitForTable,
+} from "./support/db.js";
 
 test("a round of table and item operations through the session", async () => {
   const dyno = await testDyno();
@@ -19,6 +25,7 @@ test("a round of table and item operations through the session", async () => {
     ],
     BillingMode: "PAY_PER_REQUEST",
   });
+  await waitForTable(dyno.client, TableName); // CREATING first on dynalite (as on DynamoDB)
   const described = await dyno.describeTable({ TableName });
   assert.equal(described.Table?.TableStatus, "ACTIVE");
   assert.ok((await dyno.listTables({})).TableNames?.includes(TableName));
@@ -72,6 +79,7 @@ test("transactions and PartiQL through the session", { skip: needsTransactions }
     AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
     BillingMode: "PAY_PER_REQUEST",
   });
+  await waitForTable(dyno.client, TableName);
   await dyno.transactWriteItems({
     TransactItems: [
       { Put: { TableName, Item: { pk: { S: "a" }, v: { N: "1" } } } },

@@ -6,8 +6,10 @@ type DynaliteFactory = (options: Record<string, unknown>) => Server;
 
 /**
  * Starts the pure-JavaScript `dynalite` in this process, in memory, on `host:port`
- * (or a free port). Tables become ACTIVE at once, and idle keep-alive connections are
- * held open long enough that a pooled client never meets a closed socket.
+ * (or a free port). Like DynamoDB, dynalite answers CreateTable while the table is still
+ * CREATING (it turns ACTIVE a moment later: wait for it, e.g. with the SDK's
+ * `waitUntilTableExists`, before using the table). Idle keep-alive connections are held open
+ * long enough that a pooled client never meets a closed socket.
  */
 export async function startDynalite(
   host: string,
@@ -29,9 +31,19 @@ export async function startDynalite(
   server.keepAliveTimeout = 10 * 60_000;
   server.headersTimeout = 10 * 60_000 + 1000;
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    const onError = (error: NodeJS.ErrnoException) =>
+      reject(
+        new DynoError(
+          error.code === "EADDRINUSE"
+            ? `startLocal: port ${port} on ${host} is already in use; dynalite could not listen on it.`
+            : `startLocal: dynalite could not listen on ${host} port ${port ?? 0}: ${error.message}`,
+          { cause: error },
+        ),
+      );
+    server.once("error", onError);
+    // Listening here, in this process, is the proof that the server on the port is this one.
     server.listen(port ?? 0, host, () => {
-      server.off("error", reject);
+      server.off("error", onError);
       resolve();
     });
   });

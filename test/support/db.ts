@@ -5,8 +5,8 @@
 import { after } from "node:test";
 import {
   CreateTableCommand,
-  DescribeTableCommand,
   DynamoDBClient,
+  waitUntilTableExists,
   type AttributeDefinition,
   type CreateTableCommandInput,
   type KeySchemaElement,
@@ -35,6 +35,7 @@ export async function testEndpoint(): Promise<string> {
   if (process.env.DYNO_TEST_ENDPOINT) return process.env.DYNO_TEST_ENDPOINT;
   started ??= startLocal({
     engine: process.env.DYNO_TEST_ENGINE === "dynalite" ? "dynalite" : "auto",
+    startTimeoutMs: 120_000,
   });
   return (await started).endpoint;
 }
@@ -65,7 +66,6 @@ export async function testDyno(): Promise<Dyno> {
 }
 
 let tableCounter = 0;
-let waiter: Promise<DynamoDBClient> | undefined;
 /** A table name no other test uses. */
 export function uniqueTableName(prefix = "t"): string {
   tableCounter += 1;
@@ -105,14 +105,18 @@ export async function createTestTable(
       AttributeDefinitions: [...defs.values()],
     }),
   );
-  // dynalite briefly answers "not found" for a table it has just created: wait until it is
-  // ACTIVE (asking through a client of our own, so that the caller's request counts stay theirs).
-  if (engine === "dynalite") {
-    waiter ??= testClient();
-    const describe = new DescribeTableCommand({ TableName });
-    while ((await (await waiter).send(describe)).Table?.TableStatus !== "ACTIVE") {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
+  await waitForTable(client, TableName);
   return TableName;
+}
+
+/**
+ * Waits until a table just created is ACTIVE. DynamoDB (and dynalite) answer CreateTable while
+ * the table is still CREATING, and item operations on it fail with ResourceNotFoundException
+ * until then; DynamoDB Local happens to create tables ACTIVE at once.
+ */
+export async function waitForTable(client: DynamoDBClient, TableName: string): Promise<void> {
+  await waitUntilTableExists(
+    { client, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.5 },
+    { TableName },
+  );
 }

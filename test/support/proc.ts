@@ -1,0 +1,91 @@
+/**
+ * Linux process and socket facts read from /proc, for tests of what `dyno-ts/local` leaves
+ * running and where it listens.
+ */
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+
+/** A skip value for tests that need Linux's /proc. */
+export const needsProc: string | false = existsSync("/proc/net/tcp")
+  ? false
+  : "needs Linux /proc to inspect processes and sockets";
+
+function stat(pid: number): string[] | undefined {
+  try {
+    // "pid (comm) state ppid ...": comm may hold spaces, so split after its closing paren
+    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return text.slice(text.lastIndexOf(")") + 2).split(" ");
+  } catch {
+    return undefined;
+  }
+}
+
+/** The pids whose parent is `pid`. */
+export function childPids(pid: number): number[] {
+  return readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((p) => stat(p)?.[1] === String(pid));
+}
+
+/** The command line of a process ("" once it is gone). */
+export function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
+  } catch {
+    return "";
+  }
+}
+
+/** True while the process exists and is not a zombie. */
+export function isAlive(pid: number): boolean {
+  const state = stat(pid)?.[0];
+  return state !== undefined && state !== "Z" && state !== "X";
+}
+
+/** Resolves true once the process is gone, false if it is still alive after `timeoutMs`. */
+export async function waitUntilGone(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return true;
+}
+
+function ipv4(hex: string): string {
+  // /proc/net/tcp prints each 32-bit word in host (little-endian) byte order
+  const bytes = hex.match(/../g)!.map((b) => parseInt(b, 16));
+  return bytes.reverse().join(".");
+}
+
+function ipv6(hex: string): string {
+  const words = hex.match(/.{8}/g)!.map((w) => w.match(/../g)!.reverse().join(""));
+  const groups = words.join("").match(/.{4}/g)!;
+  const address = groups.map((g) => parseInt(g, 16).toString(16)).join(":");
+  return new URL(`http://[${address}]/`).hostname.slice(1, -1); // normalized, e.g. "::1"
+}
+
+/** The local addresses of the listening TCP sockets on `port`, e.g. `["127.0.0.1"]`. */
+export function listeningAddresses(port: number): string[] {
+  const found: string[] = [];
+  for (const [file, parse] of [
+    ["/proc/net/tcp", ipv4],
+    ["/proc/net/tcp6", ipv6],
+  ] as const) {
+    if (!existsSync(file)) continue;
+    for (const line of readFileSync(file, "utf8").split("\n").slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (fields.length < 4 || fields[3] !== "0A") continue; // 0A: LISTEN
+      const [address, portHex] = fields[1]!.split(":") as [string, string];
+      if (parseInt(portHex, 16) === port) found.push(parse(address));
+    }
+  }
+  return found;
+}
+
+/** True for 127.0.0.0/8, ::1 and IPv4-mapped 127.x (how Java prints a dual-stack bind). */
+export function isLoopback(address: string): boolean {
+  return (
+    /^127\./.test(address) || address === "::1" || /^::ffff:(127\.|7f[0-9a-f]{2}:)/.test(address)
+  );
+}
