@@ -11,3 +11,10 @@ export {
   type ItemReadMiddleware,
   type ItemReadOperation,
 } from "./unmarshal-into.js";
+export {
+  tracingMiddleware,
+  type SpanAttributeValue,
+  type TracingOptions,
+  type TracingSpan,
+  type TracingTracer,
+} from "./tracing.js";

@@ -8,6 +8,7 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { OperationName, OutputOf } from "../operation/registry.js";
 import { sdkSender, type RequestSender, type WireRequest } from "../operation/send.js";
+import { wireHooksOf, type AttemptPlan, type WireBody } from "../operation/wire-hooks.js";
 import { EndpointResolver } from "./endpoint.js";
 import { responseError, responseMetadata, type WireResponse } from "./errors.js";
 import { abortError, post, type HttpSettings } from "./http.js";
@@ -135,23 +136,30 @@ async function sendDirect(request: WireRequest): Promise<unknown> {
     let response: WireResponse | undefined;
     let sentAt = 0;
     try {
+      const hooks = wireHooksOf(client); // e.g. injected faults: the same per attempt as on the SDK path
+      const plan: AttemptPlan = hooks?.beforeAttempt(operation, JSON.parse(body) as WireBody);
+      const sent = plan?.body ? JSON.stringify(plan.body) : body;
       const credentials = await config.credentials();
       const offset = config.systemClockOffset ?? 0;
       const auth = signRequest(
-        { method: "POST", path: endpoint.path, headers: signed, body },
+        { method: "POST", path: endpoint.path, headers: signed, body: sent },
         credentials,
         signingRegion,
         signingName,
         new Date(noSkewCorrection ? Date.now() : Date.now() + offset),
       );
       sentAt = Date.now();
-      response = await post(
-        endpoint,
-        { ...signed, ...auth, "content-length": String(Buffer.byteLength(body)) },
-        body,
-        http,
-        signal,
-      );
+      response = plan?.answer
+        ? answered(plan.answer.status, plan.answer.body)
+        : await post(
+            endpoint,
+            { ...signed, ...auth, "content-length": String(Buffer.byteLength(sent)) },
+            sent,
+            http,
+            signal,
+          );
+      if (plan?.body && response.statusCode === 200)
+        response = answered(200, plan.complete(JSON.parse(response.body) as WireBody), response);
       if (response.statusCode >= 300) throw responseError(response);
       const output = parseBody(response.body);
       if (!noSkewCorrection) correctClock(config, response, sentAt);
@@ -182,6 +190,15 @@ async function sendDirect(request: WireRequest): Promise<unknown> {
       if (delay > 0) await race(new Promise((resolve) => setTimeout(resolve, delay)), signal);
     }
   }
+}
+
+/** A response made by a wire hook (or rewritten by one), as if DynamoDB had sent it. */
+function answered(status: number, body: WireBody, from?: WireResponse): WireResponse {
+  return {
+    statusCode: status,
+    headers: { ...from?.headers, "content-type": CONTENT_TYPE },
+    body: JSON.stringify(body),
+  };
 }
 
 /** The SDK's clock-skew sampling: the offset follows the server's `Date` header. */

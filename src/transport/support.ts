@@ -6,6 +6,7 @@
  * @module
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { WIRE_HOOK_MIDDLEWARE } from "../operation/wire-hooks.js";
 
 /** The verdict on one client: `"direct"`, or `"sdk"` with the reason. */
 export type DirectSupport =
@@ -52,7 +53,10 @@ function unsupportedReason(client: DynamoDBClient): string | undefined {
   if (!config || typeof client.middlewareStack?.identify !== "function")
     return "the client is not a DynamoDBClient of @aws-sdk/client-dynamodb";
   const ref = defaults();
-  const custom = client.middlewareStack.identify().filter((entry) => !ref.middleware.has(entry));
+  // dyno-ts's own wire hooks (fault injection) are applied by the direct transport too.
+  const custom = client.middlewareStack
+    .identify()
+    .filter((entry) => !ref.middleware.has(entry) && !isWireHook(entry));
   if (custom.length > 0) return `client.middlewareStack has custom entries: ${custom.join(", ")}`;
   const handler = config.requestHandler as { constructor?: unknown } | undefined;
   const refHandler = ref.config.requestHandler as { constructor?: unknown };
@@ -86,4 +90,10 @@ function endpointDiscoveryFromEnv(): boolean {
   const value =
     process.env.AWS_ENABLE_ENDPOINT_DISCOVERY ?? process.env.AWS_ENDPOINT_DISCOVERY_ENABLED;
   return value !== undefined && value !== "false" && value !== "0";
+}
+
+/** `identify()` names entries `"<name> - <step>"`. */
+function isWireHook(entry: string): boolean {
+  const name = entry.split(" - ")[0]!;
+  return (WIRE_HOOK_MIDDLEWARE as readonly string[]).includes(name);
 }

@@ -2,7 +2,7 @@ import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { AbortError, Dyno, s, type AnyMiddleware } from "../../src/index.js";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { testClient } from "../support/db.js";
+import { testClient, testTransport } from "../support/db.js";
 import { filledTable, frozen, recordingDyno } from "./support.js";
 
 let client: DynamoDBClient;
@@ -60,7 +60,7 @@ test("queryItems / queryPages: each page is an operation the session's middlewar
   const calls: string[] = [];
   const counting: AnyMiddleware = (next) => (ctx) => (calls.push(ctx.operation), next(ctx));
   const perCall: string[] = [];
-  const dyno = new Dyno({ client }).use(counting);
+  const dyno = new Dyno({ client, transport: testTransport }).use(counting);
   const one = all[7];
   let n = 0;
   for await (const item of dyno.queryItems(

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { Dyno } from "../../src/index.js";
-import { testClient } from "../support/db.js";
+import { testClient, testTransport } from "../support/db.js";
 import { blackHole, bodyOf, jsonResponse } from "../support/http.js";
 import { until } from "./support.js";
 
@@ -36,7 +36,7 @@ test("parallel scan: a failing segment aborts the others' requests and rejects w
     destroy: () => inner.destroy(),
   };
   const client = await testClient({ requestHandler: handler as never, maxAttempts: 1 });
-  const dyno = new Dyno({ client });
+  const dyno = new Dyno({ client, transport: testTransport });
   const op = dyno.scanAll({ TableName: "any" }, { segments: 4 });
   await assert.rejects(
     op.await(),

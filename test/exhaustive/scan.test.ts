@@ -10,7 +10,7 @@ import {
   type OperationMetrics,
 } from "../../src/index.js";
 import type { ConsumedCapacity, DynamoDBClient, ScanCommandInput } from "@aws-sdk/client-dynamodb";
-import { testClient } from "../support/db.js";
+import { testClient, testTransport } from "../support/db.js";
 import { filledTable, frozen, pks, recordingDyno } from "./support.js";
 
 let client: DynamoDBClient;
@@ -62,7 +62,7 @@ test("scanAll: every item of 3,000 (~1 KB) with Limit as page size, counts summe
 });
 
 test("scanAll / queryAll: ConsumedCapacity summed per table and per index (INDEXES)", async () => {
-  const dyno = new Dyno({ client });
+  const dyno = new Dyno({ client, transport: testTransport });
   const input = {
     TableName,
     IndexName: "byGroup",
@@ -135,7 +135,7 @@ test("scanAll: parallel scan over segments returns each item exactly once", asyn
     assert.equal(progress.length, bodies.length, "one progress report per page");
     assert.equal(progress.at(-1), 3000);
   }
-  const dyno = new Dyno({ client });
+  const dyno = new Dyno({ client, transport: testTransport });
   const capped = await dyno.scanAll({ TableName, Limit: 100 }, { segments: 4, maxItems: 120 });
   assert.equal(capped.Items!.length, 120);
   assert.equal(capped.LastEvaluatedKey, undefined);
@@ -143,7 +143,9 @@ test("scanAll: parallel scan over segments returns each item exactly once", asyn
 
 test("scanAll / queryAll: metrics see one run; unmarshalInto decodes every item", async () => {
   const metrics: OperationMetrics[] = [];
-  const dyno = new Dyno({ client }).use(metricsMiddleware((m) => metrics.push(m)));
+  const dyno = new Dyno({ client, transport: testTransport }).use(
+    metricsMiddleware((m) => metrics.push(m)),
+  );
   const decoded: { pk: string; n: number }[] = [];
   const User = s.object({ pk: s.string(), n: s.number(), grp: s.string(), data: s.string() });
   const out = await dyno.queryAll(

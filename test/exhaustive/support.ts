@@ -1,7 +1,7 @@
 /** Fixtures of the exhaustive-operation tests: filled tables, request counting, frozen inputs. */
 import type { AttributeValue, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { Dyno } from "../../src/index.js";
-import { createTestTable, testClient } from "../support/db.js";
+import { createTestTable, testClient, testTransport } from "../support/db.js";
 import { recordingHandler } from "../support/http.js";
 
 /** A session whose client records every HTTP request (`seen`), with the SDK's retries off unless asked. */
@@ -11,7 +11,7 @@ export async function recordingDyno(config: { maxAttempts?: number } = {}) {
     requestHandler: handler,
     maxAttempts: config.maxAttempts ?? 1,
   });
-  return { dyno: new Dyno({ client }), client, seen: handler.seen };
+  return { dyno: new Dyno({ client, transport: testTransport }), client, seen: handler.seen };
 }
 
 /** An item of about `bytes` bytes with partition key `pk = id`. */
@@ -36,7 +36,7 @@ export async function filledTable(
 ): Promise<{ TableName: string; ids: string[] }> {
   const TableName = await createTestTable(client, { sortKey: null }, options.create);
   const all = ids(n);
-  await new Dyno({ client }).batchWriteItemAll(
+  await new Dyno({ client, transport: testTransport }).batchWriteItemAll(
     {
       RequestItems: {
         [TableName]: all.map((id, i) => ({

@@ -8,7 +8,7 @@ import {
   type LogEntry,
   type OperationMetrics,
 } from "../../src/index.js";
-import { createTestTable, testClient } from "../support/db.js";
+import { createTestTable, testClient, testTransport } from "../support/db.js";
 import { recordingHandler, throttled } from "../support/http.js";
 
 async function setup(intercept?: Parameters<typeof recordingHandler>[0]) {
@@ -16,7 +16,7 @@ async function setup(intercept?: Parameters<typeof recordingHandler>[0]) {
   const client = await testClient({ requestHandler: handler, retryStrategy: undefined });
   const TableName = await createTestTable(client, { sortKey: null });
   handler.seen.length = 0;
-  return { handler, client, TableName, dyno: new Dyno({ client }) };
+  return { handler, client, TableName, dyno: new Dyno({ client, transport: testTransport }) };
 }
 
 test("cacheMiddleware: a repeated read is answered from memory with a copy", async () => {
@@ -127,7 +127,7 @@ test("logMiddleware: one entry per outcome; a console-like logger; inputs only w
     info: (m: string) => lines.push(`info ${m}`),
     error: (m: string) => lines.push(`error ${m}`),
   };
-  const quiet = new Dyno({ client: dyno.client }).use(
+  const quiet = new Dyno({ client: dyno.client, transport: testTransport }).use(
     logMiddleware(consoleLike, { logInput: true }),
   );
   await quiet.scan({ TableName });

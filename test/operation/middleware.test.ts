@@ -7,7 +7,7 @@ import {
   type AnyMiddleware,
   type Middleware,
 } from "../../src/index.js";
-import { createTestTable, testClient, testDyno } from "../support/db.js";
+import { createTestTable, testClient, testDyno, testTransport } from "../support/db.js";
 import { recordingHandler } from "../support/http.js";
 
 const tracer =
@@ -37,7 +37,10 @@ test("session middleware is outside per-call middleware; the first of a list is 
 
 test("a middleware can short-circuit: no request is sent", async () => {
   const handler = recordingHandler();
-  const dyno = new Dyno({ client: await testClient({ requestHandler: handler }) });
+  const dyno = new Dyno({
+    client: await testClient({ requestHandler: handler }),
+    transport: testTransport,
+  });
   const canned: Middleware<"GetItem"> = () => async () => ({
     $metadata: {},
     Item: { pk: { S: "cached" } },
@@ -50,7 +53,7 @@ test("a middleware can short-circuit: no request is sent", async () => {
 test("a middleware can rewrite the input and transform the output", async () => {
   const client = await testClient();
   const TableName = await createTestTable(client, { sortKey: null });
-  const dyno = new Dyno({ client });
+  const dyno = new Dyno({ client, transport: testTransport });
   await dyno.putItem({ TableName, Item: { pk: { S: "k" }, v: { S: "hello" } } });
   const prefixTable: AnyMiddleware = (next) => (ctx) => {
     if (isOperation(ctx, "GetItem")) ctx.input = { ...ctx.input, TableName };
@@ -81,7 +84,10 @@ test("a middleware can retry next: the request is sent again", async () => {
         }
       : undefined,
   );
-  const dyno = new Dyno({ client: await testClient({ requestHandler: handler }) });
+  const dyno = new Dyno({
+    client: await testClient({ requestHandler: handler }),
+    transport: testTransport,
+  });
   const retry: AnyMiddleware = (next) => async (ctx) => {
     for (let attempt = 1; ; attempt++) {
       try {

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { AbortError, Dyno, DynoError, Operation, type AnyMiddleware } from "../../src/index.js";
 import { localClientConfig } from "../../src/local/index.js";
-import { createTestTable, testDyno } from "../support/db.js";
+import { createTestTable, testDyno, testTransport } from "../support/db.js";
 import { blackHole } from "../support/http.js";
 
 const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -87,7 +87,7 @@ test("cancel() of a pending operation: it never starts and rejects with AbortErr
 test("cancel() of a running operation aborts its HTTP request", async () => {
   const server = await blackHole();
   const client = new DynamoDBClient({ ...localClientConfig(server.endpoint), maxAttempts: 1 });
-  const dyno = new Dyno({ client });
+  const dyno = new Dyno({ client, transport: testTransport });
   const op = dyno.getItem({ TableName: "t", Key: { pk: { S: "a" } } });
   while (server.received === 0) await tick(5);
   assert.equal(op.state, "running");
@@ -105,7 +105,7 @@ test("withSignal: aborting the scope cancels running operations and refuses new 
   const server = await blackHole();
   const client = new DynamoDBClient({ ...localClientConfig(server.endpoint), maxAttempts: 1 });
   const controller = new AbortController();
-  const scoped = new Dyno({ client }).withSignal(controller.signal);
+  const scoped = new Dyno({ client, transport: testTransport }).withSignal(controller.signal);
   assert.equal(scoped.client, client);
   const op = scoped.listTables({});
   while (server.received === 0) await tick(5);
@@ -166,7 +166,7 @@ test("ctx.signal belongs to its operation: cancelling one never aborts another's
 test("cancel() still aborts the request when a middleware passes a copy of the context", async () => {
   const server = await blackHole();
   const client = new DynamoDBClient({ ...localClientConfig(server.endpoint), maxAttempts: 1 });
-  const dyno = new Dyno({ client });
+  const dyno = new Dyno({ client, transport: testTransport });
   const copying: AnyMiddleware = (next) => (ctx) => next({ ...ctx, input: { ...ctx.input } });
   const op = dyno.listTables({}, copying);
   while (server.received === 0) await tick(5);
