@@ -3,10 +3,12 @@ import { dirname, relative, resolve } from "node:path";
 import { defineConfig } from "tsup";
 
 /**
- * `dyno-ts/local` imports the session and errors from the main entry by package name, so that
- * both entry points share one copy of every class (`instanceof Dyno`, `instanceof DynoError`,
- * `dyno.do(op)` with an `Operation` from `dyno-ts` all keep working across them).
+ * `dyno-ts/local` and `dyno-ts/testing` import the session, errors and wire hooks from the main
+ * entry by package name, so that every entry point shares one copy of every class and registry
+ * (`instanceof Dyno`, `instanceof DynoError`, `dyno.do(op)` with an `Operation` from `dyno-ts`,
+ * faults injected by `dyno-ts/testing` seen by the main entry's transports).
  */
+const SUB_ENTRIES = ["src/local", "src/testing"].map((dir) => resolve(dir));
 const localUsesMainEntry = {
   name: "local-uses-main-entry",
   setup(build: {
@@ -16,15 +18,19 @@ const localUsesMainEntry = {
     ) => void;
   }) {
     build.onResolve({ filter: /^\.\.\// }, ({ path, importer }) => {
-      const from = relative(resolve("src/local"), dirname(importer));
-      if (from !== "") return undefined; // only imports made by src/local/*
+      const dir = dirname(importer);
+      if (!SUB_ENTRIES.some((entry) => relative(entry, dir) === "")) return undefined; // only imports made by src/local/*, src/testing/*
       return { path: "dyno-ts", external: true, sideEffects: false, pluginData: path };
     });
   },
 };
 
 export default defineConfig({
-  entry: { index: "src/index.ts", "local/index": "src/local/index.ts" },
+  entry: {
+    index: "src/index.ts",
+    "local/index": "src/local/index.ts",
+    "testing/index": "src/testing/index.ts",
+  },
   format: ["esm", "cjs"],
   dts: true,
   sourcemap: true,

@@ -9,6 +9,8 @@ const esm = await import("../dist/index.js");
 const cjs = require("../dist/index.cjs");
 const localEsm = await import("../dist/local/index.js");
 const localCjs = require("../dist/local/index.cjs");
+const testingEsm = await import("../dist/testing/index.js");
+const testingCjs = require("../dist/testing/index.cjs");
 
 for (const [kind, lib] of [
   ["esm", esm],
@@ -26,9 +28,9 @@ for (const [kind, lib] of [
     assert.ok(lib[name], `${kind} build exports ${name}`);
   }
 }
-for (const [kind, local, lib] of [
-  ["esm", localEsm, esm],
-  ["cjs", localCjs, cjs],
+for (const [kind, local, lib, testing] of [
+  ["esm", localEsm, esm, testingEsm],
+  ["cjs", localCjs, cjs, testingCjs],
 ]) {
   const db = await local.startLocal({ engine: "dynalite" });
   assert.ok(
@@ -42,6 +44,26 @@ for (const [kind, local, lib] of [
     Array.isArray((await db.dyno.do(op)).TableNames),
     `${kind}: local.dyno runs main's Operation`,
   );
+  // dyno-ts/testing shares the main entry's wire-hook registry, and exhaustive methods run
+  const faults = testing.injectFaults(db.dyno.client, {
+    throttleRate: 1,
+    operations: ["ListTables"],
+  });
+  assert.ok(
+    lib.wireHooksOf(db.dyno.client),
+    `${kind}: faults registered where the main entry looks`,
+  );
+  await assert.rejects(
+    db.dyno.listTables({}).await(),
+    (e) => e.name === "ProvisionedThroughputExceededException",
+  );
+  faults.remove();
+  assert.equal(lib.wireHooksOf(db.dyno.client), undefined);
+  const missing = await db.dyno.scanAll({ TableName: "missing" }, { maxItems: 5 }).then(
+    () => undefined,
+    (e) => e,
+  );
+  assert.equal(missing?.name, "ResourceNotFoundException", `${kind}: scanAll runs`);
   await db.stop();
 }
 // DynamoDB Local from dist: the shipped launcher (dist/local/DynoLocalLauncher.java) is found

@@ -37,25 +37,94 @@ export class DynoEncodingError extends DynoError {
 /** An operation was cancelled (by `cancel()`, a session/pool signal or a closed pool). */
 export class AbortError extends DynoError {
   override name = "AbortError";
+  /**
+   * Set when a `batchWriteItemAll` / `batchGetItemAll` is cancelled mid-run: what was confirmed
+   * done (write requests written, in the input's shape; for gets, the output so far).
+   */
+  done?: unknown;
+  /**
+   * Set when a `batchWriteItemAll` / `batchGetItemAll` is cancelled mid-run: everything not
+   * confirmed done (never sent, or in flight when cancelled), as an input that can be passed back in.
+   */
+  unprocessed?: unknown;
 }
 
-/** A lock could not be acquired before its timeout. */
+/** Who holds a lock, as its item says: the holder's name, advertised lease and fencing token. */
+export interface LockHolder {
+  /** The holder's `owner` name (informational: safety rests on the record version, not on names). */
+  readonly owner: string;
+  /** The lease the holder advertises, in ms; a waiter takes over after watching it unrenewed that long. */
+  readonly leaseMs: number;
+  /** The holder's fencing token. */
+  readonly fencingToken: bigint;
+}
+
+/** A lock could not be acquired before its timeout (`timeoutMs` of `acquireLock`). */
 export class LockTimeoutError extends DynoError {
   override name = "LockTimeoutError";
+  /** How long `acquireLock` waited, in ms (on this process's monotonic clock). */
+  readonly waitedMs: number;
+  /** Who held the lock when the wait ended; undefined when no holder was seen (e.g. only failed requests). */
+  readonly holder: LockHolder | undefined;
+  constructor(
+    message: string,
+    details: { waitedMs?: number; holder?: LockHolder; cause?: unknown } = {},
+  ) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.waitedMs = details.waitedMs ?? 0;
+    this.holder = details.holder;
+  }
 }
+
+/** Why a held lock was lost. */
+export type LockLostReason =
+  /** No renewal succeeded within one lease (requests failing or hanging), so the lease ran out. */
+  | "expired"
+  /** A renewal (or the release) found the lock changed by someone else: taken over, or tampered with. */
+  | "changed";
 
 /** A held lock's lease could not be renewed: another process may now hold it. */
 export class LockLostError extends DynoError {
   override name = "LockLostError";
+  /** Why the lease was lost. */
+  readonly reason: LockLostReason;
+  /** The fencing token of the lost lock. */
+  readonly fencingToken: bigint | undefined;
+  /** Who holds the lock now, when the item says so (reason `"changed"`). */
+  readonly holder: LockHolder | undefined;
+  constructor(
+    message: string,
+    details: {
+      reason?: LockLostReason;
+      fencingToken?: bigint;
+      holder?: LockHolder;
+      cause?: unknown;
+    } = {},
+  ) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.reason = details.reason ?? "expired";
+    this.fencingToken = details.fencingToken;
+    this.holder = details.holder;
+  }
 }
 
 /** An exhaustive batch operation gave up with work left; `unprocessed` holds what was not done. */
 export class BatchIncompleteError<U = unknown> extends DynoError {
   override name = "BatchIncompleteError";
-  /** The requests (or keys) that were never processed. */
+  /**
+   * The requests (or keys) that were never processed. From `batchWriteItemAll` /
+   * `batchGetItemAll`: an input of the same shape as the one given (`{ RequestItems, ... }`)
+   * holding exactly those, in the caller's order, so it can be passed back in.
+   */
   readonly unprocessed: U;
-  constructor(message: string, unprocessed: U, options?: { cause?: unknown }) {
+  /**
+   * What was done before giving up: for `batchWriteItemAll` the requests written (input shape),
+   * for `batchGetItemAll` the output with every item read.
+   */
+  readonly done?: unknown;
+  constructor(message: string, unprocessed: U, options?: { cause?: unknown; done?: unknown }) {
     super(message, options);
     this.unprocessed = unprocessed;
+    if (options?.done !== undefined) this.done = options.done;
   }
 }

@@ -4,8 +4,12 @@
  */
 export * from "./errors.js";
 export * from "./session.js";
+export * from "./exhaustive/index.js";
 export * from "./operation/index.js";
 export * from "./middleware/index.js";
 export * from "./encoding/index.js";
 export * from "./expression/index.js";
 export * from "./builders/index.js";
+export * from "./lock/index.js";
+export * from "./pool/index.js";
+export * from "./table/index.js";

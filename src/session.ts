@@ -5,6 +5,7 @@
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import { DynoValidationError } from "./errors.js";
+import { installExhaustiveMethods, type ExhaustiveMethods } from "./exhaustive/index.js";
 import type { AnyMiddleware, Middleware } from "./operation/middleware.js";
 import { Operation, runOperation, type OperationRuntime } from "./operation/operation.js";
 import {
@@ -14,22 +15,32 @@ import {
   type MethodName,
   type OperationName,
 } from "./operation/registry.js";
+import type { RequestSender } from "./operation/send.js";
 import { linkSignals } from "./operation/signals.js";
+import type { Schema } from "./encoding/schema/schema.js";
+import { Table, type TableOptions } from "./table/table.js";
+import type { Indexes, KeyProperty } from "./table/types.js";
+import { directSender, directSupport } from "./transport/index.js";
+
+/** How a session sends data-plane operations: through the SDK, or directly (see the README). */
+export type Transport = "sdk" | "direct";
+
+/** Options every kind of {@link DynoOptions} takes. */
+interface CommonOptions {
+  middleware?: AnyMiddleware[];
+  signal?: AbortSignal;
+  /**
+   * `"sdk"` (default): every operation through `client.send`. `"direct"`: the data-plane
+   * operations sent by dyno-ts itself, with the SDK's contract; a client whose configuration
+   * it cannot honour exactly keeps the SDK (see {@link Dyno.transport}).
+   */
+  transport?: Transport;
+}
 
 /** How to build a {@link Dyno}: an existing client, or a client config to build one from. */
 export type DynoOptions =
-  | {
-      client: DynamoDBClient;
-      clientConfig?: undefined;
-      middleware?: AnyMiddleware[];
-      signal?: AbortSignal;
-    }
-  | {
-      clientConfig: DynamoDBClientConfig;
-      client?: undefined;
-      middleware?: AnyMiddleware[];
-      signal?: AbortSignal;
-    };
+  | (CommonOptions & { client: DynamoDBClient; clientConfig?: undefined })
+  | (CommonOptions & { clientConfig: DynamoDBClientConfig; client?: undefined });
 
 /** The per-call signature of operation `N`: SDK input and optional middleware, a running {@link Operation}. */
 export type OperationMethod<N extends OperationName> = (
@@ -56,7 +67,15 @@ export class Dyno implements OperationRuntime {
   readonly client: DynamoDBClient;
   /** This session's cancellation scope: when it aborts, every operation it runs is cancelled. */
   readonly signal: AbortSignal | undefined;
+  /**
+   * The transport this session really uses: `"direct"` only when asked for and the client's
+   * configuration can be honoured exactly; otherwise `"sdk"` (see {@link Dyno.transportReason}).
+   */
+  readonly transport: Transport;
+  /** Why a session asked for `"direct"` uses `"sdk"`; undefined otherwise. */
+  readonly transportReason: string | undefined;
   readonly #middleware: AnyMiddleware[];
+  readonly #send: RequestSender | undefined;
 
   constructor(options: DynoOptions) {
     if (!options || typeof options !== "object") {
@@ -77,6 +96,22 @@ export class Dyno implements OperationRuntime {
     }
     this.#middleware = [...(options.middleware ?? [])];
     this.signal = options.signal;
+    const transport = options.transport ?? "sdk";
+    if (transport !== "sdk" && transport !== "direct") {
+      throw new DynoValidationError(
+        "transport",
+        `expected "sdk" or "direct", got ${JSON.stringify(transport)}`,
+      );
+    }
+    const support = transport === "direct" ? directSupport(this.client) : undefined;
+    this.transport = support?.transport ?? "sdk";
+    this.transportReason = support?.reason;
+    this.#send = this.transport === "direct" ? directSender : undefined;
+  }
+
+  /** Sends each request of this session's operations (the direct transport's sender, or the SDK's). */
+  get send(): RequestSender | undefined {
+    return this.#send;
   }
 
   /** The session's middleware, outermost first. */
@@ -93,6 +128,7 @@ export class Dyno implements OperationRuntime {
       client: this.client,
       middleware: this.#middleware,
       signal: this.signal ? linkSignals(this.signal, signal) : signal,
+      transport: this.#send ? "direct" : "sdk",
     });
   }
 
@@ -106,6 +142,19 @@ export class Dyno implements OperationRuntime {
     return this;
   }
 
+  /**
+   * A typed {@link Table} over table `name`: items of the object schema, keys and indexes
+   * named by its properties (API.md section 9).
+   */
+  table<
+    T,
+    const PK extends KeyProperty<T>,
+    const SK extends KeyProperty<T> | undefined = undefined,
+    const IX extends Indexes<T> = Record<never, never>,
+  >(name: string, options: TableOptions<Schema<T, false>, PK, SK, IX>): Table<T, PK, SK, IX> {
+    return new Table(this, name, options);
+  }
+
   /** Runs a pending operation (from `Operation.create`) in this session and returns it. */
   do<N extends OperationName>(operation: Operation<N>): Operation<N> {
     if (!(operation instanceof Operation)) {
@@ -115,9 +164,10 @@ export class Dyno implements OperationRuntime {
   }
 }
 
-// The session is one class whose operation methods come from the registry.
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
-export interface Dyno extends OperationMethods {}
+// The session is one class whose operation methods come from the registry, and whose exhaustive
+// methods come from the one table of them (src/exhaustive/methods.ts), as a pool's do.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface Dyno extends OperationMethods, ExhaustiveMethods {}
 
 for (const name of operationNames) {
   Object.defineProperty(Dyno.prototype, methodName(name), {
@@ -132,3 +182,5 @@ for (const name of operationNames) {
     },
   });
 }
+
+installExhaustiveMethods(Dyno);

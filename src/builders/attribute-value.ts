@@ -1,11 +1,13 @@
 /**
  * Keys and items as builders take them: plain objects are encoded by the encoding layer,
- * `AttributeValue` maps are taken as they are. Also canonical fingerprints of keys, used to
+ * `AttributeValue` maps are taken as they are (the rule is on {@link toAttributeMap}; the
+ * form can be stated with {@link asPlainObject} / {@link asAttributeValues}). Also canonical fingerprints of keys, used to
  * find the same key twice in one batch or transaction.
  * @module
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { marshalItem } from "../encoding/index.js";
+import { copyData } from "../copy.js";
 import { DynoValidationError } from "../errors.js";
 
 /** An item or key in DynamoDB's own format. */
@@ -14,38 +16,80 @@ export type AttributeValueMap = Record<string, AttributeValue>;
 /** A key or item: a plain object (encoded by the encoding layer) or an `AttributeValue` map. */
 export type ItemInput = Record<string, unknown>;
 
+/** Marks a key or item whose form is stated rather than guessed (see {@link asPlainObject}). */
+const itemForm: unique symbol = Symbol("dyno.itemForm");
+
+/** A key or item wrapped by {@link asPlainObject} or {@link asAttributeValues}. */
+export type StatedItem = {
+  readonly [itemForm]: "plain" | "encoded";
+  readonly value: Readonly<Record<string, unknown>>;
+};
+
+/**
+ * Says that a key or item given to a builder is a plain object to encode, even when every
+ * value looks like an `AttributeValue`: `.item(asPlainObject({ size: { S: "small" } }))` stores
+ * a map `size` holding an attribute `S`.
+ */
+export function asPlainObject(value: Readonly<Record<string, unknown>>): StatedItem {
+  return { [itemForm]: "plain", value };
+}
+
+/**
+ * Says that a key or item given to a builder is already in DynamoDB's format (e.g. a
+ * `LastEvaluatedKey`): it is checked strictly and taken as it is, never encoded.
+ * `.build()`'s caller gets a `DynoValidationError` naming the attribute that is not a
+ * well-formed `AttributeValue`.
+ */
+export function asAttributeValues(value: Readonly<AttributeValueMap>): StatedItem {
+  return { [itemForm]: "encoded", value };
+}
+
 const isBinary = (v: unknown): v is Uint8Array => v instanceof Uint8Array;
 const isString = (v: unknown): v is string => typeof v === "string";
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v) && !isBinary(v);
+/** A number as DynamoDB writes one: optional sign, digits, optional fraction and exponent. */
+const isNumber = (v: unknown): v is string =>
+  typeof v === "string" && /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> => {
+  if (typeof v !== "object" || v === null) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+};
 
 /** Checks the value of each `AttributeValue` member for the JS type DynamoDB's format requires. */
 const MEMBER_CHECKS: Record<string, (v: unknown) => boolean> = {
   S: isString,
-  N: isString,
+  N: isNumber,
   B: isBinary,
-  SS: (v) => Array.isArray(v) && v.every(isString),
-  NS: (v) => Array.isArray(v) && v.every(isString),
-  BS: (v) => Array.isArray(v) && v.every(isBinary),
+  SS: (v) => Array.isArray(v) && v.length > 0 && v.every(isString),
+  NS: (v) => Array.isArray(v) && v.length > 0 && v.every(isNumber),
+  BS: (v) => Array.isArray(v) && v.length > 0 && v.every(isBinary),
   M: (v) => isPlainObject(v) && Object.values(v).every(isAttributeValue),
   L: (v) => Array.isArray(v) && v.every(isAttributeValue),
   NULL: (v) => v === true,
   BOOL: (v) => typeof v === "boolean",
 };
 
-/** True when `value` is one `AttributeValue`: an object with exactly one member of the right JS type. */
+/**
+ * True when `value` is one well-formed `AttributeValue`: a plain object with exactly one own
+ * member, one of `S N B SS NS BS M L NULL BOOL`, whose value has the JS type DynamoDB's format
+ * requires (`S` a string, `N` a string holding a number, `B` a `Uint8Array`, sets non-empty
+ * arrays of those, `M` a plain object and `L` an array of well-formed values, `NULL: true`,
+ * `BOOL` a boolean).
+ */
 export function isAttributeValue(value: unknown): value is AttributeValue {
   if (!isPlainObject(value)) return false;
   const keys = Object.keys(value);
   if (keys.length !== 1) return false;
-  const check = MEMBER_CHECKS[keys[0]];
+  const check = Object.prototype.hasOwnProperty.call(MEMBER_CHECKS, keys[0])
+    ? MEMBER_CHECKS[keys[0]]
+    : undefined;
   return check !== undefined && check(value[keys[0]]);
 }
 
 /**
- * True when `value` is already in DynamoDB's format: a non-empty object each of whose values
- * is an `AttributeValue` (`{ S: "x" }`, `{ N: "1" }`, `{ M: { ... } }`, ...). Nested `M` and `L`
- * members are checked too, so `{ a: { M: 1 } }` is a plain object, not an `AttributeValue` map.
+ * True when `value` is already in DynamoDB's format: a non-empty plain object each of whose
+ * values is a well-formed `AttributeValue` (see {@link isAttributeValue}; nested `M` and `L`
+ * members are checked too, so `{ a: { M: 1 } }` is a plain object, not an `AttributeValue` map).
  */
 export function isAttributeValueMap(value: unknown): value is AttributeValueMap {
   if (!isPlainObject(value)) return false;
@@ -54,20 +98,65 @@ export function isAttributeValueMap(value: unknown): value is AttributeValueMap 
 }
 
 /**
- * Turns a key or item given to a builder into an `AttributeValue` map: an `AttributeValue`
- * map is copied as it is, a plain object is encoded. `field` names the input field in errors.
+ * Turns a key or item given to a builder into an `AttributeValue` map of the builder's own
+ * (a deep copy: later changes to the caller's object do not reach the builder).
+ *
+ * The rule, when the form is not stated: a map every value of which is a well-formed
+ * `AttributeValue` ({@link isAttributeValue}) is taken as already encoded; a map none of whose
+ * values is one is a plain object, encoded by the encoding layer; a map with some of each is
+ * refused as ambiguous. {@link asPlainObject} and {@link asAttributeValues} state the form.
+ *
+ * @param field names the input field in errors.
  */
 export function toAttributeMap(
-  value: ItemInput | AttributeValueMap,
+  value: ItemInput | AttributeValueMap | StatedItem,
   field: string,
 ): AttributeValueMap {
-  if (!isPlainObject(value)) throw new DynoValidationError(field, "must be an object");
-  if (Object.keys(value).length === 0) throw new DynoValidationError(field, "must not be empty");
-  if (isAttributeValueMap(value)) return { ...value };
-  const encoded = marshalItem(value);
-  if (Object.keys(encoded).length === 0)
+  const stated = statedForm(value);
+  const map: unknown = stated ? (value as StatedItem).value : value;
+  if (!isPlainObject(map)) throw new DynoValidationError(field, "must be an object");
+  const names = Object.keys(map);
+  if (names.length === 0) throw new DynoValidationError(field, "must not be empty");
+  if (stated === "encoded") {
+    for (const name of names) {
+      if (!isAttributeValue(map[name])) {
+        throw new DynoValidationError(
+          `${field}.${name}`,
+          `is not a well-formed AttributeValue (asAttributeValues was given ${describe(map[name])})`,
+        );
+      }
+    }
+  }
+  if (stated === undefined) {
+    const encoded = names.filter((name) => isAttributeValue(map[name]));
+    if (encoded.length === names.length) return copyData(map as AttributeValueMap, field);
+    if (encoded.length > 0) {
+      const plain = names.find((name) => !encoded.includes(name))!;
+      throw new DynoValidationError(
+        field,
+        `is ambiguous: ${JSON.stringify(encoded[0])} looks like an AttributeValue but ` +
+          `${JSON.stringify(plain)} does not; wrap it in asPlainObject(...) to encode it, ` +
+          `or give every attribute as an AttributeValue`,
+      );
+    }
+  }
+  if (stated === "encoded") return copyData(map as AttributeValueMap, field);
+  const out = marshalItem(map);
+  if (Object.keys(out).length === 0)
     throw new DynoValidationError(field, "has no defined attribute");
-  return encoded;
+  return out;
+}
+
+function statedForm(value: unknown): "plain" | "encoded" | undefined {
+  return typeof value === "object" && value !== null && itemForm in value
+    ? (value as StatedItem)[itemForm]
+    : undefined;
+}
+
+function describe(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? typeof value;
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 /** Normalises a DynamoDB number so that `"1"`, `"1.0"` and `"10e-1"` compare equal, as DynamoDB does. */

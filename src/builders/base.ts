@@ -27,29 +27,37 @@ import {
   mergeUpdate,
   withAttributes,
 } from "./expressions.js";
+import { copyData } from "../copy.js";
 import { DynoValidationError } from "../errors.js";
 import { checkOneOf, requireObject, requireString } from "./validate.js";
 
 /**
  * Base of every builder. The input given to the constructor is deep-copied, so neither the
- * builder nor the inputs it builds ever change the caller's object.
+ * builder nor the inputs it builds ever change the caller's object; and each `.build()`
+ * returns an input of its own, sharing no object with the builder, with other builds or with
+ * the `cond`/`update` values it was given, so that mutating one built input (as a middleware
+ * editing `ctx.input` may) changes nothing else.
  */
 export abstract class InputBuilder<I extends object> {
   /** The input under construction (a private copy); plain setters write here directly. */
   protected readonly draft: I;
 
-  /** @param existing an SDK input to extend; its expressions and placeholders are kept. */
+  /**
+   * @param existing an SDK input to extend; its expressions and placeholders are kept.
+   * @throws DynoValidationError naming the path of a member that is not data (a function).
+   */
   constructor(existing?: I) {
-    this.draft = existing ? structuredClone(existing) : ({} as I);
+    this.draft = existing ? copyData(existing, "") : ({} as I);
   }
 
   /**
    * Returns the SDK input: the existing input with everything given to the builder merged in.
-   * May be called more than once; each call returns a new object.
+   * May be called more than once; each call returns a new object that shares nothing with
+   * the builder or with another build.
    * @throws DynoValidationError when the input is incomplete or invalid, naming the field.
    */
   build(): I {
-    const out = { ...this.draft };
+    const out = copyData(this.draft, ""); // expressions render fresh values (see renderValue)
     this.render(out);
     this.validate(out);
     return out;
@@ -192,9 +200,19 @@ export abstract class ItemBuilder<I extends ItemInputFields> extends CapacityBui
       if (this.conditions.length)
         out.ConditionExpression = andConditions(out.ConditionExpression, this.conditions, ctx);
       if (this.projection.length)
-        out.ProjectionExpression = addProjection(out.ProjectionExpression, this.projection, ctx);
+        out.ProjectionExpression = addProjection(
+          out.ProjectionExpression,
+          this.projection,
+          ctx,
+          out.ExpressionAttributeNames,
+        );
       if (this.actions.length)
-        out.UpdateExpression = mergeUpdate(out.UpdateExpression, this.actions, ctx);
+        out.UpdateExpression = mergeUpdate(
+          out.UpdateExpression,
+          this.actions,
+          ctx,
+          out.ExpressionAttributeNames,
+        );
     });
   }
 

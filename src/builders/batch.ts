@@ -78,7 +78,12 @@ export class BatchGetItemBuilder extends CapacityBuilder<BatchGetItemCommandInpu
     for (const [table, paths] of this.projections) {
       const entry: KeysAndAttributes = { ...out.RequestItems[table] };
       out.RequestItems[table] = withAttributes(entry, (ctx) => {
-        entry.ProjectionExpression = addProjection(entry.ProjectionExpression, paths, ctx);
+        entry.ProjectionExpression = addProjection(
+          entry.ProjectionExpression,
+          paths,
+          ctx,
+          entry.ExpressionAttributeNames,
+        );
       });
     }
   }

@@ -3,10 +3,13 @@
  * @module
  */
 export {
+  asAttributeValues,
+  asPlainObject,
   isAttributeValue,
   isAttributeValueMap,
   type AttributeValueMap,
   type ItemInput,
+  type StatedItem,
 } from "./attribute-value.js";
 export { GetItemBuilder, QueryBuilder, ScanBuilder } from "./read.js";
 export {
@@ -36,4 +39,4 @@ export {
   type LsiOptions,
   type SseOptions,
   type Throughput,
-} from "./table.js";
+} from "./table-admin.js";

@@ -1,16 +1,17 @@
 /**
  * The entry points: `marshalItem`, `unmarshalItem`, their plurals and value forms, with or
- * without a schema. Internal faults become a `DynoEncodingError` naming the path here.
+ * without a schema. Internal path errors become a `DynoEncodingError` naming the path here.
  * @module
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { DynoEncodingError } from "../errors.js";
 import { KEEP, STRICT, WRAP, codecOf, type Codec, type Mode } from "./codec.js";
 import { canGenerate } from "./compile.js";
-import { Fault, describe, segment, toPublic } from "./fault.js";
+import { PathError, describe, toPublic } from "./path-error.js";
 import { fromItem, type ItemClass } from "./hooks.js";
 import "./interpret.js";
-import { DepthFault, encodeObject, encodeValue, findCycle } from "./marshal.js";
+import { checkOptions } from "./options.js";
+import { encodeObject, encodeValue } from "./marshal.js";
 import { custom } from "./schema/s.js";
 import { Schema, type AnySchema } from "./schema/schema.js";
 import { decodeMap, decodeValue } from "./unmarshal.js";
@@ -95,20 +96,6 @@ function codec(schema: unknown, options: MarshalOptions | undefined): Codec {
   return codecOf(toSchema(schema), modeOf(options));
 }
 
-/** The public error for a fault; a depth fault is checked for a circular reference first. */
-function fail(e: unknown, root: unknown, prefix = ""): DynoEncodingError {
-  if (e instanceof DepthFault) {
-    const cycle = findCycle(root);
-    if (cycle) {
-      let path = prefix;
-      for (const k of cycle) path += segment(k);
-      if (path.startsWith(".")) path = path.slice(1);
-      return new DynoEncodingError(path, "circular reference: the value contains itself");
-    }
-  }
-  return toPublic(e, prefix);
-}
-
 function itemOf(
   value: unknown,
   schema: unknown,
@@ -116,19 +103,19 @@ function itemOf(
 ): Record<string, AttributeValue> {
   if (schema === undefined) {
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      throw new Fault(
+      throw new PathError(
         `an item must be an object, not ${value === undefined ? "undefined" : describe(value)}`,
       );
     }
     const av = encodeObject(value, 0);
     if (av.M === undefined)
-      throw new Fault(`an item must be a map, but ${describe(value)} is not stored as one`);
+      throw new PathError(`an item must be a map, but ${describe(value)} is not stored as one`);
     return av.M;
   }
   const c = codec(schema, options);
   if (c.encItem) return c.encItem(value, 1);
   const av = c.enc(value, 0);
-  if (av?.M === undefined) throw new Fault("the schema does not describe an item (a map)");
+  if (av?.M === undefined) throw new PathError("the schema does not describe an item (a map)");
   return av.M;
 }
 
@@ -138,8 +125,8 @@ function fromItemOf(
   options: UnmarshalOptions | undefined,
 ): unknown {
   if (item === null || typeof item !== "object")
-    throw new Fault(`an item must be an object, not ${describe(item)}`);
-  if (schema === undefined) return decodeMap(item, options?.wrapNumbers === true);
+    throw new PathError(`an item must be an object, not ${describe(item)}`);
+  if (schema === undefined) return decodeMap(item, options?.wrapNumbers === true, 1);
   const c = codec(schema, options);
   const flags = flagsOf(options);
   if (c.decItem) return c.decItem(item, flags);
@@ -171,6 +158,7 @@ export function marshalItem(
   schema?: unknown,
   options?: MarshalOptions,
 ): Record<string, AttributeValue> {
+  if (options !== undefined) checkOptions(options, "marshalItem");
   try {
     if (schema !== undefined) {
       const enc = codec(schema, options).encItem;
@@ -178,7 +166,7 @@ export function marshalItem(
     }
     return itemOf(value, schema, options);
   } catch (e) {
-    throw fail(e, value);
+    throw toPublic(e);
   }
 }
 
@@ -198,12 +186,13 @@ export function marshalItems(
   schema?: unknown,
   options?: MarshalOptions,
 ): Record<string, AttributeValue>[] {
+  if (options !== undefined) checkOptions(options, "marshalItems");
   const out: Record<string, AttributeValue>[] = new Array(values.length);
   let i = 0;
   try {
     for (; i < values.length; i++) out[i] = itemOf(values[i], schema, options);
   } catch (e) {
-    throw fail(e, values[i], `[${i}]`);
+    throw toPublic(e, `[${i}]`);
   }
   return out;
 }
@@ -229,6 +218,7 @@ export function unmarshalItem(
   schema?: unknown,
   options?: UnmarshalOptions,
 ): unknown {
+  if (options !== undefined) checkOptions(options, "unmarshalItem");
   try {
     if (schema !== undefined && item !== null && typeof item === "object") {
       const dec = codec(schema, options).decItem;
@@ -256,6 +246,7 @@ export function unmarshalItems(
   schema?: unknown,
   options?: UnmarshalOptions,
 ): unknown[] {
+  if (options !== undefined) checkOptions(options, "unmarshalItems");
   const out: unknown[] = new Array(items.length);
   let i = 0;
   try {
@@ -286,14 +277,15 @@ export function marshalValue(
   schema?: unknown,
   options?: MarshalOptions,
 ): AttributeValue {
+  if (options !== undefined) checkOptions(options, "marshalValue");
   try {
     if (schema === undefined) return encodeValue(value, 1);
     const av = codec(schema, options).enc(value, 1);
     if (av === undefined)
-      throw new Fault("an empty set cannot be stored as a value (DynamoDB has no empty sets)");
+      throw new PathError("an empty set cannot be stored as a value (DynamoDB has no empty sets)");
     return av;
   } catch (e) {
-    throw fail(e, value);
+    throw toPublic(e);
   }
 }
 
@@ -316,8 +308,9 @@ export function unmarshalValue(
   schema?: unknown,
   options?: UnmarshalOptions,
 ): unknown {
+  if (options !== undefined) checkOptions(options, "unmarshalValue");
   try {
-    if (schema === undefined) return decodeValue(av, options?.wrapNumbers === true);
+    if (schema === undefined) return decodeValue(av, options?.wrapNumbers === true, 1);
     return codec(schema, options).dec(av, flagsOf(options));
   } catch (e) {
     throw toPublic(e);

@@ -23,11 +23,11 @@ import {
   unknownAttrs,
 } from "./fields.js";
 import { isoToDate } from "./kinds.js";
-import { Fault, segment, withRawSegment, withSegment } from "./fault.js";
+import { PathError, segment, withRawSegment, withSegment } from "./path-error.js";
 import { toAttribute } from "./hooks.js";
 import { interpretObject } from "./interpret.js";
-import { MAX_DEPTH, dateToIso, define, tooDeep } from "./marshal.js";
-import { bigintToN, numberToN, parseBigInt, parseExactNumber } from "./numbers.js";
+import { MAX_DEPTH, dateToIso, define, inherited, own, tooDeep } from "./marshal.js";
+import { bigintToN, numberToN, parseBigInt, parseExactNumber, plain } from "./numbers.js";
 import type { AnySchema, ObjectPlan } from "./schema/schema.js";
 
 let generates: boolean | undefined;
@@ -52,11 +52,13 @@ const H = {
   missing,
   isEmptyAV,
   define,
+  own,
   num: numberToN,
   big: bigintToN,
   iso: dateToIso,
   date: isoToDate,
   exact: parseExactNumber,
+  plain,
   bigint: parseBigInt,
   seg: withRawSegment,
   idx: withSegment,
@@ -65,7 +67,7 @@ const H = {
   anyPresent,
   unknownAttrs,
   emptyInList(): never {
-    throw new Fault("an empty set cannot be stored in a list");
+    throw new PathError("an empty set cannot be stored in a list");
   },
   hasKeys(o: object): boolean {
     for (const _ in o) return true;
@@ -75,6 +77,27 @@ const H = {
 
 const lit = (s: string): string => JSON.stringify(s);
 
+/** Code that reads property `name` of `src`: only an own property for inherited names (`constructor`). */
+const read = (src: string, name: string): string =>
+  inherited(name) ? `H.own(${src}, ${lit(name)})` : `${src}[${lit(name)}]`;
+
+/** Code that sets property `name` of `target` as an own data property (even `__proto__`). */
+const write = (target: string, name: string, local: string): string =>
+  name === "__proto__"
+    ? `H.define(${target}, "__proto__", ${local})`
+    : `${target}[${lit(name)}] = ${local}`;
+
+/** An object literal of the slots (a `__proto__` slot is left to {@link write}, after it). */
+const literalOf = (target: string, slots: Slot[]): string =>
+  `${target} = { ${slots
+    .filter((s) => s.name !== "__proto__")
+    .map((s) => `${lit(s.name)}: ${s.local}`)
+    .join(", ")} };\n` +
+  slots
+    .filter((s) => s.name === "__proto__")
+    .map((s) => write(target, s.name, s.local) + ";\n")
+    .join("");
+
 /** Everything generated code refers to by index. */
 class Tables {
   /** Codec of each field (by field number). */
@@ -83,7 +106,7 @@ class Tables {
   readonly items: (Codec | undefined)[] = [];
   readonly empties: (AttributeValue | undefined)[] = [];
   readonly plans: (ObjectPlan | undefined)[] = [];
-  /** The path segment(s) a fault below field `f` gets. */
+  /** The path segment(s) an error below field `f` gets. */
   readonly paths: string[] = [];
 }
 
@@ -137,7 +160,7 @@ function genEnc(
       t.items[i] = undefined;
       const e = `e${i}`;
       out.code +=
-        `f = ${i}; x = ${src}[${lit(f.prop)}]; var ${e};\n` +
+        `f = ${i}; x = ${read(src, f.prop)}; var ${e};\n` +
         `if (x === undefined) { ${absent} }\n` +
         `else if (x === null || typeof x !== "object" || Array.isArray(x)) H.notAnObject(x);\n` +
         `${e} = x;\n`;
@@ -156,7 +179,7 @@ function genEnc(
       t.codecs.push(build(f.value));
       t.items[i] = undefined;
       out.code +=
-        `f = ${i}; x = ${src}[${lit(f.prop)}];\n` +
+        `f = ${i}; x = ${read(src, f.prop)};\n` +
         `if (x === undefined) { ${absent} }\n` +
         `else H.encRec(x, o, d, ${lit(f.prefix)}, ${lit(f.suffix)}, K, C[${i}]);\n`;
       continue;
@@ -170,7 +193,7 @@ function genEnc(
     let itemCodec: Codec | undefined;
     if (kind === "string") fast = omit ? "" : `if (typeof x === "string") ${v} = { S: x };`;
     else if (kind === "number") {
-      // numberToN, inlined: finite and within DynamoDB's range, else the helper faults.
+      // numberToN, inlined: finite and within DynamoDB's range, else the helper throws.
       fast = `if (typeof x === "number") ${v} = { N: (x < 1e126 && x > -1e126 && (x >= 1e-130 || x <= -1e-130 || x === 0)) ? "" + x : H.num(x) };`;
     } else if (kind === "boolean") fast = `if (typeof x === "boolean") ${v} = { BOOL: x };`;
     else if (kind === "bigint") fast = `if (typeof x === "bigint") ${v} = { N: H.big(x) };`;
@@ -193,7 +216,7 @@ function genEnc(
         ` try { for (; j < n${i}; j++) { it = x[j];\n` +
         `  if (typeof it === "object" && it !== null && !Array.isArray(it) && it[TA] === undefined) l${i}[j] = { M: ic.encItem(it, d + 2) };\n` +
         `  else { a = ic.enc(it, d + 1); if (a === undefined) H.emptyInList(); l${i}[j] = a; } }\n` +
-        ` } catch (e) { throw H.idx(e, j); }\n` +
+        ` } catch (e) { throw H.idx(e, j, x); }\n` +
         ` ${v} = { L: l${i} };\n}`;
     }
     t.items[i] = itemCodec;
@@ -204,15 +227,13 @@ function genEnc(
       ? `{ a = C[${i}].enc(x, d); ${v} = a !== undefined && !H.isEmptyAV(a) ? a : undefined; }`
       : `${v} = C[${i}].enc(x, d);`;
     out.code +=
-      `f = ${i}; x = ${src}[${lit(f.prop)}]; var ${v} = undefined;\n` +
+      `f = ${i}; x = ${read(src, f.prop)}; var ${v} = undefined;\n` +
       `if (x === undefined) { ${absent} }\n` +
       (fast ? `else ${fast}\n` : "") +
       (mods.nullable && !omit ? `else if (x === null) ${v} = { NULL: true };\n` : "") +
       `else ${generic}\n`;
     if (out.assign) {
-      const write =
-        f.attr === "__proto__" ? `H.define(o, "__proto__", ${v})` : `o[${lit(f.attr)}] = ${v}`;
-      out.code += `if (${v} !== undefined) ${write};\n`;
+      out.code += `if (${v} !== undefined) ${write("o", f.attr, v)};\n`;
     } else {
       (present && !mods.optional && !maybeNothing ? out.always : out.maybe).push({
         name: f.attr,
@@ -233,16 +254,16 @@ function generateEnc(
   let body = out.code;
   if (literal) {
     body +=
-      `o = { ${out.always.map((s) => `${lit(s.name)}: ${s.local}`).join(", ")} };\n` +
+      literalOf("o", out.always) +
       out.maybe
-        .map((s) => `if (${s.local} !== undefined) o[${lit(s.name)}] = ${s.local};\n`)
+        .map((s) => `if (${s.local} !== undefined) ${write("o", s.name, s.local)};\n`)
         .join("");
   }
   const src =
     `"use strict";\nreturn function encItem(v, d) {\n` +
     `if (d > ${MAX_DEPTH}) H.tooDeep();\n` +
     `if (v === null || typeof v !== "object" || Array.isArray(v)) H.notAnObject(v);\n` +
-    `var o = ${literal ? "undefined" : "{}"}, x, a, f = 0;\ntry {\n${body}} catch (e) { throw H.seg(e, P[f]); }\nreturn o;\n};`;
+    `var o = ${literal ? "undefined" : "{}"}, x, a, f = 0;\ntry {\n${body}} catch (e) { throw H.seg(e, P[f], v); }\nreturn o;\n};`;
   return new Function("H", "C", "I", "P", "K", "TA", "Uint8Array", "Date", src)(
     H,
     t.codecs,
@@ -309,7 +330,7 @@ function genDec(
     if (kind === "string") fast = `if (typeof (x = a.S) === "string") ${v} = x;`;
     else if (kind === "number") {
       // parseExactNumber, inlined: up to 15 characters cannot lose precision.
-      fast = `if (typeof (x = a.N) === "string") { ${v} = +x; if (x.length > 15 || x.length === 0 || ${v} - ${v} !== 0) ${v} = H.exact(x); }`;
+      fast = `if (typeof (x = a.N) === "string") { ${v} = +x; if (x.length > 15 || x.length === 0 || ${v} - ${v} !== 0 || !H.plain(x)) ${v} = H.exact(x); }`;
     } else if (kind === "boolean") fast = `if (typeof (x = a.BOOL) === "boolean") ${v} = x;`;
     else if (kind === "bigint") fast = `if (typeof (x = a.N) === "string") ${v} = H.bigint(x);`;
     else if (kind === "binary") fast = `if ((x = a.B) instanceof Uint8Array) ${v} = x;`;
@@ -372,15 +393,15 @@ function genDec(
         ? "H.missing();"
         : `${v} = C[${i}].dec(E[${i}], fl);`;
     code +=
-      `f = ${i}; a = ${src}[${lit(f.attr)}]; var ${v} = undefined;\n` +
+      `f = ${i}; a = ${read(src, f.attr)}; var ${v} = undefined;\n` +
       `if (a === undefined) { ${absent} }\n` +
       (fast ? `else ${fast}\n` : "") +
       (f.schema.mods.nullable ? `else if (a.NULL !== undefined) ${v} = null;\n` : "") +
       `else ${v} = C[${i}].dec(a, fl);\n`;
   }
-  code += `${target} = { ${always.map((s) => `${lit(s.name)}: ${s.local}`).join(", ")} };\n`;
+  code += literalOf(target, always);
   for (const s of maybe)
-    code += `if (${s.local} !== undefined) ${target}[${lit(s.name)}] = ${s.local};\n`;
+    code += `if (${s.local} !== undefined) ${write(target, s.name, s.local)};\n`;
   return code;
 }
 

@@ -6,9 +6,9 @@
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import type { Codec } from "./codec.js";
-import { Fault, describe, withSegment } from "./fault.js";
+import { PathError, describe, withSegment } from "./path-error.js";
 import { STRICT, WRAP } from "./flags.js";
-import { checkName, define } from "./marshal.js";
+import { checkName, define, own } from "./marshal.js";
 import type { AnySchema, Literal, ObjectPlan } from "./schema/schema.js";
 import { decodeValue } from "./unmarshal.js";
 
@@ -16,17 +16,17 @@ type AV = Record<string, unknown>;
 
 /** A required property that is missing. */
 export function required(): never {
-  throw new Fault("is required (the schema field is not optional)");
+  throw new PathError("is required (the schema field is not optional)");
 }
 
 /** A required attribute that is missing from the item. */
 export function missing(): never {
-  throw new Fault("attribute is missing (the schema field is not optional)");
+  throw new PathError("attribute is missing (the schema field is not optional)");
 }
 
 /** The value to encode an object from must be a non-null, non-array object. */
 export function notAnObject(v: unknown): never {
-  throw new Fault(`expected an object, got ${v === undefined ? "undefined" : describe(v)}`);
+  throw new PathError(`expected an object, got ${v === undefined ? "undefined" : describe(v)}`);
 }
 
 /** True for an attribute value `omitEmpty` leaves out: `""`, empty `B`, `L` or `M`. */
@@ -107,7 +107,7 @@ export function encEmbedRecord(
       if (v === undefined) continue;
       const attr = prefix + k + suffix;
       if (known.has(attr) || Object.prototype.hasOwnProperty.call(out, attr)) {
-        throw new Fault(
+        throw new PathError(
           `flattened key becomes attribute ${JSON.stringify(attr)}, which another field already uses`,
         );
       }
@@ -115,7 +115,7 @@ export function encEmbedRecord(
       if (av !== undefined) define(out, checkName(attr), av);
     }
   } catch (e) {
-    throw withSegment(e, k!);
+    throw withSegment(e, k!, x);
   }
 }
 
@@ -153,7 +153,7 @@ function inRecord(k: string, r: { prefix: string; suffix: string }): boolean {
 
 /** True when any attribute of an (embedded) plan is present in the map. */
 export function anyPresent(m: Record<string, AttributeValue>, plan: ObjectPlan): boolean {
-  for (const k of plan.known) if (m[k] !== undefined) return true;
+  for (const k of plan.known) if (own(m, k) !== undefined) return true;
   if (plan.records.length === 0) return false;
   for (const k in m) {
     for (const r of plan.records) {
@@ -177,11 +177,11 @@ export function unknownAttrs(
       for (const r of plan.records) {
         if (inRecord(k, r)) continue outer;
       }
-      if (flags & STRICT) throw new Fault('attribute is not in the schema (unknown: "error")');
+      if (flags & STRICT) throw new PathError('attribute is not in the schema (unknown: "error")');
       if (Object.prototype.hasOwnProperty.call(out, k)) {
-        throw new Fault("unknown attribute has the name of a schema property; cannot keep it");
+        throw new PathError("unknown attribute has the name of a schema property; cannot keep it");
       }
-      define(out, k, decodeValue(m[k], (flags & WRAP) !== 0));
+      define(out, k, decodeValue(m[k], (flags & WRAP) !== 0, 1));
     }
   } catch (e) {
     throw withSegment(e, k!);

@@ -19,8 +19,8 @@ import {
   unknownAttrs,
 } from "./fields.js";
 import { KEEP, STRICT } from "./flags.js";
-import { withSegment } from "./fault.js";
-import { MAX_DEPTH, define, tooDeep } from "./marshal.js";
+import { withSegment } from "./path-error.js";
+import { MAX_DEPTH, define, inherited, own, tooDeep } from "./marshal.js";
 import type { ObjectPlan } from "./schema/schema.js";
 
 type Item = Record<string, AttributeValue>;
@@ -35,6 +35,10 @@ interface Op {
   dec(m: Item, out: Obj, flags: number): void;
 }
 
+function getter(name: string): (o: object) => unknown {
+  return inherited(name) ? (o) => own(o, name) : (o) => (o as Record<string, unknown>)[name];
+}
+
 function setter(name: string): (o: Record<string, unknown>, v: unknown) => void {
   return name === "__proto__" ? (o, v) => define(o, name, v) : (o, v) => void (o[name] = v);
 }
@@ -43,17 +47,19 @@ function ops(plan: ObjectPlan, root: ObjectPlan, build: Build): Op[] {
   return plan.fields.map((f): Op => {
     const optional = f.schema.mods.optional;
     const setProp = setter(f.prop);
+    const getProp = getter(f.prop);
     if (f.type === "field") {
       const codec: Codec = build(f.schema);
       const omitEmpty = omitsEmpty(f.schema);
       const empty = emptyAttr(f.schema);
       const setAttr = setter(f.attr);
+      const getAttr = getter(f.attr);
       const { prop, attr } = f;
       return {
         prop,
         attr,
         enc(v, out, depth) {
-          const x = v[prop];
+          const x = getProp(v);
           if (x === undefined) {
             if (optional) return;
             required();
@@ -63,7 +69,7 @@ function ops(plan: ObjectPlan, root: ObjectPlan, build: Build): Op[] {
           setAttr(out, av);
         },
         dec(m, out, flags) {
-          const av = m[attr];
+          const av = getAttr(m) as AttributeValue | undefined;
           if (av === undefined) {
             if (optional) return;
             if (empty === undefined) missing();
@@ -81,7 +87,7 @@ function ops(plan: ObjectPlan, root: ObjectPlan, build: Build): Op[] {
         prop,
         attr: undefined,
         enc(v, out, depth) {
-          const x = v[prop];
+          const x = getProp(v);
           if (x === undefined) {
             if (optional) return;
             required();
@@ -103,7 +109,7 @@ function ops(plan: ObjectPlan, root: ObjectPlan, build: Build): Op[] {
       prop,
       attr: undefined,
       enc(v, out, depth) {
-        const x = v[prop];
+        const x = getProp(v);
         if (x === undefined) {
           if (optional) return;
           required();
@@ -131,7 +137,7 @@ function encOps(list: Op[], v: Obj, out: Item, depth: number): void {
   try {
     for (; i < list.length; i++) list[i].enc(v, out, depth);
   } catch (e) {
-    throw withSegment(e, list[i].prop);
+    throw withSegment(e, list[i].prop, v);
   }
 }
 

@@ -6,15 +6,17 @@
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import type { Codec } from "./codec.js";
-import { Fault, describe, describeAttr, withSegment } from "./fault.js";
+import { PathError, describe, describeAttr, withSegment } from "./path-error.js";
 import { WRAP } from "./flags.js";
 import { toAttribute } from "./hooks.js";
 import {
   MAX_DEPTH,
+  bytesKey,
   callToAttribute,
   checkName,
   dateToIso,
   define,
+  distinct,
   encodeValue,
   tooDeep,
 } from "./marshal.js";
@@ -24,18 +26,18 @@ import { decodeValue } from "./unmarshal.js";
 
 type AV = Record<string, unknown>;
 
-/** A value of the wrong type: encoded by its `[toAttribute]()` if it has one, else a fault. */
+/** A value of the wrong type: encoded by its `[toAttribute]()` if it has one, else an error. */
 export function other(x: unknown, expected: string): AttributeValue {
   if (x !== null && typeof x === "object") {
     const hook = (x as { [toAttribute]?: unknown })[toAttribute];
     if (hook !== undefined) return callToAttribute(x, hook);
   }
-  throw new Fault(`expected ${expected}, got ${x === undefined ? "undefined" : describe(x)}`);
+  throw new PathError(`expected ${expected}, got ${x === undefined ? "undefined" : describe(x)}`);
 }
 
 /** An attribute value of the wrong type. */
 export function wrongAttr(av: unknown, expected: string): never {
-  throw new Fault(`expected ${expected}, got ${describeAttr(av)}`);
+  throw new PathError(`expected ${expected}, got ${describeAttr(av)}`);
 }
 
 /** `s.string()`: `S`. */
@@ -90,9 +92,12 @@ export const json: Codec = {
     try {
       text = JSON.stringify(x);
     } catch (e) {
-      throw new Fault(`cannot be stored as JSON: ${e instanceof Error ? e.message : String(e)}`, e);
+      throw new PathError(
+        `cannot be stored as JSON: ${e instanceof Error ? e.message : String(e)}`,
+        e,
+      );
     }
-    if (text === undefined) throw new Fault(`${describe(x)} cannot be stored as JSON`);
+    if (text === undefined) throw new PathError(`${describe(x)} cannot be stored as JSON`);
     return { S: text };
   },
   dec: (av) => {
@@ -101,7 +106,7 @@ export const json: Codec = {
     try {
       return JSON.parse(v as string);
     } catch (e) {
-      throw new Fault(`is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, e);
+      throw new PathError(`is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, e);
     }
   },
 };
@@ -109,17 +114,18 @@ export const json: Codec = {
 /** `s.any()`: the schema-less mapping. */
 export const anyCodec: Codec = {
   enc: (x, depth) => encodeValue(x, depth),
-  dec: (av, flags) => decodeValue(av, (flags & WRAP) !== 0),
+  // Depth counts from the field (schemas are finite; this bounds what the field can hold).
+  dec: (av, flags) => decodeValue(av, (flags & WRAP) !== 0, 1),
 };
 
-/** An ISO 8601 string as a `Date`; faults when it is not a date. */
+/** An ISO 8601 string as a `Date`; throws when it is not a date. */
 export function isoToDate(v: string): Date {
   const d = new Date(v);
   return d.getTime() === d.getTime() ? d : notADate(v);
 }
 
 function notADate(v: string): never {
-  throw new Fault(`${JSON.stringify(v)} is not a date`);
+  throw new PathError(`${JSON.stringify(v)} is not a date`);
 }
 
 /** `s.date({ as })`: ISO string in `S`, or epoch milliseconds / seconds in `N`. */
@@ -138,7 +144,7 @@ export function dateCodec(as: "iso" | "epochMs" | "epochSeconds"): Codec {
     enc: (x) => {
       if (!(x instanceof Date)) return other(x, "a Date");
       const t = x.getTime();
-      if (t !== t) throw new Fault("an invalid Date cannot be stored");
+      if (t !== t) throw new PathError("an invalid Date cannot be stored");
       return { N: numberToN(scale === 1 ? t : Math.floor(t / 1000)) };
     },
     dec: (av) => {
@@ -146,7 +152,7 @@ export function dateCodec(as: "iso" | "epochMs" | "epochSeconds"): Codec {
       if (typeof v !== "string")
         wrongAttr(av, `N (epoch ${scale === 1 ? "milliseconds" : "seconds"})`);
       const d = new Date(parseExactNumber(v as string) * scale);
-      if (d.getTime() !== d.getTime()) throw new Fault(`${v} is not a valid epoch time`);
+      if (d.getTime() !== d.getTime()) throw new PathError(`${v} is not a valid epoch time`);
       return d;
     },
   };
@@ -175,7 +181,8 @@ export function literalCodec(values: readonly Literal[]): Codec {
               : a.NULL !== undefined
                 ? null
                 : wrongAttr(av, list);
-      if (!values.includes(v as Literal)) throw new Fault(`expected ${list}, got ${describe(v)}`);
+      if (!values.includes(v as Literal))
+        throw new PathError(`expected ${list}, got ${describe(v)}`);
       return v;
     },
   };
@@ -203,9 +210,10 @@ export function setCodec(kind: "stringSet" | "numberSet" | "binarySet"): Codec {
       for (const m of x) {
         const v = member(m);
         if (v === undefined)
-          throw new Fault(`expected a Set of ${what}, but it holds ${describe(m)}`);
+          throw new PathError(`expected a Set of ${what}, but it holds ${describe(m)}`);
         out.push(v);
       }
+      if (kind === "binarySet") distinct(x, out as Uint8Array[], bytesKey, "binary");
       return { [tag]: out } as unknown as AttributeValue;
     },
     dec: (av) => {
@@ -232,11 +240,11 @@ export function listCodec(item: Codec): Codec {
       try {
         for (; i < n; i++) {
           const av = item.enc(x[i], d);
-          if (av === undefined) throw new Fault("an empty set cannot be stored in a list");
+          if (av === undefined) throw new PathError("an empty set cannot be stored in a list");
           out[i] = av;
         }
       } catch (e) {
-        throw withSegment(e, i);
+        throw withSegment(e, i, x);
       }
       return { L: out };
     },
@@ -266,7 +274,7 @@ function encEntries(x: object, value: Codec, depth: number): Record<string, Attr
       for (const [key, v] of x) {
         k = key;
         if (typeof key !== "string")
-          throw new Fault(`a Map key must be a string, not ${describe(key)}`);
+          throw new PathError(`a Map key must be a string, not ${describe(key)}`);
         if (v === undefined) continue;
         const av = value.enc(v, d);
         if (av !== undefined) define(out, checkName(key), av);
@@ -282,7 +290,7 @@ function encEntries(x: object, value: Codec, depth: number): Record<string, Attr
       }
     }
   } catch (e) {
-    throw withSegment(e, String(k));
+    throw withSegment(e, String(k), x);
   }
   return out;
 }
@@ -323,8 +331,8 @@ export function customCodec(def: Extract<Def, { kind: "custom" }>): Codec {
     try {
       return fn();
     } catch (e) {
-      if (e instanceof Fault) throw e;
-      throw new Fault(`${what} failed: ${e instanceof Error ? e.message : String(e)}`, e);
+      if (e instanceof PathError) throw e;
+      throw new PathError(`${what} failed: ${e instanceof Error ? e.message : String(e)}`, e);
     }
   };
   if (def.item) {
@@ -333,7 +341,7 @@ export function customCodec(def: Extract<Def, { kind: "custom" }>): Codec {
       enc: (x) => {
         const m = call("toItem()", () => c.toItem(x));
         if (m === null || typeof m !== "object")
-          throw new Fault(`toItem() returned ${describe(m)}, not an item`);
+          throw new PathError(`toItem() returned ${describe(m)}, not an item`);
         return { M: m };
       },
       dec: (av) => {
@@ -344,7 +352,7 @@ export function customCodec(def: Extract<Def, { kind: "custom" }>): Codec {
       encItem: (x) => {
         const m = call("toItem()", () => c.toItem(x));
         if (m === null || typeof m !== "object")
-          throw new Fault(`toItem() returned ${describe(m)}, not an item`);
+          throw new PathError(`toItem() returned ${describe(m)}, not an item`);
         return m;
       },
       decItem: (m) => call("fromItem()", () => c.fromItem(m)),
@@ -355,7 +363,7 @@ export function customCodec(def: Extract<Def, { kind: "custom" }>): Codec {
     enc: (x) => {
       const av = call("toAttribute()", () => c.toAttribute(x));
       if (av === null || typeof av !== "object")
-        throw new Fault(`toAttribute() returned ${describe(av)}`);
+        throw new PathError(`toAttribute() returned ${describe(av)}`);
       return av;
     },
     dec: (av) => call("fromAttribute()", () => c.fromAttribute(av)),

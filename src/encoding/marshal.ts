@@ -1,23 +1,20 @@
 /**
  * Schema-less encoding: any JS value of the default mapping to an `AttributeValue`.
  * Dispatch is by `typeof` first, loops are indexed or `for...in`, and paths are only built
- * when something goes wrong (see `fault.ts`).
+ * when something goes wrong (see `path-error.ts`).
  * @module
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import { Fault, describe, withSegment } from "./fault.js";
+import { DepthError, PathError, describe, withSegment } from "./path-error.js";
 import { toAttribute, toItem } from "./hooks.js";
-import { bigintToN, decimalToN, isNumberValue, numberToN } from "./numbers.js";
+import { bigintToN, canonicalN, decimalToN, isNumberValue, numberToN } from "./numbers.js";
 
 /** DynamoDB nests at most 32 levels, the item itself being the first. */
 export const MAX_DEPTH = 32;
 
-/** Raised when nesting passes {@link MAX_DEPTH}; the entry point then looks for a cycle. */
-export class DepthFault extends Fault {}
-
-/** Faults for a container at `depth` below the item when DynamoDB cannot nest that deep. */
+/** Throws for a container at `depth` below the item when DynamoDB cannot nest that deep. */
 export function tooDeep(): never {
-  throw new DepthFault(`nested deeper than DynamoDB's limit of ${MAX_DEPTH} levels`);
+  throw new DepthError(`nested deeper than DynamoDB's limit of ${MAX_DEPTH} levels`);
 }
 
 /** Encodes any value of the default mapping; `depth` is the nesting level of its container. */
@@ -34,9 +31,9 @@ export function encodeValue(v: unknown, depth: number): AttributeValue {
     case "bigint":
       return { N: bigintToN(v) };
     case "undefined":
-      throw new Fault("undefined cannot be stored here (use null, or leave the property out)");
+      throw new PathError("undefined cannot be stored here (use null, or leave the property out)");
     default:
-      throw new Fault(`a ${typeof v} cannot be stored`);
+      throw new PathError(`a ${typeof v} cannot be stored`);
   }
 }
 
@@ -69,7 +66,7 @@ export function encodeMap(
       else out[k] = typeof x === "string" ? { S: x } : encodeValue(x, depth);
     }
   } catch (e) {
-    throw withSegment(e, k!);
+    throw withSegment(e, k!, v);
   }
   return out;
 }
@@ -86,15 +83,29 @@ export function encodeList(v: readonly unknown[], depth: number): AttributeValue
       out[i] = typeof x === "string" ? { S: x } : encodeValue(x, depth);
     }
   } catch (e) {
-    throw withSegment(e, i);
+    throw withSegment(e, i, v);
   }
   return out;
 }
 
-/** Faults on an empty attribute name, which DynamoDB rejects (at any depth). */
+/** Throws on an empty attribute name, which DynamoDB rejects (at any depth). */
 export function checkName(k: string): string {
-  if (k === "") throw new Fault("an attribute name cannot be empty (DynamoDB rejects it)");
+  if (k === "") throw new PathError("an attribute name cannot be empty (DynamoDB rejects it)");
   return k;
+}
+
+/**
+ * True for a name every object inherits from `Object.prototype` (`constructor`, `toString`,
+ * `__proto__`, ...): a field of that name is read with {@link own}, so that only the
+ * object's own property counts.
+ */
+export function inherited(k: string): boolean {
+  return k in Object.prototype;
+}
+
+/** `o[k]` when `k` is an own property of `o`, else `undefined`. */
+export function own(o: object, k: string): unknown {
+  return Object.prototype.hasOwnProperty.call(o, k) ? (o as Record<string, unknown>)[k] : undefined;
 }
 
 /** Sets `out[k]` as an own data property, even for `"__proto__"`. */
@@ -105,18 +116,18 @@ export function define(out: object, k: string, value: unknown): void {
 /** Calls a value's `[toAttribute]()` and checks that it returned an attribute value. */
 export function callToAttribute(v: object, hook: unknown): AttributeValue {
   if (typeof hook !== "function")
-    throw new Fault(`[toAttribute] of ${describe(v)} is not a method`);
+    throw new PathError(`[toAttribute] of ${describe(v)} is not a method`);
   let av: unknown;
   try {
     av = hook.call(v);
   } catch (e) {
-    throw new Fault(
+    throw new PathError(
       `[toAttribute]() of ${describe(v)} failed: ${e instanceof Error ? e.message : String(e)}`,
       e,
     );
   }
   if (av === null || typeof av !== "object") {
-    throw new Fault(
+    throw new PathError(
       `[toAttribute]() of ${describe(v)} returned ${describe(av)}, not an attribute value`,
     );
   }
@@ -126,18 +137,18 @@ export function callToAttribute(v: object, hook: unknown): AttributeValue {
 /** Calls a value's `[toItem]()` and checks that it returned an object. */
 export function callToItem(v: object): Record<string, AttributeValue> {
   const hook = (v as { [toItem]?: unknown })[toItem];
-  if (typeof hook !== "function") throw new Fault(`[toItem] of ${describe(v)} is not a method`);
+  if (typeof hook !== "function") throw new PathError(`[toItem] of ${describe(v)} is not a method`);
   let item: unknown;
   try {
     item = hook.call(v);
   } catch (e) {
-    throw new Fault(
+    throw new PathError(
       `[toItem]() of ${describe(v)} failed: ${e instanceof Error ? e.message : String(e)}`,
       e,
     );
   }
   if (item === null || typeof item !== "object" || Array.isArray(item)) {
-    throw new Fault(`[toItem]() of ${describe(v)} returned ${describe(item)}, not an item`);
+    throw new PathError(`[toItem]() of ${describe(v)} returned ${describe(item)}, not an item`);
   }
   return item as Record<string, AttributeValue>;
 }
@@ -153,14 +164,14 @@ function encodeInstance(v: object, depth: number): AttributeValue {
   if ((v as { [toItem]?: unknown })[toItem] !== undefined) return { M: callToItem(v) };
   if (v instanceof ArrayBuffer) return { B: new Uint8Array(v) };
   if (ArrayBuffer.isView(v)) {
-    throw new Fault(
+    throw new PathError(
       `${describe(v)} cannot be stored: convert it to a Uint8Array to store its bytes`,
     );
   }
   if (v instanceof String || v instanceof Number || v instanceof Boolean)
     return encodeValue(v.valueOf(), depth);
   for (const C of LOSSY) {
-    if (v instanceof C) throw new Fault(`${describe(v)} cannot be stored`);
+    if (v instanceof C) throw new PathError(`${describe(v)} cannot be stored`);
   }
   // Any other class instance: its own enumerable properties, like a Go struct's fields.
   return { M: encodeMap(v as Record<string, unknown>, depth + 1) };
@@ -169,7 +180,7 @@ function encodeInstance(v: object, depth: number): AttributeValue {
 /** `Date` → ISO 8601; an invalid date is an error. */
 export function dateToIso(d: Date): string {
   const t = d.getTime();
-  if (t !== t) throw new Fault("an invalid Date cannot be stored");
+  if (t !== t) throw new PathError("an invalid Date cannot be stored");
   return d.toISOString();
 }
 
@@ -178,12 +189,12 @@ function encodeMapObject(m: Map<unknown, unknown>, depth: number): Record<string
   const out: Record<string, AttributeValue> = {};
   for (const [k, x] of m) {
     if (typeof k !== "string")
-      throw new Fault(`a Map key must be a string to be stored, not ${describe(k)}`);
+      throw new PathError(`a Map key must be a string to be stored, not ${describe(k)}`);
     if (x === undefined) continue;
     try {
       define(out, checkName(k), encodeValue(x, depth));
     } catch (e) {
-      throw withSegment(e, k);
+      throw withSegment(e, k, m);
     }
   }
   return out;
@@ -191,8 +202,11 @@ function encodeMapObject(m: Map<unknown, unknown>, depth: number): Record<string
 
 /** Encodes a `Set` of strings (SS), numbers / bigints / NumberValues (NS) or binaries (BS). */
 export function encodeSet(set: ReadonlySet<unknown>): AttributeValue {
-  if (set.size === 0) throw new Fault("an empty set cannot be stored (DynamoDB has no empty sets)");
+  if (set.size === 0)
+    throw new PathError("an empty set cannot be stored (DynamoDB has no empty sets)");
   let kind: "S" | "N" | "B" | undefined;
+  // Distinct JS numbers are distinct decimals; a bigint or a NumberValue may equal another member.
+  let exact = false;
   const out: (string | Uint8Array)[] = [];
   for (const x of set) {
     let k: "S" | "N" | "B";
@@ -206,50 +220,67 @@ export function encodeSet(set: ReadonlySet<unknown>): AttributeValue {
     } else if (typeof x === "bigint") {
       k = "N";
       member = bigintToN(x);
+      exact = true;
     } else if (x instanceof Uint8Array) {
       k = "B";
       member = x;
     } else if (x !== null && typeof x === "object" && isNumberValue(x)) {
       k = "N";
       member = decimalToN(x.value);
+      exact = true;
     } else {
-      throw new Fault(`a set can hold strings, numbers or binaries, not ${describe(x)}`);
+      throw new PathError(`a set can hold strings, numbers or binaries, not ${describe(x)}`);
     }
     if (kind === undefined) kind = k;
     else if (k !== kind)
-      throw new Fault(`a mixed set cannot be stored (it holds both ${kind} and ${k} members)`);
+      throw new PathError(`a mixed set cannot be stored (it holds both ${kind} and ${k} members)`);
     out.push(member);
   }
   if (kind === "S") return { SS: out as string[] };
-  if (kind === "N") return { NS: out as string[] };
+  if (kind === "N") {
+    if (exact) distinct(set, out, (n) => canonicalN(n as string), "number");
+    return { NS: out as string[] };
+  }
+  distinct(set, out, bytesKey, "binary");
   return { BS: out as Uint8Array[] };
 }
 
+/** The bytes of a binary as a string, to compare binaries by content. */
+export function bytesKey(b: string | Uint8Array): string {
+  const u = b as Uint8Array;
+  let key = "";
+  for (let i = 0; i < u.length; i += 8192)
+    key += String.fromCharCode.apply(null, u.subarray(i, i + 8192) as unknown as number[]);
+  return key;
+}
+
 /**
- * Finds the first circular reference under `root`, as a path of segments, or `undefined`.
- * Only runs after a {@link DepthFault}, so the happy path never tracks ancestors.
+ * Throws when two members of a set are stored as the same value (DynamoDB rejects such a set
+ * as holding duplicates): `1` and `1n`, `1` and `NumberValue("1.0")`, two equal Uint8Arrays.
+ * `stored[i]` is the stored form of the i-th member of `set`.
  */
-export function findCycle(root: unknown): (string | number)[] | undefined {
-  const stack = new Set<object>();
-  const path: (string | number)[] = [];
-  const visit = (v: unknown): boolean => {
-    if (v === null || typeof v !== "object") return false;
-    if (stack.has(v)) return true;
-    stack.add(v);
-    const entries: [string | number, unknown][] = Array.isArray(v)
-      ? v.map((x, i) => [i, x])
-      : v instanceof Map
-        ? [...v].map(([k, x]) => [String(k), x])
-        : v instanceof Set
-          ? []
-          : Object.keys(v).map((k) => [k, (v as Record<string, unknown>)[k]]);
-    for (const [k, x] of entries) {
-      path.push(k);
-      if (visit(x)) return true;
-      path.pop();
+export function distinct(
+  set: ReadonlySet<unknown>,
+  stored: readonly (string | Uint8Array)[],
+  key: (m: string | Uint8Array) => string,
+  what: "number" | "binary",
+): void {
+  if (stored.length < 2) return;
+  const seen = new Map<string, number>();
+  for (let i = 0; i < stored.length; i++) {
+    const k = key(stored[i]);
+    const j = seen.get(k);
+    if (j === undefined) {
+      seen.set(k, i);
+      continue;
     }
-    stack.delete(v);
-    return false;
-  };
-  return visit(root) ? path : undefined;
+    const members = [...set];
+    const shown =
+      what === "number"
+        ? `${describe(members[j])} and ${describe(members[i])}`
+        : `two Uint8Arrays of the same bytes (${(stored[i] as Uint8Array).length} long)`;
+    throw new PathError(
+      `the set holds ${shown}, which DynamoDB stores as the same ${what}: a set cannot hold duplicates`,
+    );
+  }
 }

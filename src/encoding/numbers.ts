@@ -6,7 +6,7 @@
  */
 import { DynoValidationError } from "../errors.js";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import { Fault } from "./fault.js";
+import { PathError } from "./path-error.js";
 
 /**
  * An exact DynamoDB number kept as its decimal string, for values a JS number cannot hold.
@@ -58,7 +58,7 @@ export function isNumberValue(v: object): v is { value: string } {
   );
 }
 
-/** A JS number as an `N` string; faults on NaN, ±Infinity and a magnitude DynamoDB cannot store. */
+/** A JS number as an `N` string; throws on NaN, ±Infinity and a magnitude DynamoDB cannot store. */
 export function numberToN(n: number): string {
   // Kept tiny so that it inlines; the error path is out of line.
   const a = n < 0 ? -n : n;
@@ -67,11 +67,11 @@ export function numberToN(n: number): string {
 }
 
 function badNumber(n: number): never {
-  if (n - n !== 0) throw new Fault(`${n} cannot be stored: DynamoDB numbers must be finite`);
-  throw new Fault(`${n} is outside DynamoDB's number range (magnitude 1E-130 to 9.99E+125)`);
+  if (n - n !== 0) throw new PathError(`${n} cannot be stored: DynamoDB numbers must be finite`);
+  throw new PathError(`${n} is outside DynamoDB's number range (magnitude 1E-130 to 9.99E+125)`);
 }
 
-/** A bigint as an `N` string; faults beyond 38 significant digits or a magnitude of 1E+126. */
+/** A bigint as an `N` string; throws beyond 38 significant digits or a magnitude of 1E+126. */
 export function bigintToN(b: bigint): string {
   const str = b.toString();
   const len = str.length - (b < 0n ? 1 : 0);
@@ -80,8 +80,8 @@ export function bigintToN(b: bigint): string {
     while (str.charCodeAt(end - 1) === 48) end--;
     const sig = end - (b < 0n ? 1 : 0);
     if (sig > 38)
-      throw new Fault(`${str} has ${sig} significant digits; DynamoDB keeps at most 38`);
-    if (len > 126) throw new Fault(`${str} is outside DynamoDB's number range (below 1E+126)`);
+      throw new PathError(`${str} has ${sig} significant digits; DynamoDB keeps at most 38`);
+    if (len > 126) throw new PathError(`${str} is outside DynamoDB's number range (below 1E+126)`);
   }
   return str;
 }
@@ -89,14 +89,24 @@ export function bigintToN(b: bigint): string {
 /** A decimal string (from a `NumberValue`) checked against DynamoDB's precision and range. */
 export function decimalToN(str: string): string {
   const d = decompose(str);
-  if (!d) throw new Fault(`${JSON.stringify(str)} is not a number`);
+  if (!d) throw new PathError(`${JSON.stringify(str)} is not a number`);
   if (d.digits.length > 38) {
-    throw new Fault(`${str} has ${d.digits.length} significant digits; DynamoDB keeps at most 38`);
+    throw new PathError(
+      `${str} has ${d.digits.length} significant digits; DynamoDB keeps at most 38`,
+    );
   }
   if (d.digits && (d.exp > 125 || d.exp < -130)) {
-    throw new Fault(`${str} is outside DynamoDB's number range (magnitude 1E-130 to 9.99E+125)`);
+    throw new PathError(
+      `${str} is outside DynamoDB's number range (magnitude 1E-130 to 9.99E+125)`,
+    );
   }
   return str;
+}
+
+/** The canonical form of a valid `N` string (`1`, `1.0`, `1e0` and `10E-1` share one), for comparing. */
+export function canonicalN(str: string): string {
+  const d = decompose(str)!;
+  return d.digits ? `${d.neg ? "-" : ""}${d.digits}e${d.exp}` : "0";
 }
 
 const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
@@ -129,6 +139,22 @@ export function decompose(str: string): Decimal | undefined {
   };
 }
 
+/**
+ * For a string that `+str` reads as a finite number: true when it is also in DynamoDB's
+ * number syntax ({@link decompose}). Besides decimals, `+` only reads surrounding whitespace
+ * and `0x`/`0o`/`0b` literals, which these three characters rule out without a regex.
+ */
+export function plain(str: string): boolean {
+  const a = str.charCodeAt(0);
+  const z = str.charCodeAt(str.length - 1);
+  if (!((z >= 48 && z <= 57) || z === 46)) return false;
+  if (a === 48) {
+    const b = str.charCodeAt(1) | 32;
+    return b !== 120 && b !== 111 && b !== 98;
+  }
+  return (a >= 48 && a <= 57) || a === 45 || a === 43 || a === 46;
+}
+
 /** True when the JS number `n` is exactly the decimal `str` (so nothing is lost by using it). */
 function exact(str: string, n: number): boolean {
   if (n - n !== 0) return false;
@@ -142,11 +168,11 @@ function exact(str: string, n: number): boolean {
 
 /**
  * An `N` string as a JS number when that is exact; otherwise a {@link NumberValue} when
- * `wrap`, else a fault that says how to read it.
+ * `wrap`, else an error that says how to read it.
  */
 export function parseN(str: string, wrap: boolean): number | NumberValue {
   const n = +str;
-  if (str.length <= 15 && n - n === 0 && str.length !== 0) return n;
+  if (str.length <= 15 && n - n === 0 && str.length !== 0 && plain(str)) return n;
   return parseSlow(str, n, wrap);
 }
 
@@ -157,36 +183,36 @@ function parseSlow(str: string, n: number, wrap: boolean): number | NumberValue 
 
 function imprecise(str: string, wrap: boolean): NumberValue {
   if (typeof str !== "string" || !decompose(str))
-    throw new Fault(`${JSON.stringify(str)} is not a number`);
+    throw new PathError(`${JSON.stringify(str)} is not a number`);
   if (wrap) return new NumberValue(str);
-  throw new Fault(
+  throw new PathError(
     `${str} does not fit a JS number without losing precision; ` +
       `read it with { wrapNumbers: true } (NumberValue) or a schema field s.bigint()`,
   );
 }
 
-/** An `N` string as a JS number; faults when that would lose precision (schema `s.number()`). */
+/** An `N` string as a JS number; throws when that would lose precision (schema `s.number()`). */
 export function parseExactNumber(str: string): number {
   const n = +str;
-  if (str.length <= 15 && n - n === 0 && str.length !== 0) return n;
+  if (str.length <= 15 && n - n === 0 && str.length !== 0 && plain(str)) return n;
   return parseExactSlow(str, n);
 }
 
 function parseExactSlow(str: string, n: number): number {
   if (str.length > 15 && exact(str, n)) return n;
-  if (!decompose(str)) throw new Fault(`${JSON.stringify(str)} is not a number`);
-  throw new Fault(
+  if (!decompose(str)) throw new PathError(`${JSON.stringify(str)} is not a number`);
+  throw new PathError(
     `${str} does not fit a JS number without losing precision; use s.bigint() or s.any()`,
   );
 }
 
-/** An `N` string as a bigint; faults when it is not an integer. */
+/** An `N` string as a bigint; throws when it is not an integer. */
 export function parseBigInt(str: string): bigint {
   if (/^-?\d+$/.test(str)) return BigInt(str);
   const d = decompose(str);
-  if (!d) throw new Fault(`${JSON.stringify(str)} is not a number`);
+  if (!d) throw new PathError(`${JSON.stringify(str)} is not a number`);
   if (!d.digits) return 0n;
   const zeros = d.exp - (d.digits.length - 1);
-  if (zeros < 0) throw new Fault(`${str} is not an integer, so it cannot be read as a bigint`);
+  if (zeros < 0) throw new PathError(`${str} is not an integer, so it cannot be read as a bigint`);
   return BigInt((d.neg ? "-" : "") + d.digits + "0".repeat(zeros));
 }

@@ -3,7 +3,7 @@
  * `.project(...)` (the Go library's projection from struct fields).
  * @module
  */
-import { DynoEncodingError } from "../errors.js";
+import { DynoEncodingError, DynoValidationError } from "../errors.js";
 import type { AnySchema, ObjectPlan } from "./schema/schema.js";
 
 /** A projection path: a plain name, or a one-segment array for a name holding `.` or `[`. */
@@ -25,6 +25,13 @@ export interface ProjectionOptions {
  * @throws DynoEncodingError when the schema is not an object, or flattens a record (see options).
  */
 export function projectionOf(schema: AnySchema, options: ProjectionOptions = {}): ProjectionPath[] {
+  const open = options?.openRecords;
+  if (open !== undefined && open !== "error" && open !== "omit") {
+    throw new DynoValidationError(
+      "options.openRecords",
+      `must be "error" or "omit", not ${JSON.stringify(open) ?? String(open)}`,
+    );
+  }
   let plan: ObjectPlan | undefined;
   const def = schema?.def;
   if (def?.kind === "object") plan = def.plan;

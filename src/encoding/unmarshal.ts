@@ -3,8 +3,8 @@
  * @module
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import { Fault, describeAttr, withSegment } from "./fault.js";
-import { define } from "./marshal.js";
+import { PathError, describeAttr, withSegment } from "./path-error.js";
+import { MAX_DEPTH, define, tooDeep } from "./marshal.js";
 import { parseN, type NumberValue } from "./numbers.js";
 
 type AV = {
@@ -20,22 +20,27 @@ type AV = {
   BS?: Uint8Array[];
 };
 
-/** Decodes any attribute value; `wrap` keeps imprecise numbers as `NumberValue`s. */
-export function decodeValue(av: AttributeValue, wrap: boolean): unknown {
+/**
+ * Decodes any attribute value; `wrap` keeps imprecise numbers as `NumberValue`s, `depth` is
+ * the nesting level of its container (DynamoDB returns nothing deeper than {@link MAX_DEPTH}
+ * levels, so a deeper value, from another source, is refused rather than overflow the stack).
+ */
+export function decodeValue(av: AttributeValue, wrap: boolean, depth: number): unknown {
   const a = av as AV;
   let x: unknown;
   if ((x = a.S) !== undefined) return x;
   if ((x = a.N) !== undefined) return parseN(x as string, wrap);
-  if ((x = a.M) !== undefined) return decodeMap(x as Record<string, AttributeValue>, wrap);
+  if ((x = a.M) !== undefined)
+    return decodeMap(x as Record<string, AttributeValue>, wrap, depth + 1);
   if ((x = a.BOOL) !== undefined) return x;
-  if ((x = a.L) !== undefined) return decodeList(x as AttributeValue[], wrap);
+  if ((x = a.L) !== undefined) return decodeList(x as AttributeValue[], wrap, depth + 1);
   if (a.NULL !== undefined) return null;
   return decodeRare(a, wrap);
 }
 
 function decodeRare(a: AV, wrap: boolean): unknown {
   if (a === null || typeof a !== "object")
-    throw new Fault(`${describeAttr(a)} is not an attribute value`);
+    throw new PathError(`${describeAttr(a)} is not an attribute value`);
   if (a.B !== undefined) return a.B;
   if (a.SS !== undefined) return new Set(a.SS);
   if (a.NS !== undefined) {
@@ -44,14 +49,16 @@ function decodeRare(a: AV, wrap: boolean): unknown {
     return out;
   }
   if (a.BS !== undefined) return new Set(a.BS);
-  throw new Fault(`${describeAttr(a)} is not an attribute value dyno-ts can read`);
+  throw new PathError(`${describeAttr(a)} is not an attribute value dyno-ts can read`);
 }
 
-/** Decodes the attributes of a map (or an item) into a plain object. */
+/** Decodes the attributes of a map (or an item) at nesting level `depth` into a plain object. */
 export function decodeMap(
   m: Record<string, AttributeValue>,
   wrap: boolean,
+  depth: number,
 ): Record<string, unknown> {
+  if (depth > MAX_DEPTH) tooDeep();
   const out: Record<string, unknown> = {};
   let k: string | undefined;
   try {
@@ -59,8 +66,8 @@ export function decodeMap(
       const av = m[k];
       if (av === undefined) continue;
       const s = (av as AV).S;
-      if (k === "__proto__") define(out, k, decodeValue(av, wrap));
-      else out[k] = s !== undefined ? s : decodeValue(av, wrap);
+      if (k === "__proto__") define(out, k, decodeValue(av, wrap, depth));
+      else out[k] = s !== undefined ? s : decodeValue(av, wrap, depth);
     }
   } catch (e) {
     throw withSegment(e, k!);
@@ -68,13 +75,14 @@ export function decodeMap(
   return out;
 }
 
-/** Decodes the elements of a list into an array. */
-export function decodeList(l: AttributeValue[], wrap: boolean): unknown[] {
+/** Decodes the elements of a list at nesting level `depth` into an array. */
+export function decodeList(l: AttributeValue[], wrap: boolean, depth: number): unknown[] {
+  if (depth > MAX_DEPTH) tooDeep();
   const n = l.length;
   const out: unknown[] = new Array(n);
   let i = 0;
   try {
-    for (; i < n; i++) out[i] = decodeValue(l[i], wrap);
+    for (; i < n; i++) out[i] = decodeValue(l[i], wrap, depth);
   } catch (e) {
     throw withSegment(e, i);
   }

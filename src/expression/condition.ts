@@ -144,8 +144,8 @@ function renderChild(ctx: ExpressionContext, child: Condition): string {
 
 function comparison(method: string, op: Comparator, ordered: boolean) {
   return (path: PathInput, value: unknown): Condition => {
-    const segments = parsePath(path);
     const field = `cond.${method}`;
+    const segments = parsePath(path, field);
     const right = toOperand(
       field,
       `value for ${quotePath(segments)}`,
@@ -207,6 +207,31 @@ function logical(op: "AND" | "OR") {
   };
 }
 
+/** `cond.in`: candidates as one array, or as the arguments after the path. */
+function inCondition(path: PathInput, candidates: readonly unknown[]): Condition;
+function inCondition(path: PathInput, ...candidates: unknown[]): Condition;
+function inCondition(path: PathInput, ...args: unknown[]): Condition {
+  const field = "cond.in";
+  const segments = parsePath(path, field);
+  const values: readonly unknown[] =
+    args.length === 1 && Array.isArray(args[0]) ? (args[0] as unknown[]) : args;
+  if (values.length === 0) {
+    throw new DynoValidationError(field, `needs at least one value for ${quotePath(segments)}`);
+  }
+  if (values.length > MAX_IN_OPERANDS) {
+    throw new DynoValidationError(
+      field,
+      `${values.length} values for ${quotePath(segments)}; DynamoDB allows at most ${MAX_IN_OPERANDS} ` +
+        `(split them into a cond.or of several cond.in)`,
+    );
+  }
+  const operands = values.map((v, i) =>
+    toOperand(field, `value ${i + 1} for ${quotePath(segments)}`, v),
+  );
+  operands.forEach((operand) => checkDistinct(field, segments, operand));
+  return new In({ type: "path", path: segments }, operands);
+}
+
 /**
  * Builders of conditions for ConditionExpression and FilterExpression. `path` is a document
  * path (`"a.b[2].c"` or a segment array); a value is a plain JS value (encoded by the
@@ -232,8 +257,8 @@ export const cond = {
 
   /** `path BETWEEN lo AND hi`, inclusive; bounds of one type (string, number or binary), lo ≤ hi. */
   between(path: PathInput, lo: unknown, hi: unknown): Condition {
-    const segments = parsePath(path);
     const field = "cond.between";
+    const segments = parsePath(path, field);
     const low = toOperand(field, `lower bound for ${quotePath(segments)}`, lo, ORDERED_TYPES);
     const high = toOperand(field, `upper bound for ${quotePath(segments)}`, hi, ORDERED_TYPES);
     checkDistinct(field, segments, low);
@@ -242,30 +267,20 @@ export const cond = {
     return new Between({ type: "path", path: segments }, low, high);
   },
 
-  /** `path IN (v1, v2, ...)`: 1 to 100 values (DynamoDB's limit); values may be `attr(path)`. */
-  in(path: PathInput, ...values: unknown[]): Condition {
-    const segments = parsePath(path);
-    const field = "cond.in";
-    if (values.length === 0) {
-      throw new DynoValidationError(field, `needs at least one value for ${quotePath(segments)}`);
-    }
-    if (values.length > MAX_IN_OPERANDS) {
-      throw new DynoValidationError(
-        field,
-        `${values.length} values for ${quotePath(segments)}; DynamoDB allows at most ${MAX_IN_OPERANDS} (split into cond.or of several cond.in)`,
-      );
-    }
-    const operands = values.map((v, i) =>
-      toOperand(field, `value ${i + 1} for ${quotePath(segments)}`, v),
-    );
-    operands.forEach((operand) => checkDistinct(field, segments, operand));
-    return new In({ type: "path", path: segments }, operands);
-  },
+  /**
+   * `path IN (v1, v2, ...)`: true when the attribute equals one of the candidates, 1 to 100
+   * of them (DynamoDB's limit). The candidates are given as one array,
+   * `cond.in("status", ["open", "shipped"])`, or as arguments, `cond.in("status", "open", "shipped")`.
+   * One array argument is always the list of candidates; to compare the attribute with a list
+   * value, put that list in the array: `cond.in("dims", [[1, 2]])`. Candidates may be
+   * `attr(path)`.
+   */
+  in: inCondition,
 
   /** `begins_with(path, prefix)`: prefix is a string or binary (or `attr(otherPath)`). */
   beginsWith(path: PathInput, prefix: unknown): Condition {
-    const segments = parsePath(path);
     const field = "cond.beginsWith";
+    const segments = parsePath(path, field);
     const arg = toOperand(field, `prefix for ${quotePath(segments)}`, prefix, ["S", "B"]);
     checkDistinct(field, segments, arg);
     return new FunctionCall("begins_with", segments, arg);
@@ -276,8 +291,8 @@ export const cond = {
    * `value` may be `attr(otherPath)`.
    */
   contains(path: PathInput, value: unknown): Condition {
-    const segments = parsePath(path);
     const field = "cond.contains";
+    const segments = parsePath(path, field);
     const arg = toOperand(field, `value for ${quotePath(segments)}`, value);
     checkDistinct(field, segments, arg);
     return new FunctionCall("contains", segments, arg);
@@ -285,17 +300,17 @@ export const cond = {
 
   /** `attribute_exists(path)` */
   exists(path: PathInput): Condition {
-    return new FunctionCall("attribute_exists", parsePath(path));
+    return new FunctionCall("attribute_exists", parsePath(path, "cond.exists"));
   },
 
   /** `attribute_not_exists(path)` */
   notExists(path: PathInput): Condition {
-    return new FunctionCall("attribute_not_exists", parsePath(path));
+    return new FunctionCall("attribute_not_exists", parsePath(path, "cond.notExists"));
   },
 
   /** `attribute_type(path, type)`, type one of S, SS, N, NS, B, BS, BOOL, NULL, L, M. */
   type(path: PathInput, type: AttributeTypeName): Condition {
-    const segments = parsePath(path);
+    const segments = parsePath(path, "cond.type");
     if (!ATTRIBUTE_TYPES.includes(type)) {
       throw new DynoValidationError(
         "cond.type",

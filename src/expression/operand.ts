@@ -6,6 +6,7 @@
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { marshalValue } from "../encoding/index.js";
+import { copyData } from "../copy.js";
 import { DynoValidationError } from "../errors.js";
 import { ExpressionAttributes } from "./attributes.js";
 import { formatPath, parsePath } from "./path.js";
@@ -21,7 +22,7 @@ export class AttributeRef {
   /** The referenced path, parsed. */
   readonly path: readonly PathSegment[];
   constructor(path: PathInput) {
-    this.path = parsePath(path);
+    this.path = parsePath(path, "attr");
   }
 }
 
@@ -41,7 +42,7 @@ export class SizeRef {
   /** The measured path, parsed. */
   readonly path: readonly PathSegment[];
   constructor(path: PathInput) {
-    this.path = parsePath(path);
+    this.path = parsePath(path, "size");
   }
 }
 
@@ -125,9 +126,15 @@ function allowedHint(allowed: readonly string[]): string {
   return allowed.map((t) => words[t] ?? t).join(" or ");
 }
 
-/** Places a value in the context: reuses the encoding done at build time when it can. */
+/**
+ * Places a value in the context: reuses the encoding done when the expression was made, as a
+ * fresh copy each time, so that the rendered input never shares an object with the reusable
+ * expression (nor with another input rendered from it).
+ */
 export function renderValue(ctx: ExpressionContext, raw: unknown, encoded: AttributeValue): string {
-  return ctx instanceof ExpressionAttributes ? ctx.encoded(encoded) : ctx.value(raw);
+  return ctx instanceof ExpressionAttributes
+    ? ctx.encoded(copyData(encoded, "value"))
+    : ctx.value(raw);
 }
 
 /** Renders an operand: `#n0.#n1`, `size(#n0)` or `:v0`. */

@@ -13,15 +13,17 @@ import type { PathInput, PathSegment } from "./types.js";
  * - An array is taken as already split, so its names may hold any character:
  *   `["weird.name", 0, "x"]`.
  *
+ * @param owner what was given the path (`"cond.eq"`, `"ProjectionExpression"`): the error's
+ *   field when the path itself cannot name it (an empty string, or not a path at all).
  * @throws {@link DynoValidationError} naming the path, for an empty path or segment,
  *   an unbalanced bracket, an index that is not a non-negative integer, a path that
  *   starts with an index, or more than {@link MAX_PATH_DEPTH} levels.
  */
-export function parsePath(path: PathInput): PathSegment[] {
-  if (typeof path === "string") return checkDepth(path, parseString(path));
+export function parsePath(path: PathInput, owner = "path"): PathSegment[] {
+  if (typeof path === "string") return checkDepth(path, parseString(path, owner));
   if (Array.isArray(path)) return checkDepth(path, checkSegments(path));
   throw new DynoValidationError(
-    "path",
+    owner,
     `a path must be a string such as "a.b[2].c" or an array of segments, got ${describe(path)}`,
   );
 }
@@ -68,9 +70,12 @@ export function pathsOverlap(a: readonly PathSegment[], b: readonly PathSegment[
   return true;
 }
 
-function parseString(path: string): PathSegment[] {
+function parseString(path: string, owner: string): PathSegment[] {
   const fail = (message: string): never => {
-    throw new DynoValidationError(path, `malformed path ${JSON.stringify(path)}: ${message}`);
+    throw new DynoValidationError(
+      path === "" ? owner : path,
+      `malformed path ${JSON.stringify(path)}: ${message}`,
+    );
   };
   if (path === "") fail("empty path");
   const segments: PathSegment[] = [];

@@ -17,7 +17,7 @@ export function renderProjection(paths: readonly PathInput[], ctx: ExpressionCon
   if (paths.length === 0) throw new DynoValidationError("projection", "no paths to project");
   const unique: PathSegment[][] = [];
   for (const path of paths) {
-    const segments = parsePath(path);
+    const segments = parsePath(path, "projection");
     const same = unique.find((p) => p.length === segments.length && pathsOverlap(p, segments));
     if (same) continue;
     const overlapping = unique.find((p) => pathsOverlap(p, segments));

@@ -56,7 +56,7 @@ function listOperand(field: string, path: readonly PathSegment[], list: unknown)
 /** `list_append` of the existing list (or an empty one when missing) and `extra`, in `order`. */
 function listAppend(method: "append" | "prepend", pathInput: PathInput, list: unknown[]) {
   const field = `update.${method}`;
-  const path = parsePath(pathInput);
+  const path = parsePath(pathInput, field);
   const items = listOperand(field, path, list);
   const empty = toOperand(field, "empty list", []);
   return new UpdateActionNode("SET", path, field, (p, ctx) => {
@@ -71,7 +71,7 @@ function listAppend(method: "append" | "prepend", pathInput: PathInput, list: un
 
 function arithmetic(method: "increment" | "decrement", pathInput: PathInput, n: number | bigint) {
   const field = `update.${method}`;
-  const path = parsePath(pathInput);
+  const path = parsePath(pathInput, field);
   const amount = numberOperand(field, path, n);
   const zero = toOperand(field, "zero", 0);
   const sign = method === "increment" ? "+" : "-";
@@ -95,7 +95,7 @@ export const update = {
   /** `SET path = value`; `value` may be `attr(otherPath)` to copy another attribute. */
   set(path: PathInput, value: unknown): UpdateAction {
     const field = "update.set";
-    const segments = parsePath(path);
+    const segments = parsePath(path, field);
     const operand = toOperand(field, `the value for ${quotePath(segments)}`, value);
     if (operand.type === "size") {
       throw new DynoValidationError(field, "size() cannot be used in an update");
@@ -108,7 +108,7 @@ export const update = {
   /** `SET path = if_not_exists(path, value)`: writes only when the attribute is missing. */
   setIfNotExists(path: PathInput, value: unknown): UpdateAction {
     const field = "update.setIfNotExists";
-    const segments = parsePath(path);
+    const segments = parsePath(path, field);
     if (value instanceof AttributeRef) {
       throw new DynoValidationError(field, "the default value must be a value, not attr()");
     }
@@ -124,7 +124,7 @@ export const update = {
    */
   add(path: PathInput, numberOrSet: number | bigint | Set<unknown>): UpdateAction {
     const field = "update.add";
-    const segments = parsePath(path);
+    const segments = parsePath(path, field);
     const operand = isSet(numberOrSet)
       ? toOperand(field, `the set for ${quotePath(segments)}`, numberOrSet, ["SS", "NS", "BS"])
       : typeof numberOrSet === "number" || typeof numberOrSet === "bigint"
@@ -137,13 +137,18 @@ export const update = {
 
   /** `REMOVE path`: removes an attribute, a map key or a list element. */
   remove(path: PathInput): UpdateAction {
-    return new UpdateActionNode("REMOVE", parsePath(path), "update.remove", (p) => p);
+    return new UpdateActionNode(
+      "REMOVE",
+      parsePath(path, "update.remove"),
+      "update.remove",
+      (p) => p,
+    );
   },
 
   /** `DELETE path set`: removes the elements of a non-empty `Set` from a set attribute. */
   delete(path: PathInput, set: Set<unknown>): UpdateAction {
     const field = "update.delete";
-    const segments = parsePath(path);
+    const segments = parsePath(path, field);
     const operand = isSet(set)
       ? toOperand(field, `the set for ${quotePath(segments)}`, set, ["SS", "NS", "BS"])
       : reject(field, segments, "a Set", set);

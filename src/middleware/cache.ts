@@ -1,5 +1,8 @@
+import type { TableDescription } from "@aws-sdk/client-dynamodb";
+import { CUSTOM_FINAL_META } from "../operation/context.js";
 import type { AnyMiddleware, Handler, OperationContext } from "../operation/middleware.js";
 import type { OperationName } from "../operation/registry.js";
+import { canonicalTable, isWrite, tablesOf, type Touched } from "./tables.js";
 
 /** Options of {@link cacheMiddleware}. */
 export interface CacheOptions {
@@ -19,7 +22,7 @@ export interface CacheOptions {
 export interface CacheMiddleware extends AnyMiddleware {
   /** Forgets everything. */
   clear(): void;
-  /** Forgets every output read from `table`. */
+  /** Forgets every output read from `table` (a name or an ARN). */
   invalidate(table: string): void;
   /** Entries held now. */
   readonly size: number;
@@ -31,32 +34,32 @@ const DEFAULT_OPERATIONS: readonly OperationName[] = [
   "GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems", "DescribeTable",
 ]; // prettier-ignore
 
-/** Operations that change data or tables: a success (or an error, which may have written) invalidates their tables. */
-const WRITES = new Set<string>([
-  "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems",
-  "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction",
-  "CreateTable", "UpdateTable", "DeleteTable", "RestoreTableFromBackup", "RestoreTableToPointInTime",
-  "ImportTable", "UpdateTimeToLive",
-]); // prettier-ignore
-
-/** PartiQL writes name tables inside statements: those clear the whole cache. */
-const STATEMENTS = new Set<string>([
-  "ExecuteStatement",
-  "BatchExecuteStatement",
-  "ExecuteTransaction",
-]);
+/**
+ * `ctx.meta` key that the cache sets to `true` when it answers a run from memory (no request
+ * was sent, no capacity consumed). Middleware outside the cache reads it, as
+ * `metricsMiddleware` does for its `cached` field.
+ */
+export const CACHE_HIT_META = "dyno.cacheHit";
 
 interface Entry {
   output: unknown;
   expires: number;
-  tables: readonly string[];
+  tables: Touched;
 }
 
 /**
  * Caches outputs of read operations in memory and returns a copy on a hit, so that callers
- * never share (or corrupt) a cached object. A strongly consistent read (`ConsistentRead: true`)
- * always goes to DynamoDB. A write through the same session forgets what was cached for
- * the tables it touches; writes from elsewhere are seen once the TTL expires.
+ * never share (or corrupt) a cached object; a hit carries no `ConsumedCapacity` (it consumed
+ * none) and is marked in `ctx.meta` ({@link CACHE_HIT_META}). A strongly consistent read
+ * (`ConsistentRead: true`) always goes to DynamoDB, and so does a run with its own final
+ * handler (an exhaustive one such as `scanAll`).
+ *
+ * A write through the same session (any operation that is not a read, PartiQL other than
+ * SELECT included) forgets what was cached for the tables it touches, however each names the
+ * table (name or ARN), and a read that was in flight when such a write completed does not
+ * store its answer: writes win over reads that started before them. A DescribeTable answer is
+ * kept only while the table and its indexes are ACTIVE. Writes from elsewhere are seen once
+ * the TTL expires.
  *
  * @example
  * ```ts
@@ -72,25 +75,44 @@ export function cacheMiddleware(options: CacheOptions = {}): CacheMiddleware {
   const keyOf = options.key ?? defaultKey;
   const entries = new Map<string, Entry>();
   const stats = { hits: 0, misses: 0 };
+  // Generations, bumped by each invalidation, so that a read can tell whether a write
+  // completed while it was in flight: per table, of all tables at once (`everything`), and
+  // of any table (`total`, for reads that cannot name their tables).
+  const generations = new Map<string, number>();
+  let everything = 0;
+  let total = 0;
 
-  const invalidate = (tables: readonly string[] | "all") => {
-    if (tables === "all") return entries.clear();
+  const generationOf = (tables: Touched): number => {
+    if (tables === "all") return total;
+    let sum = everything;
+    for (const table of tables) sum += generations.get(table) ?? 0;
+    return sum;
+  };
+
+  const invalidate = (tables: Touched) => {
+    total++;
+    if (tables === "all") {
+      everything++;
+      return entries.clear();
+    }
+    for (const table of tables) generations.set(table, (generations.get(table) ?? 0) + 1);
     for (const [key, entry] of entries) {
-      if (entry.tables.some((t) => tables.includes(t))) entries.delete(key);
+      if (entry.tables === "all" || entry.tables.some((t) => tables.includes(t)))
+        entries.delete(key);
     }
   };
 
   const middleware = (<N extends OperationName>(next: Handler<N>): Handler<N> =>
     async (ctx: OperationContext<N>) => {
-      if (WRITES.has(ctx.operation)) {
+      if (isWrite(ctx.operation, ctx.input)) {
         try {
           return await next(ctx);
         } finally {
-          invalidate(STATEMENTS.has(ctx.operation) ? "all" : tablesOf(ctx.input));
+          invalidate(tablesOf(ctx.operation, ctx.input)); // an error may have written too
         }
       }
       const key =
-        cached.has(ctx.operation) && !isConsistent(ctx.input)
+        cached.has(ctx.operation) && !isConsistent(ctx.input) && !ctx.meta.has(CUSTOM_FINAL_META)
           ? keyOf(ctx.operation, ctx.input)
           : undefined;
       if (key === undefined) return next(ctx);
@@ -99,27 +121,39 @@ export function cacheMiddleware(options: CacheOptions = {}): CacheMiddleware {
         entries.delete(key); // re-insert: most recently used last
         entries.set(key, hit);
         stats.hits++;
-        return structuredClone(hit.output) as Awaited<ReturnType<Handler<N>>>;
+        ctx.meta.set(CACHE_HIT_META, true);
+        const copy = structuredClone(hit.output) as Awaited<ReturnType<Handler<N>>>;
+        delete (copy as { ConsumedCapacity?: unknown }).ConsumedCapacity;
+        return copy;
       }
       stats.misses++;
+      const tables = tablesOf(ctx.operation, ctx.input);
+      const generation = generationOf(tables);
       const output = await next(ctx);
+      // A write completed meanwhile: the answer may predate it, so it is not kept.
+      if (generationOf(tables) !== generation || !isSettled(ctx.operation, output)) return output;
       entries.delete(key);
-      entries.set(key, {
-        output: structuredClone(output),
-        expires: now() + ttlMs,
-        tables: tablesOf(ctx.input),
-      });
+      entries.set(key, { output: structuredClone(output), expires: now() + ttlMs, tables });
       while (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
       return output;
     }) as CacheMiddleware;
 
   Object.defineProperties(middleware, {
-    clear: { value: () => entries.clear() },
-    invalidate: { value: (table: string) => invalidate([table]) },
+    clear: { value: () => invalidate("all") },
+    invalidate: { value: (table: string) => invalidate([canonicalTable(table)]) },
     stats: { value: stats },
     size: { get: () => entries.size },
   });
   return middleware;
+}
+
+/** A DescribeTable answer about a table (or index) in transition would go stale by itself. */
+function isSettled(operation: OperationName, output: unknown): boolean {
+  if (operation !== "DescribeTable") return true;
+  const table = (output as { Table?: TableDescription } | undefined)?.Table;
+  if (!table) return false;
+  const indexes = table.GlobalSecondaryIndexes ?? [];
+  return table.TableStatus === "ACTIVE" && indexes.every((i) => i.IndexStatus === "ACTIVE");
 }
 
 function defaultKey(operation: OperationName, input: unknown): string {
@@ -135,20 +169,4 @@ function isConsistent(input: unknown): boolean {
   };
   if (value.ConsistentRead) return true;
   return Object.values(value.RequestItems ?? {}).some((request) => request?.ConsistentRead);
-}
-
-/** Every table an input reads or writes. */
-function tablesOf(input: unknown): string[] {
-  const value = input as {
-    TableName?: string;
-    RequestItems?: Record<string, unknown>;
-    TransactItems?: Record<string, { TableName?: string } | undefined>[];
-  };
-  const tables = new Set<string>();
-  if (value.TableName) tables.add(value.TableName);
-  for (const table of Object.keys(value.RequestItems ?? {})) tables.add(table);
-  for (const item of value.TransactItems ?? []) {
-    for (const action of Object.values(item)) if (action?.TableName) tables.add(action.TableName);
-  }
-  return [...tables];
 }

@@ -1,4 +1,9 @@
-export { cacheMiddleware, type CacheMiddleware, type CacheOptions } from "./cache.js";
+export {
+  CACHE_HIT_META,
+  cacheMiddleware,
+  type CacheMiddleware,
+  type CacheOptions,
+} from "./cache.js";
 export { logMiddleware, type LogEntry, type LogOptions, type Logger } from "./log.js";
 export { metricsMiddleware, type MetricsOptions, type OperationMetrics } from "./metrics.js";
 export {

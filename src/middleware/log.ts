@@ -1,5 +1,6 @@
 import type { AnyMiddleware } from "../operation/middleware.js";
 import type { OperationName } from "../operation/registry.js";
+import { CACHE_HIT_META } from "./cache.js";
 import { capacityUnits, tableOf } from "./capacity.js";
 import { emit } from "./metrics.js";
 
@@ -15,6 +16,8 @@ export interface LogEntry {
   /** Items returned, when the output has `Count` or `Items`. */
   count?: number;
   consumedCapacity?: number;
+  /** On `"done"`: true when a `cacheMiddleware` inside this one answered from memory. */
+  cached?: boolean;
   /** The error's name and message, on `"error"`. */
   error?: { name: string; message: string };
   /** The input, only with `logInput` (it may hold personal data). */
@@ -72,7 +75,9 @@ export function logMiddleware(logger: Logger = console, options: LogOptions = {}
         ...base,
         durationMs: performance.now() - started,
         count: Count ?? Items?.length,
-        consumedCapacity: capacityUnits(output),
+        ...(ctx.meta.get(CACHE_HIT_META) === true
+          ? { cached: true, consumedCapacity: 0 }
+          : { consumedCapacity: capacityUnits(output) }),
       });
       return output;
     } catch (error) {

@@ -1,6 +1,7 @@
 import type { AnyMiddleware } from "../operation/middleware.js";
 import type { OperationName } from "../operation/registry.js";
-import { ATTEMPTS_META } from "../operation/send.js";
+import { ATTEMPTS_META, PARTS_META } from "../operation/send.js";
+import { CACHE_HIT_META } from "./cache.js";
 import { capacityUnits, tableOf } from "./capacity.js";
 
 /** What {@link metricsMiddleware} reports for each operation run. */
@@ -19,10 +20,20 @@ export interface OperationMetrics {
   error?: unknown;
   /**
    * Capacity units DynamoDB reported (needs `ReturnConsumedCapacity` in the input; see
-   * the `returnConsumedCapacity` option), summed over every table and index.
+   * the `returnConsumedCapacity` option), summed over every table and index; 0 for a cache hit.
    */
   consumedCapacity?: number;
-  /** HTTP requests sent beyond the first: the SDK's retries plus re-sends by inner middleware. */
+  /**
+   * True when a `cacheMiddleware` inside this one answered from memory: no request was sent
+   * and no capacity consumed. (A cache outside this middleware answers hits before it runs, so
+   * it reports only misses.)
+   */
+  cached: boolean;
+  /**
+   * HTTP requests sent beyond the first: the SDK's retries plus re-sends by inner middleware. For
+   * an exhaustive run, beyond the first of each page or batch request (re-sends of unprocessed
+   * batch parts are retries).
+   */
   retries: number;
 }
 
@@ -42,7 +53,9 @@ const CAPACITY_OPERATIONS = new Set<string>([
 ]); // prettier-ignore
 
 /**
- * Reports duration, consumed capacity and retries of every operation it wraps.
+ * Reports duration, consumed capacity and retries of every operation it wraps, and whether a
+ * cache answered it. Put it outside `cacheMiddleware` (before it in `dyno.use`) to see hits
+ * (`cached: true`, `consumedCapacity: 0`); inside, it sees only the requests really sent.
  *
  * @example
  * ```ts
@@ -62,6 +75,8 @@ export function metricsMiddleware(
     const started = performance.now();
     const report = (ok: boolean, output: unknown, error?: unknown) => {
       const attempts = (ctx.meta.get(ATTEMPTS_META) as number | undefined) ?? 1;
+      const parts = (ctx.meta.get(PARTS_META) as number | undefined) ?? 1; // pages of an exhaustive run
+      const cached = ctx.meta.get(CACHE_HIT_META) === true;
       emit(onMetrics, {
         operation: ctx.operation,
         id: ctx.id,
@@ -69,8 +84,9 @@ export function metricsMiddleware(
         durationMs: performance.now() - started,
         ok,
         ...(ok ? {} : { error }),
-        consumedCapacity: capacityUnits(output),
-        retries: Math.max(0, attempts - 1),
+        consumedCapacity: cached ? 0 : capacityUnits(output),
+        cached,
+        retries: cached ? 0 : Math.max(0, attempts - parts),
       });
     };
     try {

@@ -4,6 +4,13 @@ import type { InputOf, OperationName } from "./registry.js";
 import { contextSender, type RequestSender } from "./send.js";
 
 /**
+ * `ctx.meta` key set (to `true`) when the run has a final handler of its own (an exhaustive
+ * operation's loop) rather than the single call: its output is not the single call's, so a
+ * cache must not mix the two.
+ */
+export const CUSTOM_FINAL_META = "dyno.customFinal";
+
+/**
  * The context of one operation run: a plain object of data properties (cheap to make, and
  * a middleware may pass on a copy such as `{ ...ctx, input }`, which keeps the sender too).
  */

@@ -22,3 +22,12 @@ export {
   type MethodName,
   type CommandOf,
 } from "./registry.js";
+export {
+  wireHooksOf,
+  installWireHooks,
+  WIRE_HOOK_MIDDLEWARE,
+  type AttemptPlan,
+  type WireAnswer,
+  type WireBody,
+  type WireHooks,
+} from "./wire-hooks.js";

@@ -5,6 +5,7 @@
  * @module
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynoValidationError } from "../errors.js";
 import type { InputOf, OperationName, OutputOf } from "./registry.js";
 
 /** What a handler sees of the operation it runs. */
@@ -57,12 +58,39 @@ export function isOperation<N extends OperationName>(
 /**
  * Composes middleware around a final handler: the first middleware is the outermost.
  * Done once per operation run, not per request.
+ *
+ * Every handler in the chain is made to return a real promise, whatever the code behind it
+ * returns: a plain value is wrapped, a thenable adopted, a synchronous throw becomes a
+ * rejection. So `next(ctx)` is always a promise for the middleware above it, and a run
+ * always settles. A middleware that does not return a handler fails the run with a
+ * `DynoValidationError` naming it (`middleware[i]`).
  */
 export function compose<N extends OperationName>(
   middleware: readonly Middleware<N>[],
   final: Handler<N>,
 ): Handler<N> {
-  let handler = final;
-  for (let i = middleware.length - 1; i >= 0; i--) handler = middleware[i](handler);
+  let handler = settling(final);
+  for (let i = middleware.length - 1; i >= 0; i--) {
+    const next = middleware[i](handler) as unknown;
+    if (typeof next !== "function") {
+      throw new DynoValidationError(
+        `middleware[${i}]`,
+        `returned ${next === null ? "null" : typeof next}, not a handler function ((ctx) => output)`,
+      );
+    }
+    handler = settling(next as Handler<N>);
+  }
   return handler;
+}
+
+/** A handler that always returns a promise (native promises pass through unchanged). */
+function settling<N extends OperationName>(handler: Handler<N>): Handler<N> {
+  return (ctx) => {
+    try {
+      const result: unknown = handler(ctx);
+      return result instanceof Promise ? result : Promise.resolve(result as OutputOf<N>);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
 }

@@ -6,7 +6,7 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { AbortError, DynoValidationError } from "../errors.js";
 import { Cancellation } from "./cancellation.js";
-import { runContext } from "./context.js";
+import { CUSTOM_FINAL_META, runContext } from "./context.js";
 import { compose, type Handler, type Middleware } from "./middleware.js";
 import { isOperationName, type InputOf, type OperationName, type OutputOf } from "./registry.js";
 import { sendCommand, type RequestSender } from "./send.js";
@@ -44,6 +44,20 @@ export interface OperationOptions<N extends OperationName> {
 /** Starts an operation; a symbol so that only sessions and pools (not users) call it. */
 export const runOperation: unique symbol = Symbol("dyno.runOperation");
 
+/**
+ * Registers an {@link OperationWatcher}: told once, when the operation settles (ran, failed, or
+ * was cancelled while still pending). A pool watches the operations it queues. Returns false
+ * when the operation is already watched or no longer pending.
+ * @internal
+ */
+export const watchOperation: unique symbol = Symbol("dyno.watchOperation");
+
+/** What a runtime that queues operations (a pool) is told when one of them settles. @internal */
+export interface OperationWatcher {
+  /** `token` is the number given to `watchOperation`, kept for the watcher. */
+  operationSettled(operation: Operation<any>, token: number): void;
+}
+
 const idPrefix = Math.random().toString(36).slice(2, 8);
 let idCounter = 0;
 const noop = () => {};
@@ -80,6 +94,8 @@ export class Operation<N extends OperationName = OperationName> implements Promi
   #resolve: ((output: OutputOf<N>) => void) | undefined;
   #reject: ((error: unknown) => void) | undefined;
   #unlinkScope: () => void = noop;
+  #watcher: OperationWatcher | undefined;
+  #watchToken = 0;
 
   /** Use {@link Operation.create}, or a session/pool method. */
   protected constructor(
@@ -209,17 +225,39 @@ export class Operation<N extends OperationName = OperationName> implements Promi
     // With no middleware only the final handler sees the signal: it may come from the pool.
     const signal = this.#cancellation.signal(middleware.length === 0);
     const ctx = runContext(this.name, this.id, this.input, runtime.client, signal, runtime.send);
+    if (this.#final !== sendCommand) ctx.meta.set(CUSTOM_FINAL_META, true);
     let running: Promise<OutputOf<N>>;
     try {
-      running = compose(middleware, this.#final)(ctx);
+      running = compose(middleware, this.#final)(ctx); // always a promise (see compose)
     } catch (error) {
-      running = Promise.reject(error); // a middleware that throws synchronously
+      running = Promise.reject(error); // a middleware that throws while being composed
     }
     running.then(
-      (output) => this.#settle({ output }),
+      (output) => this.#settle(output === undefined ? { error: this.#noOutput() } : { output }),
       (error) => this.#settle({ error }),
     );
     return this;
+  }
+
+  /** The error of a run whose handlers produced `undefined` (a middleware that forgot to return). */
+  #noOutput(): DynoValidationError {
+    return new DynoValidationError(
+      "middleware",
+      `${this.name} ${this.id} produced no output (undefined): a middleware returned nothing; ` +
+        "a handler must return the output or a promise of it (e.g. `return next(ctx)`)",
+    );
+  }
+
+  /**
+   * Watches a pending operation (see {@link watchOperation}); a pool calls it again with a new
+   * token when it starts the operation.
+   * @internal
+   */
+  [watchOperation](watcher: OperationWatcher, token: number): boolean {
+    if (this.#state === "done" || (this.#watcher && this.#watcher !== watcher)) return false;
+    this.#watcher = watcher;
+    this.#watchToken = token;
+    return true;
   }
 
   #settle(result: OperationResult<OutputOf<N>>): void {
@@ -232,6 +270,11 @@ export class Operation<N extends OperationName = OperationName> implements Promi
     this.#result = result;
     this.#unlinkScope();
     this.#cancellation.release();
+    const watcher = this.#watcher;
+    if (watcher) {
+      this.#watcher = undefined;
+      watcher.operationSettled(this, this.#watchToken);
+    }
     if (!this.#promise) return;
     if (result.error === undefined && "output" in result)
       this.#resolve!(result.output as OutputOf<N>);

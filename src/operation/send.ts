@@ -14,6 +14,14 @@ import { commands, type InputOf, type OperationName, type OutputOf } from "./reg
 /** `meta` key under which the final handler counts the HTTP attempts it made (SDK retries included). */
 export const ATTEMPTS_META = "dyno.attempts";
 
+/**
+ * `meta` key under which an exhaustive run counts its parts: the pages or batch requests it sent
+ * for the first time (re-sends of unprocessed or throttled parts not included). A single call
+ * has one part. `attempts - parts` is then every re-send: the SDK's retries and the batch
+ * layer's, each counted once.
+ */
+export const PARTS_META = "dyno.parts";
+
 /** One request to send: the operation, its input, the client and the abort signal. */
 export interface WireRequest<N extends OperationName = OperationName> {
   readonly operation: N;

@@ -5,8 +5,19 @@ import { s, type AnySchema } from "../../src/index.js";
 
 // ---------------------------------------------------------------- values
 
-/** A map key: DynamoDB rejects empty attribute names at any depth. */
-export const key = fc.string({ minLength: 1 });
+/** Names every object inherits (`constructor`, `toString`, `__proto__`, ...): keys that once broke encoding. */
+export const protoNames = Object.getOwnPropertyNames(Object.prototype);
+
+/** A map key: DynamoDB rejects empty attribute names at any depth. Sometimes an inherited name. */
+export const key = fc.oneof(
+  { weight: 4, arbitrary: fc.string({ minLength: 1 }) },
+  { weight: 1, arbitrary: fc.constantFrom(...protoNames) },
+);
+
+/** Sets `o[k]` as an own property, even for `__proto__`. */
+function put<T>(o: Record<string, T>, k: string, v: T): void {
+  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+}
 
 /** A finite double DynamoDB can store (and not -0, which it cannot). */
 const double = fc
@@ -116,7 +127,7 @@ const leaves: fc.Arbitrary<Gen>[] = [
     schema: s.binarySet(),
     value: () =>
       fc
-        .uniqueArray(bytes, { minLength: 1, maxLength: 3, comparator: "SameValueZero" })
+        .uniqueArray(bytes, { minLength: 1, maxLength: 3, selector: (b) => b.join(",") })
         .map((a) => new Set(a)),
   }),
   fc.constant<Gen>({ desc: "s.any()", schema: s.any(), value: () => plainValue }),
@@ -128,6 +139,8 @@ const leaves: fc.Arbitrary<Gen>[] = [
 ];
 
 type FieldSpec = {
+  /** Named after an Object.prototype member instead of `f<i>`. */
+  proto: boolean;
   optional: boolean;
   nullable: boolean;
   omitEmpty: boolean;
@@ -138,6 +151,7 @@ type FieldSpec = {
 
 export function objectGen(gen: fc.Arbitrary<Gen>): fc.Arbitrary<Gen> {
   const spec: fc.Arbitrary<FieldSpec> = fc.record({
+    proto: fc.boolean(),
     optional: fc.boolean(),
     nullable: fc.boolean(),
     omitEmpty: fc.boolean(),
@@ -151,7 +165,7 @@ export function objectGen(gen: fc.Arbitrary<Gen>): fc.Arbitrary<Gen> {
     const values: Record<string, (e: boolean) => fc.Arbitrary<unknown>> = {};
     const optional: string[] = [];
     fields.forEach(([g, f], i) => {
-      const prop = `f${i}`;
+      const prop = f.proto ? protoNames[i % protoNames.length] : `f${i}`;
       let schema = g.schema;
       let value = g.value;
       if (f.embed && g.embeddable) {
@@ -181,8 +195,8 @@ export function objectGen(gen: fc.Arbitrary<Gen>): fc.Arbitrary<Gen> {
         const inner = value;
         value = () => inner(false); // an optional set never reads back as an empty set
       }
-      shape[prop] = schema;
-      values[prop] = value;
+      put(shape, prop, schema);
+      put(values, prop, value);
       let d = g.desc;
       if (f.embed && g.embeddable) d = `s.embed(${d}, { prefix: "e${i}_" })`;
       else if (f.record && f.embed) d = `s.embed(s.record(${d}), { prefix: "~${i}:" })`;

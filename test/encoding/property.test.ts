@@ -79,11 +79,35 @@ describe("property: generated schemas", () => {
   });
 
   it("both compilations agree on values that do not fit the schema (same output or same error)", () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 40; i++) deep = { k: deep, f0: [deep] };
+    const odd = fc.constantFrom(
+      new Set([1, 1n]),
+      new Set([new Uint8Array([1]), new Uint8Array([1])]),
+      deep,
+      { k: deep },
+      { k: "x", f0: deep, f1: new Set([2, 2n]) },
+    );
     const wrong = fc.oneof(
       plainValue,
-      fc.dictionary(fc.constantFrom("k", "f0", "f1", "f2", "e0_k", "R1.x"), plainValue, {
-        noNullPrototype: true,
-      }),
+      odd,
+      fc.dictionary(
+        fc.constantFrom(
+          "k",
+          "f0",
+          "f1",
+          "f2",
+          "e0_k",
+          "R1.x",
+          "constructor",
+          "__proto__",
+          "valueOf",
+        ),
+        plainValue,
+        {
+          noNullPrototype: true,
+        },
+      ),
     );
     fc.assert(
       fc.property(objectGen(schemaGen).map(shown), wrong, (g, value) => {
@@ -99,7 +123,19 @@ describe("property: generated schemas", () => {
   it("both compilations agree on items that do not fit the schema, for every unknown-attribute policy", () => {
     const item = fc
       .dictionary(
-        fc.constantFrom("k", "f0", "f1", "f2", "e0_k", "R1.x", "~2:a", "zz"),
+        fc.constantFrom(
+          "k",
+          "f0",
+          "f1",
+          "f2",
+          "e0_k",
+          "R1.x",
+          "~2:a",
+          "zz",
+          "constructor",
+          "__proto__",
+          "toString",
+        ),
         plainValue,
         { noNullPrototype: true },
       )

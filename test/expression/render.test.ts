@@ -312,7 +312,13 @@ describe("condition validation", () => {
     throwsValidation(() => cond.eq("a[", 1), "a[", /malformed path "a\[": unbalanced bracket/);
     throwsValidation(() => cond.exists("a..b"), "a..b", /empty segment/);
     throwsValidation(() => size("a[-1]"), "a[-1]", /negative index/);
-    throwsValidation(() => attr(""), "", /empty path/);
+    // An empty path cannot name itself: the field is what was given it.
+    throwsValidation(() => attr(""), "attr", /empty path/);
+    throwsValidation(() => cond.eq("", 1), "cond.eq", /malformed path "": empty path/);
+    throwsValidation(() => cond.in("", 1), "cond.in", /empty path/);
+    throwsValidation(() => update.set("", 1), "update.set", /empty path/);
+    throwsValidation(() => update.remove(""), "update.remove", /empty path/);
+    throwsValidation(() => size("").gt(1), "size", /empty path/);
     throwsValidation(() => cond.in("x[1.5]", 1), "x[1.5]", /not a non-negative integer/);
   });
 });

@@ -52,9 +52,17 @@ export async function testClient(
   return client;
 }
 
-/** A session over a new client for the suite's DynamoDB. */
+/**
+ * The transport sessions of the suite use: `DYNO_TEST_TRANSPORT=direct` runs the whole suite
+ * on the direct transport (a client it cannot honour, e.g. one with a recording request
+ * handler, still uses the SDK, as it would for a user).
+ */
+export const testTransport: "sdk" | "direct" =
+  process.env.DYNO_TEST_TRANSPORT === "direct" ? "direct" : "sdk";
+
+/** A session over a new client for the suite's DynamoDB, on the suite's transport. */
 export async function testDyno(): Promise<Dyno> {
-  return new Dyno({ client: await testClient() });
+  return new Dyno({ client: await testClient(), transport: testTransport });
 }
 
 let tableCounter = 0;

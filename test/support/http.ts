@@ -3,7 +3,7 @@
  * answer some requests itself (faults DynamoDB Local cannot produce on demand), and a
  * "black hole" server that accepts requests and never answers (to test aborts).
  */
-import { createServer, type Server } from "node:http";
+import { createServer, request as httpRequest, type Server } from "node:http";
 import { Readable } from "node:stream";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 
@@ -35,7 +35,7 @@ export function recordingHandler(
       options?: { abortSignal?: AbortSignal },
     ) {
       const operation = (request.headers["x-amz-target"] ?? "").split(".").pop() ?? "";
-      const body = typeof request.body === "string" ? JSON.parse(request.body) : undefined;
+      const body = bodyOf(request.body);
       const entry = { operation, body };
       seen.push(entry);
       const canned = intercept?.(entry, seen.length - 1);
@@ -51,6 +51,13 @@ export function recordingHandler(
     },
   };
   return handler;
+}
+
+/** The JSON body of a request (a string or bytes, as the SDK serialized it). */
+export function bodyOf(body: unknown): unknown {
+  if (typeof body === "string") return JSON.parse(body);
+  if (body instanceof Uint8Array) return JSON.parse(new TextDecoder().decode(body));
+  return undefined;
 }
 
 /** An HTTP response object as the SDK's deserializers expect it. */
@@ -99,6 +106,70 @@ export async function blackHole(): Promise<{
     get closed() {
       return state.closed;
     },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * A fault-injecting proxy in front of `target` (a real local DynamoDB): every request is
+ * recorded, and answered by `intercept` when it returns a response, else forwarded as is.
+ * Both transports can be pointed at it, so an injected fault reaches each the same way.
+ */
+export async function faultProxy(
+  target: string,
+  intercept?: (request: SeenRequest, index: number) => CannedResponse | undefined,
+): Promise<{ endpoint: string; seen: SeenRequest[]; stop(): Promise<void> }> {
+  const seen: SeenRequest[] = [];
+  const upstream = new URL(target);
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const raw = Buffer.concat(chunks);
+      const operation =
+        String(req.headers["x-amz-target"] ?? "")
+          .split(".")
+          .pop() ?? "";
+      const entry = { operation, body: raw.length ? JSON.parse(raw.toString("utf8")) : undefined };
+      seen.push(entry);
+      const canned = intercept?.(entry, seen.length - 1);
+      if (canned) {
+        const text = JSON.stringify(canned.body);
+        res.writeHead(canned.status, {
+          "content-type": "application/x-amz-json-1.0",
+          "content-length": Buffer.byteLength(text),
+          "x-amzn-requestid": `proxy-${seen.length}`,
+        });
+        res.end(text);
+        return;
+      }
+      const forward = httpRequest(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          path: req.url,
+          method: req.method,
+          headers: req.headers,
+        },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 500, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      forward.on("error", () => res.destroy());
+      forward.end(raw);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    seen,
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -58,8 +58,6 @@ function build(shape: Shape, prefix: string, suffix: string, where: string): Obj
         "not a schema (build it with s.string(), s.object(), ...)",
       );
     }
-    if (prop === "__proto__")
-      throw new DynoEncodingError(where + prop, "a property cannot be named __proto__");
     if (schema.mods.skip) continue;
     const def = schema.def;
     if (def.kind !== "embed") {

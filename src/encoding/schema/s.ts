@@ -53,6 +53,13 @@ function literalSchema<const L extends readonly [Literal, ...Literal[]]>(
   ...values: L
 ): Schema<L[number]> {
   if (values.length === 0) throw new DynoValidationError("s.literal()", "needs at least one value");
+  for (const v of values as readonly unknown[]) {
+    if (v !== null && typeof v !== "string" && typeof v !== "number" && typeof v !== "boolean")
+      throw new DynoValidationError(
+        "s.literal()",
+        `takes strings, numbers, booleans or null, not ${typeof v}`,
+      );
+  }
   return new Schema({ kind: "literal", values });
 }
 
@@ -133,6 +140,11 @@ function embedSchema<T>(inner: Schema<T, boolean>, options: EmbedOptions = {}): 
   const kind = check(inner as AnySchema, "s.embed()").def.kind;
   if (kind !== "object" && kind !== "record") {
     throw new DynoEncodingError("", `s.embed() takes s.object() or s.record(), not s.${kind}()`);
+  }
+  for (const k of ["prefix", "suffix"] as const) {
+    const v: unknown = options?.[k];
+    if (v !== undefined && typeof v !== "string")
+      throw new DynoValidationError(`s.embed(): ${k}`, `must be a string, not ${typeof v}`);
   }
   return new Schema({
     kind: "embed",

@@ -1,0 +1,123 @@
+/**
+ * The engine of `batchGetItemAll` and `batchWriteItemAll`: chunks of units (keys or write
+ * requests) sent by `concurrency` workers; each chunk re-sends its unprocessed units (and the
+ * whole chunk after a throttling error) with exponential backoff and full jitter until done
+ * or `maxAttempts` sends of a unit; the first other error aborts every chunk in flight.
+ * @module
+ */
+import type { OperationContext } from "../operation/middleware.js";
+import { linkSignals } from "../operation/signals.js";
+import { backoffDelay, isThrottling, sleep, type Backoff } from "./backoff.js";
+import type { Progress } from "./options.js";
+import { countPart, report, retriesOf } from "./runtime.js";
+
+/** One key or write request of the caller's input. */
+export interface Unit {
+  /** Position in the caller's input (tables in input order, then the requests of each). */
+  readonly order: number;
+  readonly table: string;
+  /** Canonical key string within the table. */
+  readonly key: string;
+  /** Sends so far. */
+  attempts: number;
+  state: "pending" | "done" | "failed";
+}
+
+/** How one chunk is sent: returns the units that came back unprocessed. */
+export type SendChunk<U extends Unit> = (units: U[], signal: AbortSignal) => Promise<U[]>;
+
+/** Settings of one batch run. */
+export interface BatchRunSettings extends Backoff {
+  readonly maxAttempts: number;
+  readonly concurrency: number;
+  readonly total: number;
+  readonly onProgress?: (progress: Progress) => void;
+  /** Units done so far, for progress (a write counts requests, a get counts keys). */
+  readonly doneCount: () => number;
+}
+
+/** Runs chunks (each a list of units) with bounded concurrency, retries and backoff. */
+export async function runChunks<U extends Unit>(
+  ctx: OperationContext,
+  chunks: U[][],
+  send: SendChunk<U>,
+  settings: BatchRunSettings,
+  state: { pages: number },
+): Promise<void> {
+  const stop = new AbortController();
+  const signal = linkSignals(ctx.signal, stop.signal);
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const progress = () =>
+    report(settings.onProgress, {
+      done: settings.doneCount(),
+      total: settings.total,
+      pages: state.pages,
+      retries: retriesOf(ctx),
+    });
+
+  const runChunk = async (chunk: U[]) => {
+    let units = chunk;
+    for (let resend = 0; ; resend++) {
+      if (resend === 0) countPart(ctx);
+      for (const unit of units) unit.attempts++;
+      let leftover: U[];
+      try {
+        leftover = await send(units, signal);
+      } catch (error) {
+        if (!isThrottling(error) || signal.aborted) throw error;
+        leftover = units;
+      }
+      state.pages++;
+      const left = new Set(leftover);
+      for (const unit of units) if (!left.has(unit)) unit.state = "done";
+      const again: U[] = [];
+      for (const unit of leftover) {
+        if (unit.attempts >= settings.maxAttempts) unit.state = "failed";
+        else again.push(unit);
+      }
+      progress();
+      if (again.length === 0) return;
+      await sleep(backoffDelay(resend + 1, settings), signal);
+      units = again;
+    }
+  };
+
+  const worker = async () => {
+    while (!failure && next < chunks.length) {
+      const chunk = chunks[next++];
+      try {
+        await runChunk(chunk);
+      } catch (error) {
+        failure ??= { error };
+        stop.abort(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(settings.concurrency, chunks.length) }, worker));
+  if (failure) throw failure.error;
+}
+
+/** Groups units into chunks of at most `maxUnits` and `maxBytes` (by `bytesOf`). */
+export function chunk<U>(
+  units: readonly U[],
+  maxUnits: number,
+  maxBytes: number,
+  bytesOf: (unit: U) => number,
+): U[][] {
+  const chunks: U[][] = [];
+  let current: U[] = [];
+  let bytes = 0;
+  for (const unit of units) {
+    const size = bytesOf(unit);
+    if (current.length > 0 && (current.length === maxUnits || bytes + size > maxBytes)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(unit);
+    bytes += size;
+  }
+  if (current.length) chunks.push(current);
+  return chunks;
+}

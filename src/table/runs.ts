@@ -1,0 +1,91 @@
+/**
+ * How a table runs its multi-request reads and writes: on the session's exhaustive
+ * operations (`queryItems`/`scanItems` to iterate, `queryAll`/`scanAll` for `.all()`,
+ * `batchGetItemAll`/`batchWriteItemAll` for the batch methods), so the session's middleware,
+ * retries of unprocessed parts and the pool's rate limits apply unchanged.
+ * @module
+ */
+import type { QueryCommandInput, ScanCommandInput, WriteRequest } from "@aws-sdk/client-dynamodb";
+import { unmarshalItems } from "../encoding/api.js";
+import type { AnySchema } from "../encoding/schema/schema.js";
+import type { BatchOptions } from "../exhaustive/options.js";
+import type { Dyno } from "../session.js";
+import type { ItemSource, RawItem } from "./items.js";
+
+/** How a query or scan reads. */
+export interface ReadPlan {
+  readonly operation: "Query" | "Scan";
+  readonly input: QueryCommandInput & ScanCommandInput;
+  /** Decodes the items (the table's schema, or the projected one). */
+  readonly schema: AnySchema;
+  readonly maxItems: number | undefined;
+  /** A parallel scan over this many segments (`scanAll`), `concurrency` at once. */
+  readonly segments?: number;
+  readonly concurrency?: number;
+}
+
+/** The items of a query or scan, iterated page by page or read all at once. */
+export function readSource<T>(dyno: Dyno, plan: ReadPlan): ItemSource<T> {
+  const { operation, input, schema, maxItems } = plan;
+  const limit = maxItems === undefined ? {} : { maxItems };
+  const all = async (): Promise<T[]> => {
+    const out =
+      operation === "Query"
+        ? await dyno.queryAll(input, limit)
+        : plan.segments !== undefined
+          ? await dyno.scanAll(input, {
+              ...limit,
+              segments: plan.segments,
+              ...(plan.concurrency === undefined ? {} : { concurrency: plan.concurrency }),
+            })
+          : await dyno.scanAll(input, limit);
+    return unmarshalItems(out.Items ?? [], schema) as T[];
+  };
+  return {
+    all,
+    async *items() {
+      if (plan.segments !== undefined) {
+        // A parallel scan has no single order to stream in: read it, then hand the items out.
+        yield* await all();
+        return;
+      }
+      const options = { ...limit, schema: schema as never };
+      yield* operation === "Query"
+        ? (dyno.queryItems(input, options) as AsyncIterable<T>)
+        : (dyno.scanItems(input, options) as AsyncIterable<T>);
+    },
+  };
+}
+
+/** Reads any number of keys of one table (`batchGetItemAll`). */
+export async function getAll(
+  dyno: Dyno,
+  table: string,
+  keys: RawItem[],
+  options: BatchOptions & { consistentRead?: boolean },
+): Promise<RawItem[]> {
+  const { consistentRead, ...batch } = options;
+  const out = await dyno.batchGetItemAll(
+    {
+      RequestItems: {
+        [table]: { Keys: keys, ...(consistentRead ? { ConsistentRead: true } : {}) },
+      },
+    },
+    batch,
+  );
+  return out.Responses?.[table] ?? [];
+}
+
+/** Writes any number of put and delete requests to one table (`batchWriteItemAll`). */
+export async function writeAll(
+  dyno: Dyno,
+  table: string,
+  keyNames: readonly string[],
+  requests: WriteRequest[],
+  options: BatchOptions,
+): Promise<void> {
+  await dyno.batchWriteItemAll(
+    { RequestItems: { [table]: requests } },
+    { ...options, keySchema: { [table]: keyNames } },
+  );
+}

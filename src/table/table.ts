@@ -1,0 +1,653 @@
+/**
+ * `Table`: one DynamoDB table seen through an object schema (API.md section 9). Items go in
+ * and come out typed; keys, key conditions, conditions, projections and updates are written
+ * with the schema's property names and values, translated by `paths.ts` and built by the
+ * ordinary input builders; every call runs as the session's own operation (so its
+ * middleware applies).
+ * @module
+ */
+import type {
+  AttributeValue,
+  BatchWriteItemCommandInput,
+  StreamViewType,
+  TableDescription,
+} from "@aws-sdk/client-dynamodb";
+import {
+  CreateTableBuilder,
+  type Billing,
+  type IndexProjection,
+  type KeyAttribute,
+} from "../builders/table-admin.js";
+import { DeleteItemBuilder, PutItemBuilder, UpdateItemBuilder } from "../builders/write.js";
+import { GetItemBuilder, QueryBuilder, ScanBuilder } from "../builders/read.js";
+import { marshalItem, unmarshalItem } from "../encoding/api.js";
+import type { AnySchema, Schema } from "../encoding/schema/schema.js";
+import { DynoEncodingError, DynoValidationError } from "../errors.js";
+import { isCondition } from "../expression/condition.js";
+import type { Condition, PathSegment } from "../expression/types.js";
+import type { Dyno } from "../session.js";
+import { Conditions, Updates, actionsOf } from "./expressions.js";
+import { ItemIterable, type RawItem } from "./items.js";
+import { encodeKey, keyCondition, keyField, type KeySchema } from "./keys.js";
+import { ItemModel } from "./paths.js";
+import { getAll, readSource, writeAll } from "./runs.js";
+import type { BatchOptions } from "../exhaustive/options.js";
+import type {
+  IndexDefinition,
+  IndexItem,
+  IndexPartition,
+  IndexSort,
+  Indexes,
+  KeyOf,
+  KeyProperty,
+  KeyQuery,
+  PathsOf,
+  Projected,
+} from "./types.js";
+
+/** How to define a table: its schema, key properties and secondary indexes. */
+export interface TableOptions<
+  S extends AnySchema,
+  PK extends string,
+  SK extends string | undefined,
+  IX,
+> {
+  /** The object schema of the items (`s.object({...})`). */
+  schema: S;
+  /** The partition key: a required top-level property stored as a string, number or binary. */
+  partitionKey: PK;
+  /** The sort key, when the table has one. */
+  sortKey?: SK;
+  /** Secondary indexes by name: `{ byEmail: { partitionKey: "email" } }`, `{ byAge: { local: true, sortKey: "age" } }`. */
+  indexes?: IX;
+}
+
+/** A condition: built on the table's properties (`(c) => c.eq("age", 3)`), or a plain `cond.*` one on attribute names. */
+export type ConditionInput<T> = Condition | ((c: Conditions<T>) => Condition);
+
+/** Options of {@link Table.put}. */
+export interface PutOptions<T> {
+  /** The write happens only if the existing item meets it (`(c) => c.notExists("id")`). */
+  condition?: ConditionInput<T>;
+  /** `"ALL_OLD"` returns the item the put replaced. */
+  returnValues?: "NONE" | "ALL_OLD";
+}
+
+/** Options of {@link Table.update}. */
+export interface UpdateOptions<T> {
+  /** The update happens only if the existing item meets it. */
+  condition?: ConditionInput<T>;
+  /** `"ALL_NEW"` returns the item after the update, `"ALL_OLD"` before it. */
+  returnValues?: "NONE" | "ALL_NEW" | "ALL_OLD";
+}
+
+/** Options of {@link Table.delete}. */
+export interface DeleteOptions<T> {
+  /** The delete happens only if the item meets it. */
+  condition?: ConditionInput<T>;
+  /** `"ALL_OLD"` returns the deleted item. */
+  returnValues?: "NONE" | "ALL_OLD";
+}
+
+/** Options of {@link Table.get}. */
+export interface GetOptions<P> {
+  /** Strongly consistent read. */
+  consistentRead?: boolean;
+  /** Reads only these top-level properties; the item's type narrows to them. */
+  project?: readonly P[];
+}
+
+/** Options of {@link Table.scan} (and, with more, of {@link Table.query}). */
+export interface ScanOptions<T, X, P> {
+  /** Reads a declared secondary index instead of the table. */
+  index?: X;
+  /** Keeps only the items that meet it (a FilterExpression). */
+  filter?: ConditionInput<T>;
+  /** Reads only these top-level properties; the items' type narrows to them. */
+  project?: readonly P[];
+  /** Strongly consistent reads (not on global secondary indexes). */
+  consistentRead?: boolean;
+  /** Stops after this many items. */
+  maxItems?: number;
+  /** Items DynamoDB evaluates per request (`Limit`). */
+  pageSize?: number;
+}
+
+/** Options of {@link Table.scan}: a parallel scan too. */
+export interface TableScanOptions<T, X, P> extends ScanOptions<T, X, P> {
+  /**
+   * A parallel scan over this many segments (`scanAll` with `segments`). Iterating it reads
+   * every segment before the first item, as a parallel scan has no single order.
+   */
+  segments?: number;
+  /** Segments scanned at once (default: all). */
+  concurrency?: number;
+}
+
+/** Options of {@link Table.query}. */
+export interface QueryOptions<T, X, P> extends ScanOptions<T, X, P> {
+  /** Descending sort key order. */
+  descending?: boolean;
+}
+
+/** Options of {@link Table.create}. */
+export interface CreateOptions {
+  /** `"PAY_PER_REQUEST"` (default) or `{ read, write }` capacity. */
+  billing?: Billing;
+  /** Turns the table's stream on with this view type. */
+  stream?: StreamViewType;
+  /** Tags of the table. */
+  tags?: Record<string, string>;
+  /** How long to wait for ACTIVE, in ms (default 60 000). */
+  timeoutMs?: number;
+}
+
+interface IndexModel {
+  readonly name: string;
+  readonly keys: KeySchema;
+  /** Decodes items read from the index (only the keys and projected properties). */
+  readonly schema: AnySchema;
+  readonly projection: IndexProjection;
+  readonly local: boolean;
+}
+
+const poll = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A table seen through an object schema. Made by `dyno.table(name, options)`.
+ *
+ * @example
+ * ```ts
+ * const users = dyno.table("Users", { schema: User, partitionKey: "id" });
+ * await users.create();
+ * await users.put({ id: "u1", name: "Ada", age: 36, tags: new Set(["math"]) });
+ * await users.update({ id: "u1" }, (u) => u.increment("age").add("tags", new Set(["poetry"])));
+ * const ada = await users.get({ id: "u1" }); // User | undefined
+ * for await (const u of users.scan({ filter: (c) => c.gt("age", 30) })) console.log(u.name);
+ * ```
+ */
+export class Table<
+  T,
+  PK extends KeyProperty<T>,
+  SK extends KeyProperty<T> | undefined = undefined,
+  IX extends Indexes<T> = Record<never, never>,
+> {
+  /** The table name. */
+  readonly name: string;
+  /** The session the table's operations run in. */
+  readonly dyno: Dyno;
+  /** The items' schema. */
+  readonly schema: Schema<T, boolean>;
+  readonly #model: ItemModel;
+  readonly #keys: KeySchema;
+  readonly #indexes = new Map<string, IndexModel>();
+
+  /** Use `dyno.table(name, options)`. */
+  constructor(dyno: Dyno, name: string, options: TableOptions<Schema<T, boolean>, PK, SK, IX>) {
+    if (typeof name !== "string" || name === "") {
+      throw new DynoValidationError("name", "a table needs a name");
+    }
+    if (!options || typeof options !== "object") {
+      throw new DynoValidationError(
+        "options",
+        "expected { schema, partitionKey, sortKey?, indexes? }",
+      );
+    }
+    this.dyno = dyno;
+    this.name = name;
+    this.schema = options.schema;
+    this.#model = new ItemModel(options.schema as AnySchema);
+    this.#keys = {
+      partition: keyField(this.#model, options.partitionKey, "partitionKey"),
+      sort:
+        options.sortKey === undefined
+          ? undefined
+          : keyField(this.#model, options.sortKey, "sortKey"),
+    };
+    if (this.#keys.sort && this.#keys.sort.prop === this.#keys.partition.prop) {
+      throw new DynoValidationError("sortKey", "the sort key must differ from the partition key");
+    }
+    for (const [index, def] of Object.entries((options.indexes ?? {}) as Indexes<T>)) {
+      this.#indexes.set(index, this.#index(index, def));
+    }
+  }
+
+  #index(name: string, def: IndexDefinition<T>): IndexModel {
+    const where = `indexes.${name}`;
+    if (!def || typeof def !== "object") {
+      throw new DynoValidationError(
+        where,
+        "expected { partitionKey, sortKey?, projection? } or { local: true, sortKey }",
+      );
+    }
+    const local = def.local === true;
+    if (local && !this.#keys.sort) {
+      throw new DynoValidationError(where, "a local secondary index needs a table with a sort key");
+    }
+    if (local && def.sortKey === undefined) {
+      throw new DynoValidationError(`${where}.sortKey`, "a local secondary index needs a sort key");
+    }
+    const keys: KeySchema = {
+      partition: local
+        ? this.#keys.partition
+        : keyField(this.#model, def.partitionKey, `${where}.partitionKey`),
+      sort:
+        def.sortKey === undefined
+          ? undefined
+          : keyField(this.#model, def.sortKey, `${where}.sortKey`),
+    };
+    const projection = def.projection ?? "ALL";
+    let schema = this.#model.schema;
+    if (projection !== "ALL") {
+      const props = new Set<string>([this.#keys.partition.prop, keys.partition.prop]);
+      if (this.#keys.sort) props.add(this.#keys.sort.prop);
+      if (keys.sort) props.add(keys.sort.prop);
+      if (projection !== "KEYS_ONLY") {
+        if (!Array.isArray(projection)) {
+          throw new DynoValidationError(
+            `${where}.projection`,
+            'expected "ALL", "KEYS_ONLY" or an array of properties',
+          );
+        }
+        for (const p of projection) props.add(p);
+      }
+      schema = this.#model.projection([...props], `${where}.projection`).schema;
+    }
+    const attrs =
+      typeof projection === "string"
+        ? projection
+        : this.#model
+            .projection(projection, `${where}.projection`)
+            .paths.map((p) => p[0] as string);
+    return { name, keys, schema, projection: attrs, local };
+  }
+
+  // ------------------------------------------------------------------ items
+
+  /** Reads one item by its key; `undefined` when there is none. */
+  async get<P extends keyof T & string = keyof T & string>(
+    key: KeyOf<T, PK, SK>,
+    options: GetOptions<P> = {},
+  ): Promise<Projected<T, P> | undefined> {
+    const b = new GetItemBuilder().table(this.name).key(encodeKey(this.#model, this.#keys, key));
+    if (options.consistentRead) b.consistentRead();
+    const schema = this.#project(b, options.project);
+    const out = await this.dyno.getItem(b.build());
+    return out.Item ? (this.#decode(out.Item, schema) as Projected<T, P>) : undefined;
+  }
+
+  /** Writes an item (replacing any with its key); with `returnValues: "ALL_OLD"`, returns the replaced one. */
+  put(item: T, options: PutOptions<T> & { returnValues: "ALL_OLD" }): Promise<T | undefined>;
+  put(item: T, options?: PutOptions<T>): Promise<void>;
+  async put(item: T, options: PutOptions<T> = {}): Promise<T | undefined | void> {
+    const b = new PutItemBuilder().table(this.name).item(this.#encodeItem(item, "item"));
+    this.#condition(b, options.condition);
+    if (options.returnValues) b.returnValues(options.returnValues);
+    const out = await this.dyno.putItem(b.build());
+    if (options.returnValues === "ALL_OLD")
+      return out.Attributes ? (this.#decode(out.Attributes) as T) : undefined;
+  }
+
+  /**
+   * Updates an item with actions on its properties: `(u) => u.set("age", 3).add("visits", 1)`.
+   * As UpdateItem does, this creates the item when there is none (refuse that with
+   * `condition: (c) => c.exists("id")`). `returnValues: "ALL_NEW"` returns the item after the
+   * update, `"ALL_OLD"` the item before it.
+   */
+  update(
+    key: KeyOf<T, PK, SK>,
+    actions: (u: Updates<T>) => Updates<T>,
+    options: UpdateOptions<T> & { returnValues: "ALL_NEW" },
+  ): Promise<T>;
+  update(
+    key: KeyOf<T, PK, SK>,
+    actions: (u: Updates<T>) => Updates<T>,
+    options: UpdateOptions<T> & { returnValues: "ALL_OLD" },
+  ): Promise<T | undefined>;
+  update(
+    key: KeyOf<T, PK, SK>,
+    actions: (u: Updates<T>) => Updates<T>,
+    options?: UpdateOptions<T>,
+  ): Promise<void>;
+  async update(
+    key: KeyOf<T, PK, SK>,
+    actions: (u: Updates<T>) => Updates<T>,
+    options: UpdateOptions<T> = {},
+  ): Promise<T | undefined | void> {
+    if (typeof actions !== "function") {
+      throw new DynoValidationError("actions", "expected a function (u) => u.set(...)...");
+    }
+    const u = new Updates<T>(this.#model);
+    const returned = actions(u);
+    if (returned !== u && returned !== undefined) {
+      throw new DynoValidationError(
+        "actions",
+        "return the update builder it was given (u) => u.set(...)",
+      );
+    }
+    const encodedKey = encodeKey(this.#model, this.#keys, key);
+    for (const action of actionsOf(u)) {
+      const path = (action as { path?: readonly PathSegment[] }).path;
+      const attr = path?.length === 1 ? path[0] : undefined;
+      const keyField = [this.#keys.partition, this.#keys.sort].find((k) => k?.attr === attr);
+      if (keyField) {
+        throw new DynoValidationError(
+          keyField.prop,
+          "a key attribute cannot be updated; put a new item instead",
+        );
+      }
+    }
+    const b = new UpdateItemBuilder().table(this.name).key(encodedKey).update(actionsOf(u));
+    this.#condition(b, options.condition);
+    if (options.returnValues) b.returnValues(options.returnValues);
+    const out = await this.dyno.updateItem(b.build());
+    if (options.returnValues === "ALL_NEW" || options.returnValues === "ALL_OLD") {
+      return out.Attributes ? (this.#decode(out.Attributes) as T) : undefined;
+    }
+  }
+
+  /** Deletes an item by its key; with `returnValues: "ALL_OLD"`, returns it. */
+  delete(
+    key: KeyOf<T, PK, SK>,
+    options: DeleteOptions<T> & { returnValues: "ALL_OLD" },
+  ): Promise<T | undefined>;
+  delete(key: KeyOf<T, PK, SK>, options?: DeleteOptions<T>): Promise<void>;
+  async delete(
+    key: KeyOf<T, PK, SK>,
+    options: DeleteOptions<T> = {},
+  ): Promise<T | undefined | void> {
+    const b = new DeleteItemBuilder().table(this.name).key(encodeKey(this.#model, this.#keys, key));
+    this.#condition(b, options.condition);
+    if (options.returnValues) b.returnValues(options.returnValues);
+    const out = await this.dyno.deleteItem(b.build());
+    if (options.returnValues === "ALL_OLD")
+      return out.Attributes ? (this.#decode(out.Attributes) as T) : undefined;
+  }
+
+  /**
+   * The items with a partition key value, optionally narrowed by a sort key condition:
+   * `users.query({ org: "o1", joined: { gt: since } }, { index?, filter?, project?, descending? })`.
+   * Iterate it, or `.all()`.
+   */
+  query<
+    X extends (keyof IX & string) | undefined = undefined,
+    P extends keyof IndexItem<T, PK, SK, IX, X> & string = keyof IndexItem<T, PK, SK, IX, X> &
+      string,
+  >(
+    key: KeyQuery<T, IndexPartition<T, PK, IX, X>, IndexSort<T, SK, IX, X>>,
+    options: QueryOptions<T, X, P> = {},
+  ): ItemIterable<Projected<IndexItem<T, PK, SK, IX, X>, P>> {
+    const index = this.#indexOf(options.index);
+    const keys = index?.keys ?? this.#keys;
+    const b = new QueryBuilder()
+      .table(this.name)
+      .keyCondition(
+        keyCondition(this.#model, keys, key, index ? `index ${index.name}` : `table ${this.name}`),
+      );
+    if (options.descending) b.descending();
+    const schema = this.#read(b, index, options);
+    return new ItemIterable(
+      readSource(this.dyno, {
+        operation: "Query",
+        input: b.build(),
+        schema: schema ?? this.#model.schema,
+        maxItems: options.maxItems,
+      }),
+    );
+  }
+
+  /** Every item of the table (or of an index), optionally filtered. Iterate it, or `.all()`. */
+  scan<
+    X extends (keyof IX & string) | undefined = undefined,
+    P extends keyof IndexItem<T, PK, SK, IX, X> & string = keyof IndexItem<T, PK, SK, IX, X> &
+      string,
+  >(
+    options: TableScanOptions<T, X, P> = {},
+  ): ItemIterable<Projected<IndexItem<T, PK, SK, IX, X>, P>> {
+    const index = this.#indexOf(options.index);
+    const b = new ScanBuilder().table(this.name);
+    const schema = this.#read(b, index, options);
+    return new ItemIterable(
+      readSource(this.dyno, {
+        operation: "Scan",
+        input: b.build(),
+        schema: schema ?? this.#model.schema,
+        maxItems: options.maxItems,
+        ...(options.segments === undefined ? {} : { segments: options.segments }),
+        ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      }),
+    );
+  }
+
+  /** Reads items by their keys (any number; unprocessed keys retried), in the order of the keys; missing ones are left out. */
+  async batchGet(
+    keys: readonly KeyOf<T, PK, SK>[],
+    options: BatchOptions & { consistentRead?: boolean } = {},
+  ): Promise<T[]> {
+    if (!Array.isArray(keys)) throw new DynoValidationError("keys", "expected an array of keys");
+    if (keys.length === 0) return [];
+    const encoded = keys.map((k, i) => encodeKey(this.#model, this.#keys, k, `keys[${i}]`));
+    const items = await getAll(this.dyno, this.name, encoded, options);
+    const byKey = new Map(items.map((item) => [this.#fingerprint(item), item]));
+    const out: T[] = [];
+    for (const k of encoded) {
+      const item = byKey.get(this.#fingerprint(k));
+      if (item) out.push(this.#decode(item) as T);
+    }
+    return out;
+  }
+
+  /** Writes items (any number, in requests of 25, unprocessed ones retried until written). */
+  async batchPut(items: readonly T[], options: BatchOptions = {}): Promise<void> {
+    if (!Array.isArray(items)) throw new DynoValidationError("items", "expected an array of items");
+    const requests = items.map((item, i) => ({
+      PutRequest: { Item: this.#encodeItem(item, `items[${i}]`) },
+    }));
+    await this.#write(requests, options);
+  }
+
+  /** Deletes items by their keys (any number, unprocessed ones retried). */
+  async batchDelete(keys: readonly KeyOf<T, PK, SK>[], options: BatchOptions = {}): Promise<void> {
+    if (!Array.isArray(keys)) throw new DynoValidationError("keys", "expected an array of keys");
+    const requests = keys.map((k, i) => ({
+      DeleteRequest: { Key: encodeKey(this.#model, this.#keys, k, `keys[${i}]`) },
+    }));
+    await this.#write(requests, options);
+  }
+
+  // ------------------------------------------------------------------ the table itself
+
+  /**
+   * Creates the table with the declared keys and indexes (attribute definitions derived from
+   * them) and waits until it and its indexes are ACTIVE.
+   */
+  async create(options: CreateOptions = {}): Promise<TableDescription> {
+    const attr = (k: KeySchema["partition"]): KeyAttribute => [k.attr, k.type];
+    const b = new CreateTableBuilder().table(this.name).partitionKey(...attr(this.#keys.partition));
+    if (this.#keys.sort) b.sortKey(...attr(this.#keys.sort));
+    for (const index of this.#indexes.values()) {
+      const sort = index.keys.sort ? attr(index.keys.sort) : undefined;
+      if (index.local) b.lsi(index.name, { sortKey: sort!, projection: index.projection });
+      else {
+        b.gsi(index.name, {
+          partitionKey: attr(index.keys.partition),
+          ...(sort ? { sortKey: sort } : {}),
+          projection: index.projection,
+        });
+      }
+    }
+    b.billing(options.billing ?? "PAY_PER_REQUEST");
+    if (options.stream) b.stream(options.stream);
+    if (options.tags) b.tags(options.tags);
+    await this.dyno.createTable(b.build());
+    return this.#waitActive(options.timeoutMs ?? 60_000);
+  }
+
+  async #waitActive(timeoutMs: number): Promise<TableDescription> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const table = await this.describe().catch((e: unknown) => {
+        if ((e as { name?: string }).name === "ResourceNotFoundException") return undefined; // dynalite, right after CreateTable
+        throw e;
+      });
+      const ready =
+        table?.TableStatus === "ACTIVE" &&
+        (table.GlobalSecondaryIndexes ?? []).every(
+          (g) => g.IndexStatus === undefined || g.IndexStatus === "ACTIVE",
+        );
+      if (ready) return table!;
+      if (Date.now() > deadline) {
+        throw new DynoValidationError(
+          "timeoutMs",
+          `table ${this.name} is not ACTIVE after ${timeoutMs} ms`,
+        );
+      }
+      await poll(50);
+    }
+  }
+
+  /** Deletes the table and waits until it is gone. */
+  async drop(): Promise<void> {
+    await this.dyno.deleteTable({ TableName: this.name });
+    for (;;) {
+      const gone = await this.describe().then(
+        () => false,
+        (e: unknown) => {
+          if ((e as { name?: string }).name === "ResourceNotFoundException") return true;
+          throw e;
+        },
+      );
+      if (gone) return;
+      await poll(50);
+    }
+  }
+
+  /** The table's description (DescribeTable). */
+  async describe(): Promise<TableDescription> {
+    const out = await this.dyno.describeTable({ TableName: this.name });
+    return out.Table!;
+  }
+
+  /**
+   * Turns time to live on (or off, with `enabled: false`) for a date property stored as epoch
+   * seconds (`s.date({ as: "epochSeconds" })`): DynamoDB deletes items once that time has passed.
+   */
+  async ttl(property: PathsOf<T, Date> & keyof T & string, enabled = true): Promise<void> {
+    const f = this.#model.field(property);
+    const def = f?.type === "field" ? f.schema.def : undefined;
+    if (!f || f.type !== "field" || def?.kind !== "date" || def.as !== "epochSeconds") {
+      throw new DynoValidationError(
+        String(property),
+        'time to live needs a top-level s.date({ as: "epochSeconds" }) property',
+      );
+    }
+    await this.dyno.updateTimeToLive({
+      TableName: this.name,
+      TimeToLiveSpecification: { AttributeName: f.attr, Enabled: enabled },
+    });
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  #indexOf(name: string | undefined): IndexModel | undefined {
+    if (name === undefined) return undefined;
+    const index = this.#indexes.get(name);
+    if (!index) {
+      const known = [...this.#indexes.keys()];
+      throw new DynoValidationError(
+        "index",
+        `${JSON.stringify(name)} is not an index of table ${this.name} (${known.length ? `indexes: ${known.join(", ")}` : "it declares none"})`,
+      );
+    }
+    return index;
+  }
+
+  #encodeItem(item: T, field: string): Record<string, AttributeValue> {
+    try {
+      return marshalItem(item, this.#model.schema);
+    } catch (e) {
+      if (e instanceof DynoEncodingError) {
+        throw new DynoValidationError(
+          e.path ? `${field}.${e.path}` : field,
+          e.message.slice(e.path ? e.path.length + 2 : 0),
+          {
+            cause: e,
+          },
+        );
+      }
+      throw e;
+    }
+  }
+
+  #decode(item: RawItem, schema: AnySchema = this.#model.schema): unknown {
+    return unmarshalItem(item, schema);
+  }
+
+  #condition(
+    b: { condition(c: Condition): unknown },
+    condition: ConditionInput<T> | undefined,
+  ): void {
+    if (condition === undefined) return;
+    const c =
+      typeof condition === "function" ? condition(new Conditions<T>(this.#model)) : condition;
+    if (!isCondition(c)) {
+      throw new DynoValidationError("condition", "expected a condition, or (c) => c.eq(...)");
+    }
+    b.condition(c);
+  }
+
+  /** Applies a projection to a builder; returns the schema that decodes what it reads. */
+  #project(
+    b: { project(...paths: PathSegment[][]): unknown },
+    project: readonly string[] | undefined,
+    base?: AnySchema,
+  ): AnySchema | undefined {
+    if (project === undefined) return base;
+    const { paths, schema } = this.#model.projection(project, "project");
+    b.project(...paths);
+    return schema;
+  }
+
+  #read(
+    b: QueryBuilder | ScanBuilder,
+    index: IndexModel | undefined,
+    options: ScanOptions<T, unknown, string>,
+  ): AnySchema | undefined {
+    if (index) b.index(index.name);
+    if (options.filter !== undefined) {
+      const f =
+        typeof options.filter === "function"
+          ? options.filter(new Conditions<T>(this.#model))
+          : options.filter;
+      if (!isCondition(f))
+        throw new DynoValidationError("filter", "expected a condition, or (c) => c.eq(...)");
+      b.filter(f);
+    }
+    if (options.consistentRead) b.consistentRead();
+    if (options.pageSize !== undefined) b.limit(options.pageSize);
+    if (
+      options.maxItems !== undefined &&
+      (!Number.isInteger(options.maxItems) || options.maxItems < 1)
+    ) {
+      throw new DynoValidationError(
+        "maxItems",
+        `must be a positive integer, got ${String(options.maxItems)}`,
+      );
+    }
+    return this.#project(b, options.project, index?.schema);
+  }
+
+  #fingerprint(item: RawItem): string {
+    const keys = [this.#keys.partition, this.#keys.sort].filter((k) => k !== undefined);
+    return JSON.stringify(keys.map((k) => item[k.attr]));
+  }
+
+  async #write(
+    requests: NonNullable<BatchWriteItemCommandInput["RequestItems"]>[string],
+    options: BatchOptions,
+  ): Promise<void> {
+    if (requests.length === 0) return;
+    const names = [this.#keys.partition.attr, ...(this.#keys.sort ? [this.#keys.sort.attr] : [])];
+    await writeAll(this.dyno, this.name, names, requests, options);
+  }
+}

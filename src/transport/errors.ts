@@ -1,0 +1,134 @@
+/**
+ * Error responses as the SDK throws them: an instance of the SDK's own exception class for
+ * the error's name (`ConditionalCheckFailedException`, `TransactionCanceledException`, ...),
+ * or `DynamoDBServiceException` for a name the SDK does not model, with the same fields.
+ * @module
+ */
+import * as sdk from "@aws-sdk/client-dynamodb";
+import { DynamoDBServiceException } from "@aws-sdk/client-dynamodb";
+import { parseBody } from "./json.js";
+
+/** The `$metadata` of a response as the SDK's deserializer sets it (before the retry counts). */
+export interface ResponseMetadata {
+  httpStatusCode: number;
+  requestId: string | undefined;
+  extendedRequestId: string | undefined;
+  cfId: string | undefined;
+  attempts?: number;
+  totalRetryDelay?: number;
+}
+
+/** The parts of an HTTP response the transport keeps. */
+export interface WireResponse {
+  readonly statusCode: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: string;
+}
+
+type ExceptionClass = new (options: object) => DynamoDBServiceException;
+
+const baseKeys = new Set(["name", "$fault", "$retryable", "$metadata", "$response", "message"]);
+
+/** Exception name → class and its modelled members, from the SDK's exports. */
+const exceptionClasses: ReadonlyMap<string, { ctor: ExceptionClass; members: string[] }> = new Map(
+  (Object.values(sdk) as unknown[])
+    .filter(
+      (value): value is ExceptionClass =>
+        typeof value === "function" &&
+        value !== DynamoDBServiceException &&
+        value.prototype instanceof DynamoDBServiceException,
+    )
+    .map((ctor) => {
+      const sample = new ctor({});
+      const members = Object.keys(sample).filter((key) => !baseKeys.has(key));
+      return [sample.name, { ctor, members }] as const;
+    }),
+);
+
+/** The `$metadata` the SDK reads from response headers. */
+export function responseMetadata(response: Omit<WireResponse, "body">): ResponseMetadata {
+  const h = response.headers;
+  return {
+    httpStatusCode: response.statusCode,
+    requestId:
+      header(h, "x-amzn-requestid") ??
+      header(h, "x-amzn-request-id") ??
+      header(h, "x-amz-request-id"),
+    extendedRequestId: header(h, "x-amz-id-2"),
+    cfId: header(h, "x-amz-cf-id"),
+  };
+}
+
+function header(headers: WireResponse["headers"], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
+}
+
+/** The SDK's exception for an error response (status ≥ 300), with `$response` hidden on it. */
+export function responseError(response: WireResponse): DynamoDBServiceException {
+  let data: Record<string, unknown>;
+  try {
+    data = parseBody(response.body);
+  } catch {
+    data = {};
+  }
+  const $metadata = responseMetadata(response);
+  const code = errorCode(response, data) ?? "Unknown";
+  const statusFault = response.statusCode < 500 ? "client" : "server";
+  const known = exceptionClasses.get(code);
+  let error: DynamoDBServiceException;
+  if (known) {
+    const modelled: Record<string, unknown> = {};
+    for (const member of known.members) if (data[member] != null) modelled[member] = data[member];
+    error = new known.ctor({});
+    const traitFault = error.$fault;
+    Object.assign(
+      error,
+      { $metadata, $fault: statusFault },
+      { $fault: traitFault, message: data.message ?? data.Message ?? "UnknownError" },
+      modelled,
+    );
+  } else {
+    data.message = data.message ?? data.Message ?? "UnknownError";
+    error = Object.assign(new DynamoDBServiceException({ name: code } as never), {
+      $metadata,
+      $fault: statusFault,
+    });
+  }
+  decorate(error, data);
+  Object.defineProperty(error, "$response", {
+    value: response,
+    enumerable: false,
+    writable: false,
+    configurable: false,
+  });
+  return error;
+}
+
+/** The error's name as the SDK's awsJson1_0 protocol finds it: `__type`, `code`, then the header. */
+function errorCode(response: WireResponse, data: Record<string, unknown>): string | undefined {
+  if (data.__type !== undefined) return sanitizeErrorCode(data.__type);
+  const codeKey = Object.keys(data).find((key) => key.toLowerCase() === "code");
+  if (codeKey && data[codeKey] !== undefined) return sanitizeErrorCode(data[codeKey]);
+  const type = header(response.headers, "x-amzn-errortype");
+  return type === undefined ? undefined : sanitizeErrorCode(type);
+}
+
+function sanitizeErrorCode(raw: unknown): string {
+  let value = typeof raw === "number" ? raw.toString() : String(raw);
+  if (value.includes(",")) value = value.split(",")[0]!;
+  if (value.includes(":")) value = value.split(":")[0]!;
+  if (value.includes("#")) value = value.split("#")[1]!;
+  return value;
+}
+
+/** The SDK's `decorateServiceException`: the body's other fields, where the error has none. */
+function decorate(error: DynamoDBServiceException, data: Record<string, unknown>): void {
+  const target = error as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(data)) {
+    if (value === undefined) continue;
+    if (target[key] == undefined || target[key] === "") target[key] = value;
+  }
+  target.message = target.message || target.Message || "UnknownError";
+  delete target.Message;
+}

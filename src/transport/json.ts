@@ -1,0 +1,84 @@
+/**
+ * The JSON bodies of the data-plane operations. SDK inputs are already in DynamoDB's JSON
+ * shape except for binary values (`Uint8Array`, sent as base64) and the idempotency token
+ * that the SDK fills in for TransactWriteItems and ExecuteTransaction; outputs are DynamoDB's
+ * JSON except for binary values (base64 in JSON, `Uint8Array` in the SDK's outputs).
+ * @module
+ */
+import { randomUUID } from "node:crypto";
+
+/** Operations whose `ClientRequestToken` the SDK generates when the input has none. */
+const idempotentOperations: ReadonlySet<string> = new Set([
+  "TransactWriteItems",
+  "ExecuteTransaction",
+]);
+
+/** The request body of `operation` with `input`. */
+export function requestBody(operation: string, input: object): string {
+  let body = withoutBinary(input) as Record<string, unknown>;
+  if (idempotentOperations.has(operation) && body.ClientRequestToken === undefined) {
+    body = { ...body, ClientRequestToken: randomUUID() };
+  }
+  return JSON.stringify(body);
+}
+
+/** `value` with every `Uint8Array` replaced by its base64 text (a copy only where needed). */
+function withoutBinary(value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (value instanceof Uint8Array) return base64(value);
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const element: unknown = value[i];
+      const replaced = withoutBinary(element);
+      if (replaced !== element) (copy ??= value.slice())[i] = replaced;
+    }
+    return copy ?? value;
+  }
+  let copy: Record<string, unknown> | undefined;
+  for (const key in value) {
+    const element = (value as Record<string, unknown>)[key];
+    if (typeof element !== "object" || element === null) continue;
+    const replaced = withoutBinary(element);
+    if (replaced !== element) (copy ??= { ...(value as Record<string, unknown>) })[key] = replaced;
+  }
+  return copy ?? value;
+}
+
+function base64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+}
+
+/**
+ * Parses a response body: DynamoDB's JSON, with every binary attribute value (`{ B }`, `{ BS }`,
+ * at any depth: items, keys, unprocessed requests, cancellation reasons) as `Uint8Array`.
+ */
+export function parseBody(text: string): Record<string, unknown> {
+  if (text.length === 0) return {};
+  const parsed = JSON.parse(text) as Record<string, unknown>;
+  // Only a body with a "B" or "BS" key can hold binary: skip the walk otherwise.
+  if (text.includes('"B":') || text.includes('"BS":')) decodeBinary(parsed);
+  return parsed;
+}
+
+function decodeBinary(value: unknown): void {
+  if (typeof value !== "object" || value === null) return;
+  if (Array.isArray(value)) {
+    for (const element of value) decodeBinary(element);
+    return;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    const element = record[key];
+    if (key === "B" && typeof element === "string") record[key] = fromBase64(element);
+    else if (key === "BS" && Array.isArray(element) && typeof element[0] === "string") {
+      record[key] = element.map((entry) => fromBase64(entry as string));
+    } else decodeBinary(element);
+  }
+}
+
+/** Base64 text as a plain `Uint8Array` (not a `Buffer`), as the SDK gives binary values. */
+export function fromBase64(text: string): Uint8Array {
+  const buffer = Buffer.from(text, "base64");
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}

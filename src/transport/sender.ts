@@ -1,0 +1,235 @@
+/**
+ * The direct transport's {@link RequestSender}: the data-plane operations as SigV4-signed
+ * JSON over the client's keep-alive agents, with the client's credentials, region, endpoint,
+ * retry strategy and clock-skew correction, and the SDK's outputs and errors. Every other
+ * operation goes to the SDK.
+ * @module
+ */
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { OperationName, OutputOf } from "../operation/registry.js";
+import { sdkSender, type RequestSender, type WireRequest } from "../operation/send.js";
+import { EndpointResolver } from "./endpoint.js";
+import { responseError, responseMetadata, type WireResponse } from "./errors.js";
+import { abortError, post, type HttpSettings } from "./http.js";
+import { parseBody, requestBody } from "./json.js";
+import { retryErrorInfo, type RetryStrategyV2, type RetryToken } from "./retry.js";
+import { signRequest, type SigningCredentials } from "./sigv4.js";
+
+/** The operations the direct transport sends itself. */
+export const directOperations: ReadonlySet<OperationName> = new Set<OperationName>([
+  "GetItem",
+  "PutItem",
+  "UpdateItem",
+  "DeleteItem",
+  "Query",
+  "Scan",
+  "BatchGetItem",
+  "BatchWriteItem",
+  "TransactGetItems",
+  "TransactWriteItems",
+  "ExecuteStatement",
+  "BatchExecuteStatement",
+  "ExecuteTransaction",
+]);
+
+const SERVICE_TARGET = "DynamoDB_20120810";
+const CONTENT_TYPE = "application/x-amz-json-1.0";
+
+type ResolvedConfig = {
+  credentials: () => Promise<SigningCredentials>;
+  region: () => Promise<string>;
+  retryStrategy: () => Promise<RetryStrategyV2>;
+  maxAttempts: () => Promise<number>;
+  requestHandler: { configProvider?: Promise<HandlerConfig>; config?: HandlerConfig };
+  systemClockOffset?: number;
+  disableClockSkewCorrection?: () => Promise<boolean>;
+  signingName?: string;
+  defaultSigningName?: string;
+};
+
+interface HandlerConfig {
+  connectionTimeout?: number;
+  requestTimeout?: number;
+  throwOnRequestTimeout?: boolean;
+  socketTimeout?: number;
+  defaultSocketTimeout?: number;
+  httpAgentProvider: () => Promise<HttpSettings["httpAgent"]>;
+  httpsAgent: HttpSettings["httpsAgent"];
+}
+
+/** What the transport keeps per client: resolved settings, endpoints, the retry strategy. */
+interface ClientState {
+  readonly config: ResolvedConfig;
+  readonly endpoints: EndpointResolver;
+  readonly ready: Promise<{
+    http: HttpSettings;
+    region: string;
+    retry: RetryStrategyV2;
+    noSkewCorrection: boolean;
+  }>;
+}
+
+const states = new WeakMap<DynamoDBClient, ClientState>();
+
+function stateOf(client: DynamoDBClient): ClientState {
+  let state = states.get(client);
+  if (state) return state;
+  const config = client.config as unknown as ResolvedConfig;
+  const ready = (async () => {
+    const handler = config.requestHandler;
+    const settings = handler.config ?? (await handler.configProvider!);
+    handler.config ??= settings; // as the handler does on its first request
+    return {
+      http: {
+        httpAgent: await settings.httpAgentProvider(),
+        httpsAgent: settings.httpsAgent,
+        connectionTimeout: settings.connectionTimeout,
+        requestTimeout: settings.requestTimeout,
+        throwOnRequestTimeout: settings.throwOnRequestTimeout,
+        socketTimeout: settings.socketTimeout ?? settings.defaultSocketTimeout,
+      },
+      region: await config.region(),
+      retry: await config.retryStrategy(),
+      noSkewCorrection: (await config.disableClockSkewCorrection?.()) === true,
+    };
+  })();
+  ready.catch(() => states.delete(client)); // a failed lookup is retried by the next request
+  state = { config, endpoints: new EndpointResolver(client), ready };
+  states.set(client, state);
+  return state;
+}
+
+/**
+ * Sends the data-plane operations directly and every other operation through the SDK.
+ * Use it only for a client that {@link directSupport} accepts.
+ */
+export const directSender: RequestSender = <N extends OperationName>(request: WireRequest<N>) =>
+  directOperations.has(request.operation)
+    ? (sendDirect(request) as Promise<OutputOf<N>>)
+    : sdkSender(request);
+
+async function sendDirect(request: WireRequest): Promise<unknown> {
+  const { client, operation, input, signal } = request;
+  if (signal.aborted) throw abortError(signal);
+  const state = stateOf(client);
+  const { http, region, retry, noSkewCorrection } = await state.ready;
+  if (typeof retry.acquireInitialRetryToken !== "function") return sdkSender(request); // a v1 strategy
+  const config = state.config;
+  const endpoint = await state.endpoints.resolve(operation, input as object);
+  const body = requestBody(operation, input as object);
+  const host = endpoint.port ? `${endpoint.hostname}:${endpoint.port}` : endpoint.hostname;
+  const signingRegion = endpoint.signingRegion ?? region;
+  const signingName =
+    endpoint.signingName ?? config.signingName ?? config.defaultSigningName ?? "dynamodb";
+  const signed: Record<string, string> = {
+    ...endpoint.headers,
+    "content-type": CONTENT_TYPE,
+    host,
+    "x-amz-target": `${SERVICE_TARGET}.${operation}`,
+  };
+
+  let token: RetryToken = await race(retry.acquireInitialRetryToken(""), signal);
+  let attempts = 0;
+  let totalRetryDelay = 0;
+  for (;;) {
+    let response: WireResponse | undefined;
+    let sentAt = 0;
+    try {
+      const credentials = await config.credentials();
+      const offset = config.systemClockOffset ?? 0;
+      const auth = signRequest(
+        { method: "POST", path: endpoint.path, headers: signed, body },
+        credentials,
+        signingRegion,
+        signingName,
+        new Date(noSkewCorrection ? Date.now() : Date.now() + offset),
+      );
+      sentAt = Date.now();
+      response = await post(
+        endpoint,
+        { ...signed, ...auth, "content-length": String(Buffer.byteLength(body)) },
+        body,
+        http,
+        signal,
+      );
+      if (response.statusCode >= 300) throw responseError(response);
+      const output = parseBody(response.body);
+      if (!noSkewCorrection) correctClock(config, response, sentAt);
+      retry.recordSuccess(token);
+      output.$metadata = { ...responseMetadata(response), attempts: attempts + 1, totalRetryDelay };
+      return output;
+    } catch (error) {
+      const failure = asError(error);
+      if (response && !noSkewCorrection) correctClock(config, response, sentAt, failure);
+      try {
+        if (signal.aborted) throw failure;
+        token = await race(
+          retry.refreshRetryTokenForRetry(token, retryErrorInfo(failure, response?.headers)),
+          signal,
+        );
+      } catch (refreshError) {
+        if (refreshError !== failure && signal.aborted && isAbortError(refreshError))
+          throw refreshError;
+        const withMeta = failure as Error & { $metadata?: Record<string, unknown> };
+        withMeta.$metadata ??= {};
+        withMeta.$metadata.attempts = attempts + 1;
+        withMeta.$metadata.totalRetryDelay = totalRetryDelay;
+        throw failure;
+      }
+      attempts = token.getRetryCount();
+      const delay = token.getRetryDelay();
+      totalRetryDelay += (token.$retryLog?.acquisitionDelay ?? 0) + delay;
+      if (delay > 0) await race(new Promise((resolve) => setTimeout(resolve, delay)), signal);
+    }
+  }
+}
+
+/** The SDK's clock-skew sampling: the offset follows the server's `Date` header. */
+function correctClock(
+  config: ResolvedConfig,
+  response: WireResponse,
+  sentAt: number,
+  error?: Error,
+): void {
+  const date = response.headers["date"];
+  if (typeof date !== "string" || response.headers["age"] !== undefined) return;
+  const serverTime = Date.parse(date);
+  const now = Date.now();
+  if (Number.isNaN(serverTime) || now - sentAt > 900_000) return;
+  const before = config.systemClockOffset;
+  const offset = serverTime - now;
+  config.systemClockOffset = offset;
+  const meta = (error as { $metadata?: Record<string, unknown> } | undefined)?.$metadata;
+  if (meta && Math.abs(offset) >= 240_000 && offset !== before) meta.clockSkewCorrected = true;
+}
+
+function asError(error: unknown): Error {
+  if (error instanceof Error) return error;
+  if (error instanceof Object) return Object.assign(new Error(), error);
+  return new Error(
+    typeof error === "string" ? error : `AWS SDK error wrapper for ${String(error)}`,
+  );
+}
+
+function isAbortError(error: unknown): boolean {
+  return (error as { name?: string } | undefined)?.name === "AbortError";
+}
+
+/** `promise`, or an `AbortError` as soon as `signal` aborts (the SDK's `race`). */
+function race<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortError(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError(signal));
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error as Error);
+      },
+    );
+  });
+}
