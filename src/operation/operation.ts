@@ -29,7 +29,7 @@ export interface OperationRuntime {
    * Sends each request of the operation (see `RequestSender`): the session's transport, or a
    * pool's rate-limited wrapper of it. Default: the SDK's `client.send`.
    */
-  readonly send?: RequestSender;
+  readonly send?: RequestSender | undefined;
 }
 
 /** Options of {@link Operation.create} beyond the input and middleware. */
