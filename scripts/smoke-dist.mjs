@@ -1,4 +1,5 @@
 // Checks the built package from both module systems: every entry point loads and works.
+import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import assert from "node:assert/strict";
 
@@ -64,5 +65,23 @@ for (const [kind, local, lib, testing] of [
   );
   assert.equal(missing?.name, "ResourceNotFoundException", `${kind}: scanAll runs`);
   await db.stop();
+}
+// DynamoDB Local from dist: the shipped launcher (dist/local/DynoLocalLauncher.java) is found
+// from both builds. Skipped where there is no Java.
+if (spawnSync("java", ["-version"]).status === 0) {
+  await Promise.all(
+    [
+      ["esm", localEsm],
+      ["cjs", localCjs],
+    ].map(async ([kind, local]) => {
+      const db = await local.startLocal({ engine: "dynamodb-local", startTimeoutMs: 120_000 });
+      try {
+        const tables = (await db.dyno.listTables({})).TableNames;
+        assert.ok(Array.isArray(tables), `${kind} dyno-ts/local runs DynamoDB Local`);
+      } finally {
+        await db.stop();
+      }
+    }),
+  );
 }
 console.log("dist: ESM and CommonJS entry points load and run");

@@ -72,7 +72,7 @@ export abstract class InputBuilder<I extends object> {
 
 /** Builders of inputs that can report consumed capacity. */
 export abstract class CapacityBuilder<
-  I extends { ReturnConsumedCapacity?: ReturnConsumedCapacity },
+  I extends { ReturnConsumedCapacity?: ReturnConsumedCapacity | undefined },
 > extends InputBuilder<I> {
   /** Asks DynamoDB to report the capacity the request consumed (`"TOTAL"` by default). */
   returnConsumedCapacity(mode: ReturnConsumedCapacity = "TOTAL"): this {
@@ -87,8 +87,8 @@ export abstract class CapacityBuilder<
  */
 export abstract class MultiWriteBuilder<
   I extends {
-    ReturnConsumedCapacity?: ReturnConsumedCapacity;
-    ReturnItemCollectionMetrics?: ReturnItemCollectionMetrics;
+    ReturnConsumedCapacity?: ReturnConsumedCapacity | undefined;
+    ReturnItemCollectionMetrics?: ReturnItemCollectionMetrics | undefined;
   },
 > extends CapacityBuilder<I> {
   /** Key attribute names declared per table with {@link MultiWriteBuilder.keySchema}. */
@@ -111,16 +111,19 @@ export abstract class MultiWriteBuilder<
   }
 }
 
-/** The fields of a single-table input that builders fill in. */
+/**
+ * The fields of a single-table input that builders fill in. (`| undefined` on each, as in
+ * the SDK's own inputs, so that they satisfy it under `exactOptionalPropertyTypes`.)
+ */
 export interface ItemInputFields extends ExpressionAttributeMaps {
-  TableName?: string;
-  Key?: AttributeValueMap;
-  ReturnConsumedCapacity?: ReturnConsumedCapacity;
-  ConditionExpression?: string;
-  FilterExpression?: string;
-  KeyConditionExpression?: string;
-  ProjectionExpression?: string;
-  UpdateExpression?: string;
+  TableName?: string | undefined;
+  Key?: AttributeValueMap | undefined;
+  ReturnConsumedCapacity?: ReturnConsumedCapacity | undefined;
+  ConditionExpression?: string | undefined;
+  FilterExpression?: string | undefined;
+  KeyConditionExpression?: string | undefined;
+  ProjectionExpression?: string | undefined;
+  UpdateExpression?: string | undefined;
 }
 
 /** Legacy parameters that DynamoDB refuses to combine with their expression counterparts. */
@@ -234,9 +237,9 @@ export abstract class ItemBuilder<I extends ItemInputFields> extends CapacityBui
 
 /** The fields of a write input (Put, Update, Delete). */
 export interface WriteInputFields extends ItemInputFields {
-  ReturnValues?: ReturnValue;
-  ReturnValuesOnConditionCheckFailure?: ReturnValuesOnConditionCheckFailure;
-  ReturnItemCollectionMetrics?: ReturnItemCollectionMetrics;
+  ReturnValues?: ReturnValue | undefined;
+  ReturnValuesOnConditionCheckFailure?: ReturnValuesOnConditionCheckFailure | undefined;
+  ReturnItemCollectionMetrics?: ReturnItemCollectionMetrics | undefined;
 }
 
 /** Base of PutItem, UpdateItem and DeleteItem builders; `RV` are the `ReturnValues` the operation allows. */

@@ -17,7 +17,7 @@ import { checkInteger, requireObject } from "./validate.js";
 
 /** The fields every read input has. */
 interface ReadInputFields extends ItemInputFields {
-  ConsistentRead?: boolean;
+  ConsistentRead?: boolean | undefined;
 }
 
 /** Base of the read builders: projection and read consistency. */

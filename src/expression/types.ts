@@ -50,6 +50,6 @@ export interface UpdateAction {
 
 /** The placeholder maps as they go into an SDK input. */
 export interface ExpressionAttributeMaps {
-  ExpressionAttributeNames?: Record<string, string>;
-  ExpressionAttributeValues?: Record<string, AttributeValue>;
+  ExpressionAttributeNames?: Record<string, string> | undefined;
+  ExpressionAttributeValues?: Record<string, AttributeValue> | undefined;
 }

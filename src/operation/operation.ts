@@ -24,12 +24,12 @@ export interface OperationRuntime {
   /** Middleware outside the operation's own (the session's). */
   readonly middleware: readonly Middleware<any>[];
   /** The scope's signal (session, pool); aborting it cancels the operation. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /**
    * Sends each request of the operation (see `RequestSender`): the session's transport, or a
    * pool's rate-limited wrapper of it. Default: the SDK's `client.send`.
    */
-  readonly send?: RequestSender;
+  readonly send?: RequestSender | undefined;
 }
 
 /** Options of {@link Operation.create} beyond the input and middleware. */
