@@ -3,6 +3,7 @@
  * `[0, min(maxDelayMs, baseDelayMs·2^(k-1))]`), and an abortable sleep.
  * @module
  */
+import { isThrottlingError } from "../operation/throttling.js";
 import { abortErrorOf } from "./runtime.js";
 
 /** The backoff settings of a batch run. */
@@ -34,17 +35,5 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-const THROTTLING = new Set([
-  "ProvisionedThroughputExceededException",
-  "ThrottlingException",
-  "RequestLimitExceeded",
-]);
-
 /** True for DynamoDB's throttling errors, which the batch layer retries with backoff. */
-export function isThrottling(error: unknown): boolean {
-  return (
-    typeof error === "object" &&
-    error !== null &&
-    THROTTLING.has((error as { name?: string }).name ?? "")
-  );
-}
+export const isThrottling: (error: unknown) => boolean = isThrottlingError;

@@ -1,5 +1,5 @@
 import type { AnyMiddleware } from "../operation/middleware.js";
-import type { OperationName } from "../operation/registry.js";
+import { dataPlaneOperations, type OperationName } from "../operation/registry.js";
 import { ATTEMPTS_META, PARTS_META } from "../operation/send.js";
 import { CACHE_HIT_META } from "./cache.js";
 import { capacityUnits, tableOf } from "./capacity.js";
@@ -46,12 +46,6 @@ export interface MetricsOptions {
   returnConsumedCapacity?: boolean;
 }
 
-const CAPACITY_OPERATIONS = new Set<string>([
-  "GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem",
-  "BatchWriteItem", "TransactGetItems", "TransactWriteItems", "ExecuteStatement",
-  "BatchExecuteStatement", "ExecuteTransaction",
-]); // prettier-ignore
-
 /**
  * Reports duration, consumed capacity and retries of every operation it wraps, and whether a
  * cache answered it. Put it outside `cacheMiddleware` (before it in `dyno.use`) to see hits
@@ -67,7 +61,7 @@ export function metricsMiddleware(
   options: MetricsOptions = {},
 ): AnyMiddleware {
   return (next) => async (ctx) => {
-    if (options.returnConsumedCapacity && CAPACITY_OPERATIONS.has(ctx.operation)) {
+    if (options.returnConsumedCapacity && dataPlaneOperations.has(ctx.operation)) {
       const input = ctx.input as { ReturnConsumedCapacity?: string };
       if (input.ReturnConsumedCapacity === undefined)
         ctx.input = { ...ctx.input, ReturnConsumedCapacity: "TOTAL" };

@@ -59,6 +59,16 @@ export const commands: ReadonlyMap<OperationName, AnyCommandClass> = new Map(
     .map(([exportName, ctor]) => [exportName.slice(0, -"Command".length) as OperationName, ctor]),
 );
 
+/**
+ * The data-plane operations: the ones that read or write items. They take
+ * `ReturnConsumedCapacity`, and the direct transport sends them itself.
+ */
+export const dataPlaneOperations: ReadonlySet<OperationName> = new Set<OperationName>([
+  "GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem",
+  "BatchWriteItem", "TransactGetItems", "TransactWriteItems", "ExecuteStatement",
+  "BatchExecuteStatement", "ExecuteTransaction",
+]); // prettier-ignore
+
 /** Every operation name, in the SDK's export order. */
 export const operationNames: readonly OperationName[] = [...commands.keys()];
 

@@ -12,52 +12,22 @@
  * @module
  */
 import { capacityUnits } from "../middleware/capacity.js";
-import type { InputOf, OperationName, OutputOf } from "../operation/registry.js";
+import {
+  dataPlaneOperations,
+  type InputOf,
+  type OperationName,
+  type OutputOf,
+} from "../operation/registry.js";
+import { isThrottlingError } from "../operation/throttling.js";
 import type { RequestSender, WireRequest } from "../operation/send.js";
 import { AimdLimit } from "./adaptive.js";
 import type { ResolvedPoolOptions } from "./options.js";
 import { RateMeter, TokenBucket } from "./rate.js";
 
-/** Operations whose input takes `ReturnConsumedCapacity`. */
-const CAPACITY_OPERATIONS = new Set<string>([
-  "GetItem",
-  "PutItem",
-  "UpdateItem",
-  "DeleteItem",
-  "Query",
-  "Scan",
-  "BatchGetItem",
-  "BatchWriteItem",
-  "TransactGetItems",
-  "TransactWriteItems",
-  "ExecuteStatement",
-  "BatchExecuteStatement",
-  "ExecuteTransaction",
-]);
-
-/** Error names with which DynamoDB (and AWS in general) answers a request it throttled. */
-const THROTTLING_ERRORS = new Set([
-  "ProvisionedThroughputExceededException",
-  "ThrottlingException",
-  "RequestLimitExceeded",
-  "TooManyRequestsException",
-]);
-
 interface Metadata {
   $metadata?: { attempts?: number; httpStatusCode?: number };
   $retryable?: { throttling?: boolean };
   name?: string;
-}
-
-/** True when an error is DynamoDB throttling the request. */
-export function isThrottlingError(error: unknown): boolean {
-  const e = error as Metadata | undefined;
-  return (
-    !!e &&
-    (THROTTLING_ERRORS.has(e.name ?? "") ||
-      e.$metadata?.httpStatusCode === 429 ||
-      e.$retryable?.throttling === true)
-  );
 }
 
 function hasUnprocessed(output: unknown): boolean {
@@ -143,7 +113,7 @@ export class PoolSender {
   readonly send: RequestSender = <N extends OperationName>(
     request: WireRequest<N>,
   ): Promise<OutputOf<N>> => {
-    const usesCapacity = this.#capacity !== undefined && CAPACITY_OPERATIONS.has(request.operation);
+    const usesCapacity = this.#capacity !== undefined && dataPlaneOperations.has(request.operation);
     if (this.#head === this.#waiters.length) {
       const reserved = this.#admit(usesCapacity, performance.now());
       if (reserved !== NOT_ADMITTED) return this.#sendNow(request, usesCapacity, reserved);

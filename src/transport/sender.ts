@@ -6,7 +6,7 @@
  * @module
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import type { OperationName, OutputOf } from "../operation/registry.js";
+import { dataPlaneOperations, type OperationName, type OutputOf } from "../operation/registry.js";
 import { sdkSender, type RequestSender, type WireRequest } from "../operation/send.js";
 import { wireHooksOf, type AttemptPlan, type WireBody } from "../operation/wire-hooks.js";
 import { EndpointResolver } from "./endpoint.js";
@@ -16,22 +16,8 @@ import { parseBody, requestBody } from "./json.js";
 import { retryErrorInfo, type RetryStrategyV2, type RetryToken } from "./retry.js";
 import { signRequest, type SigningCredentials } from "./sigv4.js";
 
-/** The operations the direct transport sends itself. */
-export const directOperations: ReadonlySet<OperationName> = new Set<OperationName>([
-  "GetItem",
-  "PutItem",
-  "UpdateItem",
-  "DeleteItem",
-  "Query",
-  "Scan",
-  "BatchGetItem",
-  "BatchWriteItem",
-  "TransactGetItems",
-  "TransactWriteItems",
-  "ExecuteStatement",
-  "BatchExecuteStatement",
-  "ExecuteTransaction",
-]);
+/** The operations the direct transport sends itself: the data plane. */
+export const directOperations: ReadonlySet<OperationName> = dataPlaneOperations;
 
 const SERVICE_TARGET = "DynamoDB_20120810";
 const CONTENT_TYPE = "application/x-amz-json-1.0";
