@@ -14,7 +14,7 @@ import type {
 import { BatchIncompleteError, DynoValidationError } from "../errors.js";
 import type { Handler } from "../operation/middleware.js";
 import { ATTEMPTS_META, sendRequest } from "../operation/send.js";
-import { chunk, runChunks, type Unit } from "./batch-run.js";
+import { batchSettings, chunk, runChunks, type Unit } from "./batch-run.js";
 import { CapacityByTable } from "./capacity.js";
 import { wholeKeyString } from "./keys.js";
 import type { BatchOptions } from "./options.js";
@@ -124,15 +124,7 @@ export function batchGetHandler(options: BatchOptions): Handler<"BatchGetItem"> 
         ctx,
         chunk(units, MAX_GET_KEYS, MAX_REQUEST_BYTES, () => 1),
         send,
-        {
-          maxAttempts: options.maxAttempts ?? 10,
-          baseDelayMs: options.baseDelayMs ?? 50,
-          maxDelayMs: options.maxDelayMs ?? 3000,
-          concurrency: options.concurrency ?? 4,
-          onProgress: options.onProgress,
-          total: units.length,
-          doneCount: () => done,
-        },
+        batchSettings(options, units.length, () => done),
         { pages: 0 },
       );
       const failed = units.filter((u) => u.state !== "done");

@@ -8,7 +8,7 @@
 import type { OperationContext } from "../operation/middleware.js";
 import { linkSignals } from "../operation/signals.js";
 import { backoffDelay, isThrottling, sleep, type Backoff } from "./backoff.js";
-import type { Progress } from "./options.js";
+import type { BatchOptions, Progress } from "./options.js";
 import { countPart, report, retriesOf } from "./runtime.js";
 
 /** One key or write request of the caller's input. */
@@ -34,6 +34,23 @@ export interface BatchRunSettings extends Backoff {
   readonly onProgress?: (progress: Progress) => void;
   /** Units done so far, for progress (a write counts requests, a get counts keys). */
   readonly doneCount: () => number;
+}
+
+/** The settings of a run from the caller's batch options, with the documented defaults. */
+export function batchSettings(
+  options: BatchOptions,
+  total: number,
+  doneCount: () => number,
+): BatchRunSettings {
+  return {
+    maxAttempts: options.maxAttempts ?? 10,
+    baseDelayMs: options.baseDelayMs ?? 50,
+    maxDelayMs: options.maxDelayMs ?? 3000,
+    concurrency: options.concurrency ?? 4,
+    onProgress: options.onProgress,
+    total,
+    doneCount,
+  };
 }
 
 /** Runs chunks (each a list of units) with bounded concurrency, retries and backoff. */

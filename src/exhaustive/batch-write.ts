@@ -14,7 +14,7 @@ import type {
 import { BatchIncompleteError, DynoValidationError } from "../errors.js";
 import type { Handler, OperationContext } from "../operation/middleware.js";
 import { ATTEMPTS_META, sendRequest } from "../operation/send.js";
-import { runChunks, chunk, type Unit } from "./batch-run.js";
+import { batchSettings, chunk, runChunks, type Unit } from "./batch-run.js";
 import { CapacityByTable } from "./capacity.js";
 import { keySchemaOf, keyString } from "./keys.js";
 import type { BatchWriteOptions } from "./options.js";
@@ -180,15 +180,7 @@ export function batchWriteHandler(options: BatchWriteOptions): Handler<"BatchWri
           ctx,
           chunk(ready, MAX_WRITE_REQUESTS, MAX_REQUEST_BYTES - 65536, (u) => u.wire),
           send,
-          {
-            maxAttempts: options.maxAttempts ?? 10,
-            baseDelayMs: options.baseDelayMs ?? 50,
-            maxDelayMs: options.maxDelayMs ?? 3000,
-            concurrency: options.concurrency ?? 4,
-            onProgress: options.onProgress,
-            total: units.length,
-            doneCount: () => done,
-          },
+          batchSettings(options, units.length, () => done),
           state,
         );
         for (const unit of ready)
