@@ -2,7 +2,7 @@
  * Linux process and socket facts read from /proc, for tests of what `dyno-ts/local` leaves
  * running and where it listens.
  */
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, readlinkSync } from "node:fs";
 
 /** A skip value for tests that need Linux's /proc. */
 export const needsProc: string | false = existsSync("/proc/net/tcp")
@@ -65,8 +65,34 @@ function ipv6(hex: string): string {
   return new URL(`http://[${address}]/`).hostname.slice(1, -1); // normalized, e.g. "::1"
 }
 
-/** The local addresses of the listening TCP sockets on `port`, e.g. `["127.0.0.1"]`. */
-export function listeningAddresses(port: number): string[] {
+/** The inodes of the sockets that process `pid` holds open. */
+function socketInodes(pid: number): Set<string> {
+  const inodes = new Set<string>();
+  let fds: string[] = [];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return inodes;
+  }
+  for (const fd of fds) {
+    try {
+      const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      const match = /^socket:\[(\d+)\]$/.exec(target);
+      if (match) inodes.add(match[1]!);
+    } catch {
+      // the descriptor closed while we looked
+    }
+  }
+  return inodes;
+}
+
+/**
+ * The local addresses of the listening TCP sockets on `port`, e.g. `["127.0.0.1"]`; with
+ * `pids`, only the sockets those processes hold (another process may listen on the same
+ * port at another address, e.g. 127.0.0.1 while ours has ::1).
+ */
+export function listeningAddresses(port: number, pids?: readonly number[]): string[] {
+  const owned = pids && new Set(pids.flatMap((pid) => [...socketInodes(pid)]));
   const found: string[] = [];
   for (const [file, parse] of [
     ["/proc/net/tcp", ipv4],
@@ -77,7 +103,9 @@ export function listeningAddresses(port: number): string[] {
       const fields = line.trim().split(/\s+/);
       if (fields.length < 4 || fields[3] !== "0A") continue; // 0A: LISTEN
       const [address, portHex] = fields[1]!.split(":") as [string, string];
-      if (parseInt(portHex, 16) === port) found.push(parse(address));
+      if (parseInt(portHex, 16) !== port) continue;
+      if (owned && !owned.has(fields[9]!)) continue; // field 9: the socket's inode
+      found.push(parse(address));
     }
   }
   return found;
