@@ -63,24 +63,36 @@ export interface Totals {
   cpuMicros: number;
 }
 
+/** A full garbage collection when node runs with `--expose-gc` (else nothing). */
+const collectGarbage = (globalThis as { gc?: () => void }).gc ?? (() => {});
+
 /**
  * Runs contenders in many small interleaved batches (the order reversed every batch), so
  * that the noise of a shared machine hits each of them alike, and sums wall and CPU time.
+ * Under `node --expose-gc` a full collection runs before each batch, outside the timed
+ * window, so that no contender pays for the garbage another one left (each still pays for
+ * the collections its own batch needs).
  */
 export async function compare(
   contenders: Record<string, () => Promise<unknown>>,
-  { batches, batchSize, concurrency }: { batches: number; batchSize: number; concurrency: number },
+  {
+    batches,
+    batchSize,
+    concurrency,
+    warmups = 10,
+  }: { batches: number; batchSize: number; concurrency: number; warmups?: number },
 ): Promise<Record<string, Totals>> {
   const names = Object.keys(contenders);
   const totals: Record<string, Totals> = Object.fromEntries(
     names.map((name) => [name, { ops: 0, wallMs: 0, cpuMicros: 0 }]),
   );
-  for (let warm = 0; warm < 10; warm++) {
+  for (let warm = 0; warm < warmups; warm++) {
     for (const name of names) await measure(batchSize, concurrency, contenders[name]);
   }
   for (let batch = 0; batch < batches; batch++) {
     const order = batch % 2 ? names : [...names].reverse();
     for (const name of order) {
+      collectGarbage();
       const rate = await measure(batchSize, concurrency, contenders[name]);
       totals[name].ops += batchSize;
       totals[name].wallMs += (batchSize / rate.opsPerSecond) * 1000;

@@ -5,7 +5,10 @@
  * plus a typed path (schema-encoded put/get through "direct" vs the DocumentClient).
  * Interleaved batches; ops/s and client CPU µs/op, with ratios to the raw SDK.
  *
- *   npx tsx bench/transport.ts [batches]
+ *   node --expose-gc --import tsx bench/transport.ts [batches]
+ *
+ * (`--expose-gc` lets each batch start from a collected heap, so that no contender pays for
+ * another's garbage; without it the SDK's garbage is partly collected in the others' batches.)
  */
 import {
   BatchWriteItemCommand,
@@ -28,7 +31,9 @@ import { localClientConfig, startLocal } from "../src/local/index.js";
 import { compare, fmt, type Totals } from "./support.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-const batches = Number(process.argv[2] ?? 6);
+const batches = Number(process.argv[2] ?? 4);
+if (!(globalThis as { gc?: unknown }).gc)
+  console.error("run with node --expose-gc: each batch then starts from a collected heap");
 const local = await startLocal({ engine: "dynamodb-local" });
 const port = Number(new URL(local.endpoint).port);
 const TableName = "bench_transport";
@@ -225,16 +230,18 @@ const suites: Record<string, Contenders> = {
   },
 };
 
-const perRound: Record<string, { c1: number; c16: number }> = {
-  GetItem: { c1: 150, c16: 800 },
-  PutItem: { c1: 150, c16: 800 },
-  "Query (100 × ~1 KB)": { c1: 30, c16: 80 },
-  "BatchWriteItem (25)": { c1: 20, c16: 60 },
-  "typed put+get (schema)": { c1: 80, c16: 400 },
+/** Calls per batch: enough that each contender pays for its own garbage collections. */
+const perBatch: Record<string, { c1: number; c16: number }> = {
+  GetItem: { c1: 300, c16: 1500 },
+  PutItem: { c1: 300, c16: 1500 },
+  "Query (100 × ~1 KB)": { c1: 30, c16: 100 },
+  "BatchWriteItem (25)": { c1: 30, c16: 80 },
+  "typed put+get (schema)": { c1: 150, c16: 600 },
 };
 
 console.log(
-  `bench/transport (Node ${process.version}, ${local.engine}, ${batches} interleaved batches per row)\n`,
+  `bench/transport (Node ${process.version}, ${local.engine}, ${batches} interleaved batches per row, ` +
+    `${(globalThis as { gc?: unknown }).gc ? "a full GC before each batch" : "no GC between batches"})\n`,
 );
 console.log(
   "| operation | conc. | contender | ops/s | CPU µs/op | ops/s ÷ baseline | CPU ÷ baseline |",
@@ -242,11 +249,12 @@ console.log(
 console.log("|---|---:|---|---:|---:|---:|---:|");
 for (const [operation, contenders] of Object.entries(suites)) {
   for (const concurrency of [1, 16]) {
-    const size = concurrency === 1 ? perRound[operation]!.c1 : perRound[operation]!.c16;
+    const batchSize = concurrency === 1 ? perBatch[operation]!.c1 : perBatch[operation]!.c16;
     const totals: Record<string, Totals> = await compare(contenders, {
       batches,
-      batchSize: Math.max(1, Math.round(size / batches)),
+      batchSize,
       concurrency,
+      warmups: 2,
     });
     const baselineName = "sdk" in contenders ? "sdk" : "doc";
     const rate = (t: Totals) => t.ops / (t.wallMs / 1000);

@@ -38,10 +38,14 @@ export function abortError(signal: AbortSignal): Error {
 
 const TIMEOUT_CODES = new Set(["ECONNRESET", "EPIPE", "ETIMEDOUT"]);
 
-/** Sends one POST and resolves with the whole response (body as text). */
+/**
+ * Sends one POST and resolves with the whole response (body as text). `headers` is a flat
+ * list of names and values (`[name, value, ...]`), which node writes as given, without the
+ * per-header bookkeeping of a headers object.
+ */
 export function post(
   target: Target,
-  headers: Record<string, string>,
+  headers: string[],
   body: string,
   settings: HttpSettings,
   signal: AbortSignal,

@@ -9,12 +9,12 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { dataPlaneOperations, type OperationName, type OutputOf } from "../operation/registry.js";
 import { sdkSender, type RequestSender, type WireRequest } from "../operation/send.js";
 import { wireHooksOf, type AttemptPlan, type WireBody } from "../operation/wire-hooks.js";
-import { EndpointResolver } from "./endpoint.js";
+import { EndpointResolver, type ResolvedEndpoint } from "./endpoint.js";
 import { responseError, responseMetadata, type WireResponse } from "./errors.js";
 import { abortError, post, type HttpSettings } from "./http.js";
 import { parseBody, requestBody } from "./json.js";
 import { retryErrorInfo, type RetryStrategyV2, type RetryToken } from "./retry.js";
-import { signRequest, type SigningCredentials } from "./sigv4.js";
+import { RequestSigner, type SignedHeaders, type SigningCredentials } from "./sigv4.js";
 
 /** The operations the direct transport sends itself: the data plane. */
 export const directOperations: ReadonlySet<OperationName> = dataPlaneOperations;
@@ -95,6 +95,48 @@ export const directSender: RequestSender = <N extends OperationName>(request: Wi
     ? (sendDirect(request) as Promise<OutputOf<N>>)
     : sdkSender(request);
 
+/** What every request of one operation to one endpoint shares: its headers and signer. */
+interface RequestTemplate {
+  /**
+   * The signed headers but the date and token (content type, host, target, the endpoint's),
+   * as a flat list of names and values, as {@link post} takes them.
+   */
+  readonly headerList: readonly string[];
+  readonly signer: RequestSigner;
+}
+
+const templates = new WeakMap<ResolvedEndpoint, Map<OperationName, RequestTemplate>>();
+
+function templateOf(
+  config: ResolvedConfig,
+  endpoint: ResolvedEndpoint,
+  operation: OperationName,
+  region: string,
+): RequestTemplate {
+  let byOperation = templates.get(endpoint);
+  if (!byOperation) templates.set(endpoint, (byOperation = new Map()));
+  let template = byOperation.get(operation);
+  if (template) return template;
+  const headers: Record<string, string> = {
+    ...endpoint.headers,
+    "content-type": CONTENT_TYPE,
+    host: endpoint.port ? `${endpoint.hostname}:${endpoint.port}` : endpoint.hostname,
+    "x-amz-target": `${SERVICE_TARGET}.${operation}`,
+  };
+  const signingName =
+    endpoint.signingName ?? config.signingName ?? config.defaultSigningName ?? "dynamodb";
+  const signer = new RequestSigner(
+    "POST",
+    endpoint.path,
+    headers,
+    endpoint.signingRegion ?? region,
+    signingName,
+  );
+  template = { headerList: Object.entries(headers).flat(), signer };
+  byOperation.set(operation, template);
+  return template;
+}
+
 async function sendDirect(request: WireRequest): Promise<unknown> {
   const { client, operation, input, signal } = request;
   if (signal.aborted) throw abortError(signal);
@@ -102,18 +144,11 @@ async function sendDirect(request: WireRequest): Promise<unknown> {
   const { http, region, retry, noSkewCorrection } = await state.ready;
   if (typeof retry.acquireInitialRetryToken !== "function") return sdkSender(request); // a v1 strategy
   const config = state.config;
-  const endpoint = await state.endpoints.resolve(operation, input as object);
+  // One identity per call, for the endpoint's account ID and for signing every attempt (as the SDK's auth scheme middleware)
+  const credentials = await config.credentials();
+  const endpoint = await state.endpoints.resolve(operation, input as object, credentials);
+  const template = templateOf(config, endpoint, operation, region);
   const body = requestBody(operation, input as object);
-  const host = endpoint.port ? `${endpoint.hostname}:${endpoint.port}` : endpoint.hostname;
-  const signingRegion = endpoint.signingRegion ?? region;
-  const signingName =
-    endpoint.signingName ?? config.signingName ?? config.defaultSigningName ?? "dynamodb";
-  const signed: Record<string, string> = {
-    ...endpoint.headers,
-    "content-type": CONTENT_TYPE,
-    host,
-    "x-amz-target": `${SERVICE_TARGET}.${operation}`,
-  };
 
   let token: RetryToken = await race(retry.acquireInitialRetryToken(""), signal);
   let attempts = 0;
@@ -125,32 +160,22 @@ async function sendDirect(request: WireRequest): Promise<unknown> {
       const hooks = wireHooksOf(client); // e.g. injected faults: the same per attempt as on the SDK path
       const plan: AttemptPlan = hooks?.beforeAttempt(operation, JSON.parse(body) as WireBody);
       const sent = plan?.body ? JSON.stringify(plan.body) : body;
-      const credentials = await config.credentials();
-      const offset = config.systemClockOffset ?? 0;
-      const auth = signRequest(
-        { method: "POST", path: endpoint.path, headers: signed, body: sent },
-        credentials,
-        signingRegion,
-        signingName,
-        new Date(noSkewCorrection ? Date.now() : Date.now() + offset),
-      );
+      const offset = noSkewCorrection ? 0 : (config.systemClockOffset ?? 0);
+      const auth = template.signer.sign(sent, credentials, new Date(Date.now() + offset));
       sentAt = Date.now();
       response = plan?.answer
         ? answered(plan.answer.status, plan.answer.body)
-        : await post(
-            endpoint,
-            { ...signed, ...auth, "content-length": String(Buffer.byteLength(sent)) },
-            sent,
-            http,
-            signal,
-          );
+        : await post(endpoint, withSignature(template, auth, sent), sent, http, signal);
       if (plan?.body && response.statusCode === 200)
         response = answered(200, plan.complete(JSON.parse(response.body) as WireBody), response);
       if (response.statusCode >= 300) throw responseError(response);
       const output = parseBody(response.body);
       if (!noSkewCorrection) correctClock(config, response, sentAt);
       retry.recordSuccess(token);
-      output.$metadata = { ...responseMetadata(response), attempts: attempts + 1, totalRetryDelay };
+      const metadata = responseMetadata(response);
+      metadata.attempts = attempts + 1;
+      metadata.totalRetryDelay = totalRetryDelay;
+      output.$metadata = metadata;
       return output;
     } catch (error) {
       const failure = asError(error);
@@ -176,6 +201,21 @@ async function sendDirect(request: WireRequest): Promise<unknown> {
       if (delay > 0) await race(new Promise((resolve) => setTimeout(resolve, delay)), signal);
     }
   }
+}
+
+/** The request's headers: the template's, the signature's and the content length. */
+function withSignature(template: RequestTemplate, auth: SignedHeaders, body: string): string[] {
+  const headers = template.headerList.slice();
+  headers.push("x-amz-date", auth["x-amz-date"]);
+  const token = auth["x-amz-security-token"];
+  if (token !== undefined) headers.push("x-amz-security-token", token);
+  headers.push(
+    "authorization",
+    auth.authorization,
+    "content-length",
+    String(Buffer.byteLength(body)),
+  );
+  return headers;
 }
 
 /** A response made by a wire hook (or rewritten by one), as if DynamoDB had sent it. */

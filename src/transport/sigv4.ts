@@ -4,7 +4,7 @@
  * Proven against `@smithy/signature-v4` by a property test and AWS's published vectors.
  * @module
  */
-import { createHash, createHmac } from "node:crypto";
+import { createHash, createHmac, createSecretKey, type KeyObject } from "node:crypto";
 
 /** The credentials a request is signed with (the SDK's `AwsCredentialIdentity` shape). */
 export interface SigningCredentials {
@@ -31,13 +31,23 @@ export interface SignedHeaders {
 
 const ALGORITHM = "AWS4-HMAC-SHA256";
 const KEY_CACHE_LIMIT = 50;
-const keyCache = new Map<string, Buffer>();
+const keyCache = new Map<string, KeyObject>();
 
-/** `20150830T123600Z` and `20150830` of a date. */
+let lastSecond = Number.NaN;
+let lastDates = { long: "", short: "" };
+
+/** `20150830T123600Z` and `20150830` of a date (the last second's pair is reused). */
 export function amzDates(date: Date): { long: string; short: string } {
+  const second = Math.floor(date.getTime() / 1000);
+  if (second === lastSecond) return lastDates;
   const iso = date.toISOString(); // 2015-08-30T12:36:00.000Z
   const short = iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 10);
-  return { long: `${short}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`, short };
+  lastDates = {
+    long: `${short}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`,
+    short,
+  };
+  lastSecond = second;
+  return lastDates;
 }
 
 /** The signing key of one day, region and service (derived once, then cached). */
@@ -46,23 +56,111 @@ function signingKey(
   short: string,
   region: string,
   service: string,
-): Buffer {
+): KeyObject {
   const cacheKey = `${short}\n${region}\n${service}\n${credentials.accessKeyId}\n${credentials.secretAccessKey}`;
   let key = keyCache.get(cacheKey);
   if (key) return key;
-  key = hmac(`AWS4${credentials.secretAccessKey}`, short);
-  key = hmac(key, region);
-  key = hmac(key, service);
-  key = hmac(key, "aws4_request");
+  let derived = hmac(`AWS4${credentials.secretAccessKey}`, short);
+  derived = hmac(derived, region);
+  derived = hmac(derived, service);
+  key = createSecretKey(hmac(derived, "aws4_request"));
   if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
   keyCache.set(cacheKey, key);
   return key;
 }
 
+/** The canonical-request pieces of one header set, with or without a session token. */
+interface CanonicalHeaders {
+  /** The canonical lines of the headers sorted before `x-amz-date`. */
+  readonly beforeDate: string;
+  /** The lines between `x-amz-date` and `x-amz-security-token` (or the end, without a token). */
+  readonly afterDate: string;
+  /** The lines after `x-amz-security-token` (empty without a token). */
+  readonly afterToken: string;
+  readonly signedNames: string;
+}
+
+/**
+ * The signer of one kind of request: its method, path, headers (everything but the date and
+ * session token), region and service. What does not change between requests (the sorted,
+ * canonical header lines and the canonical path) is worked out once; {@link sign} adds the
+ * date, token and body.
+ */
+export class RequestSigner {
+  readonly #head: string;
+  readonly #region: string;
+  readonly #service: string;
+  readonly #headers: Record<string, string>;
+  #withToken: CanonicalHeaders | undefined;
+  #withoutToken: CanonicalHeaders | undefined;
+
+  /** `headers`: lower-case names, `host` among them; each one is signed. */
+  constructor(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    region: string,
+    service: string,
+  ) {
+    this.#head = `${method}\n${canonicalPath(path)}\n\n`;
+    this.#headers = { ...headers };
+    delete this.#headers["x-amz-date"];
+    delete this.#headers["x-amz-security-token"];
+    this.#region = region;
+    this.#service = service;
+  }
+
+  /**
+   * The headers that sign a request with `body`: `x-amz-date`, `x-amz-security-token` when the
+   * credentials have a session token, and `authorization`.
+   */
+  sign(body: string | Uint8Array, credentials: SigningCredentials, date: Date): SignedHeaders {
+    const { long, short } = amzDates(date);
+    const token = credentials.sessionToken;
+    const canonical = token
+      ? (this.#withToken ??= this.#canonical(true))
+      : (this.#withoutToken ??= this.#canonical(false));
+    let headers = `${canonical.beforeDate}x-amz-date:${long}\n${canonical.afterDate}`;
+    if (token) headers += `x-amz-security-token:${canonicalValue(token)}\n${canonical.afterToken}`;
+    const canonicalRequest = `${this.#head}${headers}\n${canonical.signedNames}\n${sha256Hex(body)}`;
+    const scope = `${short}/${this.#region}/${this.#service}/aws4_request`;
+    const stringToSign = `${ALGORITHM}\n${long}\n${scope}\n${sha256Hex(canonicalRequest)}`;
+    const signature = createHmac(
+      "sha256",
+      signingKey(credentials, short, this.#region, this.#service),
+    )
+      .update(stringToSign)
+      .digest("hex");
+    const authorization = `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${canonical.signedNames}, Signature=${signature}`;
+    return token
+      ? { "x-amz-date": long, "x-amz-security-token": token, authorization }
+      : { "x-amz-date": long, authorization };
+  }
+
+  #canonical(withToken: boolean): CanonicalHeaders {
+    const names = [...Object.keys(this.#headers), "x-amz-date"];
+    if (withToken) names.push("x-amz-security-token");
+    names.sort();
+    const parts = ["", "", ""];
+    let part = 0;
+    for (const name of names) {
+      if (name === "x-amz-date" || name === "x-amz-security-token") part++;
+      else parts[part] += `${name}:${canonicalValue(this.#headers[name]!)}\n`;
+    }
+    return {
+      beforeDate: parts[0]!,
+      afterDate: parts[1]!,
+      afterToken: parts[2]!,
+      signedNames: names.join(";"),
+    };
+  }
+}
+
 /**
  * Signs `request` and returns the headers to add: `x-amz-date`, `x-amz-security-token` when
  * the credentials have a session token, and `authorization`. Every header of the request is
- * signed (the caller passes only signable ones).
+ * signed (the caller passes only signable ones). A sender of many such requests keeps a
+ * {@link RequestSigner} instead.
  */
 export function signRequest(
   request: SignableRequest,
@@ -71,23 +169,11 @@ export function signRequest(
   service: string,
   date: Date,
 ): SignedHeaders {
-  const { long, short } = amzDates(date);
-  const headers: Record<string, string> = { ...request.headers, "x-amz-date": long };
-  if (credentials.sessionToken) headers["x-amz-security-token"] = credentials.sessionToken;
-  const names = Object.keys(headers).sort();
-  let canonicalHeaders = "";
-  for (const name of names) canonicalHeaders += `${name}:${canonicalValue(headers[name]!)}\n`;
-  const signedNames = names.join(";");
-  const canonicalRequest = `${request.method}\n${canonicalPath(request.path)}\n\n${canonicalHeaders}\n${signedNames}\n${sha256Hex(request.body)}`;
-  const scope = `${short}/${region}/${service}/aws4_request`;
-  const stringToSign = `${ALGORITHM}\n${long}\n${scope}\n${sha256Hex(canonicalRequest)}`;
-  const signature = createHmac("sha256", signingKey(credentials, short, region, service))
-    .update(stringToSign)
-    .digest("hex");
-  const authorization = `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedNames}, Signature=${signature}`;
-  return credentials.sessionToken
-    ? { "x-amz-date": long, "x-amz-security-token": credentials.sessionToken, authorization }
-    : { "x-amz-date": long, authorization };
+  return new RequestSigner(request.method, request.path, request.headers, region, service).sign(
+    request.body,
+    credentials,
+    date,
+  );
 }
 
 function hmac(key: string | Buffer, data: string): Buffer {
@@ -98,7 +184,11 @@ function sha256Hex(data: string | Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
+/** Header values that canonicalisation leaves as they are (most of them). */
+const CANONICAL = /^(?:[^\s]+(?: [^\s]+)*)?$/;
+
 function canonicalValue(value: string): string {
+  if (CANONICAL.test(value)) return value;
   return value
     .replace(/[\r\n]/g, " ")
     .replace(/[ \t]+/g, " ")
