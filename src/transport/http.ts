@@ -5,6 +5,13 @@
  */
 import { request as httpRequest, type Agent as HttpAgent, type IncomingMessage } from "node:http";
 import { request as httpsRequest, type Agent as HttpsAgent } from "node:https";
+import {
+  originPool,
+  type Connection,
+  type Exchange,
+  type OriginPool,
+  type OutgoingRequest,
+} from "./connections.js";
 import type { WireResponse } from "./errors.js";
 
 /** The settings of the client's `NodeHttpHandler` that the transport honours. */
@@ -40,10 +47,157 @@ const TIMEOUT_CODES = new Set(["ECONNRESET", "EPIPE", "ETIMEDOUT"]);
 
 /**
  * Sends one POST and resolves with the whole response (body as text). `headers` is a flat
- * list of names and values (`[name, value, ...]`), which node writes as given, without the
- * per-header bookkeeping of a headers object.
+ * list of names and values (`[name, value, ...]`). Through one of node's own agents the
+ * request goes over this module's keep-alive connections (`connections.ts`); through any
+ * other agent, with `node:http`.
  */
 export function post(
+  target: Target,
+  headers: string[],
+  body: string,
+  settings: HttpSettings,
+  signal: AbortSignal,
+): Promise<WireResponse> {
+  const agent = target.https ? settings.httpsAgent : settings.httpAgent;
+  const port = Number(target.port) || (target.https ? 443 : 80);
+  const pool = originPool(agent, target.https, hostOf(target), port);
+  return pool
+    ? exchange(pool, requestText(target, headers, body, pool.keepAlive), settings, signal)
+    : nodePost(target, headers, body, settings, signal);
+}
+
+/** The hostname without the brackets of an IPv6 literal. */
+function hostOf(target: Target): string {
+  const host = target.hostname;
+  return host.startsWith("[") ? host.slice(1, -1) : host;
+}
+
+/** Header names node accepts (RFC 7230 tokens) and values it accepts (no CR, LF, NUL, ...). */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+
+/** The request line and headers; throws as node does for a header it would refuse. */
+function requestText(
+  target: Target,
+  headers: string[],
+  body: string,
+  keepAlive: boolean,
+): { head: string; body: string } {
+  let head = `POST ${target.path} HTTP/1.1\r\n`;
+  for (let i = 0; i < headers.length; i += 2) {
+    const name = headers[i]!;
+    const value = headers[i + 1]!;
+    if (!HEADER_NAME.test(name))
+      throw Object.assign(new TypeError(`Header name must be a valid HTTP token ["${name}"]`), {
+        code: "ERR_INVALID_HTTP_TOKEN",
+      });
+    if (INVALID_VALUE.test(value))
+      throw Object.assign(new TypeError(`Invalid character in header content ["${name}"]`), {
+        code: "ERR_INVALID_CHAR",
+      });
+    head += `${name}: ${value}\r\n`;
+  }
+  head += keepAlive ? "connection: keep-alive\r\n\r\n" : "connection: close\r\n\r\n";
+  return { head, body };
+}
+
+/** One request over a pooled connection, with the handler's timeouts and the abort signal. */
+function exchange(
+  pool: OriginPool,
+  request: OutgoingRequest,
+  settings: HttpSettings,
+  signal: AbortSignal,
+): Promise<WireResponse> {
+  return new Promise<WireResponse>((resolve, reject) => {
+    if (signal.aborted) return reject(abortError(signal));
+    let connection: Connection | undefined;
+    let settled = false;
+    let requestTimer: ReturnType<typeof setTimeout> | undefined;
+    let connectTimer: ReturnType<typeof setTimeout> | undefined;
+    const finish = () => {
+      settled = true;
+      if (requestTimer) clearTimeout(requestTimer);
+      if (connectTimer) clearTimeout(connectTimer);
+      signal.removeEventListener("abort", onAbort);
+    };
+    const fail = (error: Error) => {
+      if (settled) return;
+      finish();
+      if (connection)
+        pool.discard(connection); // a request cut short: its connection is not reused
+      else pool.cancel(waiter);
+      if (TIMEOUT_CODES.has((error as NodeJS.ErrnoException).code ?? ""))
+        error.name = "TimeoutError";
+      reject(error);
+    };
+    const onAbort = () => fail(abortError(signal));
+    const exchange: Exchange = {
+      response(response) {
+        if (settled) return;
+        finish();
+        resolve(response);
+      },
+      error: fail,
+      timeout: () => fail(socketTimeoutError(settings.socketTimeout!)),
+    };
+    const start = (ready: Connection) => {
+      if (settled) return pool.release(ready, undefined); // aborted while it waited
+      connection = ready;
+      const socket = ready.socket;
+      if (settings.connectionTimeout && socket.connecting) {
+        const ms = settings.connectionTimeout;
+        connectTimer = setTimeout(() => fail(connectionTimeoutError(ms)), ms);
+        socket.once("connect", () => clearTimeout(connectTimer));
+      }
+      if (settings.socketTimeout && settings.socketTimeout > 0)
+        socket.setTimeout(settings.socketTimeout);
+      ready.send(request, exchange);
+    };
+    const waiter = { ready: start, failed: fail };
+    signal.addEventListener("abort", onAbort, { once: true });
+    if (settings.requestTimeout && settings.throwOnRequestTimeout) {
+      const ms = settings.requestTimeout;
+      requestTimer = setTimeout(() => fail(requestTimeoutError(ms)), ms);
+    }
+    let ready: Connection | undefined;
+    try {
+      ready = pool.acquire(waiter);
+    } catch (error) {
+      return fail(error as Error);
+    }
+    if (ready) start(ready);
+  });
+}
+
+function connectionTimeoutError(ms: number): Error {
+  return Object.assign(
+    new Error(
+      `@smithy/node-http-handler - the request socket did not establish a connection with the server within the configured timeout of ${ms} ms.`,
+    ),
+    { name: "TimeoutError" },
+  );
+}
+
+function requestTimeoutError(ms: number): Error {
+  return Object.assign(
+    new Error(
+      `@smithy/node-http-handler - [ERROR] a request has exceeded the configured ${ms} ms requestTimeout.`,
+    ),
+    { name: "TimeoutError", code: "ETIMEDOUT" },
+  );
+}
+
+function socketTimeoutError(ms: number): Error {
+  return Object.assign(
+    new Error(
+      `@smithy/node-http-handler - the request socket timed out after ${ms} ms of inactivity (configured by client requestHandler).`,
+    ),
+    { name: "TimeoutError" },
+  );
+}
+
+/** One POST with `node:http`, for agents this module does not pool for. */
+function nodePost(
   target: Target,
   headers: string[],
   body: string,
@@ -100,18 +254,7 @@ export function post(
     signal.addEventListener("abort", onAbort, { once: true });
     if (settings.connectionTimeout) {
       const ms = settings.connectionTimeout;
-      const timer = setTimeout(
-        () =>
-          fail(
-            Object.assign(
-              new Error(
-                `@smithy/node-http-handler - the request socket did not establish a connection with the server within the configured timeout of ${ms} ms.`,
-              ),
-              { name: "TimeoutError" },
-            ),
-          ),
-        ms,
-      );
+      const timer = setTimeout(() => fail(connectionTimeoutError(ms)), ms);
       timers.push(timer);
       req.once("socket", (socket) => {
         if (socket.connecting) socket.once("connect", () => clearTimeout(timer));
@@ -120,33 +263,11 @@ export function post(
     }
     if (settings.requestTimeout && settings.throwOnRequestTimeout) {
       const ms = settings.requestTimeout;
-      timers.push(
-        setTimeout(
-          () =>
-            fail(
-              Object.assign(
-                new Error(
-                  `@smithy/node-http-handler - [ERROR] a request has exceeded the configured ${ms} ms requestTimeout.`,
-                ),
-                { name: "TimeoutError", code: "ETIMEDOUT" },
-              ),
-            ),
-          ms,
-        ),
-      );
+      timers.push(setTimeout(() => fail(requestTimeoutError(ms)), ms));
     }
     if (settings.socketTimeout && settings.socketTimeout > 0) {
       const ms = settings.socketTimeout;
-      req.setTimeout(ms, () =>
-        fail(
-          Object.assign(
-            new Error(
-              `@smithy/node-http-handler - the request socket timed out after ${ms} ms of inactivity (configured by client requestHandler).`,
-            ),
-            { name: "TimeoutError" },
-          ),
-        ),
-      );
+      req.setTimeout(ms, () => fail(socketTimeoutError(ms)));
     }
     req.end(body);
   });

@@ -1,0 +1,234 @@
+/**
+ * An incremental HTTP/1.1 response parser for the direct transport's connections: the status
+ * line, the headers (named and merged as node's `IncomingMessage.headers` does), and the body
+ * framed by `Content-Length`, chunked transfer coding, or the end of the connection.
+ * Informational (1xx) responses are skipped.
+ * @module
+ */
+import type { WireResponse } from "./errors.js";
+
+/** A parsed response, and whether the connection may carry another request after it. */
+export interface ParsedResponse extends WireResponse {
+  readonly keepAlive: boolean;
+  /** The server's keep-alive timeout hint (`Keep-Alive: timeout=N`), in ms. */
+  readonly keepAliveHintMs: number | undefined;
+}
+
+/** Headers of which node keeps the first value only (`IncomingMessage` drops the others). */
+const SINGLE_VALUED = new Set([
+  "age",
+  "authorization",
+  "content-length",
+  "content-type",
+  "etag",
+  "expires",
+  "from",
+  "host",
+  "if-modified-since",
+  "if-unmodified-since",
+  "last-modified",
+  "location",
+  "max-forwards",
+  "proxy-authorization",
+  "referer",
+  "retry-after",
+  "server",
+  "user-agent",
+]);
+
+const HEAD_END = Buffer.from("\r\n\r\n");
+const LINE_END = Buffer.from("\r\n");
+const MAX_HEAD_BYTES = 80 * 1024;
+
+/** A malformed response, named as node's HTTP parser names its errors. */
+export function parseError(reason: string): Error {
+  return Object.assign(new Error(`Parse Error: ${reason}`), { code: "HPE_INVALID_RESPONSE" });
+}
+
+type Framing =
+  | { kind: "length"; remaining: number }
+  | { kind: "chunked"; remaining: number; trailers: boolean }
+  | { kind: "close" };
+
+/**
+ * Parses one response at a time from the bytes of a connection. {@link push} takes each
+ * chunk the socket reads and returns the response once it is complete; {@link end} is told
+ * when the connection closes (a body framed by the close is then complete).
+ */
+export class ResponseParser {
+  #buffer: Buffer | undefined;
+  #status = 0;
+  #headers: Record<string, string | string[]> | undefined;
+  #keepAlive = true;
+  #framing: Framing | undefined;
+  #body: Buffer[] = [];
+
+  /** True when no byte of a response has arrived yet. */
+  get idle(): boolean {
+    return this.#buffer === undefined && this.#headers === undefined;
+  }
+
+  /** Feeds bytes; returns the response once complete. Throws on a malformed response. */
+  push(chunk: Buffer): ParsedResponse | undefined {
+    this.#buffer = this.#buffer ? Buffer.concat([this.#buffer, chunk]) : chunk;
+    for (;;) {
+      if (!this.#headers) {
+        if (!this.#readHead()) return undefined;
+        continue; // an informational response was skipped, or the head is read
+      }
+      if (!this.#readBody()) return undefined;
+      return this.#complete();
+    }
+  }
+
+  /** The connection closed: the response it completes, or undefined if it was cut short. */
+  end(): ParsedResponse | undefined {
+    if (this.#headers && this.#framing?.kind === "close") {
+      this.#keepAlive = false;
+      return this.#complete();
+    }
+    return undefined;
+  }
+
+  /** Reads the status line and headers; false while incomplete. */
+  #readHead(): boolean {
+    const buffer = this.#buffer;
+    if (!buffer) return false;
+    const end = buffer.indexOf(HEAD_END);
+    if (end < 0) {
+      if (buffer.length > MAX_HEAD_BYTES) throw parseError("Header overflow");
+      return false;
+    }
+    const lines = buffer.toString("latin1", 0, end).split("\r\n");
+    this.#buffer = end + 4 < buffer.length ? buffer.subarray(end + 4) : undefined;
+    const statusLine = /^HTTP\/1\.([01]) (\d{3})(?: |$)/.exec(lines[0]!);
+    if (!statusLine) throw parseError("Invalid status line");
+    const status = Number(statusLine[2]);
+    const headers: Record<string, string | string[]> = {};
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i]!;
+      const colon = line.indexOf(":");
+      if (colon <= 0) throw parseError("Invalid header line");
+      const name = line.slice(0, colon).toLowerCase();
+      const value = line.slice(colon + 1).trim();
+      const prior = headers[name];
+      if (prior === undefined) headers[name] = name === "set-cookie" ? [value] : value;
+      else if (Array.isArray(prior)) prior.push(value);
+      else if (!SINGLE_VALUED.has(name)) headers[name] = `${prior}, ${value}`;
+    }
+    if (status >= 100 && status < 200 && status !== 101) return true; // skip 1xx, read the next head
+    const connection = String(headers["connection"] ?? "").toLowerCase();
+    this.#keepAlive =
+      statusLine[1] === "1" ? !/\bclose\b/.test(connection) : /\bkeep-alive\b/.test(connection);
+    this.#status = status;
+    this.#headers = headers;
+    this.#framing = framingOf(status, headers);
+    return true;
+  }
+
+  /** Reads body bytes as the framing says; true once the body is complete. */
+  #readBody(): boolean {
+    const framing = this.#framing!;
+    if (framing.kind === "close") {
+      if (this.#buffer) this.#body.push(this.#buffer);
+      this.#buffer = undefined;
+      return false;
+    }
+    if (framing.kind === "length") {
+      this.#take(framing);
+      return framing.remaining === 0;
+    }
+    return this.#readChunks(framing);
+  }
+
+  /** Moves up to `framing.remaining` buffered bytes into the body. */
+  #take(framing: { remaining: number }): void {
+    const buffer = this.#buffer;
+    if (!buffer || framing.remaining === 0) return;
+    if (buffer.length <= framing.remaining) {
+      this.#body.push(buffer);
+      framing.remaining -= buffer.length;
+      this.#buffer = undefined;
+    } else {
+      this.#body.push(buffer.subarray(0, framing.remaining));
+      this.#buffer = buffer.subarray(framing.remaining);
+      framing.remaining = 0;
+    }
+  }
+
+  /** Chunked transfer coding: size lines, data, CRLFs, then trailers up to an empty line. */
+  #readChunks(framing: Extract<Framing, { kind: "chunked" }>): boolean {
+    for (;;) {
+      if (framing.remaining > 0) {
+        this.#take(framing);
+        if (framing.remaining > 0) return false;
+        framing.remaining = -2; // the CRLF after the data
+      }
+      const buffer = this.#buffer;
+      if (!buffer) return false;
+      if (framing.remaining === -2) {
+        if (buffer.length < 2) return false;
+        if (buffer[0] !== 13 || buffer[1] !== 10) throw parseError("Invalid chunk terminator");
+        this.#buffer = buffer.length > 2 ? buffer.subarray(2) : undefined;
+        framing.remaining = 0;
+        continue;
+      }
+      const lineEnd = buffer.indexOf(LINE_END);
+      if (lineEnd < 0) {
+        if (buffer.length > MAX_HEAD_BYTES) throw parseError("Chunk line overflow");
+        return false;
+      }
+      const line = buffer.toString("latin1", 0, lineEnd);
+      this.#buffer = lineEnd + 2 < buffer.length ? buffer.subarray(lineEnd + 2) : undefined;
+      if (framing.trailers) {
+        if (line === "") return true; // the empty line after the trailers ends the body
+        continue;
+      }
+      const size = /^([0-9a-fA-F]+)[ \t]*(?:;.*)?$/.exec(line);
+      if (!size) throw parseError("Invalid chunk size");
+      const length = parseInt(size[1]!, 16);
+      if (length === 0) framing.trailers = true;
+      else framing.remaining = length;
+    }
+  }
+
+  #complete(): ParsedResponse {
+    const body = this.#body;
+    const text =
+      body.length === 0
+        ? ""
+        : body.length === 1
+          ? body[0]!.toString("utf8")
+          : Buffer.concat(body).toString("utf8");
+    const headers = this.#headers!;
+    const hint = /\btimeout=(\d+)/.exec(String(headers["keep-alive"] ?? ""));
+    const response: ParsedResponse = {
+      statusCode: this.#status,
+      headers,
+      body: text,
+      keepAlive: this.#keepAlive && this.#buffer === undefined,
+      keepAliveHintMs: hint ? Number(hint[1]) * 1000 : undefined,
+    };
+    this.#headers = undefined;
+    this.#framing = undefined;
+    this.#body = [];
+    this.#buffer = undefined; // bytes after a response nobody asked for: the connection is not reused
+    return response;
+  }
+}
+
+function framingOf(status: number, headers: Record<string, string | string[]>): Framing {
+  if (status === 204 || status === 304) return { kind: "length", remaining: 0 };
+  const coding = headers["transfer-encoding"];
+  if (coding !== undefined) {
+    if (/\bchunked\s*$/i.test(String(coding)))
+      return { kind: "chunked", remaining: 0, trailers: false };
+    return { kind: "close" };
+  }
+  const length = headers["content-length"];
+  if (length !== undefined) {
+    if (!/^\d+$/.test(String(length))) throw parseError("Invalid Content-Length");
+    return { kind: "length", remaining: Number(length) };
+  }
+  return { kind: "close" };
+}
