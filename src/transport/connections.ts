@@ -14,6 +14,7 @@
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { isIP, type Socket } from "node:net";
+import { DESERIALIZATION_NOTE } from "./errors.js";
 import { ResponseParser, type ParsedResponse } from "./response-parser.js";
 
 /** One request to write: the request line and headers as text, and the body. */
@@ -25,7 +26,11 @@ export interface OutgoingRequest {
 /** What a request in flight is told by its connection. */
 export interface Exchange {
   response(response: ParsedResponse): void;
-  error(error: Error): void;
+  /**
+   * The request failed; `duringBody` when the response's headers had arrived (the SDK's
+   * handler has resolved by then, and the failure comes from reading its body).
+   */
+  error(error: Error, duringBody: boolean): void;
   /** The socket was inactive for its timeout (`socket.setTimeout`) during the request. */
   timeout(): void;
 }
@@ -97,7 +102,13 @@ export class Connection {
     this.#exchange = undefined;
     this.#pool.discard(this);
     if (response) exchange.response(response);
-    else exchange.error(hangUp());
+    else this.#cutShort(exchange);
+  }
+
+  /** The connection ended before the response was complete. */
+  #cutShort(exchange: Exchange): void {
+    if (this.#parser.inBody) exchange.error(bodyAborted(), true);
+    else exchange.error(hangUp(), false);
   }
 
   #onClose(): void {
@@ -105,18 +116,26 @@ export class Connection {
     this.#pool.discard(this);
     const exchange = this.#exchange;
     this.#exchange = undefined;
-    exchange?.error(hangUp());
+    if (exchange) this.#cutShort(exchange);
   }
 
   #fail(error: Error): void {
     const exchange = this.#exchange;
     this.destroy();
     this.#pool.discard(this);
-    exchange?.error(error);
+    exchange?.error(error, this.#parser.inBody);
   }
 }
 
-/** node's error for a connection that closed before its response was complete. */
+/**
+ * The SDK's error for a response whose body was cut off: node's `aborted` on the response
+ * stream, as the SDK's deserializer reports it.
+ */
+function bodyAborted(): Error {
+  return Object.assign(new Error(`aborted${DESERIALIZATION_NOTE}`), { code: "ECONNRESET" });
+}
+
+/** node's error for a connection that closed before the response's headers arrived. */
 function hangUp(): Error {
   return Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
 }

@@ -8,6 +8,10 @@ import * as sdk from "@aws-sdk/client-dynamodb";
 import { DynamoDBServiceException } from "@aws-sdk/client-dynamodb";
 import { parseBody } from "./json.js";
 
+/** What the SDK's deserializer appends to the message of an error met while reading a body. */
+export const DESERIALIZATION_NOTE =
+  "\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.";
+
 /** The `$metadata` of a response as the SDK's deserializer sets it (before the retry counts). */
 export interface ResponseMetadata {
   httpStatusCode: number;

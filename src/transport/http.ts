@@ -12,7 +12,7 @@ import {
   type OriginPool,
   type OutgoingRequest,
 } from "./connections.js";
-import type { WireResponse } from "./errors.js";
+import { DESERIALIZATION_NOTE, type WireResponse } from "./errors.js";
 
 /** The settings of the client's `NodeHttpHandler` that the transport honours. */
 export interface HttpSettings {
@@ -22,6 +22,8 @@ export interface HttpSettings {
   readonly requestTimeout?: number;
   readonly throwOnRequestTimeout?: boolean;
   readonly socketTimeout?: number;
+  /** The socket timeout is the service's default, not the handler's configured one. */
+  readonly socketTimeoutIsDefault?: boolean;
 }
 
 /** Where to send: the resolved endpoint's parts. */
@@ -120,13 +122,14 @@ function exchange(
       if (connectTimer) clearTimeout(connectTimer);
       signal.removeEventListener("abort", onAbort);
     };
-    const fail = (error: Error) => {
+    /** `requestError`: an error of the request, named as the SDK's handler names those. */
+    const fail = (error: Error, requestError = true) => {
       if (settled) return;
       finish();
       if (connection)
         pool.discard(connection); // a request cut short: its connection is not reused
       else pool.cancel(waiter);
-      if (TIMEOUT_CODES.has((error as NodeJS.ErrnoException).code ?? ""))
+      if (requestError && TIMEOUT_CODES.has((error as NodeJS.ErrnoException).code ?? ""))
         error.name = "TimeoutError";
       reject(error);
     };
@@ -137,8 +140,8 @@ function exchange(
         finish();
         resolve(response);
       },
-      error: fail,
-      timeout: () => fail(socketTimeoutError(settings.socketTimeout!)),
+      error: (error, duringBody) => fail(error, !duringBody),
+      timeout: () => fail(socketTimeoutError(settings)),
     };
     const start = (ready: Connection) => {
       if (settled) return pool.release(ready, undefined); // aborted while it waited
@@ -187,10 +190,14 @@ function requestTimeoutError(ms: number): Error {
   );
 }
 
-function socketTimeoutError(ms: number): Error {
+function socketTimeoutError(settings: HttpSettings): Error {
+  const ms = settings.socketTimeout;
+  const source = settings.socketTimeoutIsDefault
+    ? "service default socket timeout"
+    : "configured by client requestHandler";
   return Object.assign(
     new Error(
-      `@smithy/node-http-handler - the request socket timed out after ${ms} ms of inactivity (configured by client requestHandler).`,
+      `@smithy/node-http-handler - the request socket timed out after ${ms} ms of inactivity (${source}).`,
     ),
     { name: "TimeoutError" },
   );
@@ -230,7 +237,10 @@ function nodePost(
       (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("error", (error) => fail(error));
+        res.on("error", (error) => {
+          error.message += DESERIALIZATION_NOTE; // as the SDK's deserializer reports it
+          fail(error);
+        });
         res.on("end", () => {
           if (settled) return;
           settled = true;
@@ -267,7 +277,7 @@ function nodePost(
     }
     if (settings.socketTimeout && settings.socketTimeout > 0) {
       const ms = settings.socketTimeout;
-      req.setTimeout(ms, () => fail(socketTimeoutError(ms)));
+      req.setTimeout(ms, () => fail(socketTimeoutError(settings)));
     }
     req.end(body);
   });

@@ -68,6 +68,11 @@ export class ResponseParser {
     return this.#buffer === undefined && this.#headers === undefined;
   }
 
+  /** True once the status line and headers are read and the body is not complete yet. */
+  get inBody(): boolean {
+    return this.#headers !== undefined;
+  }
+
   /** Feeds bytes; returns the response once complete. Throws on a malformed response. */
   push(chunk: Buffer): ParsedResponse | undefined {
     this.#buffer = this.#buffer ? Buffer.concat([this.#buffer, chunk]) : chunk;

@@ -41,6 +41,7 @@ interface HandlerConfig {
   socketTimeout?: number;
   defaultSocketTimeout?: number;
   httpAgentProvider: () => Promise<HttpSettings["httpAgent"]>;
+  httpAgent?: HttpSettings["httpAgent"];
   httpsAgent: HttpSettings["httpsAgent"];
 }
 
@@ -66,14 +67,17 @@ function stateOf(client: DynamoDBClient): ClientState {
     const handler = config.requestHandler;
     const settings = handler.config ?? (await handler.configProvider!);
     handler.config ??= settings; // as the handler does on its first request
+    // and as it does on its first http request: kept there, `client.destroy()` destroys it
+    settings.httpAgent ??= await settings.httpAgentProvider();
     return {
       http: {
-        httpAgent: await settings.httpAgentProvider(),
+        httpAgent: settings.httpAgent,
         httpsAgent: settings.httpsAgent,
         connectionTimeout: settings.connectionTimeout,
         requestTimeout: settings.requestTimeout,
         throwOnRequestTimeout: settings.throwOnRequestTimeout,
         socketTimeout: settings.socketTimeout ?? settings.defaultSocketTimeout,
+        socketTimeoutIsDefault: settings.socketTimeout === undefined,
       },
       region: await config.region(),
       retry: await config.retryStrategy(),
