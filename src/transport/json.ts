@@ -13,13 +13,23 @@ const idempotentOperations: ReadonlySet<string> = new Set([
   "ExecuteTransaction",
 ]);
 
+/**
+ * Where `JSON.stringify` wrote a binary value: a `Uint8Array` under `B` or in `BS` becomes an
+ * object (`{"0":..}`, or `{}` when empty; a `Buffer` `{"type":"Buffer",..}`), where an
+ * AttributeValue (the only other thing a `B` key can hold, as an attribute name) has a type
+ * key. Inside a JSON string every quote is escaped, so text cannot match.
+ */
+const SERIALIZED_BINARY = /"BS?":\[?\{(?:"0"|"type"|\})/;
+
 /** The request body of `operation` with `input`. */
 export function requestBody(operation: string, input: object): string {
-  let body = withoutBinary(input) as Record<string, unknown>;
+  let body = input as Record<string, unknown>;
   if (idempotentOperations.has(operation) && body.ClientRequestToken === undefined) {
     body = { ...body, ClientRequestToken: randomUUID() };
   }
-  return JSON.stringify(body);
+  const text = JSON.stringify(body);
+  // Most inputs hold no binary: serializing once and checking costs less than walking the input first.
+  return SERIALIZED_BINARY.test(text) ? JSON.stringify(withoutBinary(body)) : text;
 }
 
 /** `value` with every `Uint8Array` replaced by its base64 text (a copy only where needed). */
