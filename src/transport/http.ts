@@ -22,6 +22,8 @@ export interface HttpSettings {
   readonly requestTimeout?: number;
   readonly throwOnRequestTimeout?: boolean;
   readonly socketTimeout?: number;
+  /** Where the handler warns (a request past `requestTimeout` when that is not an error). */
+  readonly logger?: { warn?: (message: string) => void };
   /** The socket timeout is the service's default, not the handler's configured one. */
   readonly socketTimeoutIsDefault?: boolean;
 }
@@ -158,9 +160,11 @@ function exchange(
     };
     const waiter = { ready: start, failed: fail };
     signal.addEventListener("abort", onAbort, { once: true });
-    if (settings.requestTimeout && settings.throwOnRequestTimeout) {
+    if (settings.requestTimeout) {
       const ms = settings.requestTimeout;
-      requestTimer = setTimeout(() => fail(requestTimeoutError(ms)), ms);
+      requestTimer = settings.throwOnRequestTimeout
+        ? setTimeout(() => fail(requestTimeoutError(ms)), ms)
+        : setTimeout(() => warnRequestTimeout(settings, ms), ms);
     }
     let ready: Connection | undefined;
     try {
@@ -187,6 +191,13 @@ function requestTimeoutError(ms: number): Error {
       `@smithy/node-http-handler - [ERROR] a request has exceeded the configured ${ms} ms requestTimeout.`,
     ),
     { name: "TimeoutError", code: "ETIMEDOUT" },
+  );
+}
+
+/** The handler's warning for a request past `requestTimeout` without `throwOnRequestTimeout`. */
+function warnRequestTimeout(settings: HttpSettings, ms: number): void {
+  (settings.logger ?? console).warn?.(
+    `@smithy/node-http-handler - [WARN] a request has exceeded the configured ${ms} ms requestTimeout. Init client requestHandler with throwOnRequestTimeout=true to turn this into an error.`,
   );
 }
 
@@ -271,9 +282,13 @@ function nodePost(
         else clearTimeout(timer);
       });
     }
-    if (settings.requestTimeout && settings.throwOnRequestTimeout) {
+    if (settings.requestTimeout) {
       const ms = settings.requestTimeout;
-      timers.push(setTimeout(() => fail(requestTimeoutError(ms)), ms));
+      timers.push(
+        settings.throwOnRequestTimeout
+          ? setTimeout(() => fail(requestTimeoutError(ms)), ms)
+          : setTimeout(() => warnRequestTimeout(settings, ms), ms),
+      );
     }
     if (settings.socketTimeout && settings.socketTimeout > 0) {
       const ms = settings.socketTimeout;

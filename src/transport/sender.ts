@@ -42,6 +42,7 @@ interface HandlerConfig {
   defaultSocketTimeout?: number;
   httpAgentProvider: () => Promise<HttpSettings["httpAgent"]>;
   httpAgent?: HttpSettings["httpAgent"];
+  logger?: HttpSettings["logger"];
   httpsAgent: HttpSettings["httpsAgent"];
 }
 
@@ -78,6 +79,7 @@ function stateOf(client: DynamoDBClient): ClientState {
         throwOnRequestTimeout: settings.throwOnRequestTimeout,
         socketTimeout: settings.socketTimeout ?? settings.defaultSocketTimeout,
         socketTimeoutIsDefault: settings.socketTimeout === undefined,
+        logger: settings.logger,
       },
       region: await config.region(),
       retry: await config.retryStrategy(),

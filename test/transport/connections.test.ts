@@ -347,3 +347,19 @@ test("HTTPS: the agent's TLS options and SNI, its session cache, keep-alive, and
   https.closeAllConnections();
   await new Promise<void>((resolve) => https.close(() => resolve()));
 });
+
+test("requestTimeout without throwOnRequestTimeout: the handler's warning, and the call completes", async () => {
+  const srv = await server((_req, res) => setTimeout(() => json(res, ITEM), 200));
+  const warnings: string[] = [];
+  const logger = { warn: (message: string) => warnings.push(message) };
+  const { client, direct, sdk } = clients(srv.endpoint, { requestTimeout: 50, logger } as never);
+  assert.deepEqual(
+    await direct.getItem({ TableName: "t", Key }),
+    await sdk.getItem({ TableName: "t", Key }),
+  );
+  assert.equal(warnings.length, 2);
+  assert.equal(warnings[0], warnings[1], "the same warning on both transports");
+  assert.match(warnings[0]!, /exceeded the configured 50 ms requestTimeout/);
+  client.destroy();
+  await srv.stop();
+});
