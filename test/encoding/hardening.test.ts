@@ -21,7 +21,7 @@ import {
   unmarshalValue,
   type AnySchema,
 } from "../../src/index.js";
-import { plain } from "../../src/encoding/numbers.js";
+import { plain, shortDecimal } from "../../src/encoding/numbers.js";
 import { throwsAt } from "./support.js";
 
 /** Every name `Object.prototype` has (`constructor`, `toString`, `__proto__`, `__defineGetter__`, ...). */
@@ -246,6 +246,20 @@ describe("N must be in DynamoDB's number syntax", () => {
     "1e",
     "--1",
     "12\u00a0",
+    // near misses of the short-decimal fast path (sign, digits, one dot)
+    "-",
+    "+",
+    ".",
+    "-.",
+    "+.",
+    "1..2",
+    "1.2.3",
+    "1-2",
+    "+-1",
+    "1+",
+    "1/2",
+    "1:2",
+    "\u0663",
   ];
   for (const { codegen, name } of modes) {
     it(`an invalid N is a DynoEncodingError with its path (${name})`, () => {
@@ -312,6 +326,61 @@ describe("N must be in DynamoDB's number syntax", () => {
       }),
       { numRuns: 20000 },
     );
+  });
+});
+
+describe("the short-decimal fast path of N (shortDecimal)", () => {
+  const short = /^[+-]?(\d+\.?\d*|\.\d+)$/;
+  it("reads exactly what +str reads, and only sign-digits-dot strings of up to 15 characters", () => {
+    const chars = fc.constantFrom(..."0123456789+-.eE x_".split(""));
+    fc.assert(
+      fc.property(fc.string({ unit: chars, maxLength: 17 }), (str) => {
+        const n = shortDecimal(str);
+        if (str.length <= 15 && short.test(str)) assert.ok(Object.is(n, +str), JSON.stringify(str));
+        else assert.ok(Number.isNaN(n), JSON.stringify(str));
+      }),
+      { numRuns: 50000 },
+    );
+  });
+  it("agrees with +str on printed doubles (rounding of the division)", () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.nat(14), (d, digits) => {
+        for (const str of [
+          String(d),
+          d.toFixed(Math.min(digits, 100)),
+          d.toPrecision(digits + 1),
+        ]) {
+          const n = shortDecimal(str);
+          if (n === n) assert.ok(Object.is(n, +str), str);
+        }
+      }),
+      { numRuns: 50000 },
+    );
+    for (const str of [
+      "0.1",
+      "0.3",
+      "-0",
+      "-0.0",
+      "123456789012345",
+      "0.0000000000001",
+      "9007199254740.9",
+    ])
+      assert.ok(Object.is(shortDecimal(str), +str), str);
+  });
+  it("is NaN for what is not a string (the full path then names the error)", () => {
+    for (const v of [12, undefined, null, {}, ["1"]])
+      assert.ok(Number.isNaN(shortDecimal(v as never)));
+    for (const { codegen } of modes) {
+      const S = s.object({ lines: s.list(s.object({ q: s.number() })) });
+      for (const bad of [12, null, true, ["1"]]) {
+        throwsAt(
+          () =>
+            unmarshalItem({ lines: { L: [{ M: { q: { N: bad as never } } }] } }, S, { codegen }),
+          "lines[0].q",
+          /N/,
+        );
+      }
+    }
   });
 });
 
