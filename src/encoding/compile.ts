@@ -337,7 +337,7 @@ function genDec(
     else if (kind === "stringSet") fast = `if (Array.isArray(x = a.SS)) ${v} = new Set(x);`;
     else if (kind === "binarySet") fast = `if (Array.isArray(x = a.BS)) ${v} = new Set(x);`;
     else if (kind === "date" && f.schema.def.kind === "date" && f.schema.def.as === "iso") {
-      fast = `if (typeof (x = a.S) === "string") { ${v} = new Date(x); if (${v}.getTime() !== ${v}.getTime()) H.date(x); }`;
+      fast = `if (typeof (x = a.S) === "string") ${v} = H.date(x);`;
     } else if (f.schema.def.kind === "object" && level < INLINE_DEPTH) {
       // A nested object, decoded in place (as a hand-written function would).
       const sub = f.schema.def.plan;
