@@ -27,7 +27,7 @@ import { PathError, segment, withRawSegment, withSegment } from "./path-error.js
 import { toAttribute } from "./hooks.js";
 import { interpretObject } from "./interpret.js";
 import { MAX_DEPTH, dateToIso, define, inherited, own, tooDeep } from "./marshal.js";
-import { bigintToN, numberToN, parseBigInt, parseExactNumber, plain } from "./numbers.js";
+import { bigintToN, numberToN, parseBigInt, parseExactNumber, shortDecimal } from "./numbers.js";
 import type { AnySchema, ObjectPlan } from "./schema/schema.js";
 
 let generates: boolean | undefined;
@@ -58,7 +58,7 @@ const H = {
   iso: dateToIso,
   date: isoToDate,
   exact: parseExactNumber,
-  plain,
+  short: shortDecimal,
   bigint: parseBigInt,
   seg: withRawSegment,
   idx: withSegment,
@@ -329,15 +329,15 @@ function genDec(
     let itemCodec: Codec | undefined;
     if (kind === "string") fast = `if (typeof (x = a.S) === "string") ${v} = x;`;
     else if (kind === "number") {
-      // parseExactNumber, inlined: up to 15 characters cannot lose precision.
-      fast = `if (typeof (x = a.N) === "string") { ${v} = +x; if (x.length > 15 || x.length === 0 || ${v} - ${v} !== 0 || !H.plain(x)) ${v} = H.exact(x); }`;
+      // The common short decimal read by character tests (shortDecimal), else the full check.
+      fast = `if (typeof (x = a.N) === "string") { if ((${v} = H.short(x)) !== ${v}) ${v} = H.exact(x); }`;
     } else if (kind === "boolean") fast = `if (typeof (x = a.BOOL) === "boolean") ${v} = x;`;
     else if (kind === "bigint") fast = `if (typeof (x = a.N) === "string") ${v} = H.bigint(x);`;
     else if (kind === "binary") fast = `if ((x = a.B) instanceof Uint8Array) ${v} = x;`;
     else if (kind === "stringSet") fast = `if (Array.isArray(x = a.SS)) ${v} = new Set(x);`;
     else if (kind === "binarySet") fast = `if (Array.isArray(x = a.BS)) ${v} = new Set(x);`;
     else if (kind === "date" && f.schema.def.kind === "date" && f.schema.def.as === "iso") {
-      fast = `if (typeof (x = a.S) === "string") { ${v} = new Date(x); if (${v}.getTime() !== ${v}.getTime()) H.date(x); }`;
+      fast = `if (typeof (x = a.S) === "string") ${v} = H.date(x);`;
     } else if (f.schema.def.kind === "object" && level < INLINE_DEPTH) {
       // A nested object, decoded in place (as a hand-written function would).
       const sub = f.schema.def.plan;

@@ -120,8 +120,62 @@ export const anyCodec: Codec = {
 
 /** An ISO 8601 string as a `Date`; throws when it is not a date. */
 export function isoToDate(v: string): Date {
+  const t = isoMs(v);
+  if (t === t) return new Date(t);
   const d = new Date(v);
   return d.getTime() === d.getTime() ? d : notADate(v);
+}
+
+/** Two decimal digits at `i`, or a negative number when they are not digits. */
+function two(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/**
+ * The common case of an ISO date, what `toISOString()` writes: exactly
+ * `YYYY-MM-DDTHH:mm:ss.sssZ` with a year from 0100 and every field in range (the day within
+ * its month, the hour below 24). Returns its epoch milliseconds, exactly `Date.parse(v)`, or
+ * `NaN` for any other string (the caller then lets `new Date(v)` read it, which also takes
+ * the forms and the out-of-range values V8 is lenient about). Character tests and integer
+ * arithmetic instead of the date parser, which is several times slower.
+ */
+export function isoMs(v: string): number {
+  if (v.length !== 24) return NaN;
+  if (
+    v.charCodeAt(4) !== 45 || // -
+    v.charCodeAt(7) !== 45 ||
+    v.charCodeAt(10) !== 84 || // T
+    v.charCodeAt(13) !== 58 || // :
+    v.charCodeAt(16) !== 58 ||
+    v.charCodeAt(19) !== 46 || // .
+    v.charCodeAt(23) !== 90 // Z
+  )
+    return NaN;
+  const hi = two(v, 0);
+  const lo = two(v, 2);
+  const mo = two(v, 5);
+  const d = two(v, 8);
+  const h = two(v, 11);
+  const mi = two(v, 14);
+  const sec = two(v, 17);
+  const c = v.charCodeAt(22) - 48;
+  const ms = two(v, 20);
+  if ((hi | lo | mo | d | h | mi | sec | ms) < 0 || !(c >= 0 && c <= 9)) return NaN;
+  const y = hi * 100 + lo;
+  if (y < 100 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59) return NaN;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (d > (mo === 2 ? (leap ? 29 : 28) : mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31))
+    return NaN;
+  // Days since 1970-01-01 of the civil date (H. Hinnant's days_from_civil; y >= 100 here).
+  const yy = mo <= 2 ? y - 1 : y;
+  const era = (yy / 400) | 0;
+  const yoe = yy - era * 400;
+  const doy = (((153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5) | 0) + d - 1;
+  const doe = yoe * 365 + ((yoe / 4) | 0) - ((yoe / 100) | 0) + doy;
+  const days = era * 146097 + doe - 719468;
+  return days * 86400000 + h * 3600000 + mi * 60000 + sec * 1000 + ms * 10 + c;
 }
 
 function notADate(v: string): never {

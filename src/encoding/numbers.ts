@@ -171,9 +171,52 @@ function exact(str: string, n: number): boolean {
  * `wrap`, else an error that says how to read it.
  */
 export function parseN(str: string, wrap: boolean): number | NumberValue {
+  const n = shortDecimal(str);
+  if (n === n) return n;
+  return parseFull(str, wrap);
+}
+
+function parseFull(str: string, wrap: boolean): number | NumberValue {
   const n = +str;
   if (str.length <= 15 && n - n === 0 && str.length !== 0 && plain(str)) return n;
   return parseSlow(str, n, wrap);
+}
+
+/** Powers of ten up to 1E15, all exact doubles (a short decimal needs at most 1E14). */
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/**
+ * The common case of an `N` string, read in one pass of character tests: at most 15
+ * characters of an optional sign, digits and at most one `.` (no exponent), with at least
+ * one digit. Returns the number, exactly what `+str` gives, or `NaN` for any other string
+ * or a non-string (the caller then takes the full path, which accepts or refuses it).
+ *
+ * Why the result is `+str`: at most 15 digits make an integer `w` below 2^53, so exact, and
+ * `10^f` (f <= 14) is exact too; one IEEE division of two exact doubles is correctly rounded,
+ * which is what the decimal-to-double conversion of `+str` is required to be. Such a string
+ * has at most 15 significant digits, which a double holds without loss. It is also far
+ * cheaper than `+str` (a runtime call for any string that is not an array index).
+ */
+export function shortDecimal(str: string): number {
+  if (typeof str !== "string") return NaN;
+  const len = str.length;
+  if (len === 0 || len > 15) return NaN;
+  let c = str.charCodeAt(0);
+  const neg = c === 45;
+  let i = neg || c === 43 ? 1 : 0;
+  const start = i;
+  let w = 0;
+  let dot = -1;
+  for (; i < len; i++) {
+    c = str.charCodeAt(i) - 48;
+    if (c >= 0 && c <= 9) w = w * 10 + c;
+    else if (c === -2 && dot < 0) dot = i;
+    else return NaN;
+  }
+  // No digit at all ("-", ".", "+."): the full path refuses it.
+  if (len - start === (dot < 0 ? 0 : 1)) return NaN;
+  const v = dot < 0 ? w : w / POW10[len - 1 - dot];
+  return neg ? -v : v;
 }
 
 function parseSlow(str: string, n: number, wrap: boolean): number | NumberValue {
@@ -193,6 +236,12 @@ function imprecise(str: string, wrap: boolean): NumberValue {
 
 /** An `N` string as a JS number; throws when that would lose precision (schema `s.number()`). */
 export function parseExactNumber(str: string): number {
+  const n = shortDecimal(str);
+  if (n === n) return n;
+  return parseExactFull(str);
+}
+
+function parseExactFull(str: string): number {
   const n = +str;
   if (str.length <= 15 && n - n === 0 && str.length !== 0 && plain(str)) return n;
   return parseExactSlow(str, n);

@@ -21,7 +21,8 @@ import {
   unmarshalValue,
   type AnySchema,
 } from "../../src/index.js";
-import { plain } from "../../src/encoding/numbers.js";
+import { plain, shortDecimal } from "../../src/encoding/numbers.js";
+import { isoMs } from "../../src/encoding/kinds.js";
 import { throwsAt } from "./support.js";
 
 /** Every name `Object.prototype` has (`constructor`, `toString`, `__proto__`, `__defineGetter__`, ...). */
@@ -246,6 +247,20 @@ describe("N must be in DynamoDB's number syntax", () => {
     "1e",
     "--1",
     "12\u00a0",
+    // near misses of the short-decimal fast path (sign, digits, one dot)
+    "-",
+    "+",
+    ".",
+    "-.",
+    "+.",
+    "1..2",
+    "1.2.3",
+    "1-2",
+    "+-1",
+    "1+",
+    "1/2",
+    "1:2",
+    "\u0663",
   ];
   for (const { codegen, name } of modes) {
     it(`an invalid N is a DynoEncodingError with its path (${name})`, () => {
@@ -312,6 +327,145 @@ describe("N must be in DynamoDB's number syntax", () => {
       }),
       { numRuns: 20000 },
     );
+  });
+});
+
+describe("the short-decimal fast path of N (shortDecimal)", () => {
+  const short = /^[+-]?(\d+\.?\d*|\.\d+)$/;
+  it("reads exactly what +str reads, and only sign-digits-dot strings of up to 15 characters", () => {
+    const chars = fc.constantFrom(..."0123456789+-.eE x_".split(""));
+    fc.assert(
+      fc.property(fc.string({ unit: chars, maxLength: 17 }), (str) => {
+        const n = shortDecimal(str);
+        if (str.length <= 15 && short.test(str)) assert.ok(Object.is(n, +str), JSON.stringify(str));
+        else assert.ok(Number.isNaN(n), JSON.stringify(str));
+      }),
+      { numRuns: 50000 },
+    );
+  });
+  it("agrees with +str on printed doubles (rounding of the division)", () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.nat(14), (d, digits) => {
+        for (const str of [
+          String(d),
+          d.toFixed(Math.min(digits, 100)),
+          d.toPrecision(digits + 1),
+        ]) {
+          const n = shortDecimal(str);
+          if (n === n) assert.ok(Object.is(n, +str), str);
+        }
+      }),
+      { numRuns: 50000 },
+    );
+    for (const str of [
+      "0.1",
+      "0.3",
+      "-0",
+      "-0.0",
+      "123456789012345",
+      "0.0000000000001",
+      "9007199254740.9",
+    ])
+      assert.ok(Object.is(shortDecimal(str), +str), str);
+  });
+  it("is NaN for what is not a string (the full path then names the error)", () => {
+    for (const v of [12, undefined, null, {}, ["1"]])
+      assert.ok(Number.isNaN(shortDecimal(v as never)));
+    for (const { codegen } of modes) {
+      const S = s.object({ lines: s.list(s.object({ q: s.number() })) });
+      for (const bad of [12, null, true, ["1"]]) {
+        throwsAt(
+          () =>
+            unmarshalItem({ lines: { L: [{ M: { q: { N: bad as never } } }] } }, S, { codegen }),
+          "lines[0].q",
+          /N/,
+        );
+      }
+    }
+  });
+});
+
+describe("the toISOString fast path of s.date() (isoMs)", () => {
+  const time = fc.integer({ min: -62198755200000, max: 253402300799999 }); // years 0000..9999
+  it("reads exactly what Date.parse reads, also for strings one character off", () => {
+    const chars = fc.constantFrom(..."0123456789-:TZ.x +".split(""));
+    fc.assert(
+      fc.property(time, fc.nat(23), chars, fc.boolean(), (t, i, c, edit) => {
+        let str = new Date(t).toISOString();
+        if (edit) str = str.slice(0, i) + c + str.slice(i + 1);
+        const ms = isoMs(str);
+        if (ms === ms) assert.equal(ms, Date.parse(str), str);
+        else if (!edit && t >= -59011459200000) assert.fail(`missed ${str}`); // from year 0100
+      }),
+      { numRuns: 50000 },
+    );
+  });
+  it("leaves the forms V8 is lenient about to new Date (same values as before)", () => {
+    const lenient = [
+      "2021-02-29T00:00:00.000Z", // read as March 1
+      "2021-04-31T00:00:00.000Z",
+      "2021-01-01T24:00:00.000Z",
+      "0050-03-01T00:00:00.000Z",
+      "2021-01-01T00:00:00Z",
+      "2021-01-01",
+      "2021-01-01T00:00:00.000+02:00",
+    ];
+    for (const str of lenient) assert.ok(Number.isNaN(isoMs(str)), str);
+    for (const { codegen } of modes) {
+      const S = s.object({ at: s.date(), lines: s.list(s.object({ at: s.date() })) });
+      for (const str of lenient) {
+        const got = unmarshalItem(
+          { at: { S: str }, lines: { L: [{ M: { at: { S: str } } }] } },
+          S,
+          {
+            codegen,
+          },
+        );
+        assert.equal(got.at.getTime(), new Date(str).getTime(), str);
+        assert.equal(got.lines[0].at.getTime(), new Date(str).getTime(), str);
+      }
+    }
+  });
+  it("invalid dates are still refused with the path", () => {
+    const invalid = [
+      "2021-13-01T00:00:00.000Z",
+      "2021-00-01T00:00:00.000Z",
+      "2021-01-00T00:00:00.000Z",
+      "2021-01-01T23:60:00.000Z",
+      "2021-01-01T23:59:60.000Z",
+      "2021-1-01T00:00:00.000Z",
+      "2021-01-01T00:00:00.00xZ",
+      "yesterday",
+      "",
+    ];
+    for (const { codegen } of modes) {
+      const S = s.object({ at: s.date(), lines: s.list(s.object({ at: s.date() })) });
+      const ok = { S: "2021-01-01T00:00:00.000Z" };
+      for (const bad of invalid) {
+        throwsAt(
+          () => unmarshalItem({ at: { S: bad }, lines: { L: [] } }, S, { codegen }),
+          "at",
+          /is not a date/,
+        );
+        throwsAt(
+          () =>
+            unmarshalItem(
+              { at: ok, lines: { L: [{ M: { at: ok } }, { M: { at: { S: bad } } }] } },
+              S,
+              {
+                codegen,
+              },
+            ),
+          "lines[1].at",
+          /is not a date/,
+        );
+      }
+      throwsAt(
+        () => unmarshalItem({ at: { N: "1" }, lines: { L: [] } }, S, { codegen }),
+        "at",
+        /S/,
+      );
+    }
   });
 });
 
