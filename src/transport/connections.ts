@@ -252,10 +252,7 @@ export class OriginPool {
 
 /** The options node's agent connects with: its own, as `Agent#createSocket` merges them. */
 function agentOptions(agent: HttpAgent): Record<string, unknown> {
-  const options = (agent as unknown as { options?: Record<string, unknown> }).options ?? {};
-  const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(options)) copy[key] = options[key];
-  return copy;
+  return { ...(agent as unknown as { options?: Record<string, unknown> }).options };
 }
 
 const pools = new WeakMap<HttpAgent, Map<string, OriginPool>>();

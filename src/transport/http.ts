@@ -116,7 +116,7 @@ function exchange(
     if (signal.aborted) return reject(abortError(signal));
     let connection: Connection | undefined;
     let settled = false;
-    let requestTimer: ReturnType<typeof setTimeout> | undefined;
+    const requestTimer = startRequestTimer(settings, (error) => fail(error)); // fires after `fail` exists
     let connectTimer: ReturnType<typeof setTimeout> | undefined;
     const finish = () => {
       settled = true;
@@ -160,12 +160,6 @@ function exchange(
     };
     const waiter = { ready: start, failed: fail };
     signal.addEventListener("abort", onAbort, { once: true });
-    if (settings.requestTimeout) {
-      const ms = settings.requestTimeout;
-      requestTimer = settings.throwOnRequestTimeout
-        ? setTimeout(() => fail(requestTimeoutError(ms)), ms)
-        : setTimeout(() => warnRequestTimeout(settings, ms), ms);
-    }
     let ready: Connection | undefined;
     try {
       ready = pool.acquire(waiter);
@@ -192,6 +186,21 @@ function requestTimeoutError(ms: number): Error {
     ),
     { name: "TimeoutError", code: "ETIMEDOUT" },
   );
+}
+
+/**
+ * The handler's `requestTimeout`: past it, the request fails (`throwOnRequestTimeout`) or the
+ * handler's logger is warned. Undefined when no request timeout is configured.
+ */
+function startRequestTimer(
+  settings: HttpSettings,
+  fail: (error: Error) => void,
+): ReturnType<typeof setTimeout> | undefined {
+  const ms = settings.requestTimeout;
+  if (!ms) return undefined;
+  return settings.throwOnRequestTimeout
+    ? setTimeout(() => fail(requestTimeoutError(ms)), ms)
+    : setTimeout(() => warnRequestTimeout(settings, ms), ms);
 }
 
 /** The handler's warning for a request past `requestTimeout` without `throwOnRequestTimeout`. */
@@ -282,14 +291,8 @@ function nodePost(
         else clearTimeout(timer);
       });
     }
-    if (settings.requestTimeout) {
-      const ms = settings.requestTimeout;
-      timers.push(
-        settings.throwOnRequestTimeout
-          ? setTimeout(() => fail(requestTimeoutError(ms)), ms)
-          : setTimeout(() => warnRequestTimeout(settings, ms), ms),
-      );
-    }
+    const requestTimer = startRequestTimer(settings, fail);
+    if (requestTimer) timers.push(requestTimer);
     if (settings.socketTimeout && settings.socketTimeout > 0) {
       const ms = settings.socketTimeout;
       req.setTimeout(ms, () => fail(socketTimeoutError(settings)));
