@@ -29,6 +29,7 @@ import type { Dyno } from "../session.js";
 import { Conditions, Updates, actionsOf } from "./expressions.js";
 import { ItemIterable, type RawItem } from "./items.js";
 import { encodeKey, keyCondition, keyField, type KeySchema } from "./keys.js";
+import type { Model, StoredItem } from "./model.js";
 import { ItemModel } from "./paths.js";
 import { getAll, readSource, writeAll } from "./runs.js";
 import type { BatchOptions } from "../exhaustive/options.js";
@@ -171,7 +172,7 @@ export class Table<
   PK extends KeyProperty<T>,
   SK extends KeyProperty<T> | undefined = undefined,
   IX extends Indexes<T> = Record<never, never>,
-> {
+> implements Model<T> {
   /** The table name. */
   readonly name: string;
   /** The session the table's operations run in. */
@@ -560,6 +561,16 @@ export class Table<
       );
     }
     return index;
+  }
+
+  /** Every stored item of a plain table belongs to it (the {@link Model} contract). */
+  ownsItem(_item: StoredItem): boolean {
+    return true;
+  }
+
+  /** Decodes a stored item with the table's schema (the {@link Model} contract). */
+  decodeItem(item: StoredItem): T {
+    return this.#decode(item) as T;
   }
 
   #encodeItem(item: T, field: string): Record<string, AttributeValue> {
