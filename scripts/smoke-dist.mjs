@@ -28,6 +28,22 @@ for (const [kind, lib] of [
     assert.ok(lib[name], `${kind} build exports ${name}`);
   }
 }
+// Both object codecs ship: the interpreted one (codegen: false) and the generated one.
+for (const [kind, lib] of [
+  ["esm", esm],
+  ["cjs", cjs],
+]) {
+  const schema = lib.s.object({ id: lib.s.string(), n: lib.s.number() });
+  for (const codegen of [false, true]) {
+    const item = lib.marshalItem({ id: "a", n: 1 }, schema, { codegen });
+    assert.deepEqual(item, { id: { S: "a" }, n: { N: "1" } }, `${kind} marshal codegen=${codegen}`);
+    assert.deepEqual(
+      lib.unmarshalItem(item, schema, { codegen }),
+      { id: "a", n: 1 },
+      `${kind} unmarshal codegen=${codegen}`,
+    );
+  }
+}
 for (const [kind, local, lib, testing] of [
   ["esm", localEsm, esm, testingEsm],
   ["cjs", localCjs, cjs, testingCjs],

@@ -9,7 +9,6 @@ import { KEEP, STRICT, WRAP, codecOf, type Codec, type Mode } from "./codec.js";
 import { canGenerate } from "./compile.js";
 import { PathError, describe, toPublic } from "./path-error.js";
 import { fromItem, type ItemClass } from "./hooks.js";
-import "./interpret.js";
 import { checkOptions } from "./options.js";
 import { encodeObject, encodeValue } from "./marshal.js";
 import { custom } from "./schema/s.js";

@@ -7,6 +7,7 @@
  * @module
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import { interpretObject } from "./interpret.js";
 import {
   anyCodec,
   big,
@@ -51,7 +52,10 @@ export type Mode = "codegen" | "interpret";
 /** Builds the codec of a child schema in the same mode. */
 export type Build = (schema: AnySchema) => Codec;
 
-/** Object codec builders, one per mode (set by `interpret.ts` and `compile.ts`). */
+/**
+ * The generated-code object builder, set by `compile.ts`; the interpreter (`interpret.ts`) is
+ * imported directly, so no build step can drop it as a side-effect-only import.
+ */
 export const objectBuilders: Partial<Record<Mode, (plan: ObjectPlan, build: Build) => Codec>> = {};
 
 /** The codec of a schema in a mode, built once and kept on the schema. */
@@ -111,7 +115,7 @@ function buildCodec(schema: AnySchema, mode: Mode): Codec {
       codec = recordCodec(build(def.value), def.kind === "map");
       break;
     case "object": {
-      const make = objectBuilders[mode] ?? objectBuilders.interpret!;
+      const make = objectBuilders[mode] ?? interpretObject;
       codec = make(def.plan, build);
       break;
     }

@@ -5,7 +5,7 @@
  * @module
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import { objectBuilders, objectCodec, type Build, type Codec } from "./codec.js";
+import { objectCodec, type Build, type Codec } from "./codec.js";
 import {
   anyPresent,
   decEmbedRecord,
@@ -171,5 +171,3 @@ export function interpretObject(plan: ObjectPlan, build: Build): Codec {
     },
   );
 }
-
-objectBuilders.interpret = interpretObject;
