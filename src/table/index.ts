@@ -17,5 +17,5 @@ export {
 } from "./table.js";
 export { Conditions, Updates, type Comparand, type ElementOf } from "./expressions.js";
 export { ItemIterable } from "./items.js";
-export type { Model, StoredItem } from "./model.js";
+export type { KeyDecoder, Model, StoredItem } from "./model.js";
 export type * from "./types.js";

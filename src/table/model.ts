@@ -25,3 +25,21 @@ export interface Model<T = unknown> {
    */
   decodeItem(item: StoredItem): T;
 }
+
+/**
+ * A model that can read its own primary key back from a stored key (a stream record's `Keys`,
+ * an `UnprocessedKeys` entry): the key properties decoded with their codecs. A `Table`
+ * implements it; layers that only see keys (streams with `KEYS_ONLY` views) use it when present.
+ */
+export interface KeyDecoder<K> {
+  /**
+   * Decodes the key attributes of a stored key or item into the model's key properties.
+   * @throws DynoEncodingError naming the attribute when a key attribute is missing or does not fit.
+   */
+  decodeKey(key: StoredItem): K;
+  /**
+   * True when a stored key is one of this model's (for an entity, its key template's prefix).
+   * Without it, a key is the model's when `decodeKey` accepts it.
+   */
+  ownsKey?(key: StoredItem): boolean;
+}

@@ -28,8 +28,8 @@ import type { Condition, PathSegment } from "../expression/types.js";
 import type { Dyno } from "../session.js";
 import { Conditions, Updates, actionsOf } from "./expressions.js";
 import { ItemIterable, type RawItem } from "./items.js";
-import { encodeKey, keyCondition, keyField, type KeySchema } from "./keys.js";
-import type { Model, StoredItem } from "./model.js";
+import { decodeKey, encodeKey, keyCondition, keyField, type KeySchema } from "./keys.js";
+import type { KeyDecoder, Model, StoredItem } from "./model.js";
 import { ItemModel } from "./paths.js";
 import { getAll, readSource, writeAll } from "./runs.js";
 import type { BatchOptions } from "../exhaustive/options.js";
@@ -172,7 +172,7 @@ export class Table<
   PK extends KeyProperty<T>,
   SK extends KeyProperty<T> | undefined = undefined,
   IX extends Indexes<T> = Record<never, never>,
-> implements Model<T> {
+> implements Model<T>, KeyDecoder<KeyOf<T, PK, SK>> {
   /** The table name. */
   readonly name: string;
   /** The session the table's operations run in. */
@@ -571,6 +571,11 @@ export class Table<
   /** Decodes a stored item with the table's schema (the {@link Model} contract). */
   decodeItem(item: StoredItem): T {
     return this.#decode(item) as T;
+  }
+
+  /** Decodes the primary key of a stored key or item (the {@link KeyDecoder} contract). */
+  decodeKey(key: StoredItem): KeyOf<T, PK, SK> {
+    return decodeKey(this.#model, this.#keys, key) as KeyOf<T, PK, SK>;
   }
 
   #encodeItem(item: T, field: string): Record<string, AttributeValue> {
