@@ -6,6 +6,7 @@
  * @module
  */
 import { DynoEncodingError } from "../errors.js";
+import { toPublic } from "../encoding/path-error.js";
 import type { KeyDecoder, Model, StoredItem } from "../table/model.js";
 import {
   parseRecord,
@@ -188,15 +189,6 @@ function at<T>(where: string, decode: () => T): T {
   try {
     return decode();
   } catch (e) {
-    if (e instanceof DynoEncodingError) {
-      throw new DynoEncodingError(
-        e.path ? `${where}.${e.path}` : where,
-        e.message.slice(e.path ? e.path.length + 2 : 0),
-        {
-          cause: e,
-        },
-      );
-    }
-    throw e;
+    throw e instanceof DynoEncodingError ? toPublic(e, where) : e;
   }
 }

@@ -9,6 +9,7 @@ import { key as keyCond } from "../expression/key-condition.js";
 import type { KeyCondition } from "../expression/types.js";
 import { DynoEncodingError, DynoValidationError } from "../errors.js";
 import { unmarshalValue } from "../encoding/api.js";
+import { toPublic } from "../encoding/path-error.js";
 import type { ItemModel } from "./paths.js";
 
 /** One key property: its name in the schema, its attribute name and its DynamoDB type. */
@@ -226,14 +227,7 @@ export function decodeKey(
     try {
       out[k.prop] = unmarshalValue(av, field!.schema);
     } catch (e) {
-      if (e instanceof DynoEncodingError) {
-        throw new DynoEncodingError(
-          e.path ? `${k.attr}.${e.path}` : k.attr,
-          e.message.slice(e.path ? e.path.length + 2 : 0),
-          { cause: e },
-        );
-      }
-      throw e;
+      throw e instanceof DynoEncodingError ? toPublic(e, k.attr) : e;
     }
   }
   return out;
