@@ -14,12 +14,15 @@ import * as s from "../encoding/schema/s.js";
 import type { AnySchema, Field, ObjectPlan, Shape } from "../encoding/schema/schema.js";
 import { DynoError, DynoValidationError } from "../errors.js";
 import { formatPath, parsePath } from "../expression/path.js";
+import { undeclared, undeclaredProperties } from "./extras.js";
 import type { PathInput, PathSegment } from "../expression/types.js";
 
 /** A property path resolved to its attribute path, with the schema of the value there. */
 export interface ResolvedPath {
   /** The path as the user wrote it (property names), for messages: `address.city`. */
   readonly label: string;
+  /** The property path's segments: `["address", "city"]`. */
+  readonly props: readonly PathSegment[];
   /** The attribute path: `["addr_city"]`, `["Lines", 0, "sku"]`. */
   readonly segments: readonly PathSegment[];
   /** The schema of the value at the path; `undefined` inside `s.any()` (schema-less). */
@@ -150,7 +153,7 @@ export class ItemModel {
         );
       }
     }
-    return { label, segments: out, schema: level.schema };
+    return { label, props, segments: out, schema: level.schema };
 
     function next(schema: AnySchema): Level {
       if (schema.def.kind === "object") return { plan: schema.def.plan, schema };
@@ -178,6 +181,15 @@ export class ItemModel {
         value.size === 0
       ) {
         return undefined;
+      }
+    }
+    if (schema !== undefined) {
+      const extra = undeclaredProperties(schema, value);
+      if (extra.length > 0) {
+        throw new DynoValidationError(
+          formatPath([...path.props, ...extra[0]!]),
+          `${what}: ${undeclared(extra, path.props)}`,
+        );
       }
     }
     try {

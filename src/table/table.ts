@@ -24,6 +24,8 @@ import { marshalItem, unmarshalItem } from "../encoding/api.js";
 import type { AnySchema, Schema } from "../encoding/schema/schema.js";
 import { DynoEncodingError, DynoValidationError } from "../errors.js";
 import { isCondition } from "../expression/condition.js";
+import { formatPath, parsePath } from "../expression/path.js";
+import { undeclared, undeclaredProperties } from "./extras.js";
 import type { Condition, PathSegment } from "../expression/types.js";
 import type { Dyno } from "../session.js";
 import { Conditions, Updates, actionsOf } from "./expressions.js";
@@ -574,6 +576,11 @@ export class Table<
   }
 
   #encodeItem(item: T, field: string): Record<string, AttributeValue> {
+    const extra = undeclaredProperties(this.#model.schema, item);
+    if (extra.length > 0) {
+      const base = parsePath(field);
+      throw new DynoValidationError(formatPath([...base, ...extra[0]!]), undeclared(extra, base));
+    }
     try {
       return marshalItem(item, this.#model.schema);
     } catch (e) {
