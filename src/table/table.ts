@@ -23,12 +23,13 @@ import { GetItemBuilder, QueryBuilder, ScanBuilder } from "../builders/read.js";
 import { marshalItem, unmarshalItem } from "../encoding/api.js";
 import type { AnySchema, Schema } from "../encoding/schema/schema.js";
 import { DynoEncodingError, DynoValidationError } from "../errors.js";
-import { isCondition } from "../expression/condition.js";
+import { cond, isCondition } from "../expression/condition.js";
 import { formatPath, parsePath } from "../expression/path.js";
 import { undeclared, undeclaredProperties } from "./extras.js";
 import type { Condition, PathSegment } from "../expression/types.js";
 import type { Dyno } from "../session.js";
-import { Conditions, Updates, actionsOf } from "./expressions.js";
+import { Conditions, Updates, actionsOf, writesOf } from "./expressions.js";
+import { requiredAttributes } from "./storage.js";
 import { ItemIterable, type RawItem } from "./items.js";
 import { encodeKey, keyCondition, keyField, type KeySchema } from "./keys.js";
 import type { Model, StoredItem } from "./model.js";
@@ -184,6 +185,8 @@ export class Table<
   readonly #model: ItemModel;
   readonly #keys: KeySchema;
   readonly #indexes = new Map<string, IndexModel>();
+  /** The attributes every stored item has (keys left out): what an update must write to create one. */
+  readonly #required: readonly string[];
 
   /** Use `dyno.table(name, options)`. */
   constructor(dyno: Dyno, name: string, options: TableOptions<Schema<T, boolean>, PK, SK, IX>) {
@@ -210,6 +213,8 @@ export class Table<
     if (this.#keys.sort && this.#keys.sort.prop === this.#keys.partition.prop) {
       throw new DynoValidationError("sortKey", "the sort key must differ from the partition key");
     }
+    const keyAttrs = [this.#keys.partition.attr, this.#keys.sort?.attr];
+    this.#required = requiredAttributes(this.#model.plan).filter((a) => !keyAttrs.includes(a));
     for (const [index, def] of Object.entries((options.indexes ?? {}) as Indexes<T>)) {
       this.#indexes.set(index, this.#index(index, def));
     }
@@ -293,9 +298,13 @@ export class Table<
 
   /**
    * Updates an item with actions on its properties: `(u) => u.set("age", 3).add("visits", 1)`.
-   * As UpdateItem does, this creates the item when there is none (refuse that with
-   * `condition: (c) => c.exists("id")`). `returnValues: "ALL_NEW"` returns the item after the
-   * update, `"ALL_OLD"` the item before it.
+   * Every action is checked against the schema first (a `DynoValidationError` naming the path,
+   * and nothing sent). As UpdateItem does, this creates the item when there is none, but only
+   * when the actions write every attribute the schema requires: otherwise the update is
+   * conditioned on the item's existence, and updating a missing item rejects with
+   * `ConditionalCheckFailedException` rather than store an item no read could decode (refuse
+   * creating in every case with `condition: (c) => c.exists("id")`). `returnValues: "ALL_NEW"`
+   * returns the item after the update, `"ALL_OLD"` the item before it.
    */
   update(
     key: KeyOf<T, PK, SK>,
@@ -342,6 +351,16 @@ export class Table<
     }
     const b = new UpdateItemBuilder().table(this.name).key(encodedKey).update(actionsOf(u));
     this.#condition(b, options.condition);
+    // An item created by this update would hold only what it writes: unless that is every
+    // required attribute, it may only change an existing item.
+    const written = new Set(
+      writesOf(u)
+        .filter((w) => w.creates && w.segments.length === 1)
+        .map((w) => w.segments[0]),
+    );
+    if (!this.#required.every((a) => written.has(a))) {
+      b.condition(cond.exists([this.#keys.partition.attr]));
+    }
     if (options.returnValues) b.returnValues(options.returnValues);
     const out = await this.dyno.updateItem(b.build());
     if (options.returnValues === "ALL_NEW" || options.returnValues === "ALL_OLD") {

@@ -7,7 +7,8 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { Dyno, DynoValidationError, s, type AnyMiddleware } from "../../src/index.js";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { Dyno, DynoValidationError, attr, s, type AnyMiddleware } from "../../src/index.js";
 import { testClient, uniqueTableName } from "../support/db.js";
 import { User, user } from "./schema.js";
 
@@ -154,5 +155,186 @@ describe("properties the schema does not declare (item 15)", () => {
         }),
       "profile.x",
     );
+  });
+});
+
+describe("update actions checked against the schema (item 4)", () => {
+  const key = { org: "o4", id: "u" };
+  before(async () => {
+    await users.put(
+      user("o4", "u", {
+        age: 1,
+        history: [{ at: new Date(0), what: "made" }],
+        profile: { bio: "b", links: ["l"] },
+        meta: { k: 1 },
+        extra: { k: "v" },
+        nick: "n",
+      }),
+    );
+  });
+
+  test("removing a required property at any depth is refused; optional ones, elements and entries go", async () => {
+    await refused(
+      () => users.update(key, (u) => u.remove("address.city")),
+      "address.city",
+      /u\.remove: address\.city is required/,
+    );
+    await refused(
+      () => users.update(key, (u) => u.remove("address.street")),
+      "address.street",
+      /required/,
+    );
+    await refused(
+      () => users.update(key, (u) => u.remove("profile.bio")),
+      "profile.bio",
+      /required/,
+    );
+    await refused(
+      () => users.update(key, (u) => u.remove("profile.links")),
+      "profile.links",
+      /required/,
+    );
+    await refused(
+      () => users.update(key, (u) => u.remove("history[0].what")),
+      "history[0].what",
+      /required/,
+    );
+    await refused(() => users.update(key, (u) => u.remove("joined")), "joined", /required/);
+    await refused(() => users.update(key, (u) => u.remove("age", "email")), "email", /required/);
+    // Each of these leaves an item the schema reads.
+    await users.update(key, (u) =>
+      u.remove("age", "history[0]", "meta.k", "extra.k", "tags", "nick", "profile.links[0]"),
+    );
+    const got = await users.get(key, { consistentRead: true });
+    assert.equal(got?.age, undefined);
+    assert.deepEqual(got?.history, []);
+    assert.deepEqual(got?.meta, {});
+    assert.deepEqual(got?.tags, new Set());
+    assert.equal(got?.nick, "");
+    assert.deepEqual(got?.profile, { bio: "b", links: [] });
+    assert.equal(got?.address.city, "London");
+  });
+
+  test("an action on a property of the wrong kind is refused, naming the path and both types", async () => {
+    await refused(
+      () => users.update(key, (u) => u.add("name" as never, 1 as never)),
+      "name",
+      /u\.add: expected a number or set property, but name is s\.string\(\)/,
+    );
+    await refused(
+      () => users.update(key, (u) => u.add("joined" as never, 5 as never)),
+      "joined",
+      /s\.date\(\{ as: "epochSeconds" \}\)/,
+    );
+    await refused(
+      () => users.update(key, (u) => u.delete("age" as never, new Set([1]) as never)),
+      "age",
+      /u\.delete: expected a set property/,
+    );
+    await refused(
+      () => users.update(key, (u) => u.append("name" as never, ["x"] as never)),
+      "name",
+      /u\.append: expected a list property/,
+    );
+    await refused(
+      () => users.update(key, (u) => u.prepend("profile.bio" as never, ["x"] as never)),
+      "profile.bio",
+      /list property/,
+    );
+    await refused(
+      () => users.update(key, (u) => u.increment("joined" as never)),
+      "joined",
+      /u\.increment: expected a number property/,
+    );
+    await refused(
+      () => users.update(key, (u) => u.decrement("tags" as never, 1 as never)),
+      "tags",
+      /number property/,
+    );
+    await refused(() => users.update(key, (u) => u.add("tags", new Set())), "tags", /empty/);
+    await refused(() => users.update(key, (u) => u.delete("scores", new Set())), "scores", /empty/);
+    await refused(
+      () => users.update(key, (u) => u.add("scores", new Set(["x"]) as never)),
+      "scores",
+      /number/,
+    );
+    await refused(
+      () => users.update(key, (u) => u.setIfNotExists("age", "x" as never)),
+      "age",
+      /u\.setIfNotExists: expected a number/,
+    );
+    await refused(
+      () => users.update(key, (u) => u.append("history", [{ at: "now", what: "x" }] as never)),
+      "history",
+      /Date/,
+    );
+    await refused(
+      () => users.update(key, (u) => u.set("history[0]", { what: "no date" } as never)),
+      "history[0]",
+      /at/,
+    );
+  });
+
+  test("copying another property needs u.attr() and a property stored the same way", async () => {
+    await users.update(key, (u) => u.set("email", u.attr("name")));
+    assert.equal((await users.get(key, { consistentRead: true }))?.email, "name u");
+    await refused(
+      () => users.update(key, (u) => u.set("age", u.attr("name") as never)),
+      "age",
+      /name is stored as s\.string\(\), which age \(s\.number\(\)\) cannot read/,
+    );
+    await refused(
+      () => users.update(key, (u) => u.set("expiresAt", u.attr("history[0].at") as never)),
+      "expiresAt",
+      /s\.date/,
+    );
+    await refused(
+      () => users.update(key, (u) => u.set("name", u.attr("settings") as never)),
+      "name",
+      /s\.json\(\)/,
+    );
+    await refused(
+      () => users.update(key, (u) => u.set("email", attr("Name"))),
+      "email",
+      /u\.attr\(path\)/,
+    );
+  });
+
+  test("an update of a missing item creates it only when it writes every required attribute", async () => {
+    const missing = { org: "o4", id: "new" };
+    await assert.rejects(
+      users.update(missing, (u) => u.set("age", 1).add("visits", 1)),
+      ConditionalCheckFailedException,
+    );
+    assert.equal(await raw("o4", "new"), undefined, "no partial item was written");
+    // With the user's own condition too: both must hold.
+    await assert.rejects(
+      users.update(missing, (u) => u.set("age", 1), { condition: (c) => c.notExists("id") }),
+      ConditionalCheckFailedException,
+    );
+    assert.equal(await raw("o4", "new"), undefined);
+    // Every required attribute written: the item may be created, and reads back.
+    await users.update(missing, (u) =>
+      u
+        .set("name", "N")
+        .setIfNotExists("email", "e@x")
+        .set("address.street", "s")
+        .set("address.city", "c")
+        .set("joined", new Date(0)),
+    );
+    assert.deepEqual(await users.get(missing, { consistentRead: true }), {
+      org: "o4",
+      id: "new",
+      name: "N",
+      email: "e@x",
+      address: { street: "s", city: "c" },
+      joined: new Date(0),
+      tags: new Set(),
+      scores: new Set(),
+      nick: "",
+    });
+    // An existing item is updated whatever the actions write.
+    await users.update(missing, (u) => u.increment("age"));
+    assert.equal((await users.get(missing, { consistentRead: true }))?.age, 1);
   });
 });
