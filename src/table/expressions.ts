@@ -6,13 +6,13 @@
  */
 import { AttributeRef, attr } from "../expression/operand.js";
 import { cond, type AttributeTypeName } from "../expression/condition.js";
-import { size, type SizeOperand } from "../expression/size.js";
+import { SizeOperand, type SizeComparand } from "../expression/size.js";
 import { update } from "../expression/update.js";
 import type { Condition, PathSegment, UpdateAction } from "../expression/types.js";
 import { DynoValidationError } from "../errors.js";
-import type { AnySchema } from "../encoding/schema/schema.js";
 import { encoded, type ItemModel, type ResolvedPath } from "./paths.js";
-import { mayBeMissing, readsAs } from "./storage.js";
+import { markTyped, propertyAt } from "./plain.js";
+import { describeSchema, mayBeMissing, readsAs } from "./storage.js";
 import type { PathValue, PathsOf, PropertyPath } from "./types.js";
 
 /** What a comparison takes on its right: a value of the field's type, or another attribute. */
@@ -41,6 +41,8 @@ type Comparator = "eq" | "ne" | "lt" | "le" | "gt" | "ge";
  */
 export class Conditions<T> {
   readonly #model: ItemModel;
+  /** `c.attr()` references made here (a plain `attr()` names attributes: checked as such). */
+  readonly #refs = new WeakSet<AttributeRef>();
 
   /** @internal Made by a table. */
   constructor(model: ItemModel) {
@@ -74,23 +76,27 @@ export class Conditions<T> {
   /** `path BETWEEN lo AND hi` (inclusive). */
   between<P extends PropertyPath<T>>(path: P, lo: Comparand<T, P>, hi: Comparand<T, P>): Condition {
     const r = this.#path(path, "cond.between");
-    return cond.between(
-      r.segments,
-      this.#value(r, lo, "cond.between"),
-      this.#value(r, hi, "cond.between"),
+    return markTyped(
+      cond.between(
+        r.segments,
+        this.#value(r, lo, "cond.between"),
+        this.#value(r, hi, "cond.between"),
+      ),
     );
   }
   /** `path IN (v1, v2, ...)` */
   in<P extends PropertyPath<T>>(path: P, ...values: Comparand<T, P>[]): Condition {
     const r = this.#path(path, "cond.in");
-    return cond.in(r.segments, ...values.map((v) => this.#value(r, v, "cond.in")));
+    return markTyped(cond.in(r.segments, ...values.map((v) => this.#value(r, v, "cond.in"))));
   }
   /** `begins_with(path, prefix)` on a string field. */
   beginsWith<P extends PathsOf<T, string>>(path: P, prefix: string): Condition {
     const r = this.#path(path, "cond.beginsWith");
-    return cond.beginsWith(
-      r.segments,
-      this.#model.operand(this.#model.element(r), prefix, "cond.beginsWith"),
+    return markTyped(
+      cond.beginsWith(
+        r.segments,
+        this.#model.operand(this.#model.element(r), prefix, "cond.beginsWith"),
+      ),
     );
   }
   /** `contains(path, v)`: an element of a set or list field, or a substring of a string field. */
@@ -99,19 +105,21 @@ export class Conditions<T> {
     value: ElementOf<PathValue<T, P>> | AttributeRef,
   ): Condition {
     const r = this.#path(path, "cond.contains");
-    return cond.contains(r.segments, this.#value(this.#model.element(r), value, "cond.contains"));
+    return markTyped(
+      cond.contains(r.segments, this.#value(this.#model.element(r), value, "cond.contains")),
+    );
   }
   /** `attribute_exists(path)` */
   exists(path: PropertyPath<T>): Condition {
-    return cond.exists(this.#path(path, "cond.exists").segments);
+    return markTyped(cond.exists(this.#path(path, "cond.exists").segments));
   }
   /** `attribute_not_exists(path)` */
   notExists(path: PropertyPath<T>): Condition {
-    return cond.notExists(this.#path(path, "cond.notExists").segments);
+    return markTyped(cond.notExists(this.#path(path, "cond.notExists").segments));
   }
   /** `attribute_type(path, type)` */
   type(path: PropertyPath<T>, type: AttributeTypeName): Condition {
-    return cond.type(this.#path(path, "cond.type").segments, type);
+    return markTyped(cond.type(this.#path(path, "cond.type").segments, type));
   }
   /** All of the conditions. */
   and(...conditions: Condition[]): Condition {
@@ -127,23 +135,70 @@ export class Conditions<T> {
   }
   /** `size(path)`, compared with a number: `c.size("tags").gt(2)`. */
   size(path: PropertyPath<T>): SizeOperand {
-    return size(this.#path(path, "size").segments);
+    return new TypedSize(this.#path(path, "size").segments, (v, m) => this.#value(undefined, v, m));
   }
   /** Another attribute as the right-hand side: `c.lt("spent", c.attr("budget"))`. */
   attr(path: PropertyPath<T>): AttributeRef {
-    return attr(this.#path(path, "attr").segments);
+    const ref = attr(this.#path(path, "attr").segments);
+    this.#refs.add(ref);
+    return ref;
   }
 
   #path(path: string, what: string): ResolvedPath {
     return this.#model.resolve(path, what);
   }
-  #value(r: ResolvedPath, value: unknown, what: string): unknown {
-    return value instanceof AttributeRef ? value : this.#model.operand(r, value, what);
+  /** A value encoded for the field at `r`; another attribute as is, once its path is checked. */
+  #value(r: ResolvedPath | undefined, value: unknown, what: string): unknown {
+    if (value instanceof AttributeRef) {
+      // A plain attr() names attributes: refused where that is a property stored elsewhere.
+      if (!this.#refs.has(value)) {
+        propertyAt(
+          this.#model,
+          value.path,
+          what,
+          "a plain attr()",
+          (p) => `c.attr(${JSON.stringify(p)})`,
+        );
+      }
+      return value;
+    }
+    return r === undefined ? value : this.#model.operand(r, value, what);
   }
   #compare(op: Comparator, path: string, value: unknown): Condition {
     const what = `cond.${op}`;
     const r = this.#path(path, what);
-    return cond[op](r.segments, this.#value(r, value, what));
+    return markTyped(cond[op](r.segments, this.#value(r, value, what)));
+  }
+}
+
+/** `c.size(path)`: its comparisons are the table's own (marked), and a plain `attr()` is checked. */
+class TypedSize extends SizeOperand {
+  readonly #check: (value: unknown, what: string) => unknown;
+  constructor(path: readonly PathSegment[], check: (value: unknown, what: string) => unknown) {
+    super(path);
+    this.#check = check;
+  }
+  override eq(n: SizeComparand): Condition {
+    return markTyped(super.eq(this.#check(n, "size.eq") as SizeComparand));
+  }
+  override ne(n: SizeComparand): Condition {
+    return markTyped(super.ne(this.#check(n, "size.ne") as SizeComparand));
+  }
+  override lt(n: SizeComparand): Condition {
+    return markTyped(super.lt(this.#check(n, "size.lt") as SizeComparand));
+  }
+  override le(n: SizeComparand): Condition {
+    return markTyped(super.le(this.#check(n, "size.le") as SizeComparand));
+  }
+  override gt(n: SizeComparand): Condition {
+    return markTyped(super.gt(this.#check(n, "size.gt") as SizeComparand));
+  }
+  override ge(n: SizeComparand): Condition {
+    return markTyped(super.ge(this.#check(n, "size.ge") as SizeComparand));
+  }
+  override between(lo: SizeComparand, hi: SizeComparand): Condition {
+    const check = (v: SizeComparand) => this.#check(v, "size.between") as SizeComparand;
+    return markTyped(super.between(check(lo), check(hi)));
   }
 }
 
@@ -317,14 +372,6 @@ export class Updates<T> {
     if (n !== undefined) this.#model.encode(r, n, what);
     return this.#push(update[method](r.segments, n as number | bigint | undefined), r, true);
   }
-}
-
-/** `s.string()`, `s.date({ as: "epochSeconds" })`, `s.any()`: a schema, for messages. */
-export function describeSchema(schema: AnySchema | undefined): string {
-  if (schema === undefined) return "s.any()";
-  const def = schema.def;
-  if (def.kind === "date") return `s.date({ as: ${JSON.stringify(def.as)} })`;
-  return `s.${def.kind}()`;
 }
 
 /** What the actions of an {@link Updates} write, in order. */

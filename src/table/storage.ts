@@ -82,3 +82,11 @@ export function requiredAttributes(plan: ObjectPlan): string[] {
   }
   return out;
 }
+
+/** `s.string()`, `s.date({ as: "epochSeconds" })`, `s.any()`: a schema, for messages. */
+export function describeSchema(schema: AnySchema | undefined): string {
+  if (schema === undefined) return "s.any()";
+  const def = schema.def;
+  if (def.kind === "date") return `s.date({ as: ${JSON.stringify(def.as)} })`;
+  return `s.${def.kind}()`;
+}

@@ -29,6 +29,7 @@ import { undeclared, undeclaredProperties } from "./extras.js";
 import type { Condition, PathSegment } from "../expression/types.js";
 import type { Dyno } from "../session.js";
 import { Conditions, Updates, actionsOf, writesOf } from "./expressions.js";
+import { checkPlainCondition } from "./plain.js";
 import { requiredAttributes } from "./storage.js";
 import { ItemIterable, type RawItem } from "./items.js";
 import { encodeKey, keyCondition, keyField, type KeySchema } from "./keys.js";
@@ -66,7 +67,11 @@ export interface TableOptions<
   indexes?: IX;
 }
 
-/** A condition: built on the table's properties (`(c) => c.eq("age", 3)`), or a plain `cond.*` one on attribute names. */
+/**
+ * A condition: built on the table's properties (`(c) => c.eq("age", 3)`), or a plain `cond.*` one
+ * on attribute names, refused (`DynoValidationError`) where a path names a property stored under
+ * another attribute name or codec.
+ */
 export type ConditionInput<T> = Condition | ((c: Conditions<T>) => Condition);
 
 /** Options of {@link Table.put}. */
@@ -630,6 +635,7 @@ export class Table<
     if (!isCondition(c)) {
       throw new DynoValidationError("condition", "expected a condition, or (c) => c.eq(...)");
     }
+    checkPlainCondition(this.#model, c, "condition");
     b.condition(c);
   }
 
@@ -658,6 +664,7 @@ export class Table<
           : options.filter;
       if (!isCondition(f))
         throw new DynoValidationError("filter", "expected a condition, or (c) => c.eq(...)");
+      checkPlainCondition(this.#model, f, "filter");
       b.filter(f);
     }
     if (options.consistentRead) b.consistentRead();

@@ -8,7 +8,15 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { Dyno, DynoValidationError, attr, s, type AnyMiddleware } from "../../src/index.js";
+import {
+  Dyno,
+  DynoValidationError,
+  attr,
+  cond,
+  s,
+  size,
+  type AnyMiddleware,
+} from "../../src/index.js";
 import { testClient, uniqueTableName } from "../support/db.js";
 import { User, user } from "./schema.js";
 
@@ -336,5 +344,135 @@ describe("update actions checked against the schema (item 4)", () => {
     // An existing item is updated whatever the actions write.
     await users.update(missing, (u) => u.increment("age"));
     assert.equal((await users.get(missing, { consistentRead: true }))?.age, 1);
+  });
+});
+
+describe("plain cond.* conditions and filters on a table (item 6)", () => {
+  const key = { org: "o6", id: "u" };
+  before(async () => {
+    await users.put(
+      user("o6", "u", { age: 7, profile: { bio: "b", links: [] }, extra: { k: "v" } }),
+    );
+  });
+
+  test("a path naming a property stored under another attribute name is refused, pointing at (c) => ...", async () => {
+    await refused(
+      () => users.update(key, (u) => u.set("age", 8), { condition: cond.eq("name", "name u") }),
+      "name",
+      /condition: a plain cond\.eq takes attribute names, and name is a property of the schema stored as attribute path Name; write it on the table's properties: \(c\) => c\.eq\("name", \.\.\.\)/,
+    );
+    await refused(
+      () => users.put(user("o6", "u"), { condition: cond.exists("address.city") }),
+      "address",
+      /flattened into the item/,
+    );
+    await refused(
+      () => users.delete(key, { condition: cond.eq("extra.k", "v") }),
+      "extra",
+      /"x_" \+ key/,
+    );
+    await refused(
+      () => users.delete(key, { condition: cond.eq("profile.bio", "b") }),
+      "profile.bio",
+      /stored as attribute path profile\.Bio/,
+    );
+    await refused(
+      () =>
+        users.delete(key, {
+          condition: cond.or(cond.eq("email", "x"), cond.not(cond.beginsWith("id", "u"))),
+        }),
+      "id",
+      /c\.beginsWith\("id", \.\.\.\)/,
+    );
+    await refused(() => users.delete(key, { condition: size("name").gt(1) }), "name");
+    await refused(() => users.delete(key, { condition: cond.eq("email", attr("name")) }), "name");
+    // Plain pieces inside a typed condition, and a plain attr() in a typed comparison.
+    await refused(
+      () => users.delete(key, { condition: (c) => c.and(c.gt("age", 1), cond.eq("name", "x")) }),
+      "name",
+    );
+    await refused(
+      () => users.delete(key, { condition: (c) => c.eq("email", attr("name")) }),
+      "name",
+      /a plain attr\(\) takes attribute names.*c\.attr\("name"\)/,
+    );
+    assert.equal((await raw("o6", "u"))?.age?.N, "7", "nothing was changed");
+  });
+
+  test("a value the property's codec stores differently is refused (dates as epoch seconds, JSON, types)", async () => {
+    await refused(
+      () => users.update(key, (u) => u.set("age", 8), { condition: cond.lt("joined", new Date()) }),
+      "joined",
+      /joined is stored as s\.date\(\{ as: "epochSeconds" \}\), as \{"N":"1704067200"\}|joined is stored as s\.date\(\{ as: "epochSeconds" \}\)/,
+    );
+    await refused(
+      () => users.delete(key, { condition: cond.between("joined", new Date(0), new Date()) }),
+      "joined",
+    );
+    await refused(
+      () => users.delete(key, { condition: cond.eq("settings", '{"theme":"dark"}') }),
+      "settings",
+      /s\.json\(\)/,
+    );
+    await refused(
+      () => users.delete(key, { condition: cond.eq("age", "7") }),
+      "age",
+      /cannot hold/,
+    );
+    await refused(
+      () => users.delete(key, { condition: cond.eq("joined", 1704067200) }),
+      "joined",
+      /cannot hold/,
+    );
+  });
+
+  test("filters of query and scan are checked the same way", async () => {
+    await refused(
+      () => users.scan({ filter: cond.eq("name", "name u") }).all(),
+      "name",
+      /^name: filter: /,
+    );
+    await refused(
+      () => users.query({ org: "o6" }, { filter: cond.gt("joined", new Date(0)) }).all(),
+      "joined",
+      /filter: joined is stored as/,
+    );
+    await refused(
+      () => users.query({ org: "o6" }, { filter: cond.in("name", "a", "b") }).all(),
+      "name",
+    );
+  });
+
+  test("plain conditions on attribute names, and on properties stored as they are named, still work", async () => {
+    await users.update(key, (u) => u.set("age", 8), {
+      condition: cond.and(
+        cond.eq("Name", "name u"),
+        cond.eq("addr_City", "London"),
+        cond.eq("x_k", "v"),
+        cond.eq("profile.Bio", "b"),
+        cond.eq("email", "u@o6.example"),
+        cond.contains("tags", "a"),
+        cond.beginsWith("email", "u@"),
+        cond.gt("age", 6),
+        cond.exists("joined"),
+        size("Name").gt(1),
+      ),
+    });
+    assert.equal((await raw("o6", "u"))?.age?.N, "8");
+    const found = await users.query({ org: "o6" }, { filter: cond.eq("Name", "name u") }).all();
+    assert.deepEqual(
+      found.map((u) => u.id),
+      ["u"],
+    );
+    const typed = await users
+      .scan({
+        filter: (c) =>
+          c.and(c.eq("name", "name u"), c.size("name").gt(1), c.ne("email", c.attr("name"))),
+      })
+      .all();
+    assert.deepEqual(
+      typed.map((u) => u.id),
+      ["u"],
+    );
   });
 });
