@@ -23,10 +23,14 @@ import { GetItemBuilder, QueryBuilder, ScanBuilder } from "../builders/read.js";
 import { marshalItem, unmarshalItem } from "../encoding/api.js";
 import type { AnySchema, Schema } from "../encoding/schema/schema.js";
 import { DynoEncodingError, DynoValidationError } from "../errors.js";
-import { isCondition } from "../expression/condition.js";
+import { cond, isCondition } from "../expression/condition.js";
+import { formatPath, parsePath } from "../expression/path.js";
+import { undeclared, undeclaredProperties } from "./extras.js";
 import type { Condition, PathSegment } from "../expression/types.js";
 import type { Dyno } from "../session.js";
-import { Conditions, Updates, actionsOf } from "./expressions.js";
+import { Conditions, Updates, actionsOf, writesOf } from "./expressions.js";
+import { checkPlainCondition } from "./plain.js";
+import { requiredAttributes } from "./storage.js";
 import { ItemIterable, type RawItem } from "./items.js";
 import { decodeKey, encodeKey, keyCondition, keyField, type KeySchema } from "./keys.js";
 import type { KeyDecoder, Model, StoredItem } from "./model.js";
@@ -63,7 +67,11 @@ export interface TableOptions<
   indexes?: IX;
 }
 
-/** A condition: built on the table's properties (`(c) => c.eq("age", 3)`), or a plain `cond.*` one on attribute names. */
+/**
+ * A condition: built on the table's properties (`(c) => c.eq("age", 3)`), or a plain `cond.*` one
+ * on attribute names, refused (`DynoValidationError`) where a path names a property stored under
+ * another attribute name or codec.
+ */
 export type ConditionInput<T> = Condition | ((c: Conditions<T>) => Condition);
 
 /** Options of {@link Table.put}. */
@@ -182,6 +190,8 @@ export class Table<
   readonly #model: ItemModel;
   readonly #keys: KeySchema;
   readonly #indexes = new Map<string, IndexModel>();
+  /** The attributes every stored item has (keys left out): what an update must write to create one. */
+  readonly #required: readonly string[];
 
   /** Use `dyno.table(name, options)`. */
   constructor(dyno: Dyno, name: string, options: TableOptions<Schema<T, boolean>, PK, SK, IX>) {
@@ -208,6 +218,8 @@ export class Table<
     if (this.#keys.sort && this.#keys.sort.prop === this.#keys.partition.prop) {
       throw new DynoValidationError("sortKey", "the sort key must differ from the partition key");
     }
+    const keyAttrs = [this.#keys.partition.attr, this.#keys.sort?.attr];
+    this.#required = requiredAttributes(this.#model.plan).filter((a) => !keyAttrs.includes(a));
     for (const [index, def] of Object.entries((options.indexes ?? {}) as Indexes<T>)) {
       this.#indexes.set(index, this.#index(index, def));
     }
@@ -291,9 +303,13 @@ export class Table<
 
   /**
    * Updates an item with actions on its properties: `(u) => u.set("age", 3).add("visits", 1)`.
-   * As UpdateItem does, this creates the item when there is none (refuse that with
-   * `condition: (c) => c.exists("id")`). `returnValues: "ALL_NEW"` returns the item after the
-   * update, `"ALL_OLD"` the item before it.
+   * Every action is checked against the schema first (a `DynoValidationError` naming the path,
+   * and nothing sent). As UpdateItem does, this creates the item when there is none, but only
+   * when the actions write every attribute the schema requires: otherwise the update is
+   * conditioned on the item's existence, and updating a missing item rejects with
+   * `ConditionalCheckFailedException` rather than store an item no read could decode (refuse
+   * creating in every case with `condition: (c) => c.exists("id")`). `returnValues: "ALL_NEW"`
+   * returns the item after the update, `"ALL_OLD"` the item before it.
    */
   update(
     key: KeyOf<T, PK, SK>,
@@ -340,6 +356,16 @@ export class Table<
     }
     const b = new UpdateItemBuilder().table(this.name).key(encodedKey).update(actionsOf(u));
     this.#condition(b, options.condition);
+    // An item created by this update would hold only what it writes: unless that is every
+    // required attribute, it may only change an existing item.
+    const written = new Set(
+      writesOf(u)
+        .filter((w) => w.creates && w.segments.length === 1)
+        .map((w) => w.segments[0]),
+    );
+    if (!this.#required.every((a) => written.has(a))) {
+      b.condition(cond.exists([this.#keys.partition.attr]));
+    }
     if (options.returnValues) b.returnValues(options.returnValues);
     const out = await this.dyno.updateItem(b.build());
     if (options.returnValues === "ALL_NEW" || options.returnValues === "ALL_OLD") {
@@ -579,6 +605,11 @@ export class Table<
   }
 
   #encodeItem(item: T, field: string): Record<string, AttributeValue> {
+    const extra = undeclaredProperties(this.#model.schema, item);
+    if (extra.length > 0) {
+      const base = parsePath(field);
+      throw new DynoValidationError(formatPath([...base, ...extra[0]!]), undeclared(extra, base));
+    }
     try {
       return marshalItem(item, this.#model.schema);
     } catch (e) {
@@ -609,6 +640,7 @@ export class Table<
     if (!isCondition(c)) {
       throw new DynoValidationError("condition", "expected a condition, or (c) => c.eq(...)");
     }
+    checkPlainCondition(this.#model, c, "condition");
     b.condition(c);
   }
 
@@ -637,6 +669,7 @@ export class Table<
           : options.filter;
       if (!isCondition(f))
         throw new DynoValidationError("filter", "expected a condition, or (c) => c.eq(...)");
+      checkPlainCondition(this.#model, f, "filter");
       b.filter(f);
     }
     if (options.consistentRead) b.consistentRead();
