@@ -14,7 +14,7 @@
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { isIP, type Socket } from "node:net";
-import { DESERIALIZATION_NOTE } from "./errors.js";
+import type { ResponseHead } from "./errors.js";
 import { ResponseParser, type ParsedResponse } from "./response-parser.js";
 
 /** One request to write: the request line and headers as text, and the body. */
@@ -25,13 +25,18 @@ export interface OutgoingRequest {
 
 /** What a request in flight is told by its connection. */
 export interface Exchange {
+  /** The response's status line and headers have arrived (its body has not). */
+  headers(head: ResponseHead): void;
   response(response: ParsedResponse): void;
   /**
    * The request failed; `duringBody` when the response's headers had arrived (the SDK's
    * handler has resolved by then, and the failure comes from reading its body).
    */
   error(error: Error, duringBody: boolean): void;
-  /** The socket was inactive for its timeout (`socket.setTimeout`) during the request. */
+  /**
+   * The socket was inactive for its timeout during the request (the handler's socket timeout
+   * when the request armed it; else an agent's `timeout`, which node ignores while busy).
+   */
   timeout(): void;
 }
 
@@ -81,13 +86,17 @@ export class Connection {
       return;
     }
     let response: ParsedResponse | undefined;
+    const hadHead = this.#parser.inBody;
     try {
       response = this.#parser.push(chunk);
     } catch (error) {
       this.#fail(error as Error);
       return;
     }
-    if (!response) return;
+    if (!response) {
+      if (!hadHead && this.#parser.inBody) exchange.headers(this.#parser.head!);
+      return;
+    }
     this.#exchange = undefined;
     if (response.keepAlive) this.#pool.release(this, response.keepAliveHintMs);
     else this.#pool.discard(this);
@@ -128,11 +137,11 @@ export class Connection {
 }
 
 /**
- * The SDK's error for a response whose body was cut off: node's `aborted` on the response
- * stream, as the SDK's deserializer reports it.
+ * node's error for a response whose body was cut off (`aborted` on the response stream; the
+ * sender reports it as the SDK's deserializer does).
  */
 function bodyAborted(): Error {
-  return Object.assign(new Error(`aborted${DESERIALIZATION_NOTE}`), { code: "ECONNRESET" });
+  return Object.assign(new Error("aborted"), { code: "ECONNRESET" });
 }
 
 /** node's error for a connection that closed before the response's headers arrived. */
@@ -186,8 +195,7 @@ export class OriginPool {
   acquire(waiter: ConnectionWaiter): Connection | undefined {
     for (let connection = this.#idle.pop(); connection; connection = this.#idle.pop()) {
       if (connection.closed) continue;
-      connection.socket.ref();
-      connection.socket.setTimeout(0);
+      connection.socket.ref(); // its idle timeout stays set, as node's agent leaves it
       return connection;
     }
     if (this.#open.size < this.#agent.maxSockets) return this.#connect();

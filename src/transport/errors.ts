@@ -22,11 +22,52 @@ export interface ResponseMetadata {
   totalRetryDelay?: number;
 }
 
-/** The parts of an HTTP response the transport keeps. */
-export interface WireResponse {
+/** The status and headers of an HTTP response. */
+export interface ResponseHead {
   readonly statusCode: number;
   readonly headers: Record<string, string | string[] | undefined>;
+}
+
+/** The parts of an HTTP response the transport keeps. */
+export interface WireResponse extends ResponseHead {
   readonly body: string;
+}
+
+/**
+ * An error met after the response's headers arrived (reading or parsing its body), as the
+ * SDK's deserializer middleware reports it: the hint appended to the message, `$metadata`
+ * from the headers and the response hidden as `$response`, unless it has a `$metadata`
+ * already. Returns `error`.
+ */
+export function deserializationError<E extends Error>(
+  error: E,
+  response: ResponseHead & { body?: string },
+): E {
+  const target = error as E & { $metadata?: unknown };
+  if (!Object.prototype.hasOwnProperty.call(target, "$response"))
+    Object.defineProperty(target, "$response", {
+      value: response,
+      enumerable: false,
+      writable: false,
+      configurable: false,
+    });
+  if ("$metadata" in target) return error;
+  try {
+    target.message += DESERIALIZATION_NOTE;
+  } catch {
+    // a frozen message: the SDK warns instead; the error is still thrown
+  }
+  const entries = Object.entries(response.headers).map(
+    ([name, value]) => [name, Array.isArray(value) ? value.join(",") : value] as const,
+  );
+  const find = (pattern: RegExp) => entries.find(([name]) => pattern.test(name))?.[1];
+  target.$metadata = {
+    httpStatusCode: response.statusCode,
+    requestId: find(/^x-[\w-]+-request-?id$/),
+    extendedRequestId: find(/^x-[\w-]+-id-2$/),
+    cfId: find(/^x-[\w-]+-cf-id$/),
+  };
+  return error;
 }
 
 type ExceptionClass = new (options: object) => DynamoDBServiceException;

@@ -5,7 +5,7 @@
  * Informational (1xx) responses are skipped.
  * @module
  */
-import type { WireResponse } from "./errors.js";
+import type { ResponseHead, WireResponse } from "./errors.js";
 
 /** A parsed response, and whether the connection may carry another request after it. */
 export interface ParsedResponse extends WireResponse {
@@ -71,6 +71,11 @@ export class ResponseParser {
   /** True once the status line and headers are read and the body is not complete yet. */
   get inBody(): boolean {
     return this.#headers !== undefined;
+  }
+
+  /** The status and headers of the response whose body is being read. */
+  get head(): ResponseHead | undefined {
+    return this.#headers && { statusCode: this.#status, headers: this.#headers };
   }
 
   /** Feeds bytes; returns the response once complete. Throws on a malformed response. */
