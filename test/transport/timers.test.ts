@@ -245,3 +245,28 @@ test("a socketTimeout of 6 s or more is armed 3 s into the request, as the SDK's
   client.destroy();
   await silent.stop();
 });
+
+test("connectionTimeout bounds the wait for a free socket (maxSockets 1, slow server), as on the SDK", async () => {
+  const srv = await slowServer(1200);
+  const run = async (transport: "sdk" | "direct") => {
+    const { client, sdk, direct } = sessions(
+      srv.endpoint,
+      { connectionTimeout: 300, httpAgent: new Agent({ keepAlive: true, maxSockets: 1 }) },
+      { maxAttempts: 1 },
+    );
+    const dyno = transport === "sdk" ? sdk : direct;
+    const results = await outcomes(
+      ["first", "queued", "also-queued"].map((pk) =>
+        dyno.getItem({ TableName: "t", Key: { pk: { S: pk } } }),
+      ),
+    );
+    client.destroy();
+    return results;
+  };
+  const theirs = await run("sdk");
+  const ours = await run("direct");
+  assert.equal(theirs[0], "ok");
+  assert.match(theirs[1]!, /^TimeoutError: .*did not establish a connection .* 300 ms/);
+  assert.deepEqual(ours, theirs);
+  await srv.stop();
+});
