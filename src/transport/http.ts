@@ -67,7 +67,7 @@ export function post(
   const port = Number(target.port) || (target.https ? 443 : 80);
   const pool = originPool(agent, target.https, hostOf(target), port);
   return pool
-    ? exchange(pool, requestText(target, headers, body, pool.keepAlive), settings, signal)
+    ? exchange(pool, requestText(target, headers, body, pool.keepAliveHeader), settings, signal)
     : nodePost(target, headers, body, settings, signal);
 }
 
@@ -175,7 +175,7 @@ function exchange(
       },
     };
     const start = (ready: Connection) => {
-      if (settled) return pool.release(ready, undefined); // aborted while it waited
+      if (settled) return pool.release(ready); // aborted while it waited
       connection = ready;
       const socket = ready.socket;
       if (connectTimer) {

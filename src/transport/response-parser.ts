@@ -10,8 +10,6 @@ import type { ResponseHead, WireResponse } from "./errors.js";
 /** A parsed response, and whether the connection may carry another request after it. */
 export interface ParsedResponse extends WireResponse {
   readonly keepAlive: boolean;
-  /** The server's keep-alive timeout hint (`Keep-Alive: timeout=N`), in ms. */
-  readonly keepAliveHintMs: number | undefined;
 }
 
 /** Headers of which node keeps the first value only (`IncomingMessage` drops the others). */
@@ -211,13 +209,11 @@ export class ResponseParser {
           ? body[0]!.toString("utf8")
           : Buffer.concat(body).toString("utf8");
     const headers = this.#headers!;
-    const hint = /\btimeout=(\d+)/.exec(String(headers["keep-alive"] ?? ""));
     const response: ParsedResponse = {
       statusCode: this.#status,
       headers,
       body: text,
       keepAlive: this.#keepAlive && this.#buffer === undefined,
-      keepAliveHintMs: hint ? Number(hint[1]) * 1000 : undefined,
     };
     this.#headers = undefined;
     this.#framing = undefined;
