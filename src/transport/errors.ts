@@ -109,13 +109,19 @@ function header(headers: WireResponse["headers"], name: string): string | undefi
   return Array.isArray(value) ? value.join(", ") : value;
 }
 
-/** The SDK's exception for an error response (status ≥ 300), with `$response` hidden on it. */
+/**
+ * The SDK's exception for an error response (status ≥ 300), with `$response` hidden on it.
+ * A body that is not JSON throws the SDK's deserialization error instead (a `SyntaxError`
+ * with `$metadata`, as for an HTML 503 from a load balancer).
+ */
 export function responseError(response: WireResponse): DynamoDBServiceException {
   let data: Record<string, unknown>;
   try {
-    data = parseBody(response.body);
-  } catch {
-    data = {};
+    const parsed: unknown = parseBody(response.body);
+    // as the SDK reads a JSON body that is not an object: null as {}, a string by its characters
+    data = (parsed === null ? {} : Object(parsed)) as Record<string, unknown>;
+  } catch (error) {
+    throw deserializationError(error as Error, response); // the SDK's error for a body that is not JSON
   }
   const $metadata = responseMetadata(response);
   const code = errorCode(response, data) ?? "Unknown";

@@ -234,11 +234,16 @@ function parsed(
   response: WireResponse,
   parse: (text: string) => unknown = parseBody,
 ): Record<string, unknown> {
+  let output: unknown;
   try {
-    return parse(response.body) as Record<string, unknown>;
+    output = parse(response.body);
   } catch (error) {
     throw deserializationError(error as Error, response);
   }
+  if (typeof output === "object" && output !== null && !Array.isArray(output))
+    return output as Record<string, unknown>;
+  // a JSON body that is not an object: the SDK's output then has no members (a string: its characters)
+  return typeof output === "string" ? { ...Object(output) } : {};
 }
 
 /** A response made by a wire hook (or rewritten by one), as if DynamoDB had sent it. */
