@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createServer } from "node:http";
+import { createServer as createNetServer } from "node:net";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { Dyno } from "../../src/index.js";
 
@@ -92,4 +93,47 @@ test("non-JSON and malformed bodies: the same errors and outputs on both transpo
   }
   client.destroy();
   await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+test("responses node's parser refuses fail at once on both transports, and their connection is closed", async () => {
+  const heads: Record<string, string> = {
+    "space before the colon": "HTTP/1.1 200 OK\r\ncontent-length : 2\r\n\r\n{}",
+    "bare LF line ends": "HTTP/1.1 200 OK\ncontent-length: 2\n\n{}",
+    "Content-Length and chunked":
+      "HTTP/1.1 200 OK\r\ncontent-length: 2\r\ntransfer-encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+    "duplicate differing Content-Length":
+      "HTTP/1.1 200 OK\r\ncontent-length: 2\r\ncontent-length: 3\r\n\r\n{}",
+  };
+  let reply = "";
+  let closed = 0;
+  const tcp = createNetServer((socket) => {
+    socket.on("data", () => socket.write(reply)); // and the connection is kept open
+    socket.on("close", () => closed++);
+  });
+  await new Promise<void>((resolve) => tcp.listen(0, "127.0.0.1", resolve));
+  const port = (tcp.address() as { port: number }).port;
+  const client = new DynamoDBClient({
+    region: "local",
+    endpoint: `http://127.0.0.1:${port}`,
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    maxAttempts: 1,
+  });
+  const sessions = { sdk: new Dyno({ client }), direct: new Dyno({ client, transport: "direct" }) };
+  for (const [name, text] of Object.entries(heads)) {
+    reply = text;
+    for (const [transport, dyno] of Object.entries(sessions)) {
+      const before = closed;
+      const started = Date.now();
+      const error = await dyno.getItem({ TableName: "t", Key: { pk: { S: "a" } } }).then(
+        () => assert.fail(`${transport}, ${name}: expected a parse error`),
+        (e: Error & { code?: string }) => e,
+      );
+      assert.match(error.code ?? "", /^HPE_/, `${transport}, ${name}: ${error.message}`);
+      assert.ok(Date.now() - started < 2000, `${transport}, ${name}: refused at once`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(closed - before, 1, `${transport}, ${name}: the connection is closed`);
+    }
+  }
+  client.destroy();
+  await new Promise<void>((resolve) => tcp.close(() => resolve()));
 });
