@@ -16,6 +16,7 @@ import type { Handler, OperationContext } from "../operation/middleware.js";
 import { ATTEMPTS_META, sendRequest } from "../operation/send.js";
 import { linkSignals } from "../operation/signals.js";
 import { addCapacity } from "./capacity.js";
+import { assertProgress } from "./progress.js";
 import type { PaginateOptions, ScanAllOptions } from "./options.js";
 import { countPart, report, retriesOf } from "./runtime.js";
 
@@ -100,6 +101,12 @@ async function follow<N extends PagedName>(
     merged.add(page);
     if (left !== undefined) left = Math.max(0, left - (merged.size - before));
     report(options.onProgress, { done: merged.size, pages: merged.pages, retries: retriesOf(ctx) });
+    assertProgress(
+      ctx.operation === "Scan" ? "scanAll" : "queryAll",
+      startKey,
+      page.LastEvaluatedKey,
+      pages,
+    );
     startKey = page.LastEvaluatedKey;
     if (!startKey) return undefined;
     if (left === 0 || (options.maxPages !== undefined && pages >= options.maxPages))
@@ -145,6 +152,7 @@ export function parallelScanHandler(
       const merged = perSegment[segment];
       const base: ScanCommandInput = { ...ctx.input, Segment: segment, TotalSegments: segments };
       let startKey: Key | undefined;
+      let segmentPages = 0;
       do {
         countPart(ctx);
         const page = await sendRequest(ctx, "Scan", pageInput(base, startKey), signal);
@@ -153,6 +161,12 @@ export function parallelScanHandler(
         items += merged.size - before;
         pages++;
         report(options.onProgress, { done: items, pages, retries: retriesOf(ctx) });
+        assertProgress(
+          `scanAll segment ${segment}`,
+          startKey,
+          page.LastEvaluatedKey,
+          ++segmentPages,
+        );
         startKey = page.LastEvaluatedKey;
       } while (startKey && !full() && !failure);
     };
