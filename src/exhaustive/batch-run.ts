@@ -9,7 +9,7 @@
  * @module
  */
 import type { OperationContext } from "../operation/middleware.js";
-import { linkSignals } from "../operation/signals.js";
+import { AbortFanOut, linkSignals } from "../operation/signals.js";
 import { backoffDelay, isRetryable, sleep, type Backoff } from "./backoff.js";
 import type { BatchOptions, Progress } from "./options.js";
 import { countPart, report, retriesOf } from "./runtime.js";
@@ -77,7 +77,9 @@ export async function runChunks<U extends Unit>(
   state: BatchRunState,
 ): Promise<void> {
   const stop = new AbortController();
-  const pause = linkSignals(ctx.signal, stop.signal);
+  // One listener each on the operation's signal and on the pause signal, whatever the concurrency.
+  const requests = new AbortFanOut(ctx.signal);
+  const pauses = new AbortFanOut(linkSignals(ctx.signal, stop.signal));
   let next = 0;
   let failure: { error: unknown } | undefined;
   const progress = () =>
@@ -88,7 +90,7 @@ export async function runChunks<U extends Unit>(
       retries: retriesOf(ctx),
     });
 
-  const runChunk = async (chunk: U[]) => {
+  const runChunk = async (chunk: U[], signal: AbortSignal, pause: AbortSignal) => {
     let units = chunk;
     for (let resend = 0; ; resend++) {
       if (failure) return; // another chunk failed: send nothing more
@@ -96,7 +98,7 @@ export async function runChunks<U extends Unit>(
       for (const unit of units) unit.attempts++;
       let leftover: U[];
       try {
-        leftover = await send(units, ctx.signal);
+        leftover = await send(units, signal);
       } catch (error) {
         if (!isRetryable(error) || ctx.signal.aborted) throw error;
         state.lastError = error;
@@ -123,17 +125,31 @@ export async function runChunks<U extends Unit>(
   };
 
   const worker = async () => {
-    while (!failure && next < chunks.length) {
-      const chunk = chunks[next++];
-      try {
-        await runChunk(chunk);
-      } catch (error) {
-        failure ??= { error };
-        stop.abort(error);
+    const request = requests.child();
+    const pause = pauses.child();
+    try {
+      while (!failure && next < chunks.length) {
+        const chunk = chunks[next++];
+        try {
+          await runChunk(chunk, request.signal, pause.signal);
+        } catch (error) {
+          failure ??= { error };
+          stop.abort(error);
+        }
       }
+    } finally {
+      request.release();
+      pause.release();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(settings.concurrency, chunks.length) }, worker));
+  try {
+    await Promise.all(
+      Array.from({ length: Math.min(settings.concurrency, chunks.length) }, worker),
+    );
+  } finally {
+    requests.close();
+    pauses.close();
+  }
   if (failure) throw failure.error;
 }
 
