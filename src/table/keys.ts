@@ -8,6 +8,7 @@ import type { AttributeValue, ScalarAttributeType } from "@aws-sdk/client-dynamo
 import { key as keyCond } from "../expression/key-condition.js";
 import type { KeyCondition } from "../expression/types.js";
 import { DynoValidationError } from "../errors.js";
+import { ownValue } from "../own.js";
 import type { ItemModel } from "./paths.js";
 
 /** One key property: its name in the schema, its attribute name and its DynamoDB type. */
@@ -108,7 +109,7 @@ export function encodeKey(
   const out: Record<string, AttributeValue> = {};
   for (const k of [keys.partition, keys.sort]) {
     if (!k) continue;
-    const value = key[k.prop];
+    const value = ownValue(key, k.prop);
     if (value === undefined) {
       throw new DynoValidationError(
         `${field}.${k.prop}`,
@@ -161,7 +162,7 @@ export function keyCondition(
   }
   const value = (k: KeyField, v: unknown, what: string) =>
     model.operand({ ...model.resolve(k.prop, what), label: `${field}.${k.prop}` }, v, what);
-  const pv = query[keys.partition.prop];
+  const pv = ownValue(query, keys.partition.prop);
   if (pv === undefined) {
     throw new DynoValidationError(
       `${field}.${keys.partition.prop}`,
@@ -173,7 +174,7 @@ export function keyCondition(
     value(keys.partition, pv, `${field}.${keys.partition.prop}`),
   );
   const sort = keys.sort;
-  const sv = sort ? query[sort.prop] : undefined;
+  const sv = sort ? ownValue(query, sort.prop) : undefined;
   if (!sort || sv === undefined) return partition;
   const what = `${field}.${sort.prop}`;
   if (!isPlainObject(sv))
