@@ -7,6 +7,7 @@
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { marshalItem } from "../encoding/index.js";
+import { bytesIdentity, numberIdentity, tryKeyIdentity } from "../encoding/identity.js";
 import { copyData } from "../copy.js";
 import { DynoValidationError } from "../errors.js";
 
@@ -159,25 +160,16 @@ function describe(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-/** Normalises a DynamoDB number so that `"1"`, `"1.0"` and `"10e-1"` compare equal, as DynamoDB does. */
+/** One spelling per DynamoDB number value (see `numberIdentity`); a malformed one as given. */
 function canonicalNumber(n: string): string {
-  const m = /^\s*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$/.exec(n);
-  if (!m) return n;
-  const [, sign, int, frac = "", exp = "0"] = m;
-  let digits = (int + frac).replace(/^0+/, "");
-  if (digits === "") return "0";
-  let exponent = Number(exp) - frac.length;
-  const trimmed = digits.replace(/0+$/, "");
-  exponent += digits.length - trimmed.length;
-  digits = trimmed;
-  return `${sign === "-" ? "-" : ""}${digits}e${exponent}`;
+  return numberIdentity(n) ?? n;
 }
 
 /** A canonical string for one `AttributeValue` (sets sorted, map members sorted, numbers normalised). */
 function canonical(value: AttributeValue): string {
   if (value.S !== undefined) return `S${JSON.stringify(value.S)}`;
   if (value.N !== undefined) return `N${canonicalNumber(value.N)}`;
-  if (value.B !== undefined) return `B${Buffer.from(value.B).toString("base64")}`;
+  if (value.B !== undefined) return `B${JSON.stringify(bytesIdentity(value.B) ?? "")}`;
   if (value.SS !== undefined) return `SS${JSON.stringify([...value.SS].sort())}`;
   if (value.NS !== undefined) return `NS${JSON.stringify(value.NS.map(canonicalNumber).sort())}`;
   if (value.BS !== undefined)
@@ -193,7 +185,8 @@ function canonical(value: AttributeValue): string {
  * item lacks one of them (then only DynamoDB can judge).
  */
 export function fingerprint(map: AttributeValueMap, names?: readonly string[]): string | undefined {
-  const keys = names ?? Object.keys(map);
+  if (names) return tryKeyIdentity(map, names);
+  const keys = Object.keys(map);
   if (keys.some((k) => map[k] === undefined)) return undefined;
   return [...keys]
     .sort()

@@ -9,6 +9,7 @@ import type {
   KeysAndAttributes,
 } from "@aws-sdk/client-dynamodb";
 import type { PathInput } from "../expression/types.js";
+import { ownValue, setOwn } from "../own.js";
 import {
   ItemIdentities,
   toAttributeMap,
@@ -61,10 +62,10 @@ export class BatchGetItemBuilder extends CapacityBuilder<BatchGetItemCommandInpu
   ): this {
     requireString(table, "RequestItems");
     const requests = (this.draft.RequestItems ??= {});
-    const entry: KeysAndAttributes = { ...requests[table] };
+    const entry = { ...ownValue(requests, table) } as KeysAndAttributes;
     entry.Keys = [...(entry.Keys ?? []), ...toAttributeMaps(keys, `RequestItems.${table}.Keys`)];
     if (options.consistentRead !== undefined) entry.ConsistentRead = options.consistentRead;
-    requests[table] = entry;
+    setOwn(requests, table, entry);
     if (options.project !== undefined) {
       const paths = toPaths(options.project);
       this.projections.set(table, [...(this.projections.get(table) ?? []), ...paths]);
@@ -76,15 +77,19 @@ export class BatchGetItemBuilder extends CapacityBuilder<BatchGetItemCommandInpu
     if (this.projections.size === 0) return;
     out.RequestItems = { ...out.RequestItems };
     for (const [table, paths] of this.projections) {
-      const entry: KeysAndAttributes = { ...out.RequestItems[table] };
-      out.RequestItems[table] = withAttributes(entry, (ctx) => {
-        entry.ProjectionExpression = addProjection(
-          entry.ProjectionExpression,
-          paths,
-          ctx,
-          entry.ExpressionAttributeNames,
-        );
-      });
+      const entry = { ...ownValue(out.RequestItems, table) } as KeysAndAttributes;
+      setOwn(
+        out.RequestItems,
+        table,
+        withAttributes(entry, (ctx) => {
+          entry.ProjectionExpression = addProjection(
+            entry.ProjectionExpression,
+            paths,
+            ctx,
+            entry.ExpressionAttributeNames,
+          );
+        }),
+      );
     }
   }
 
@@ -131,7 +136,7 @@ export class BatchWriteItemBuilder extends MultiWriteBuilder<BatchWriteItemComma
   ): this {
     requireString(table, "RequestItems");
     const all = (this.draft.RequestItems ??= {});
-    all[table] = [...(all[table] ?? []), ...requests];
+    setOwn(all, table, [...(ownValue(all, table) ?? []), ...requests]);
     return this;
   }
 

@@ -401,7 +401,9 @@ function genDec(
   }
   code += literalOf(target, always);
   for (const s of maybe)
-    code += `if (${s.local} !== undefined) ${write(target, s.name, s.local)};\n`;
+    code += inherited(s.name)
+      ? `${write(target, s.name, s.local)};\n` // own undefined, not Object.prototype's member
+      : `if (${s.local} !== undefined) ${write(target, s.name, s.local)};\n`;
   return code;
 }
 

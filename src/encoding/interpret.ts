@@ -46,6 +46,7 @@ function setter(name: string): (o: Record<string, unknown>, v: unknown) => void 
 function ops(plan: ObjectPlan, root: ObjectPlan, build: Build): Op[] {
   return plan.fields.map((f): Op => {
     const optional = f.schema.mods.optional;
+    const shadow = optional && inherited(f.prop);
     const setProp = setter(f.prop);
     const getProp = getter(f.prop);
     if (f.type === "field") {
@@ -71,7 +72,7 @@ function ops(plan: ObjectPlan, root: ObjectPlan, build: Build): Op[] {
         dec(m, out, flags) {
           const av = getAttr(m) as AttributeValue | undefined;
           if (av === undefined) {
-            if (optional) return;
+            if (optional) return void (shadow && setProp(out, undefined));
             if (empty === undefined) missing();
             setProp(out, codec.dec(empty, flags));
             return;
@@ -96,7 +97,7 @@ function ops(plan: ObjectPlan, root: ObjectPlan, build: Build): Op[] {
           encOps(sub, x as Obj, out, depth);
         },
         dec(m, out, flags) {
-          if (optional && !anyPresent(m, subPlan)) return;
+          if (optional && !anyPresent(m, subPlan)) return void (shadow && setProp(out, undefined));
           const o: Obj = {};
           decOps(sub, m, o, flags);
           setProp(out, o);
@@ -124,7 +125,7 @@ function ops(plan: ObjectPlan, root: ObjectPlan, build: Build): Op[] {
             any = true;
             break;
           }
-          if (!any) return;
+          if (!any) return void (shadow && setProp(out, undefined));
         }
         setProp(out, rec);
       },

@@ -35,5 +35,31 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** True for DynamoDB's throttling errors, which the batch layer retries with backoff. */
-export const isThrottling: (error: unknown) => boolean = isThrottlingError;
+/** Node's codes of a connection that failed in flight (the server may be fine a moment later). */
+const DROPPED: ReadonlySet<string> = new Set(["ECONNRESET", "EPIPE", "ETIMEDOUT"]);
+
+/** Server-side failures by name, for errors that carry no HTTP status. */
+const SERVER_ERRORS: ReadonlySet<string> = new Set([
+  "InternalServerError",
+  "InternalFailure",
+  "ServiceUnavailable",
+  "ServiceUnavailableException",
+]);
+
+/**
+ * True for errors the batch layer retries with backoff (after the SDK's own retries gave up):
+ * throttling, any 5xx answer (`InternalServerError`...), and a connection dropped in flight.
+ * Re-sending a batch is safe: a put or delete written twice leaves the same item, and a read
+ * is a read.
+ */
+export function isRetryable(error: unknown): boolean {
+  if (isThrottlingError(error)) return true;
+  if (typeof error !== "object" || error === null) return false;
+  const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
+  const status = e.$metadata?.httpStatusCode;
+  return (
+    (status !== undefined && status >= 500) ||
+    SERVER_ERRORS.has(e.name ?? "") ||
+    DROPPED.has(e.code ?? "")
+  );
+}

@@ -11,12 +11,20 @@ import type {
   BatchGetItemCommandOutput,
   KeysAndAttributes,
 } from "@aws-sdk/client-dynamodb";
+import { keyIdentity, tableKeyIdentity, tryKeyIdentity } from "../encoding/identity.js";
 import { BatchIncompleteError, DynoValidationError } from "../errors.js";
 import type { Handler } from "../operation/middleware.js";
 import { ATTEMPTS_META, sendRequest } from "../operation/send.js";
-import { batchSettings, chunk, runChunks, type Unit } from "./batch-run.js";
+import { ownOrSet, ownValue, setOwn } from "../own.js";
+import {
+  batchSettings,
+  chunk,
+  runChunks,
+  withProgress,
+  type BatchRunState,
+  type Unit,
+} from "./batch-run.js";
 import { CapacityByTable } from "./capacity.js";
-import { wholeKeyString } from "./keys.js";
 import type { BatchOptions } from "./options.js";
 import { MAX_REQUEST_BYTES } from "./size.js";
 
@@ -35,10 +43,40 @@ function inputOf(
 ): BatchGetItemCommandInput {
   const RequestItems: Record<string, KeysAndAttributes> = {};
   for (const unit of [...units].sort((a, b) => a.order - b.order)) {
-    const entry = (RequestItems[unit.table] ??= { ...input.RequestItems![unit.table], Keys: [] });
+    const entry = ownOrSet(RequestItems, unit.table, () => ({
+      ...ownValue(input.RequestItems!, unit.table),
+      Keys: [],
+    }));
     entry.Keys!.push(unit.keyMap);
   }
   return { ...input, RequestItems };
+}
+
+/**
+ * The units of `chunkUnits` that an output left unprocessed, matched by key identity. A key that
+ * matches none (a server or middleware that answered with a key it was not asked for) makes
+ * every unit of its table in the chunk unprocessed, and the items of that table in the output
+ * are not taken (`distrusted`): the table's part is read again rather than any key being
+ * counted as read on a guess.
+ */
+function unprocessedUnits(
+  output: BatchGetItemCommandOutput,
+  chunkUnits: readonly GetUnit[],
+): { leftover: GetUnit[]; distrusted: Set<string> } {
+  const inChunk = new Map<string, GetUnit>();
+  for (const unit of chunkUnits) inChunk.set(tableKeyIdentity(unit.table, unit.key), unit);
+  const leftover = new Set<GetUnit>();
+  const distrusted = new Set<string>();
+  for (const [table, entry] of Object.entries(output.UnprocessedKeys ?? {})) {
+    for (const keyMap of entry?.Keys ?? []) {
+      const id = tryKeyIdentity(keyMap);
+      const unit = id === undefined ? undefined : inChunk.get(tableKeyIdentity(table, id));
+      if (unit) leftover.add(unit);
+      else distrusted.add(table);
+    }
+  }
+  for (const unit of chunkUnits) if (distrusted.has(unit.table)) leftover.add(unit);
+  return { leftover: [...leftover], distrusted };
 }
 
 /** The final handler of `batchGetItemAll`. */
@@ -50,28 +88,20 @@ export function batchGetHandler(options: BatchOptions): Handler<"BatchGetItem"> 
       throw new DynoValidationError("RequestItems", "expected { [table]: { Keys: [...] } }");
     const units: GetUnit[] = [];
     const responses: Record<string, ItemMap[]> = {};
-    const byId = new Map<string, GetUnit>();
+    const byId = new Set<string>();
     for (const [table, entry] of Object.entries(requestItems)) {
       if (!entry || !Array.isArray(entry.Keys))
         throw new DynoValidationError(`RequestItems.${table}.Keys`, "expected an array of keys");
-      responses[table] = [];
+      setOwn(responses, table, []);
       entry.Keys.forEach((keyMap, index) => {
         const where = `RequestItems.${table}.Keys[${index}]`;
         if (!keyMap || typeof keyMap !== "object" || Object.keys(keyMap).length === 0)
           throw new DynoValidationError(where, "expected a key (attribute name → value)");
-        const key = wholeKeyString(keyMap, where);
-        const id = `${table}\u0001${key}`;
-        if (byId.has(id)) return; // read once
-        const unit: GetUnit = {
-          order: units.length,
-          table,
-          key,
-          keyMap,
-          attempts: 0,
-          state: "pending",
-        };
-        units.push(unit);
-        byId.set(id, unit);
+        const key = keyIdentity(keyMap, undefined, where);
+        const id = tableKeyIdentity(table, key);
+        if (byId.has(id)) return; // the same key (in any notation) is read once
+        byId.add(id);
+        units.push({ order: units.length, table, key, keyMap, attempts: 0, state: "pending" });
       });
     }
     const outputSoFar = (): BatchGetItemCommandOutput => {
@@ -90,6 +120,7 @@ export function batchGetHandler(options: BatchOptions): Handler<"BatchGetItem"> 
     const capacity = new CapacityByTable();
     let last: BatchGetItemCommandOutput | undefined;
     let done = 0;
+    const state: BatchRunState = { pages: 0 };
     const onAbort = () => {
       const reason = ctx.signal.reason as { done?: unknown; unprocessed?: unknown } | undefined;
       if (reason && typeof reason === "object") {
@@ -106,16 +137,11 @@ export function batchGetHandler(options: BatchOptions): Handler<"BatchGetItem"> 
         const output = await sendRequest(ctx, "BatchGetItem", inputOf(input, chunkUnits), signal);
         last = output;
         capacity.add(output.ConsumedCapacity);
-        for (const [table, items] of Object.entries(output.Responses ?? {}))
-          for (const item of items) (responses[table] ??= []).push(item);
-        const leftover: GetUnit[] = [];
-        for (const [table, entry] of Object.entries(output.UnprocessedKeys ?? {})) {
-          for (const keyMap of entry.Keys ?? []) {
-            const unit = byId.get(
-              `${table}\u0001${wholeKeyString(keyMap, `UnprocessedKeys.${table}`)}`,
-            );
-            if (unit) leftover.push(unit);
-          }
+        const { leftover, distrusted } = unprocessedUnits(output, chunkUnits);
+        for (const [table, items] of Object.entries(output.Responses ?? {})) {
+          if (distrusted.has(table)) continue;
+          const into = ownOrSet(responses, table, () => []);
+          for (const item of items) into.push(item);
         }
         done += chunkUnits.length - leftover.length;
         return leftover;
@@ -125,17 +151,27 @@ export function batchGetHandler(options: BatchOptions): Handler<"BatchGetItem"> 
         chunk(units, MAX_GET_KEYS, MAX_REQUEST_BYTES, () => 1),
         send,
         batchSettings(options, units.length, () => done),
-        { pages: 0 },
+        state,
       );
       const failed = units.filter((u) => u.state !== "done");
       if (failed.length) {
         throw new BatchIncompleteError(
           `batchGetItemAll: ${failed.length} of ${units.length} keys were not read after ${options.maxAttempts ?? 10} attempts`,
           inputOf(input, failed),
-          { done: outputSoFar() },
+          {
+            done: outputSoFar(),
+            ...(state.lastError === undefined ? {} : { cause: state.lastError }),
+          },
         );
       }
       return outputSoFar();
+    } catch (error) {
+      throw withProgress(error, outputSoFar, () =>
+        inputOf(
+          input,
+          units.filter((u) => u.state !== "done"),
+        ),
+      );
     } finally {
       ctx.signal.removeEventListener("abort", onAbort);
     }

@@ -14,9 +14,19 @@ import type {
 import { BatchIncompleteError, DynoValidationError } from "../errors.js";
 import type { Handler, OperationContext } from "../operation/middleware.js";
 import { ATTEMPTS_META, sendRequest } from "../operation/send.js";
-import { batchSettings, chunk, runChunks, type Unit } from "./batch-run.js";
+import { keyIdentity, tableKeyIdentity, tryKeyIdentity } from "../encoding/identity.js";
+import { ownOrSet, ownValue } from "../own.js";
+import {
+  batchSettings,
+  chunk,
+  runChunks,
+  withProgress,
+  type BatchRunSettings,
+  type BatchRunState,
+  type Unit,
+} from "./batch-run.js";
 import { CapacityByTable } from "./capacity.js";
-import { keySchemaOf, keyString } from "./keys.js";
+import { forgetKeySchema, keySchemaOf } from "./keys.js";
 import type { BatchWriteOptions } from "./options.js";
 import { countPart, throwIfAborted } from "./runtime.js";
 import { itemSize, MAX_ITEM_BYTES, MAX_REQUEST_BYTES } from "./size.js";
@@ -69,27 +79,37 @@ function checkRequests(
   return out;
 }
 
+/** Where a table's key attribute names came from: only a described (cached) schema can be stale. */
+type NamesSource = "option" | "delete" | "described";
+
 /** The key attribute names of each table: from options, from a delete request's key, or described. */
 async function keyNames(
   ctx: OperationContext<"BatchWriteItem">,
   input: BatchWriteItemCommandInput,
   options: BatchWriteOptions,
-): Promise<Map<string, readonly string[]>> {
-  const names = new Map<string, readonly string[]>();
+): Promise<Map<string, { names: readonly string[]; source: NamesSource }>> {
+  const names = new Map<string, { names: readonly string[]; source: NamesSource }>();
   await Promise.all(
     Object.entries(input.RequestItems ?? {}).map(async ([table, requests]) => {
-      const given = options.keySchema?.[table];
-      if (given) return void names.set(table, given);
+      const given = options.keySchema ? ownValue(options.keySchema, table) : undefined;
+      if (given) return void names.set(table, { names: given, source: "option" });
       const deletion = requests.find((r) => r.DeleteRequest?.Key)?.DeleteRequest?.Key;
-      if (deletion) return void names.set(table, Object.keys(deletion).sort());
+      if (deletion)
+        return void names.set(table, { names: Object.keys(deletion).sort(), source: "delete" });
       const schema = await keySchemaOf(ctx.client, table, () => {
         countPart(ctx);
         return sendRequest(ctx, "DescribeTable", { TableName: table });
       });
-      names.set(table, schema);
+      names.set(table, { names: schema, source: "described" });
     }),
   );
   return names;
+}
+
+/** DynamoDB's answer when a request's keys do not fit the table's key schema (or collide under it). */
+function isKeySchemaError(error: unknown): boolean {
+  const e = error as { name?: string; message?: string } | null;
+  return e?.name === "ValidationException" && /key/i.test(e.message ?? "");
 }
 
 /** The input of the same shape holding `units` (in the caller's order). */
@@ -99,92 +119,114 @@ function inputOf(
 ): BatchWriteItemCommandInput {
   const RequestItems: Record<string, WriteRequest[]> = {};
   for (const unit of [...units].sort((a, b) => a.order - b.order))
-    (RequestItems[unit.table] ??= []).push(unit.request);
+    ownOrSet(RequestItems, unit.table, () => []).push(unit.request);
   return { ...input, RequestItems };
+}
+
+interface Checked {
+  readonly table: string;
+  readonly request: WriteRequest;
+  readonly wire: number;
+  readonly where: string;
+  readonly order: number;
+}
+
+/**
+ * The units of `requests` under the tables' key names: each keyed by its key identity, and
+ * numbered by generation (how many earlier requests of the list have the same table and key).
+ */
+function unitsOf(
+  requests: readonly Checked[],
+  names: ReadonlyMap<string, { names: readonly string[] }>,
+): WriteUnit[] {
+  const seen = new Map<string, number>();
+  return requests.map(({ table, request, wire, where, order }) => {
+    const item = (request.PutRequest?.Item ?? request.DeleteRequest?.Key) as ItemMap;
+    const key = keyIdentity(item, names.get(table)!.names, where);
+    const id = tableKeyIdentity(table, key);
+    const generation = seen.get(id) ?? 0;
+    seen.set(id, generation + 1);
+    return { order, table, key, request, wire, generation, attempts: 0, state: "pending" };
+  });
 }
 
 /** The final handler of `batchWriteItemAll`. */
 export function batchWriteHandler(options: BatchWriteOptions): Handler<"BatchWriteItem"> {
   return async (ctx) => {
     const input = ctx.input;
-    const checked = checkRequests(input);
-    // Cancelled while reading key schemas: nothing was written.
-    const early = () => {
-      const reason = ctx.signal.reason as { done?: unknown; unprocessed?: unknown } | undefined;
-      if (reason && typeof reason === "object") {
-        reason.done = { ...input, RequestItems: {} };
-        reason.unprocessed = input;
-      }
-    };
-    ctx.signal.addEventListener("abort", early, { once: true });
-    let names: Map<string, readonly string[]>;
-    try {
-      names = await keyNames(ctx, input, options);
-    } finally {
-      ctx.signal.removeEventListener("abort", early);
-    }
-    throwIfAborted(ctx.signal);
-    const seen = new Map<string, number>();
-    const units: WriteUnit[] = checked.map(({ table, request, wire, where }, order) => {
-      const item = (request.PutRequest?.Item ?? request.DeleteRequest?.Key) as ItemMap;
-      const key = keyString(item, names.get(table)!, where);
-      const id = `${table}\u0001${key}`;
-      const generation = seen.get(id) ?? 0;
-      seen.set(id, generation + 1);
-      return { order, table, key, request, wire, generation, attempts: 0, state: "pending" };
-    });
-
+    const checked = checkRequests(input).map((c, order) => ({ ...c, order }));
+    let units: WriteUnit[] = [];
+    const doneSoFar = () =>
+      inputOf(
+        input,
+        units.filter((u) => u.state === "done"),
+      );
+    // Before the units exist (key schemas being read) nothing was written: all is unprocessed.
+    const leftSoFar = () =>
+      units.length === 0
+        ? input
+        : inputOf(
+            input,
+            units.filter((u) => u.state !== "done"),
+          );
     const onAbort = () => {
       const reason = ctx.signal.reason as { done?: unknown; unprocessed?: unknown } | undefined;
       if (reason && typeof reason === "object") {
-        reason.done = inputOf(
-          input,
-          units.filter((u) => u.state === "done"),
-        );
-        reason.unprocessed = inputOf(
-          input,
-          units.filter((u) => u.state !== "done"),
-        );
+        reason.done = doneSoFar();
+        reason.unprocessed = leftSoFar();
       }
     };
     ctx.signal.addEventListener("abort", onAbort, { once: true });
+    const capacity = new CapacityByTable();
+    const metrics: Record<string, ItemCollectionMetrics[]> = {};
+    const state: BatchRunState = { pages: 0 };
+    let last: BatchWriteItemCommandOutput | undefined;
+    let done = 0;
     try {
-      const capacity = new CapacityByTable();
-      const metrics: Record<string, ItemCollectionMetrics[]> = {};
-      let last: BatchWriteItemCommandOutput | undefined;
-      let done = 0;
-      const state = { pages: 0 };
+      let names = await keyNames(ctx, input, options);
+      // A described schema is cached per client; the table may have been re-created since.
+      const stale = () => [...names].filter(([, n]) => n.source === "described").map(([t]) => t);
+      let redescribed = false;
+      const describeAgain = async (): Promise<boolean> => {
+        const tables = stale();
+        if (redescribed || tables.length === 0) return false;
+        redescribed = true;
+        const before = new Map(tables.map((t) => [t, names.get(t)!.names.join("\u0000")]));
+        for (const table of tables) forgetKeySchema(ctx.client, table);
+        names = await keyNames(ctx, input, options);
+        return tables.some((t) => names.get(t)!.names.join("\u0000") !== before.get(t));
+      };
+      try {
+        units = unitsOf(checked, names);
+      } catch (error) {
+        if (!(error instanceof DynoValidationError) || !(await describeAgain())) throw error;
+        units = unitsOf(checked, names);
+      }
+      throwIfAborted(ctx.signal);
+
       const send = async (chunkUnits: WriteUnit[], signal: AbortSignal) => {
-        const byId = new Map<string, WriteUnit>();
-        for (const unit of chunkUnits) byId.set(`${unit.table}\u0001${unit.key}`, unit);
         const output = await sendRequest(ctx, "BatchWriteItem", inputOf(input, chunkUnits), signal);
         last = output;
         capacity.add(output.ConsumedCapacity);
         for (const [table, list] of Object.entries(output.ItemCollectionMetrics ?? {}))
-          (metrics[table] ??= []).push(...list);
-        const leftover = unprocessedUnits(output.UnprocessedItems, chunkUnits, byId, names);
+          ownOrSet(metrics, table, () => []).push(...list);
+        const leftover = unprocessedUnits(output.UnprocessedItems, chunkUnits, names);
         done += chunkUnits.length - leftover.length;
         return leftover;
       };
-      const generations = Math.max(0, ...seen.values());
-      const failedKeys = new Set<string>();
-      for (let generation = 0; generation < generations; generation++) {
-        const ready: WriteUnit[] = [];
-        for (const unit of units) {
-          if (unit.generation !== generation) continue;
-          // A later write of a key whose earlier write failed is not sent: it stays in order in `unprocessed`.
-          if (failedKeys.has(`${unit.table}\u0001${unit.key}`)) unit.state = "failed";
-          else ready.push(unit);
-        }
-        await runChunks(
-          ctx,
-          chunk(ready, MAX_WRITE_REQUESTS, MAX_REQUEST_BYTES - 65536, (u) => u.wire),
-          send,
-          batchSettings(options, units.length, () => done),
-          state,
+      const settings = batchSettings(options, checked.length, () => done);
+      try {
+        await writeInOrder(ctx, units, send, settings, state);
+      } catch (error) {
+        if (!isKeySchemaError(error) || ctx.signal.aborted || !(await describeAgain())) throw error;
+        // The table's key changed: what was written stays written; the rest is planned again.
+        const rest = units.filter((u) => u.state !== "done");
+        const again = unitsOf(
+          rest.map((u) => checked[u.order]),
+          names,
         );
-        for (const unit of ready)
-          if (unit.state === "failed") failedKeys.add(`${unit.table}\u0001${unit.key}`);
+        units = [...units.filter((u) => u.state === "done"), ...again];
+        await writeInOrder(ctx, again, send, settings, state);
       }
       const failed = units.filter((u) => u.state !== "done");
       if (failed.length) {
@@ -192,10 +234,8 @@ export function batchWriteHandler(options: BatchWriteOptions): Handler<"BatchWri
           `batchWriteItemAll: ${failed.length} of ${units.length} write requests were not processed after ${options.maxAttempts ?? 10} attempts`,
           inputOf(input, failed),
           {
-            done: inputOf(
-              input,
-              units.filter((u) => u.state === "done"),
-            ),
+            done: doneSoFar(),
+            ...(state.lastError === undefined ? {} : { cause: state.lastError }),
           },
         );
       }
@@ -210,34 +250,68 @@ export function batchWriteHandler(options: BatchWriteOptions): Handler<"BatchWri
       if (consumed) out.ConsumedCapacity = consumed;
       if (Object.keys(metrics).length) out.ItemCollectionMetrics = metrics;
       return out;
+    } catch (error) {
+      throw withProgress(error, doneSoFar, leftSoFar);
     } finally {
       ctx.signal.removeEventListener("abort", onAbort);
     }
   };
 }
 
-/** Maps an output's `UnprocessedItems` back to the units of the chunk. */
+/**
+ * Sends `units` generation by generation (a key's first write, then its second, ...), so that
+ * duplicate keys land in the caller's order. A later write of a key whose earlier write failed
+ * is not sent: it stays, in order, among the unprocessed.
+ */
+async function writeInOrder(
+  ctx: OperationContext<"BatchWriteItem">,
+  units: readonly WriteUnit[],
+  send: (chunkUnits: WriteUnit[], signal: AbortSignal) => Promise<WriteUnit[]>,
+  settings: BatchRunSettings,
+  state: BatchRunState,
+): Promise<void> {
+  const generations = units.reduce((max, u) => Math.max(max, u.generation + 1), 0);
+  const failedKeys = new Set<string>();
+  for (let generation = 0; generation < generations; generation++) {
+    const ready: WriteUnit[] = [];
+    for (const unit of units) {
+      if (unit.generation !== generation) continue;
+      if (failedKeys.has(tableKeyIdentity(unit.table, unit.key))) unit.state = "failed";
+      else ready.push(unit);
+    }
+    await runChunks(
+      ctx,
+      chunk(ready, MAX_WRITE_REQUESTS, MAX_REQUEST_BYTES - 65536, (u) => u.wire),
+      send,
+      settings,
+      state,
+    );
+    for (const unit of ready)
+      if (unit.state === "failed") failedKeys.add(tableKeyIdentity(unit.table, unit.key));
+  }
+}
+
+/**
+ * Maps an output's `UnprocessedItems` back to the units of the chunk, by key identity (DynamoDB
+ * echoes numbers in its own notation). A request that matches none makes every request of its
+ * table in the chunk unprocessed: re-sending a put or delete that was written leaves the same item.
+ */
 function unprocessedUnits(
   unprocessed: Record<string, WriteRequest[]> | undefined,
   chunkUnits: readonly WriteUnit[],
-  byId: ReadonlyMap<string, WriteUnit>,
-  names: ReadonlyMap<string, readonly string[]>,
+  names: ReadonlyMap<string, { names: readonly string[] }>,
 ): WriteUnit[] {
   if (!unprocessed) return [];
+  const byId = new Map<string, WriteUnit>();
+  for (const unit of chunkUnits) byId.set(tableKeyIdentity(unit.table, unit.key), unit);
   const leftover = new Set<WriteUnit>();
   for (const [table, requests] of Object.entries(unprocessed)) {
-    for (const request of requests) {
-      const item = (request.PutRequest?.Item ?? request.DeleteRequest?.Key) as ItemMap | undefined;
-      let unit: WriteUnit | undefined;
-      try {
-        unit = item
-          ? byId.get(`${table}\u0001${keyString(item, names.get(table) ?? [], "")}`)
-          : undefined;
-      } catch {
-        unit = undefined;
-      }
+    for (const request of requests ?? []) {
+      const item = (request?.PutRequest?.Item ?? request?.DeleteRequest?.Key) as
+        ItemMap | undefined;
+      const id = tryKeyIdentity(item, names.get(table)?.names);
+      const unit = id === undefined ? undefined : byId.get(tableKeyIdentity(table, id));
       if (unit) leftover.add(unit);
-      // Not matched (should not happen): re-send every request of that table in the chunk; a put or delete is idempotent.
       else for (const u of chunkUnits) if (u.table === table) leftover.add(u);
     }
   }

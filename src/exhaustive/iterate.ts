@@ -17,6 +17,7 @@ import { unmarshalItems, type SchemaLike } from "../encoding/index.js";
 import type { Middleware } from "../operation/middleware.js";
 import { Operation } from "../operation/operation.js";
 import type { IterateOptions } from "./options.js";
+import { assertProgress } from "./progress.js";
 import { report, start, type ExhaustiveRuntime } from "./runtime.js";
 
 type PagedName = "Scan" | "Query";
@@ -52,6 +53,13 @@ export async function* pages<N extends PagedName>(
     report(options.onProgress, { done: count, pages: page, retries });
     if (left !== undefined) left -= got;
     yield output;
+    // Checked once the page is handed out, before the same page would be requested again.
+    assertProgress(
+      name === "Scan" ? "scanPages" : "queryPages",
+      startKey,
+      output.LastEvaluatedKey,
+      page,
+    );
     startKey = output.LastEvaluatedKey;
     if (!startKey || left === 0) return;
   }

@@ -14,8 +14,9 @@ import type {
 } from "@aws-sdk/client-dynamodb";
 import type { Handler, OperationContext } from "../operation/middleware.js";
 import { ATTEMPTS_META, sendRequest } from "../operation/send.js";
-import { linkSignals } from "../operation/signals.js";
+import { AbortFanOut, linkSignals } from "../operation/signals.js";
 import { addCapacity } from "./capacity.js";
+import { assertProgress } from "./progress.js";
 import type { PaginateOptions, ScanAllOptions } from "./options.js";
 import { countPart, report, retriesOf } from "./runtime.js";
 
@@ -100,6 +101,12 @@ async function follow<N extends PagedName>(
     merged.add(page);
     if (left !== undefined) left = Math.max(0, left - (merged.size - before));
     report(options.onProgress, { done: merged.size, pages: merged.pages, retries: retriesOf(ctx) });
+    assertProgress(
+      ctx.operation === "Scan" ? "scanAll" : "queryAll",
+      startKey,
+      page.LastEvaluatedKey,
+      pages,
+    );
     startKey = page.LastEvaluatedKey;
     if (!startKey) return undefined;
     if (left === 0 || (options.maxPages !== undefined && pages >= options.maxPages))
@@ -141,34 +148,58 @@ export function parallelScanHandler(
     let next = 0;
     let failure: { error: unknown } | undefined;
     const full = () => maxItems !== undefined && items >= maxItems;
-    const scanSegment = async (segment: number) => {
+    const scanSegment = async (segment: number, signal: AbortSignal) => {
       const merged = perSegment[segment];
       const base: ScanCommandInput = { ...ctx.input, Segment: segment, TotalSegments: segments };
       let startKey: Key | undefined;
+      let segmentPages = 0;
       do {
         countPart(ctx);
-        const page = await sendRequest(ctx, "Scan", pageInput(base, startKey), signal);
+        const left = maxItems === undefined ? undefined : Math.max(1, maxItems - items);
+        const page = await sendRequest(
+          ctx,
+          "Scan",
+          pageInput(base, startKey, nextLimit(base, left)),
+          signal,
+        );
         const before = merged.size;
         merged.add(page);
         items += merged.size - before;
         pages++;
         report(options.onProgress, { done: items, pages, retries: retriesOf(ctx) });
+        assertProgress(
+          `scanAll segment ${segment}`,
+          startKey,
+          page.LastEvaluatedKey,
+          ++segmentPages,
+        );
         startKey = page.LastEvaluatedKey;
       } while (startKey && !full() && !failure);
     };
+    // One listener on the run's signal; each worker's requests listen on a child of it.
+    const fan = new AbortFanOut(signal);
     const worker = async () => {
-      while (!failure && !full() && next < segments) {
-        try {
-          await scanSegment(next++);
-        } catch (error) {
-          if (full() && stop.signal.aborted) return; // aborted by ourselves: enough items
-          failure ??= { error };
-          stop.abort(error);
+      const child = fan.child();
+      try {
+        while (!failure && !full() && next < segments) {
+          try {
+            await scanSegment(next++, child.signal);
+          } catch (error) {
+            if (full() && stop.signal.aborted) return; // aborted by ourselves: enough items
+            failure ??= { error };
+            stop.abort(error);
+          }
         }
+        if (full()) stop.abort(enough);
+      } finally {
+        child.release();
       }
-      if (full()) stop.abort(enough);
     };
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    try {
+      await Promise.all(Array.from({ length: concurrency }, worker));
+    } finally {
+      fan.close();
+    }
     if (failure) throw failure.error;
     const out = new Merged();
     for (const merged of perSegment) if (merged.last) mergeInto(out, merged);
@@ -176,6 +207,8 @@ export function parallelScanHandler(
       out.items.length = maxItems;
       out.count = maxItems;
     }
+    // Select: "COUNT" has no items to cut: its count is what maxItems caps.
+    if (maxItems !== undefined && !out.items && out.count > maxItems) out.count = maxItems;
     return out.output(ctx, undefined) as ScanCommandOutput;
   };
 }

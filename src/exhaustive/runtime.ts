@@ -8,6 +8,7 @@ import type { OperationContext } from "../operation/middleware.js";
 import { Operation, runOperation, type OperationRuntime } from "../operation/operation.js";
 import type { OperationName } from "../operation/registry.js";
 import { ATTEMPTS_META, PARTS_META } from "../operation/send.js";
+import { onAbort } from "../operation/signals.js";
 import type { Progress } from "./options.js";
 
 /**
@@ -28,13 +29,9 @@ export function start<N extends OperationName>(
   if (signal) {
     if (signal.aborted) operation.cancel(signal.reason);
     else {
-      const onAbort = () => operation.cancel(signal.reason);
-      signal.addEventListener("abort", onAbort, { once: true });
+      const unlink = onAbort(signal, () => operation.cancel(signal.reason));
       // settle, then unlink (an operation nobody awaits never rejects unhandled: see Operation)
-      operation.then(
-        () => signal.removeEventListener("abort", onAbort),
-        () => signal.removeEventListener("abort", onAbort),
-      );
+      operation.then(unlink, unlink);
     }
   }
   return runtime.do ? runtime.do(operation) : operation[runOperation](runtime);

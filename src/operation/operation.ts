@@ -10,6 +10,7 @@ import { CUSTOM_FINAL_META, runContext } from "./context.js";
 import { compose, type Handler, type Middleware } from "./middleware.js";
 import { isOperationName, type InputOf, type OperationName, type OutputOf } from "./registry.js";
 import { sendCommand, type RequestSender } from "./send.js";
+import { onAbort } from "./signals.js";
 
 /** Where an operation is in its life: queued, running, or settled. */
 export type OperationState = "pending" | "running" | "done";
@@ -240,11 +241,7 @@ export class Operation<N extends OperationName = OperationName> implements Promi
       this.cancel(scope.reason);
       return this;
     }
-    if (scope) {
-      const onAbort = () => this.cancel(scope.reason);
-      scope.addEventListener("abort", onAbort, { once: true });
-      this.#unlinkScope = () => scope.removeEventListener("abort", onAbort);
-    }
+    if (scope) this.#unlinkScope = onAbort(scope, () => this.cancel(scope.reason));
     this.#state = "running";
     this.startedAt = Date.now();
     this.#startedPerf = performance.now();

@@ -112,7 +112,7 @@ export class ChangeDecoder<M extends StreamModels> {
       return {
         entity: undefined,
         type: r.type,
-        key: r.keys ?? Object.create(null),
+        key: r.keys ?? {},
         newItem: r.newImage,
         oldItem: r.oldImage,
         sequenceNumber: r.sequenceNumber,
@@ -127,7 +127,7 @@ export class ChangeDecoder<M extends StreamModels> {
         ? at(`${where}.${r.keys ? "Keys" : r.newImage ? "NewImage" : "OldImage"}`, () =>
             model.decodeKey(keySource),
           )
-        : (r.keys ?? Object.create(null));
+        : (r.keys ?? {});
     return {
       entity,
       type: r.type,

@@ -6,6 +6,7 @@
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { DynoValidationError } from "../errors.js";
+import { setOwn } from "../own.js";
 import type { StoredItem } from "../table/model.js";
 
 /** What happened to the item: DynamoDB Streams' `eventName`. */
@@ -162,10 +163,8 @@ function imageOf(
 }
 
 function mapOf(m: Record<string, StreamAttributeValue>, where: string): StoredItem {
-  const out: StoredItem = Object.create(null) as StoredItem;
-  for (const name of Object.keys(m)) {
-    out[name] = valueOf(m[name], `${where}.${name}`);
-  }
+  const out: StoredItem = {};
+  for (const name of Object.keys(m)) setOwn(out, name, valueOf(m[name], `${where}.${name}`));
   return out;
 }
 

@@ -10,6 +10,7 @@ import type { KeyCondition } from "../expression/types.js";
 import { DynoEncodingError, DynoValidationError } from "../errors.js";
 import { unmarshalValue } from "../encoding/api.js";
 import { toPublic } from "../encoding/path-error.js";
+import { ownValue, setOwn } from "../own.js";
 import type { ItemModel } from "./paths.js";
 
 /** One key property: its name in the schema, its attribute name and its DynamoDB type. */
@@ -110,7 +111,7 @@ export function encodeKey(
   const out: Record<string, AttributeValue> = {};
   for (const k of [keys.partition, keys.sort]) {
     if (!k) continue;
-    const value = key[k.prop];
+    const value = ownValue(key, k.prop);
     if (value === undefined) {
       throw new DynoValidationError(
         `${field}.${k.prop}`,
@@ -163,7 +164,7 @@ export function keyCondition(
   }
   const value = (k: KeyField, v: unknown, what: string) =>
     model.operand({ ...model.resolve(k.prop, what), label: `${field}.${k.prop}` }, v, what);
-  const pv = query[keys.partition.prop];
+  const pv = ownValue(query, keys.partition.prop);
   if (pv === undefined) {
     throw new DynoValidationError(
       `${field}.${keys.partition.prop}`,
@@ -175,7 +176,7 @@ export function keyCondition(
     value(keys.partition, pv, `${field}.${keys.partition.prop}`),
   );
   const sort = keys.sort;
-  const sv = sort ? query[sort.prop] : undefined;
+  const sv = sort ? ownValue(query, sort.prop) : undefined;
   if (!sort || sv === undefined) return partition;
   const what = `${field}.${sort.prop}`;
   if (!isPlainObject(sv))
@@ -219,13 +220,13 @@ export function decodeKey(
   const out: Record<string, unknown> = {};
   for (const k of [keys.partition, keys.sort]) {
     if (!k) continue;
-    const av = Object.hasOwn(stored, k.attr) ? stored[k.attr] : undefined;
+    const av = ownValue(stored, k.attr);
     if (av === undefined) {
       throw new DynoEncodingError(k.attr, `the key attribute of ${k.prop} is missing`);
     }
     const field = model.field(k.prop);
     try {
-      out[k.prop] = unmarshalValue(av, field!.schema);
+      setOwn(out, k.prop, unmarshalValue(av, field!.schema));
     } catch (e) {
       throw e instanceof DynoEncodingError ? toPublic(e, k.attr) : e;
     }

@@ -22,6 +22,7 @@ import { DeleteItemBuilder, PutItemBuilder, UpdateItemBuilder } from "../builder
 import { GetItemBuilder, QueryBuilder, ScanBuilder } from "../builders/read.js";
 import { marshalItem, unmarshalItem } from "../encoding/api.js";
 import type { AnySchema, Schema } from "../encoding/schema/schema.js";
+import { keyIdentity, tryKeyIdentity } from "../encoding/identity.js";
 import { DynoEncodingError, DynoValidationError } from "../errors.js";
 import { cond, isCondition } from "../expression/condition.js";
 import { formatPath, parsePath } from "../expression/path.js";
@@ -455,10 +456,20 @@ export class Table<
     if (keys.length === 0) return [];
     const encoded = keys.map((k, i) => encodeKey(this.#model, this.#keys, k, `keys[${i}]`));
     const items = await getAll(this.dyno, this.name, encoded, options);
-    const byKey = new Map(items.map((item) => [this.#fingerprint(item), item]));
+    const names = this.#keyNames();
+    const byKey = new Map<string, RawItem>();
+    for (const item of items) {
+      const id = tryKeyIdentity(item, names);
+      if (id === undefined)
+        throw new DynoValidationError(
+          "keys",
+          `batchGet: an item read from ${this.name} has no valid key (${names.join(", ")})`,
+        );
+      byKey.set(id, item);
+    }
     const out: T[] = [];
     for (const k of encoded) {
-      const item = byKey.get(this.#fingerprint(k));
+      const item = byKey.get(keyIdentity(k, names, "keys"));
       if (item) out.push(this.#decode(item) as T);
     }
     return out;
@@ -686,9 +697,9 @@ export class Table<
     return this.#project(b, options.project, index?.schema);
   }
 
-  #fingerprint(item: RawItem): string {
-    const keys = [this.#keys.partition, this.#keys.sort].filter((k) => k !== undefined);
-    return JSON.stringify(keys.map((k) => item[k.attr]));
+  /** The key attribute names of the table (partition first). */
+  #keyNames(): string[] {
+    return [this.#keys.partition.attr, ...(this.#keys.sort ? [this.#keys.sort.attr] : [])];
   }
 
   async #write(
@@ -696,7 +707,6 @@ export class Table<
     options: BatchOptions,
   ): Promise<void> {
     if (requests.length === 0) return;
-    const names = [this.#keys.partition.attr, ...(this.#keys.sort ? [this.#keys.sort.attr] : [])];
-    await writeAll(this.dyno, this.name, names, requests, options);
+    await writeAll(this.dyno, this.name, this.#keyNames(), requests, options);
   }
 }

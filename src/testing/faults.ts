@@ -10,6 +10,31 @@ import { DynoValidationError } from "../errors.js";
 import { isOperationName, type OperationName } from "../operation/registry.js";
 import { installWireHooks, type AttemptPlan, type WireBody } from "../operation/wire-hooks.js";
 import { seededRandom } from "./random.js";
+import { dynamoNotation } from "../encoding/identity.js";
+import { ownOrSet, ownValue, setOwn } from "../own.js";
+
+/**
+ * A request's key or item as DynamoDB echoes it in `UnprocessedKeys` / `UnprocessedItems`:
+ * numbers in its own notation (`"1E+3"` comes back `"1000"`), so code under test must match
+ * keys by value, not by spelling.
+ */
+function echoed(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(echoed);
+  if (typeof value !== "object" || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [name, member] of Object.entries(value)) {
+    if (name === "N" && typeof member === "string")
+      setOwn(out, name, dynamoNotation(member) ?? member);
+    else if (name === "NS" && Array.isArray(member))
+      setOwn(
+        out,
+        name,
+        member.map((n: unknown) => (typeof n === "string" ? (dynamoNotation(n) ?? n) : n)),
+      );
+    else setOwn(out, name, echoed(member));
+  }
+  return out;
+}
 
 /** Options of {@link injectFaults}. */
 export interface FaultOptions {
@@ -136,7 +161,9 @@ export function injectFaults(client: DynamoDBClient, options: FaultOptions = {})
     const out = leaveOut(entries.length);
     const sent: Record<string, unknown[]> = {};
     const left: Record<string, unknown[]> = {};
-    entries.forEach(([table, request], i) => ((out[i] ? left : sent)[table] ??= []).push(request));
+    entries.forEach(([table, request], i) =>
+      ownOrSet(out[i] ? left : sent, table, () => []).push(request),
+    );
     const n = out.filter(Boolean).length;
     if (n === 0) return undefined;
     stats.partial++;
@@ -146,7 +173,7 @@ export function injectFaults(client: DynamoDBClient, options: FaultOptions = {})
       complete: (answer) => {
         const merged = { ...((answer.UnprocessedItems as Record<string, unknown[]>) ?? {}) };
         for (const [table, list] of Object.entries(left))
-          merged[table] = [...(merged[table] ?? []), ...list];
+          setOwn(merged, table, [...(ownValue(merged, table) ?? []), ...list.map(echoed)]);
         return { ...answer, UnprocessedItems: merged };
       },
     };
@@ -162,8 +189,10 @@ export function injectFaults(client: DynamoDBClient, options: FaultOptions = {})
     const sent: Record<string, { Keys: unknown[] }> = {};
     const left: Record<string, { Keys: unknown[] }> = {};
     entries.forEach(([table, key], i) => {
-      const into = out[i] ? left : sent;
-      (into[table] ??= { ...items[table], Keys: [] }).Keys.push(key);
+      ownOrSet(out[i] ? left : sent, table, () => ({
+        ...ownValue(items, table),
+        Keys: [],
+      })).Keys.push(key);
     });
     const n = out.filter(Boolean).length;
     if (n === 0) return undefined;
@@ -176,7 +205,10 @@ export function injectFaults(client: DynamoDBClient, options: FaultOptions = {})
           ...((answer.UnprocessedKeys as Record<string, { Keys: unknown[] }>) ?? {}),
         };
         for (const [table, entry] of Object.entries(left))
-          merged[table] = { ...entry, Keys: [...(merged[table]?.Keys ?? []), ...entry.Keys] };
+          setOwn(merged, table, {
+            ...entry,
+            Keys: [...(ownValue(merged, table)?.Keys ?? []), ...entry.Keys.map(echoed)],
+          });
         return { ...answer, UnprocessedKeys: merged };
       },
     };

@@ -16,6 +16,7 @@ import {
   unmarshalValue,
 } from "../../src/index.js";
 import { itemGen, key, objectGen, plainValue, schemaGen, shown } from "./arbitraries.js";
+import { withoutShadows } from "./support.js";
 
 describe("property: schema-less round trip", () => {
   it("unmarshalItem(marshalItem(x)) deep-equals x", () => {
@@ -71,8 +72,8 @@ describe("property: generated schemas", () => {
         const a = marshalItem(value, schema, gen);
         const b = marshalItem(value, schema, int);
         assert.deepStrictEqual(a, b);
-        assert.deepStrictEqual(unmarshalItem(a, schema, gen), value);
-        assert.deepStrictEqual(unmarshalItem(a, schema, int), value);
+        assert.deepStrictEqual(withoutShadows(unmarshalItem(a, schema, gen)), value);
+        assert.deepStrictEqual(withoutShadows(unmarshalItem(a, schema, int)), value);
       }),
       { numRuns: 400 },
     );

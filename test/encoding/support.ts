@@ -27,3 +27,28 @@ export class Money {
     return new Money(BigInt(item.cents.N!), item.currency.S!);
   }
 }
+
+/**
+ * `value` without the own `undefined` properties that decoding gives a missing optional field
+ * named after an Object.prototype member (`constructor`, `toString`...), so that such a field
+ * reads `undefined` rather than the inherited member: for comparing a round trip with the value
+ * that was encoded (which simply lacked the field). Plain objects and arrays are copied; other
+ * objects are kept as they are.
+ */
+export function withoutShadows<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withoutShadows) as T;
+  if (value === null || typeof value !== "object") return value;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const out = Object.create(proto) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(value)) {
+    if (v === undefined && k in Object.prototype) continue;
+    Object.defineProperty(out, k, {
+      value: withoutShadows(v),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out as T;
+}

@@ -1,0 +1,29 @@
+/**
+ * Records keyed by names the user chose (table names, attribute names, property names), safe
+ * for every name: `constructor`, `toString` and `__proto__` are valid DynamoDB table and
+ * attribute names, so such a record is never read through, or written into, `Object.prototype`.
+ * @module
+ */
+
+/** The own property `name` of `record`; never one inherited from `Object.prototype`. */
+export function ownValue<V>(record: Readonly<Record<string, V>>, name: string): V | undefined {
+  return Object.prototype.hasOwnProperty.call(record, name) ? record[name] : undefined;
+}
+
+/** Sets the own property `name` (an ordinary enumerable data property, even for `__proto__`). */
+export function setOwn<V>(record: Record<string, V>, name: string, value: V): V {
+  Object.defineProperty(record, name, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+  return value;
+}
+
+/** The own property `name`, created with `make()` when absent. */
+export function ownOrSet<V>(record: Record<string, V>, name: string, make: () => V): V {
+  return Object.prototype.hasOwnProperty.call(record, name)
+    ? record[name]
+    : setOwn(record, name, make());
+}

@@ -1,0 +1,99 @@
+/**
+ * Issue 16 item 12: names of Object.prototype's members (`constructor`, `toString`,
+ * `hasOwnProperty`, `__proto__`) are valid DynamoDB table and attribute names and valid schema
+ * property names: batch runs, builders, Table-model keys and optional fields treat them as data.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  BatchGetItemBuilder,
+  BatchWriteItemBuilder,
+  Dyno,
+  DynoValidationError,
+  s,
+  unmarshalItem,
+} from "../../src/index.js";
+import { createTestTable, testClient, testTransport } from "../support/db.js";
+
+const NAMES = ["constructor", "toString", "hasOwnProperty", "valueOf"];
+
+test("batchWriteItemAll and batchGetItemAll over tables named after Object.prototype's members", async () => {
+  const client = await testClient();
+  const dyno = new Dyno({ client, transport: testTransport });
+  const suffix = `_${process.pid}_${Date.now().toString(36)}`;
+  const tables: string[] = [];
+  for (const name of NAMES) {
+    // A fresh table per run: the name itself is a prototype member, plus nothing when reused.
+    const TableName = name;
+    await dyno.deleteTable({ TableName }).catch(() => undefined);
+    await createTestTable(client, { sortKey: null }, { TableName });
+    tables.push(TableName);
+  }
+  const RequestItems = Object.fromEntries(
+    tables.map((t) => [
+      t,
+      [1, 2, 3].map((i) => ({ PutRequest: { Item: { pk: { S: `${t}${i}${suffix}` } } } })),
+    ]),
+  );
+  await dyno.batchWriteItemAll({ RequestItems });
+  const got = await dyno.batchGetItemAll({
+    RequestItems: Object.fromEntries(
+      tables.map((t) => [t, { Keys: [1, 2, 3].map((i) => ({ pk: { S: `${t}${i}${suffix}` } })) }]),
+    ),
+  });
+  for (const t of tables) {
+    assert.ok(Object.hasOwn(got.Responses!, t), t);
+    assert.equal(got.Responses![t].length, 3, t);
+  }
+  // keySchema given for such a table name is read as the table's, not as the prototype's member.
+  await dyno.batchWriteItemAll(
+    { RequestItems: { constructor: [{ PutRequest: { Item: { pk: { S: "k" } } } }] } },
+    { keySchema: { constructor: ["pk"] } },
+  );
+  // The builders too.
+  const write = new BatchWriteItemBuilder()
+    .put("toString", { pk: "b1" })
+    .put("toString", { pk: "b2" })
+    .build();
+  assert.equal(write.RequestItems!.toString.length, 2);
+  const read = new BatchGetItemBuilder()
+    .get("constructor", [{ pk: "a" }], { project: ["pk"] })
+    .build();
+  assert.equal(read.RequestItems!["constructor"]!.Keys!.length, 1);
+  const proto = new BatchWriteItemBuilder().put("__proto__", { pk: "x" }).build();
+  assert.ok(Object.hasOwn(proto.RequestItems!, "__proto__"));
+  assert.equal(Object.getPrototypeOf(proto.RequestItems), Object.prototype);
+  for (const t of tables) await dyno.deleteTable({ TableName: t });
+});
+
+test("Table model: keys and optional fields named toString / constructor are the item's own", async () => {
+  const dyno = new Dyno({ client: await testClient(), transport: testTransport });
+  const Item = s.object({
+    toString: s.string(),
+    constructor: s.string().optional(),
+    hasOwnProperty: s.number().optional(),
+    v: s.string(),
+  });
+  const name = `proto_${process.pid}_${Date.now().toString(36)}`;
+  const items = dyno.table(name, { schema: Item, partitionKey: "toString" });
+  await items.create();
+  await assert.rejects(items.get({} as never), (e: unknown) => {
+    assert.ok(e instanceof DynoValidationError, String(e));
+    assert.match(e.message, /key\.toString: the key needs toString/);
+    return true;
+  });
+  await items.put({ toString: "a", v: "1" } as s.Infer<typeof Item>);
+  const got = await items.get({ toString: "a" });
+  assert.equal(got!.toString, "a");
+  assert.equal(got!.constructor, undefined, "a missing optional field reads undefined");
+  assert.equal(got!.hasOwnProperty, undefined);
+  const [viaBatch] = await items.batchGet([{ toString: "a" }]);
+  assert.equal(viaBatch.constructor, undefined);
+  const queried = await items.query({ toString: "a" }).all();
+  assert.equal(queried.length, 1);
+  await items.drop();
+  // Without codegen or with it: the same (the interpreter is used where eval is forbidden).
+  const plain = unmarshalItem({ toString: { S: "a" }, v: { S: "1" } }, Item);
+  assert.equal(plain.constructor, undefined);
+  assert.ok(Object.hasOwn(plain, "constructor"));
+});
