@@ -162,12 +162,14 @@ async function sendDirect(request: WireRequest): Promise<unknown> {
   for (;;) {
     let response: WireResponse | undefined;
     let sentAt = 0;
+    let signedOffset = 0;
     try {
       const hooks = wireHooksOf(client); // e.g. injected faults: the same per attempt as on the SDK path
       const plan: AttemptPlan = hooks?.beforeAttempt(operation, JSON.parse(body) as WireBody);
       const sent = plan?.body ? JSON.stringify(plan.body) : body;
-      const offset = noSkewCorrection ? 0 : (config.systemClockOffset ?? 0);
-      const auth = template.signer.sign(sent, credentials, new Date(Date.now() + offset));
+      // the offset this attempt is signed with: whether its failure was a skew that got corrected compares with it
+      signedOffset = noSkewCorrection ? 0 : (config.systemClockOffset ?? 0);
+      const auth = template.signer.sign(sent, credentials, new Date(Date.now() + signedOffset));
       sentAt = Date.now();
       response = plan?.answer
         ? answered(plan.answer.status, plan.answer.body)
@@ -176,7 +178,7 @@ async function sendDirect(request: WireRequest): Promise<unknown> {
         response = answered(200, plan.complete(JSON.parse(response.body) as WireBody), response);
       if (response.statusCode >= 300) throw responseError(response);
       const output = parseBody(response.body);
-      if (!noSkewCorrection) correctClock(config, response, sentAt);
+      if (!noSkewCorrection) correctClock(config, response, sentAt, signedOffset);
       retry.recordSuccess(token);
       const metadata = responseMetadata(response);
       metadata.attempts = attempts + 1;
@@ -185,7 +187,8 @@ async function sendDirect(request: WireRequest): Promise<unknown> {
       return output;
     } catch (error) {
       const failure = asError(error);
-      if (response && !noSkewCorrection) correctClock(config, response, sentAt, failure);
+      if (response && !noSkewCorrection)
+        correctClock(config, response, sentAt, signedOffset, failure);
       try {
         if (signal.aborted) throw failure;
         token = await race(
@@ -233,23 +236,42 @@ function answered(status: number, body: WireBody, from?: WireResponse): WireResp
   };
 }
 
-/** The SDK's clock-skew sampling: the offset follows the server's `Date` header. */
+/**
+ * The SDK's clock-skew sampling (`AwsSdkSigV4Signer`): the offset follows the server's time (a
+ * failure's `ServerTime`, else the `Date` header), and a failed attempt counts as skew-corrected
+ * (so it is retried) when the offset is now far off and differs from the one the attempt was
+ * signed with, even when a concurrent attempt made the correction first.
+ */
 function correctClock(
   config: ResolvedConfig,
   response: WireResponse,
   sentAt: number,
+  signedOffset: number,
   error?: Error,
 ): void {
-  const date = response.headers["date"];
-  if (typeof date !== "string" || response.headers["age"] !== undefined) return;
-  const serverTime = Date.parse(date);
-  const now = Date.now();
-  if (Number.isNaN(serverTime) || now - sentAt > 900_000) return;
-  const before = config.systemClockOffset;
-  const offset = serverTime - now;
+  const failure = error as
+    { ServerTime?: unknown; $metadata?: Record<string, unknown> } | undefined;
+  const date = failure?.ServerTime ?? response.headers["date"];
+  if (date === undefined || date === null || date === "") return;
+  const offset = updatedOffset(
+    String(date),
+    config.systemClockOffset ?? 0,
+    sentAt,
+    response.headers["age"],
+  );
   config.systemClockOffset = offset;
-  const meta = (error as { $metadata?: Record<string, unknown> } | undefined)?.$metadata;
-  if (meta && Math.abs(offset) >= 240_000 && offset !== before) meta.clockSkewCorrected = true;
+  if (failure?.$metadata && Math.abs(offset) >= 240_000 && offset !== signedOffset)
+    failure.$metadata.clockSkewCorrected = true;
+}
+
+/** The SDK's `getUpdatedSystemClockOffset`. */
+function updatedOffset(date: string, current: number, sentAt: number, age: unknown): number {
+  if (age !== undefined) return current;
+  const serverTime = Date.parse(date);
+  if (Number.isNaN(serverTime)) return current;
+  const now = Date.now();
+  if (now - sentAt > 900_000) return current;
+  return serverTime - now;
 }
 
 function asError(error: unknown): Error {
