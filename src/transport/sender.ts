@@ -14,7 +14,13 @@ import { responseError, responseMetadata, type WireResponse } from "./errors.js"
 import { abortError, post, type HttpSettings } from "./http.js";
 import { parseBody, requestBody } from "./json.js";
 import { retryErrorInfo, type RetryStrategyV2, type RetryToken } from "./retry.js";
-import { RequestSigner, type SignedHeaders, type SigningCredentials } from "./sigv4.js";
+import {
+  RequestSigner,
+  SigningKeys,
+  type SignedHeaders,
+  type SigningCredentials,
+} from "./sigv4.js";
+import { clientGeneration, onClientDestroyed } from "./watch.js";
 
 /** The operations the direct transport sends itself: the data plane. */
 export const directOperations: ReadonlySet<OperationName> = dataPlaneOperations;
@@ -46,9 +52,14 @@ interface HandlerConfig {
   httpsAgent: HttpSettings["httpsAgent"];
 }
 
-/** What the transport keeps per client: resolved settings, endpoints, the retry strategy. */
+/**
+ * What the transport keeps per client: resolved settings, endpoints, the retry strategy and the
+ * signing keys; made again when the client changes (see `watch.ts`), dropped when it is destroyed.
+ */
 interface ClientState {
+  readonly generation: number;
   readonly config: ResolvedConfig;
+  readonly keys: SigningKeys;
   readonly endpoints: EndpointResolver;
   readonly ready: Promise<{
     http: HttpSettings;
@@ -59,10 +70,12 @@ interface ClientState {
 }
 
 const states = new WeakMap<DynamoDBClient, ClientState>();
+onClientDestroyed((client) => states.delete(client));
 
 function stateOf(client: DynamoDBClient): ClientState {
+  const generation = clientGeneration(client);
   let state = states.get(client);
-  if (state) return state;
+  if (state?.generation === generation) return state;
   const config = client.config as unknown as ResolvedConfig;
   const ready = (async () => {
     const handler = config.requestHandler;
@@ -86,8 +99,16 @@ function stateOf(client: DynamoDBClient): ClientState {
       noSkewCorrection: (await config.disableClockSkewCorrection?.()) === true,
     };
   })();
-  ready.catch(() => states.delete(client)); // a failed lookup is retried by the next request
-  state = { config, endpoints: new EndpointResolver(client), ready };
+  ready.catch(() => {
+    if (states.get(client) === state) states.delete(client); // a failed lookup is retried by the next request
+  });
+  state = {
+    generation,
+    config,
+    keys: new SigningKeys(),
+    endpoints: new EndpointResolver(client),
+    ready,
+  };
   states.set(client, state);
   return state;
 }
@@ -114,7 +135,7 @@ interface RequestTemplate {
 const templates = new WeakMap<ResolvedEndpoint, Map<OperationName, RequestTemplate>>();
 
 function templateOf(
-  config: ResolvedConfig,
+  state: ClientState,
   endpoint: ResolvedEndpoint,
   operation: OperationName,
   region: string,
@@ -129,6 +150,7 @@ function templateOf(
     host: endpoint.port ? `${endpoint.hostname}:${endpoint.port}` : endpoint.hostname,
     "x-amz-target": `${SERVICE_TARGET}.${operation}`,
   };
+  const config = state.config;
   const signingName =
     endpoint.signingName ?? config.signingName ?? config.defaultSigningName ?? "dynamodb";
   const signer = new RequestSigner(
@@ -137,6 +159,7 @@ function templateOf(
     headers,
     endpoint.signingRegion ?? region,
     signingName,
+    state.keys,
   );
   template = { headerList: Object.entries(headers).flat(), signer };
   byOperation.set(operation, template);
@@ -153,7 +176,7 @@ async function sendDirect(request: WireRequest): Promise<unknown> {
   // One identity per call, for the endpoint's account ID and for signing every attempt (as the SDK's auth scheme middleware)
   const credentials = await config.credentials();
   const endpoint = await state.endpoints.resolve(operation, input as object, credentials);
-  const template = templateOf(config, endpoint, operation, region);
+  const template = templateOf(state, endpoint, operation, region);
   const body = requestBody(operation, input as object);
 
   let token: RetryToken = await race(retry.acquireInitialRetryToken(""), signal);

@@ -1,6 +1,7 @@
 /**
  * AWS Signature Version 4 for the direct transport's requests: header signing with
- * `node:crypto`, the signing key cached per day, region, service and credentials.
+ * `node:crypto`, the signing key cached per client ({@link SigningKeys}) by day, region, service and
+ * a digest of the credentials (never the secret itself).
  * Proven against `@smithy/signature-v4` by a property test and AWS's published vectors.
  * @module
  */
@@ -31,7 +32,6 @@ export interface SignedHeaders {
 
 const ALGORITHM = "AWS4-HMAC-SHA256";
 const KEY_CACHE_LIMIT = 50;
-const keyCache = new Map<string, KeyObject>();
 
 let lastSecond = Number.NaN;
 let lastDates = { long: "", short: "" };
@@ -50,23 +50,36 @@ export function amzDates(date: Date): { long: string; short: string } {
   return lastDates;
 }
 
-/** The signing key of one day, region and service (derived once, then cached). */
-function signingKey(
-  credentials: SigningCredentials,
-  short: string,
-  region: string,
-  service: string,
-): KeyObject {
-  const cacheKey = `${short}\n${region}\n${service}\n${credentials.accessKeyId}\n${credentials.secretAccessKey}`;
-  let key = keyCache.get(cacheKey);
-  if (key) return key;
-  let derived = hmac(`AWS4${credentials.secretAccessKey}`, short);
-  derived = hmac(derived, region);
-  derived = hmac(derived, service);
-  key = createSecretKey(hmac(derived, "aws4_request"));
-  if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
-  keyCache.set(cacheKey, key);
-  return key;
+/**
+ * The signing keys of one client, derived once per day, region, service and credentials. The
+ * cache is keyed by a SHA-256 digest of the credentials (digested once per credentials object),
+ * so no string holding the secret outlives a request; the owner drops the whole cache when the
+ * client is destroyed.
+ */
+export class SigningKeys {
+  readonly #keys = new Map<string, KeyObject>();
+  readonly #digests = new WeakMap<SigningCredentials, string>();
+
+  /** The signing key of `credentials` for one day (`20150830`), region and service. */
+  get(credentials: SigningCredentials, short: string, region: string, service: string): KeyObject {
+    let digest = this.#digests.get(credentials);
+    if (digest === undefined) {
+      digest = createHash("sha256")
+        .update(`${credentials.accessKeyId}\n${credentials.secretAccessKey}`)
+        .digest("base64");
+      this.#digests.set(credentials, digest);
+    }
+    const cacheKey = `${short}\n${region}\n${service}\n${digest}`;
+    let key = this.#keys.get(cacheKey);
+    if (key) return key;
+    let derived = hmac(`AWS4${credentials.secretAccessKey}`, short);
+    derived = hmac(derived, region);
+    derived = hmac(derived, service);
+    key = createSecretKey(hmac(derived, "aws4_request"));
+    if (this.#keys.size >= KEY_CACHE_LIMIT) this.#keys.clear();
+    this.#keys.set(cacheKey, key);
+    return key;
+  }
 }
 
 /** The canonical-request pieces of one header set, with or without a session token. */
@@ -91,17 +104,23 @@ export class RequestSigner {
   readonly #region: string;
   readonly #service: string;
   readonly #headers: Record<string, string>;
+  readonly #keys: SigningKeys;
   #withToken: CanonicalHeaders | undefined;
   #withoutToken: CanonicalHeaders | undefined;
 
-  /** `headers`: lower-case names, `host` among them; each one is signed. */
+  /**
+   * `headers`: lower-case names, `host` among them; each one is signed. `keys`: the client's
+   * signing-key cache.
+   */
   constructor(
     method: string,
     path: string,
     headers: Record<string, string>,
     region: string,
     service: string,
+    keys: SigningKeys,
   ) {
+    this.#keys = keys;
     this.#head = `${method}\n${canonicalPath(path)}\n\n`;
     this.#headers = { ...headers };
     delete this.#headers["x-amz-date"];
@@ -127,7 +146,7 @@ export class RequestSigner {
     const stringToSign = `${ALGORITHM}\n${long}\n${scope}\n${sha256Hex(canonicalRequest)}`;
     const signature = createHmac(
       "sha256",
-      signingKey(credentials, short, this.#region, this.#service),
+      this.#keys.get(credentials, short, this.#region, this.#service),
     )
       .update(stringToSign)
       .digest("hex");
@@ -169,11 +188,14 @@ export function signRequest(
   service: string,
   date: Date,
 ): SignedHeaders {
-  return new RequestSigner(request.method, request.path, request.headers, region, service).sign(
-    request.body,
-    credentials,
-    date,
-  );
+  return new RequestSigner(
+    request.method,
+    request.path,
+    request.headers,
+    region,
+    service,
+    new SigningKeys(),
+  ).sign(request.body, credentials, date);
 }
 
 function hmac(key: string | Buffer, data: string): Buffer {

@@ -4,6 +4,8 @@
  * loopback proxy (in front of the suite's DynamoDB) in the same run and compares them.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { test } from "node:test";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { Dyno } from "../../src/index.js";
@@ -56,4 +58,23 @@ test("clock skew: 16 concurrent GetItems against a server 10 minutes behind all 
     const offset = (client.config as { systemClockOffset?: number }).systemClockOffset!;
     assert.ok(Math.abs(offset + 600_000) < 5_000, `${transport}: offset ${offset}`);
   }
+});
+
+test("the secret access key is gone from the heap after client.destroy() on both paths", async () => {
+  const child = spawnSync(
+    process.execPath,
+    [
+      "--expose-gc",
+      "--import",
+      "tsx",
+      fileURLToPath(new URL("fixtures/secret-heap.ts", import.meta.url)),
+    ],
+    { encoding: "utf8", timeout: 120_000 },
+  );
+  assert.equal(child.status, 0, child.stderr);
+  const found = JSON.parse(child.stdout.trim().split("\n").pop()!) as {
+    sdk: boolean;
+    direct: boolean;
+  };
+  assert.deepEqual(found, { sdk: false, direct: false });
 });
