@@ -20,7 +20,8 @@ import {
   type SignedHeaders,
   type SigningCredentials,
 } from "./sigv4.js";
-import { clientGeneration, onClientDestroyed } from "./watch.js";
+import { currentVerdict } from "./support.js";
+import { onClientDestroyed } from "./watch.js";
 
 /** The operations the direct transport sends itself: the data plane. */
 export const directOperations: ReadonlySet<OperationName> = dataPlaneOperations;
@@ -57,7 +58,8 @@ interface HandlerConfig {
  * signing keys; made again when the client changes (see `watch.ts`), dropped when it is destroyed.
  */
 interface ClientState {
-  readonly generation: number;
+  /** The revision of the client's verdict this state was made under (see `support.ts`). */
+  readonly revision: number;
   readonly config: ResolvedConfig;
   readonly keys: SigningKeys;
   readonly endpoints: EndpointResolver;
@@ -72,10 +74,9 @@ interface ClientState {
 const states = new WeakMap<DynamoDBClient, ClientState>();
 onClientDestroyed((client) => states.delete(client));
 
-function stateOf(client: DynamoDBClient): ClientState {
-  const generation = clientGeneration(client);
+function stateOf(client: DynamoDBClient, revision: number): ClientState {
   let state = states.get(client);
-  if (state?.generation === generation) return state;
+  if (state?.revision === revision) return state;
   const config = client.config as unknown as ResolvedConfig;
   const ready = (async () => {
     const handler = config.requestHandler;
@@ -103,7 +104,7 @@ function stateOf(client: DynamoDBClient): ClientState {
     if (states.get(client) === state) states.delete(client); // a failed lookup is retried by the next request
   });
   state = {
-    generation,
+    revision,
     config,
     keys: new SigningKeys(),
     endpoints: new EndpointResolver(client),
@@ -114,8 +115,9 @@ function stateOf(client: DynamoDBClient): ClientState {
 }
 
 /**
- * Sends the data-plane operations directly and every other operation through the SDK.
- * Use it only for a client that {@link directSupport} accepts.
+ * Sends the data-plane operations directly and every other operation through the SDK; so too
+ * every request of a client the direct transport cannot honour as it is now (the verdict is
+ * checked per request: middleware or configuration added later is never bypassed).
  */
 export const directSender: RequestSender = <N extends OperationName>(request: WireRequest<N>) =>
   directOperations.has(request.operation)
@@ -169,9 +171,14 @@ function templateOf(
 async function sendDirect(request: WireRequest): Promise<unknown> {
   const { client, operation, input, signal } = request;
   if (signal.aborted) throw abortError(signal);
-  const state = stateOf(client);
+  let verdict = currentVerdict(client);
+  if (verdict.support.transport === "direct" && !verdict.checked) {
+    await verdict.settled; // the first requests wait for the retry strategy's check
+    verdict = currentVerdict(client);
+  }
+  if (verdict.support.transport !== "direct") return sdkSender(request);
+  const state = stateOf(client, verdict.revision);
   const { http, region, retry, noSkewCorrection } = await state.ready;
-  if (typeof retry.acquireInitialRetryToken !== "function") return sdkSender(request); // a v1 strategy
   const config = state.config;
   // One identity per call, for the endpoint's account ID and for signing every attempt (as the SDK's auth scheme middleware)
   const credentials = await config.credentials();

@@ -8,8 +8,11 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { test } from "node:test";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { constructStack } from "@smithy/core/client";
+import { DeprecatedStandardRetryStrategy } from "@smithy/core/retry";
 import { Dyno } from "../../src/index.js";
 import { localClientConfig } from "../../src/local/index.js";
+import { CONFIG_RULES } from "../../src/transport/support.js";
 import { createTestTable, testClient, testEndpoint } from "../support/db.js";
 import { loopbackProxy } from "../support/loopback.js";
 
@@ -77,4 +80,142 @@ test("the secret access key is gone from the heap after client.destroy() on both
     direct: boolean;
   };
   assert.deepEqual(found, { sdk: false, direct: false });
+});
+
+/** A build-step middleware that marks each request with header `x-audit: <tag>`. */
+function auditMiddleware(tag: string) {
+  return (next: (args: unknown) => Promise<unknown>) => (args: unknown) => {
+    (args as { request: { headers: Record<string, string> } }).request.headers["x-audit"] = tag;
+    return next(args);
+  };
+}
+
+type Stack = DynamoDBClient["middlewareStack"];
+
+/** Ways to change a client's middleware stack after a first direct session; each adds "x-audit". */
+const stackChanges: Record<string, (stack: Stack, tag: string) => void> = {
+  add: (stack, tag) =>
+    stack.add(auditMiddleware(tag) as never, { name: `audit${tag}`, step: "build" }),
+  addRelativeTo: (stack, tag) =>
+    stack.addRelativeTo(auditMiddleware(tag) as never, {
+      name: `audit${tag}`,
+      relation: "before",
+      toMiddleware: "retryMiddleware",
+    }),
+  use: (stack, tag) =>
+    stack.use({
+      applyToStack: (s) =>
+        s.add(auditMiddleware(tag) as never, { name: `audit${tag}`, step: "build" }),
+    }),
+  "another stack's applyToStack": (stack, tag) => {
+    const other = constructStack<never, never>() as unknown as Stack;
+    other.add(auditMiddleware(tag) as never, { name: `audit${tag}`, step: "build" });
+    other.applyToStack(stack);
+  },
+};
+
+for (const [change, apply] of Object.entries(stackChanges)) {
+  test(`middleware added by ${change} after a first direct session runs on both paths`, async () => {
+    await using env = await loopback();
+    const client = env.client();
+    const Key = { pk: { S: "a" }, sk: { S: "1" } };
+    const before = new Dyno({ client, transport: "direct" });
+    await before.getItem({ TableName: env.TableName, Key });
+    assert.equal(env.proxy.seen.at(-1)!.headers["x-audit"], undefined);
+    apply(client.middlewareStack, change);
+    const after = new Dyno({ client, transport: "direct" });
+    for (const dyno of [new Dyno({ client }), before, after]) {
+      assert.equal(dyno.transport, "sdk");
+      if (dyno !== before && dyno !== after) continue;
+      assert.match(dyno.transportReason!, /middlewareStack has custom entries: audit/);
+    }
+    for (const dyno of [new Dyno({ client }), before, after]) {
+      await dyno.getItem({ TableName: env.TableName, Key });
+      assert.equal(env.proxy.seen.at(-1)!.headers["x-audit"], change);
+    }
+    // taken out again: the direct path comes back
+    client.middlewareStack.remove(`audit${change}`);
+    assert.equal(before.transport, "direct");
+    await before.getItem({ TableName: env.TableName, Key });
+    assert.equal(env.proxy.seen.at(-1)!.headers["x-audit"], undefined);
+  });
+}
+
+test("the verdict is live: removed SDK entries, a replaced stack, config changes, clone and concat", async () => {
+  await using env = await loopback();
+  const Key = { pk: { S: "a" }, sk: { S: "1" } };
+  const client = env.client();
+  const dyno = new Dyno({ client, transport: "direct" });
+  await dyno.getItem({ TableName: env.TableName, Key });
+  // copies do not change the client's stack
+  client.middlewareStack.clone().add(auditMiddleware("c") as never, { name: "x", step: "build" });
+  client.middlewareStack.concat(client.middlewareStack.clone());
+  assert.equal(dyno.transport, "direct");
+  // an SDK entry removed (by name, then by tag): the SDK path no longer sends a user agent
+  for (const remove of [
+    (s: Stack) => s.remove("getUserAgentMiddleware"),
+    (s: Stack) => s.removeByTag("USER_AGENT"),
+  ]) {
+    const other = env.client();
+    const session = new Dyno({ client: other, transport: "direct" });
+    await session.getItem({ TableName: env.TableName, Key });
+    remove(other.middlewareStack);
+    assert.equal(session.transport, "sdk");
+    assert.match(session.transportReason!, /lacks the SDK's entries: getUserAgentMiddleware/);
+    await session.getItem({ TableName: env.TableName, Key });
+    assert.equal(env.proxy.seen.at(-1)!.headers["x-amz-user-agent"], undefined);
+  }
+  // the stack replaced by one with a custom entry
+  const replaced = client.middlewareStack.clone();
+  replaced.add(auditMiddleware("r") as never, { name: "auditR", step: "build" });
+  (client as { middlewareStack: Stack }).middlewareStack = replaced;
+  assert.equal(dyno.transport, "sdk");
+  await dyno.getItem({ TableName: env.TableName, Key });
+  assert.equal(env.proxy.seen.at(-1)!.headers["x-audit"], "r");
+  replaced.remove("auditR");
+  assert.equal(dyno.transport, "direct");
+  // identifyOnResolve makes the SDK log the stack on each request
+  client.middlewareStack.identifyOnResolve(true);
+  assert.match(dyno.transportReason!, /identifyOnResolve/);
+  client.middlewareStack.identifyOnResolve(false);
+  assert.equal(dyno.transport, "direct");
+  // a config key changed after the session: a custom hash, then an unknown setting
+  const config = client.config as unknown as Record<string, unknown>;
+  const sha256 = config.sha256;
+  config.sha256 = class Sha256 {};
+  assert.match(dyno.transportReason!, /own sha256/);
+  config.sha256 = sha256;
+  assert.equal(dyno.transport, "direct");
+  config.someFutureSetting = true;
+  assert.match(dyno.transportReason!, /someFutureSetting/);
+  delete config.someFutureSetting;
+  assert.equal(dyno.transport, "direct");
+});
+
+test("a v1 retry strategy keeps the SDK path and says so", async () => {
+  await using env = await loopback();
+  const retryStrategy = new DeprecatedStandardRetryStrategy(async () => 2);
+  let runs = 0; // the v1 strategy's own retry loop runs each request
+  const retry = retryStrategy.retry.bind(retryStrategy);
+  retryStrategy.retry = (next, args) => (runs++, retry(next, args));
+  const client = env.client({ retryStrategy: retryStrategy as never });
+  const dyno = new Dyno({ client, transport: "direct" });
+  await new Promise((resolve) => setImmediate(resolve)); // the strategy resolves asynchronously
+  assert.equal(dyno.transport, "sdk");
+  assert.match(dyno.transportReason!, /retryStrategy \(StandardRetryStrategy\) is a v1 strategy/);
+  await dyno.getItem({ TableName: env.TableName, Key: { pk: { S: "a" }, sk: { S: "1" } } });
+  assert.equal(runs, 1);
+  // a request sent at once, before the check settled, takes the SDK path too
+  const fresh = env.client({ retryStrategy: retryStrategy as never });
+  const first = new Dyno({ client: fresh, transport: "direct" });
+  await first.getItem({ TableName: env.TableName, Key: { pk: { S: "a" }, sk: { S: "1" } } });
+  assert.equal(runs, 2);
+  assert.equal(first.transport, "sdk");
+});
+
+test("every key of a client's config is accounted for by the direct transport's rules", () => {
+  const client = new DynamoDBClient({ region: "us-east-1" });
+  const unknown = Object.keys(client.config).filter((key) => !(key in CONFIG_RULES));
+  assert.deepEqual(unknown, []);
+  client.destroy();
 });
