@@ -20,7 +20,7 @@ import {
   type SignedHeaders,
   type SigningCredentials,
 } from "./sigv4.js";
-import { currentVerdict } from "./support.js";
+import { currentVerdict, sdkDefault } from "./support.js";
 import { onClientDestroyed } from "./watch.js";
 
 /** The operations the direct transport sends itself: the data plane. */
@@ -65,7 +65,6 @@ interface ClientState {
   readonly endpoints: EndpointResolver;
   readonly ready: Promise<{
     http: HttpSettings;
-    region: string;
     retry: RetryStrategyV2;
     noSkewCorrection: boolean;
   }>;
@@ -95,7 +94,6 @@ function stateOf(client: DynamoDBClient, revision: number): ClientState {
         socketTimeoutIsDefault: settings.socketTimeout === undefined,
         logger: settings.logger,
       },
-      region: await config.region(),
       retry: await config.retryStrategy(),
       noSkewCorrection: (await config.disableClockSkewCorrection?.()) === true,
     };
@@ -107,7 +105,7 @@ function stateOf(client: DynamoDBClient, revision: number): ClientState {
     revision,
     config,
     keys: new SigningKeys(),
-    endpoints: new EndpointResolver(client),
+    endpoints: new EndpointResolver(client, sdkDefault("endpointProvider")),
     ready,
   };
   states.set(client, state);
@@ -140,7 +138,6 @@ function templateOf(
   state: ClientState,
   endpoint: ResolvedEndpoint,
   operation: OperationName,
-  region: string,
 ): RequestTemplate {
   let byOperation = templates.get(endpoint);
   if (!byOperation) templates.set(endpoint, (byOperation = new Map()));
@@ -152,15 +149,16 @@ function templateOf(
     host: endpoint.port ? `${endpoint.hostname}:${endpoint.port}` : endpoint.hostname,
     "x-amz-target": `${SERVICE_TARGET}.${operation}`,
   };
-  const config = state.config;
-  const signingName =
-    endpoint.signingName ?? config.signingName ?? config.defaultSigningName ?? "dynamodb";
+  // As the SDK's signer: the endpoint's auth scheme, else the scope its first signing wrote into the config.
+  const config = state.config as ResolvedConfig & { signingRegion?: string; serviceId?: string };
+  config.signingRegion ||= endpoint.signingRegion ?? endpoint.region;
+  config.signingName ||= endpoint.signingName ?? config.defaultSigningName ?? config.serviceId;
   const signer = new RequestSigner(
     "POST",
     endpoint.path,
     headers,
-    endpoint.signingRegion ?? region,
-    signingName,
+    endpoint.signingRegion ?? config.signingRegion,
+    endpoint.signingName ?? config.signingName ?? "dynamodb",
     state.keys,
   );
   template = { headerList: Object.entries(headers).flat(), signer };
@@ -178,12 +176,12 @@ async function sendDirect(request: WireRequest): Promise<unknown> {
   }
   if (verdict.support.transport !== "direct") return sdkSender(request);
   const state = stateOf(client, verdict.revision);
-  const { http, region, retry, noSkewCorrection } = await state.ready;
+  const { http, retry, noSkewCorrection } = await state.ready;
   const config = state.config;
   // One identity per call, for the endpoint's account ID and for signing every attempt (as the SDK's auth scheme middleware)
   const credentials = await config.credentials();
   const endpoint = await state.endpoints.resolve(operation, input as object, credentials);
-  const template = templateOf(state, endpoint, operation, region);
+  const template = templateOf(state, endpoint, operation);
   const body = requestBody(operation, input as object);
 
   let token: RetryToken = await race(retry.acquireInitialRetryToken(""), signal);

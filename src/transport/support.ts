@@ -120,6 +120,11 @@ function defaults(): Reference {
   return reference;
 }
 
+/** The SDK's own default for config `key` (a fresh client's value). */
+export function sdkDefault(key: string): unknown {
+  return defaults().config[key];
+}
+
 /** One verdict, valid while the client's generation and config stay as they were. */
 interface Verdict {
   readonly generation: number;

@@ -219,3 +219,46 @@ test("every key of a client's config is accounted for by the direct transport's 
   assert.deepEqual(unknown, []);
   client.destroy();
 });
+
+test("an endpoint provider function and a region provider are called on every request, as by the SDK", async () => {
+  await using env = await loopback();
+  const other = await loopbackProxy(await testEndpoint());
+  try {
+    let target = env.proxy.endpoint;
+    let region = "us-east-1";
+    const calls = { endpoint: 0, region: 0 };
+    const client = env.client({
+      endpoint: (() => (calls.endpoint++, Promise.resolve(target))) as never,
+      region: () => (calls.region++, Promise.resolve(region)),
+    });
+    const Key = { pk: { S: "a" }, sk: { S: "1" } };
+    const perRequest: Record<string, number[]> = {};
+    const scopes: Record<string, string> = {};
+    for (const transport of ["sdk", "direct"] as const) {
+      const dyno = new Dyno({ client, transport });
+      target = env.proxy.endpoint;
+      region = "us-east-1";
+      await dyno.getItem({ TableName: env.TableName, Key });
+      const before = { ...calls };
+      const seen = [env.proxy.seen.length, other.seen.length];
+      await dyno.getItem({ TableName: env.TableName, Key });
+      perRequest[transport] = [calls.endpoint - before.endpoint, calls.region - before.region];
+      assert.deepEqual([env.proxy.seen.length, other.seen.length], [seen[0]! + 1, seen[1]!]);
+      target = other.endpoint;
+      region = "eu-west-1";
+      await dyno.getItem({ TableName: env.TableName, Key });
+      assert.deepEqual([env.proxy.seen.length, other.seen.length], [seen[0]! + 1, seen[1]! + 1]);
+      scopes[transport] = /Credential=([^,]+)/.exec(
+        String(other.seen.at(-1)!.headers.authorization),
+      )![1]!;
+    }
+    // the SDK signs with the scope of its first signing (written into the config) when the endpoint has none
+    assert.equal(scopes.direct, scopes.sdk);
+    // the endpoint provider as often as by the SDK; the region provider at least once per request
+    // (the SDK asks it four times: endpoint, FIPS default, auth parameters, signer)
+    assert.equal(perRequest.direct![0], perRequest.sdk![0]);
+    assert.ok(perRequest.sdk![1]! >= 1 && perRequest.direct![1]! >= 1, JSON.stringify(perRequest));
+  } finally {
+    await other.stop();
+  }
+});
