@@ -21,7 +21,10 @@ import {
   type SigningCredentials,
 } from "./sigv4.js";
 import { currentVerdict, sdkDefault } from "./support.js";
+import { userAgentHeaders, type UserAgentConfig } from "./user-agent.js";
 import { onClientDestroyed } from "./watch.js";
+import { commandLogger, logError, logOutput } from "./command-log.js";
+import { randomUUID } from "node:crypto";
 
 /** The operations the direct transport sends itself: the data plane. */
 export const directOperations: ReadonlySet<OperationName> = dataPlaneOperations;
@@ -119,8 +122,43 @@ function stateOf(client: DynamoDBClient, revision: number): ClientState {
  */
 export const directSender: RequestSender = <N extends OperationName>(request: WireRequest<N>) =>
   directOperations.has(request.operation)
-    ? (sendDirect(request) as Promise<OutputOf<N>>)
+    ? (logged(request) as Promise<OutputOf<N>>)
     : sdkSender(request);
+
+/** {@link sendDirect}, with the client's logger told of the outcome as the SDK's logger middleware tells it. */
+async function logged(request: WireRequest): Promise<unknown> {
+  const config = request.client.config as unknown as { logger?: unknown };
+  const logger = commandLogger(config);
+  let output: Record<string, unknown> | undefined;
+  try {
+    output = (await sendDirect(request)) as Record<string, unknown> | undefined;
+  } catch (error) {
+    if (!(error instanceof ViaSdk))
+      logError(logger, config, request.operation, request.input, error);
+    throw error instanceof ViaSdk ? error.error : error;
+  }
+  if (output instanceof ViaSdk) return output.output;
+  if (logger) logOutput(logger, config, request.operation, request.input, output!);
+  return output;
+}
+
+/** What the SDK path answered (and logged itself) for a request the direct path handed over. */
+class ViaSdk {
+  constructor(
+    readonly output?: unknown,
+    readonly error?: unknown,
+  ) {}
+}
+
+/** The SDK path's answer to `request`, marked so it is not logged twice. */
+function viaSdk(request: WireRequest): Promise<ViaSdk> {
+  return sdkSender(request).then(
+    (output) => new ViaSdk(output),
+    (error: unknown) => {
+      throw new ViaSdk(undefined, error);
+    },
+  );
+}
 
 /** What every request of one operation to one endpoint shares: its headers and signer. */
 interface RequestTemplate {
@@ -174,7 +212,7 @@ async function sendDirect(request: WireRequest): Promise<unknown> {
     await verdict.settled; // the first requests wait for the retry strategy's check
     verdict = currentVerdict(client);
   }
-  if (verdict.support.transport !== "direct") return sdkSender(request);
+  if (verdict.support.transport !== "direct") return viaSdk(request);
   const state = stateOf(client, verdict.revision);
   const { http, retry, noSkewCorrection } = await state.ready;
   const config = state.config;
@@ -183,6 +221,16 @@ async function sendDirect(request: WireRequest): Promise<unknown> {
   const endpoint = await state.endpoints.resolve(operation, input as object, credentials);
   const template = templateOf(state, endpoint, operation);
   const body = requestBody(operation, input as object);
+  // the SDK's retry and user-agent middleware's headers
+  const invocationId = randomUUID();
+  const maxAttempts = await config.maxAttempts();
+  const agent = await userAgentHeaders(
+    config as unknown as UserAgentConfig,
+    endpoint.hostname,
+    credentials,
+    (retry as { mode?: unknown }).mode,
+  );
+  const length = String(Buffer.byteLength(body));
 
   let token: RetryToken = await race(retry.acquireInitialRetryToken(""), signal);
   let attempts = 0;
@@ -197,11 +245,19 @@ async function sendDirect(request: WireRequest): Promise<unknown> {
       const sent = plan?.body ? JSON.stringify(plan.body) : body;
       // the offset this attempt is signed with: whether its failure was a skew that got corrected compares with it
       signedOffset = noSkewCorrection ? 0 : (config.systemClockOffset ?? 0);
-      const auth = template.signer.sign(sent, credentials, new Date(Date.now() + signedOffset));
+      const extra: Record<string, string> = {
+        "amz-sdk-invocation-id": invocationId,
+        "amz-sdk-request": `attempt=${attempts + 1}; max=${maxAttempts}`,
+        "content-length": sent === body ? length : String(Buffer.byteLength(sent)),
+      };
+      if (agent?.["x-amz-user-agent"] !== undefined)
+        extra["x-amz-user-agent"] = agent["x-amz-user-agent"];
+      const date = new Date(Date.now() + signedOffset);
+      const auth = template.signer.sign(sent, credentials, date, extra, true);
       sentAt = Date.now();
       response = plan?.answer
         ? answered(plan.answer.status, plan.answer.body)
-        : await post(endpoint, withSignature(template, auth, sent), sent, http, signal);
+        : await post(endpoint, withSignature(template, extra, agent, auth), sent, http, signal);
       if (plan?.body && response.statusCode === 200)
         response = answered(200, plan.complete(JSON.parse(response.body) as WireBody), response);
       if (response.statusCode >= 300) throw responseError(response);
@@ -240,18 +296,21 @@ async function sendDirect(request: WireRequest): Promise<unknown> {
   }
 }
 
-/** The request's headers: the template's, the signature's and the content length. */
-function withSignature(template: RequestTemplate, auth: SignedHeaders, body: string): string[] {
+/** The request's headers: the template's, this request's own (signed or not) and the signature's. */
+function withSignature(
+  template: RequestTemplate,
+  extra: Record<string, string>,
+  agent: { "user-agent": string } | undefined,
+  auth: SignedHeaders,
+): string[] {
   const headers = template.headerList.slice();
+  for (const name in extra) headers.push(name, extra[name]!);
+  if (agent) headers.push("user-agent", agent["user-agent"]);
   headers.push("x-amz-date", auth["x-amz-date"]);
   const token = auth["x-amz-security-token"];
   if (token !== undefined) headers.push("x-amz-security-token", token);
-  headers.push(
-    "authorization",
-    auth.authorization,
-    "content-length",
-    String(Buffer.byteLength(body)),
-  );
+  headers.push("x-amz-content-sha256", auth["x-amz-content-sha256"]!);
+  headers.push("authorization", auth.authorization);
   return headers;
 }
 

@@ -255,6 +255,8 @@ function unsupportedReason(client: DynamoDBClient): string | undefined {
   const missing = [...ref.middleware].filter((entry) => !stack.identify().includes(entry));
   if (missing.length > 0)
     return `client.middlewareStack lacks the SDK's entries: ${missing.join(", ")}`;
+  if (process.env.AWS_LAMBDA_FUNCTION_NAME)
+    return "in AWS Lambda the SDK's recursion-detection middleware adds trace headers (X-Amzn-Trace-Id, traceparent) that the direct transport does not";
   if (stack.identifyOnResolve?.() === true)
     return "client.middlewareStack.identifyOnResolve(true) logs the stack per request";
   for (const key in config) {

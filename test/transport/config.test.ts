@@ -14,7 +14,7 @@ import { Dyno } from "../../src/index.js";
 import { localClientConfig } from "../../src/local/index.js";
 import { CONFIG_RULES } from "../../src/transport/support.js";
 import { createTestTable, testClient, testEndpoint } from "../support/db.js";
-import { loopbackProxy } from "../support/loopback.js";
+import { loopbackProxy, type CapturedRequest } from "../support/loopback.js";
 
 type ClientConfig = ConstructorParameters<typeof DynamoDBClient>[0];
 
@@ -261,4 +261,89 @@ test("an endpoint provider function and a region provider are called on every re
   } finally {
     await other.stop();
   }
+});
+
+test("the SDK's headers: user agent (customUserAgent, userAgentAppId), invocation id, attempt count, signed the same", async () => {
+  await using env = await loopback({ clockOffsetMs: -600_000 }); // the first attempt fails: two attempts
+  const Key = { pk: { S: "a" }, sk: { S: "1" } };
+  const sent: Record<string, CapturedRequest[]> = {};
+  for (const transport of ["sdk", "direct"] as const) {
+    const client = env.client({
+      customUserAgent: [["my-app", "1.2 beta"], ["plain"]],
+      userAgentAppId: "orders/7",
+    });
+    const dyno = new Dyno({ client, transport });
+    const before = env.proxy.seen.length;
+    await dyno.getItem({ TableName: env.TableName, Key });
+    await dyno.getItem({ TableName: env.TableName, Key });
+    sent[transport] = env.proxy.seen.slice(before);
+  }
+  const [sdk, direct] = [sent.sdk!, sent.direct!];
+  assert.equal(direct.length, 3);
+  assert.equal(sdk.length, 3);
+  const signedNames = (r: CapturedRequest) =>
+    /SignedHeaders=([^,]+)/.exec(String(r.headers.authorization))![1];
+  for (let i = 0; i < 3; i++) {
+    for (const name of [
+      "user-agent",
+      "x-amz-user-agent",
+      "amz-sdk-request",
+      "x-amz-content-sha256",
+    ])
+      assert.equal(direct[i]!.headers[name], sdk[i]!.headers[name], `${name} of request ${i}`);
+    assert.equal(signedNames(direct[i]!), signedNames(sdk[i]!));
+    assert.match(String(direct[i]!.headers["amz-sdk-invocation-id"]), /^[0-9a-f-]{36}$/);
+  }
+  assert.match(String(direct[0]!.headers["user-agent"]), /app\/orders-7/);
+  assert.match(String(direct[0]!.headers["x-amz-user-agent"]), /my-app\/1.2-beta plain/);
+  assert.deepEqual(
+    direct.map((r) => r.headers["amz-sdk-request"]),
+    ["attempt=1; max=4", "attempt=2; max=4", "attempt=1; max=4"],
+  );
+  for (const requests of [sdk, direct]) {
+    // one invocation id per call, the same on each of its attempts
+    assert.equal(
+      requests[0]!.headers["amz-sdk-invocation-id"],
+      requests[1]!.headers["amz-sdk-invocation-id"],
+    );
+    assert.notEqual(
+      requests[1]!.headers["amz-sdk-invocation-id"],
+      requests[2]!.headers["amz-sdk-invocation-id"],
+    );
+  }
+});
+
+test("the client's logger gets each command's outcome as from the SDK's logger middleware", async () => {
+  await using env = await loopback();
+  const entries: Record<string, { level: string; entry: Record<string, unknown> }[]> = {};
+  const Key = { pk: { S: "a" }, sk: { S: "1" } };
+  for (const transport of ["sdk", "direct"] as const) {
+    const log: { level: string; entry: Record<string, unknown> }[] = (entries[transport] = []);
+    const logger = {
+      debug() {},
+      info: (entry: Record<string, unknown>) => log.push({ level: "info", entry }),
+      warn() {},
+      error: (entry: Record<string, unknown>) => log.push({ level: "error", entry }),
+    };
+    const client = env.client({ logger });
+    const dyno = new Dyno({ client, transport });
+    await dyno.putItem({ TableName: env.TableName, Item: { ...Key, n: { N: "1" } } });
+    await dyno.getItem({ TableName: env.TableName, Key, ProjectionExpression: "n" });
+    await dyno
+      .putItem({
+        TableName: env.TableName,
+        Item: Key,
+        ConditionExpression: "attribute_not_exists(pk)",
+      })
+      .catch(() => undefined);
+  }
+  const plain = (log: { level: string; entry: Record<string, unknown> }[]) =>
+    log.map(({ level, entry }) => ({
+      level,
+      ...entry,
+      error: (entry.error as Error | undefined)?.name,
+      metadata: { ...(entry.metadata as object), requestId: "", totalRetryDelay: 0 },
+    }));
+  assert.equal(entries.sdk!.length, 3);
+  assert.deepEqual(plain(entries.direct!), plain(entries.sdk!));
 });
