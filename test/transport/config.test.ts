@@ -347,3 +347,109 @@ test("the client's logger gets each command's outcome as from the SDK's logger m
   assert.equal(entries.sdk!.length, 3);
   assert.deepEqual(plain(entries.direct!), plain(entries.sdk!));
 });
+
+test("request bodies as the SDK's serializer writes them: no null values, no undeclared members, every data-plane command", async () => {
+  await using env = await loopback();
+  const T = env.TableName;
+  const Key = { pk: { S: "a" }, sk: { S: "1" } };
+  const odd = {
+    Bogus: 1,
+    ReturnConsumedCapacity: null,
+    ...JSON.parse('{"__proto__": {"S": "x"}}'),
+  };
+  const inputs: Record<string, object> = {
+    getItem: { TableName: T, Key: { ...Key, gone: null }, ProjectionExpression: undefined, ...odd },
+    putItem: {
+      TableName: T,
+      Item: {
+        ...Key,
+        gone: null,
+        list: { L: [{ S: "x" }] },
+        map: { M: { z: null, y: { N: "1" } } },
+      },
+      Expected: { pk: { Exists: false, Bogus: 2, Value: null } },
+      ...odd,
+    },
+    updateItem: {
+      TableName: T,
+      Key,
+      UpdateExpression: "SET n = :n",
+      ExpressionAttributeValues: { ":n": { N: "1" }, ":unused": null },
+      ExpressionAttributeNames: undefined,
+      ...odd,
+    },
+    deleteItem: { TableName: T, Key, ConditionExpression: null, ...odd },
+    query: {
+      TableName: T,
+      KeyConditionExpression: "pk = :p",
+      ExpressionAttributeValues: { ":p": { S: "a" } },
+      ExclusiveStartKey: null,
+      ...odd,
+    },
+    scan: { TableName: T, Segment: null, TotalSegments: undefined, ...odd },
+    batchGetItem: {
+      RequestItems: { [T]: { Keys: [Key], ConsistentRead: null, Bogus: 3 } },
+      ...odd,
+    },
+    batchWriteItem: {
+      RequestItems: {
+        [T]: [{ PutRequest: { Item: { ...Key, gone: null }, Bogus: 4 }, DeleteRequest: null }],
+      },
+      ...odd,
+    },
+    transactGetItems: { TransactItems: [{ Get: { TableName: T, Key, Bogus: 5 } }], ...odd },
+    transactWriteItems: {
+      TransactItems: [{ Put: { TableName: T, Item: { ...Key, gone: null } }, Delete: null }],
+      // (a null ClientRequestToken makes the SDK send `"ClientRequestToken":}`; the direct path makes one)
+      ClientRequestToken: undefined,
+      ...odd,
+    },
+    executeStatement: {
+      Statement: `SELECT * FROM "${T}"`,
+      Parameters: null,
+      NextToken: undefined,
+      ...odd,
+    },
+    batchExecuteStatement: {
+      Statements: [
+        { Statement: `SELECT * FROM "${T}" WHERE pk = ?`, Parameters: [{ S: "a" }], Bogus: 6 },
+      ],
+      ...odd,
+    },
+    executeTransaction: {
+      TransactStatements: [
+        { Statement: `SELECT * FROM "${T}" WHERE pk = ?`, Parameters: [{ S: "a" }] },
+      ],
+      ClientRequestToken: undefined,
+      ...odd,
+    },
+  };
+  const client = env.client({ maxAttempts: 1 });
+  const reset = new Dyno({ client: await testClient() });
+  const sessions = { sdk: new Dyno({ client }), direct: new Dyno({ client, transport: "direct" }) };
+  const blank = (body: Record<string, unknown>) =>
+    body.ClientRequestToken ? { ...body, ClientRequestToken: "<token>" } : body;
+  for (const [method, input] of Object.entries(inputs)) {
+    const bodies: unknown[] = [];
+    const outcomes: unknown[] = [];
+    for (const dyno of [sessions.sdk, sessions.direct]) {
+      await reset.deleteItem({ TableName: T, Key }); // each path starts from the same state
+      const before = env.proxy.seen.length;
+      const run = (dyno as unknown as Record<string, (input: object) => PromiseLike<unknown>>)[
+        method
+      ]!;
+      outcomes.push(
+        await Promise.resolve(run.call(dyno, input)).then(
+          () => "ok",
+          (e: Error) => e.name,
+        ),
+      );
+      assert.equal(env.proxy.seen.length, before + 1, method);
+      const raw = env.proxy.seen.at(-1)!.body;
+      if (process.env.DEBUG_BODIES) console.log(method, raw);
+      bodies.push(blank(JSON.parse(raw) as Record<string, unknown>));
+    }
+    assert.deepStrictEqual(bodies[1], bodies[0], method);
+    assert.equal(outcomes[1], outcomes[0], method);
+  }
+});
