@@ -91,28 +91,25 @@ export class EndpointResolver {
     let key = operation;
     const params: Record<string, unknown> = {};
     let region: unknown;
+    // the custom endpoint, read once per request: its URL is the `Endpoint` parameter, its headers are sent
+    const custom = config.isCustomEndpoint && config.endpoint ? await config.endpoint() : undefined;
     for (const parameter of parameters) {
       let value: unknown;
       if (parameter.from === "input") value = parameter.get(input);
       else if (parameter.from === "static") value = parameter.value;
       else if (parameter.from === "account") value = accountId;
-      else value = await this.#configValue(parameter);
+      else value = await this.#configValue(parameter, custom);
       params[parameter.name] = value;
       if (parameter.from === "config" && parameter.key === "region") region = value;
       key += `\u0000${Array.isArray(value) ? value.join("\u0001") : String(value)}`;
     }
-    // the custom endpoint's headers: the SDK calls the endpoint provider again for them
-    let custom: Record<string, unknown> | undefined;
-    if (config.isCustomEndpoint && config.endpoint) {
-      custom = ((await config.endpoint()) as { headers?: Record<string, unknown> } | undefined)
-        ?.headers;
-      if (custom) key += `\u0000${JSON.stringify(custom)}`;
-    }
+    const customHeaders = (custom as { headers?: Record<string, unknown> } | undefined)?.headers;
+    if (customHeaders) key += `\u0000${JSON.stringify(customHeaders)}`;
     if (this.#cacheable) {
       const cached = this.#cache.get(key);
       if (cached) return cached;
     }
-    const resolved = this.#resolveParams(params, custom, String(region ?? ""));
+    const resolved = this.#resolveParams(params, customHeaders, String(region ?? ""));
     if (this.#cacheable) {
       if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
       this.#cache.set(key, resolved);
@@ -179,9 +176,13 @@ export class EndpointResolver {
   }
 
   /** A config parameter's value, its provider called as the SDK's `createConfigValueProvider` does. */
-  async #configValue(parameter: { name: string; key: string; clientContext: boolean }) {
+  async #configValue(
+    parameter: { name: string; key: string; clientContext: boolean },
+    custom: unknown,
+  ) {
     const config = this.#config;
-    if (parameter.key === "endpoint" || parameter.name === "endpoint") return this.#endpointParam();
+    if (parameter.key === "endpoint" || parameter.name === "endpoint")
+      return this.#endpointParam(custom);
     const nested = parameter.clientContext
       ? (config.clientContextParams as Record<string, unknown> | undefined)?.[parameter.key]
       : undefined;
@@ -189,15 +190,18 @@ export class EndpointResolver {
     return typeof value === "function" ? (value as () => unknown)() : value;
   }
 
-  /** The `Endpoint` parameter: the custom endpoint, or one configured by env/config file. */
-  async #endpointParam(): Promise<string | undefined> {
+  /**
+   * The `Endpoint` parameter: the custom endpoint (`custom`, as `config.endpoint()` gave it for
+   * this request), or one configured by env/config file.
+   */
+  async #endpointParam(custom: unknown): Promise<string | undefined> {
     const config = this.#config;
     if (!config.isCustomEndpoint) {
       if (config.ignoreConfiguredEndpointUrls || !config.serviceConfiguredEndpoint)
         return undefined;
       return config.serviceConfiguredEndpoint();
     }
-    const endpoint = await config.endpoint?.();
+    const endpoint = custom;
     if (endpoint && typeof endpoint === "object") {
       if ("url" in endpoint) return (endpoint as { url: URL }).url.href;
       if ("hostname" in endpoint) {

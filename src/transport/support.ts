@@ -167,17 +167,16 @@ export function currentVerdict(client: DynamoDBClient): Verdict {
 
 function unchanged(client: DynamoDBClient, verdict: Verdict): boolean {
   const config = client.config as unknown as Record<string, unknown>;
+  const handler = config.requestHandler as { configProvider?: unknown } | undefined;
+  if (handler !== verdict.handler || handler?.configProvider !== verdict.handlerConfig)
+    return false;
   const keys = verdict.keys;
   const values = verdict.values;
+  for (let i = 0; i < keys.length; i++) if (config[keys[i]!] !== values[i]) return false;
+  // a key added (or removed): the count of keys, runtime keys aside, differs
   let count = 0;
-  for (const key in config) {
-    if (isRuntimeKey(key)) continue;
-    if (keys[count] !== key || values[count] !== config[key]) return false;
-    count++;
-  }
-  if (count !== keys.length) return false;
-  const handler = config.requestHandler as { configProvider?: unknown } | undefined;
-  return handler === verdict.handler && handler?.configProvider === verdict.handlerConfig;
+  for (const key in config) if (!isRuntimeKey(key)) count++;
+  return count === keys.length;
 }
 
 function makeVerdict(client: DynamoDBClient, generation: number): Verdict {

@@ -39,7 +39,7 @@ export async function userAgentHeaders(
   retryMode: unknown,
 ): Promise<UserAgentHeaders | undefined> {
   if (typeof config.defaultUserAgentProvider !== "function") return undefined;
-  const defaults = (await config.defaultUserAgentProvider()).map(escape);
+  const sections = await config.defaultUserAgentProvider();
   // features in the SDK's order: the endpoint middleware's, then the user-agent middleware's
   let features = config.isCustomEndpoint ? "N" : "";
   const add = (code: unknown) => {
@@ -58,14 +58,26 @@ export async function userAgentHeaders(
     if (identity.accountId) add("T");
     for (const code of Object.values(identity.$source)) add(code);
   }
-  defaults.push(`m/${features}`);
-  const custom = (config.customUserAgent ?? []).map(escape);
   const appId = await config.userAgentAppId?.();
+  const customUserAgent = config.customUserAgent ?? [];
+  // the same inputs give the same headers: the escaping is done once per set of inputs
+  const key = `${sections.join("\u0001")}\u0002${features}\u0002${appId ?? ""}\u0002${customUserAgent.join("\u0001")}`;
+  let headers = cache.get(key);
+  if (headers) return headers;
+  const defaults = sections.map(escape);
+  defaults.push(`m/${features}`);
+  const custom = customUserAgent.map(escape);
   if (appId) defaults.push(escape(["app", `${appId}`]));
   const normal = [...defaults.filter((s) => s.startsWith("aws-sdk-")), ...custom].join(" ");
   const full = [...defaults, ...custom].join(" ");
-  return normal ? { "user-agent": full, "x-amz-user-agent": normal } : { "user-agent": full };
+  headers = normal ? { "user-agent": full, "x-amz-user-agent": normal } : { "user-agent": full };
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, headers);
+  return headers;
 }
+
+const CACHE_LIMIT = 100;
+const cache = new Map<string, UserAgentHeaders>();
 
 /** The SDK's `escapeUserAgent`: `prefix/name#version`. */
 function escape(pair: readonly string[]): string {

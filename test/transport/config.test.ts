@@ -254,10 +254,10 @@ test("an endpoint provider function and a region provider are called on every re
     }
     // the SDK signs with the scope of its first signing (written into the config) when the endpoint has none
     assert.equal(scopes.direct, scopes.sdk);
-    // the endpoint provider as often as by the SDK; the region provider at least once per request
-    // (the SDK asks it four times: endpoint, FIPS default, auth parameters, signer)
-    assert.equal(perRequest.direct![0], perRequest.sdk![0]);
-    assert.ok(perRequest.sdk![1]! >= 1 && perRequest.direct![1]! >= 1, JSON.stringify(perRequest));
+    // each provider at least once per request (the SDK asks the endpoint twice, for its URL and
+    // its headers, and the region four times: endpoint, FIPS default, auth parameters, signer)
+    for (const counts of [perRequest.sdk!, perRequest.direct!])
+      assert.ok(counts[0]! >= 1 && counts[1]! >= 1, JSON.stringify(perRequest));
   } finally {
     await other.stop();
   }
