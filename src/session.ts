@@ -67,13 +67,6 @@ export class Dyno implements OperationRuntime {
   readonly client: DynamoDBClient;
   /** This session's cancellation scope: when it aborts, every operation it runs is cancelled. */
   readonly signal: AbortSignal | undefined;
-  /**
-   * The transport this session really uses: `"direct"` only when asked for and the client's
-   * configuration can be honoured exactly; otherwise `"sdk"` (see {@link Dyno.transportReason}).
-   */
-  readonly transport: Transport;
-  /** Why a session asked for `"direct"` uses `"sdk"`; undefined otherwise. */
-  readonly transportReason: string | undefined;
   readonly #middleware: AnyMiddleware[];
   readonly #send: RequestSender | undefined;
 
@@ -103,10 +96,25 @@ export class Dyno implements OperationRuntime {
         `expected "sdk" or "direct", got ${JSON.stringify(transport)}`,
       );
     }
-    const support = transport === "direct" ? directSupport(this.client) : undefined;
-    this.transport = support?.transport ?? "sdk";
-    this.transportReason = support?.reason;
-    this.#send = this.transport === "direct" ? directSender : undefined;
+    // The direct sender checks per request whether the client can be honoured as it is then.
+    this.#send = transport === "direct" ? directSender : undefined;
+    if (this.#send) directSupport(this.client); // starts the checks that resolve asynchronously
+  }
+
+  /**
+   * The transport this session really uses now: `"direct"` only when asked for and the client's
+   * configuration, as it is now, can be honoured exactly; otherwise `"sdk"` (see
+   * {@link Dyno.transportReason}). Live: middleware or configuration added to the client later
+   * turns it to `"sdk"` (and the requests with it). What only resolves asynchronously (the
+   * client's retry strategy) is checked as soon as it resolves, before the session's first request.
+   */
+  get transport(): Transport {
+    return this.#send ? directSupport(this.client).transport : "sdk";
+  }
+
+  /** Why a session asked for `"direct"` uses `"sdk"` now; undefined otherwise. */
+  get transportReason(): string | undefined {
+    return this.#send ? directSupport(this.client).reason : undefined;
   }
 
   /** Sends each request of this session's operations (the direct transport's sender, or the SDK's). */

@@ -16,6 +16,8 @@ type Instruction =
 
 /** A resolved endpoint: where to send, what to sign with, and its extra headers. */
 export interface ResolvedEndpoint extends Target {
+  /** The client's region when it was resolved (what the request is signed for, unless the endpoint says). */
+  readonly region: string;
   readonly signingRegion: string | undefined;
   readonly signingName: string | undefined;
   readonly headers: Record<string, string>;
@@ -29,6 +31,7 @@ type Config = Record<string, unknown> & {
   serviceConfiguredEndpoint?: () => Promise<string | undefined>;
   endpoint?: () => Promise<unknown>;
   logger?: object;
+  clientContextParams?: unknown;
 };
 
 interface EndpointV2 {
@@ -41,96 +44,102 @@ interface EndpointV2 {
 type Parameter =
   | { readonly name: string; readonly from: "input"; readonly get: (input: object) => unknown }
   | { readonly name: string; readonly from: "static"; readonly value: unknown }
-  | { readonly name: string; readonly from: "config" }
+  | {
+      readonly name: string;
+      readonly from: "config";
+      readonly key: string;
+      readonly clientContext: boolean;
+    }
   | { readonly name: string; readonly from: "account" };
 
 /** Most endpoints a client keeps resolved (one per operation, account and table set in use). */
 const CACHE_LIMIT = 500;
 
 /**
- * Resolves endpoints for one client as the SDK's endpoint middleware does, at a fraction of
- * its cost per request: each operation's parameter instructions are read once, the client's
- * configuration values (region, FIPS, dual-stack, custom or configured endpoint, account-ID
- * endpoint mode) are read once per client (the SDK's config providers are constants), the
- * account ID comes from the credentials the request is signed with, and the result is cached
- * per operation, account and input-derived parameters (the table names).
+ * Resolves endpoints for one client as the SDK's endpoint middleware does: per request, the
+ * command's parameter instructions, the client's config values (region, FIPS, dual-stack, custom
+ * or configured endpoint, account-ID endpoint mode: each provider called on every request, as
+ * the SDK calls them, so a provider whose answer changes is followed) and its `endpointProvider`.
+ * Each operation's instructions are read once; the SDK's own `endpointProvider` answers are
+ * cached per parameter set (as it caches them itself), a custom one is called per request.
  */
 export class EndpointResolver {
   readonly #config: Config;
   readonly #cache = new Map<string, ResolvedEndpoint>();
   readonly #parameters = new Map<OperationName, readonly Parameter[]>();
-  #configValues: Promise<Record<string, unknown>> | undefined;
-  #configResolved: Record<string, unknown> | undefined;
+  readonly #cacheable: boolean;
 
-  constructor(client: DynamoDBClient) {
+  /** `sdkEndpointProvider`: the SDK's own `endpointProvider` (whose answers may be cached). */
+  constructor(client: DynamoDBClient, sdkEndpointProvider: unknown) {
     this.#config = client.config as unknown as Config;
+    this.#cacheable = this.#config.endpointProvider === sdkEndpointProvider;
   }
 
   /**
    * The endpoint of `operation` with `input`, for a request signed with `credentials` (their
    * `accountId` is the `AccountId` parameter, as the SDK reads it).
    */
-  resolve(
+  async resolve(
     operation: OperationName,
     input: object,
     credentials: object | undefined,
-  ): ResolvedEndpoint | Promise<ResolvedEndpoint> {
-    const config = this.#configResolved;
-    if (!config) {
-      this.#configValues ??= this.#readConfig().catch((error: unknown) => {
-        this.#configValues = undefined; // a failed read is retried by the next request
-        throw error;
-      });
-      return this.#configValues.then(() => this.resolve(operation, input, credentials));
-    }
+  ): Promise<ResolvedEndpoint> {
+    const config = this.#config;
     const parameters = this.#parametersOf(operation);
     const identity = credentials as { accountId?: string; AccountId?: string } | undefined;
     const accountId = identity?.accountId ?? identity?.AccountId;
-    let key = `${operation}\u0000${accountId ?? ""}`;
-    const dynamic: unknown[] = [];
+    let key = operation;
+    const params: Record<string, unknown> = {};
+    let region: unknown;
+    // the custom endpoint, read once per request: its URL is the `Endpoint` parameter, its headers are sent
+    const custom = config.isCustomEndpoint && config.endpoint ? await config.endpoint() : undefined;
     for (const parameter of parameters) {
-      if (parameter.from !== "input") continue;
-      const value = parameter.get(input);
-      dynamic.push(value);
+      let value: unknown;
+      if (parameter.from === "input") value = parameter.get(input);
+      else if (parameter.from === "static") value = parameter.value;
+      else if (parameter.from === "account") value = accountId;
+      else value = await this.#configValue(parameter, custom);
+      params[parameter.name] = value;
+      if (parameter.from === "config" && parameter.key === "region") region = value;
       key += `\u0000${Array.isArray(value) ? value.join("\u0001") : String(value)}`;
     }
-    const cached = this.#cache.get(key);
-    if (cached) return cached;
-    const params: Record<string, unknown> = {};
-    let next = 0;
-    for (const parameter of parameters) {
-      if (parameter.from === "input") params[parameter.name] = dynamic[next++];
-      else if (parameter.from === "static") params[parameter.name] = parameter.value;
-      else if (parameter.from === "account") params[parameter.name] = accountId;
-      else params[parameter.name] = config[parameter.name];
+    const customHeaders = (custom as { headers?: Record<string, unknown> } | undefined)?.headers;
+    if (customHeaders) key += `\u0000${JSON.stringify(customHeaders)}`;
+    if (this.#cacheable) {
+      const cached = this.#cache.get(key);
+      if (cached) return cached;
     }
-    return this.#resolveParams(key, params);
+    const resolved = this.#resolveParams(params, customHeaders, String(region ?? ""));
+    if (this.#cacheable) {
+      if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
+      this.#cache.set(key, resolved);
+    }
+    return resolved;
   }
 
-  async #resolveParams(key: string, params: Record<string, unknown>): Promise<ResolvedEndpoint> {
+  #resolveParams(
+    params: Record<string, unknown>,
+    custom: Record<string, unknown> | undefined,
+    region: string,
+  ): ResolvedEndpoint {
     const endpoint = this.#config.endpointProvider(params, { logger: this.#config.logger });
     const headers: Record<string, string> = {};
     for (const [name, values] of Object.entries(endpoint.headers ?? {}))
       headers[name.toLowerCase()] = values.join(",");
-    if (this.#config.isCustomEndpoint && this.#config.endpoint) {
-      const custom = (await this.#config.endpoint()) as { headers?: Record<string, string> };
-      for (const [name, value] of Object.entries(custom?.headers ?? {}))
-        headers[name.toLowerCase()] = Array.isArray(value) ? value.join(",") : value;
-    }
+    for (const [name, value] of Object.entries(custom ?? {}))
+      headers[name.toLowerCase()] = Array.isArray(value) ? value.join(",") : String(value);
     const url = endpoint.url;
     const scheme = endpoint.properties?.authSchemes?.find((s) => s.name === "sigv4");
-    const resolved: ResolvedEndpoint = {
+    return {
       https: url.protocol === "https:",
       hostname: url.hostname,
       port: url.port,
       path: url.pathname.endsWith("/") ? url.pathname : `${url.pathname}/`,
+      region,
       signingRegion: scheme?.signingRegion,
       signingName: scheme?.signingName,
       headers,
     };
-    if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
-    this.#cache.set(key, resolved);
-    return resolved;
   }
 
   /** The endpoint parameters of `operation`, from its command's instructions (read once). */
@@ -152,49 +161,47 @@ export class EndpointResolver {
         case "operationContextParams":
           return { name, from: "input", get: instruction.get };
         default:
-          return instruction.name === "accountId"
+          return instruction.name === "accountId" || name === "AccountId"
             ? { name, from: "account" }
-            : { name, from: "config" };
+            : {
+                name,
+                from: "config",
+                key: instruction.name,
+                clientContext: instruction.type === "clientContextParams",
+              };
       }
     });
     this.#parameters.set(operation, parameters);
     return parameters;
   }
 
-  /**
-   * The values of every configuration parameter any operation uses (built-in and client
-   * context parameters but the account ID), read once per client.
-   */
-  async #readConfig(): Promise<Record<string, unknown>> {
-    const values: Record<string, unknown> = {};
-    for (const operation of commands.keys()) {
-      for (const [name, instruction] of Object.entries(instructionsOf(operation))) {
-        if (instruction.type !== "builtInParams" && instruction.type !== "clientContextParams")
-          continue;
-        if (instruction.name === "accountId" || name in values) continue;
-        values[name] = await this.#configValue(instruction.name, name);
-      }
-    }
-    this.#configResolved = values;
-    return values;
-  }
-
-  async #configValue(key: string, paramName: string): Promise<unknown> {
+  /** A config parameter's value, its provider called as the SDK's `createConfigValueProvider` does. */
+  async #configValue(
+    parameter: { name: string; key: string; clientContext: boolean },
+    custom: unknown,
+  ) {
     const config = this.#config;
-    if (key === "endpoint") return this.#endpointParam();
-    const value = config[key] ?? config[paramName];
+    if (parameter.key === "endpoint" || parameter.name === "endpoint")
+      return this.#endpointParam(custom);
+    const nested = parameter.clientContext
+      ? (config.clientContextParams as Record<string, unknown> | undefined)?.[parameter.key]
+      : undefined;
+    const value = nested ?? config[parameter.key] ?? config[parameter.name];
     return typeof value === "function" ? (value as () => unknown)() : value;
   }
 
-  /** The `Endpoint` parameter: the custom endpoint, or one configured by env/config file. */
-  async #endpointParam(): Promise<string | undefined> {
+  /**
+   * The `Endpoint` parameter: the custom endpoint (`custom`, as `config.endpoint()` gave it for
+   * this request), or one configured by env/config file.
+   */
+  async #endpointParam(custom: unknown): Promise<string | undefined> {
     const config = this.#config;
     if (!config.isCustomEndpoint) {
       if (config.ignoreConfiguredEndpointUrls || !config.serviceConfiguredEndpoint)
         return undefined;
       return config.serviceConfiguredEndpoint();
     }
-    const endpoint = await config.endpoint?.();
+    const endpoint = custom;
     if (endpoint && typeof endpoint === "object") {
       if ("url" in endpoint) return (endpoint as { url: URL }).url.href;
       if ("hostname" in endpoint) {

@@ -6,6 +6,7 @@
  * @module
  */
 import { randomUUID } from "node:crypto";
+import { hasUnknownMembers, inputSchema, serializable } from "./shape.js";
 
 /** Operations whose `ClientRequestToken` the SDK generates when the input has none. */
 const idempotentOperations: ReadonlySet<string> = new Set([
@@ -21,13 +22,23 @@ const idempotentOperations: ReadonlySet<string> = new Set([
  */
 const SERIALIZED_BINARY = /"BS?":\[?\{(?:"0"|"type"|\})/;
 
-/** The request body of `operation` with `input`. */
+/**
+ * The request body of `operation` with `input`, as the SDK's serializer writes it: members the
+ * operation's input does not declare and null or undefined values are not sent (see `shape.ts`).
+ */
 export function requestBody(operation: string, input: object): string {
   let body = input as Record<string, unknown>;
-  if (idempotentOperations.has(operation) && body.ClientRequestToken === undefined) {
+  if (idempotentOperations.has(operation) && body.ClientRequestToken == null) {
     body = { ...body, ClientRequestToken: randomUUID() };
   }
-  const text = JSON.stringify(body);
+  let text = JSON.stringify(body);
+  // Most inputs have neither: the text shows any null (undefined in a list too), a walk of the
+  // structures (not the items) any unknown member; only then is a cleaned copy made.
+  const schema = inputSchema(operation);
+  if (schema !== undefined && (text.includes("null") || hasUnknownMembers(schema, body))) {
+    body = serializable(schema, body) as Record<string, unknown>;
+    text = JSON.stringify(body);
+  }
   // Most inputs hold no binary: serializing once and checking costs less than walking the input first.
   return SERIALIZED_BINARY.test(text) ? JSON.stringify(withoutBinary(body)) : text;
 }

@@ -19,7 +19,17 @@ import {
 import { abortError, post, type HttpSettings } from "./http.js";
 import { parseBody, requestBody } from "./json.js";
 import { retryErrorInfo, type RetryStrategyV2, type RetryToken } from "./retry.js";
-import { RequestSigner, type SignedHeaders, type SigningCredentials } from "./sigv4.js";
+import {
+  RequestSigner,
+  SigningKeys,
+  type SignedHeaders,
+  type SigningCredentials,
+} from "./sigv4.js";
+import { currentVerdict, sdkDefault } from "./support.js";
+import { userAgentHeaders, type UserAgentConfig } from "./user-agent.js";
+import { onClientDestroyed } from "./watch.js";
+import { commandLogger, logError, logOutput } from "./command-log.js";
+import { randomUUID } from "node:crypto";
 
 /** The operations the direct transport sends itself: the data plane. */
 export const directOperations: ReadonlySet<OperationName> = dataPlaneOperations;
@@ -51,23 +61,29 @@ interface HandlerConfig {
   httpsAgent: HttpSettings["httpsAgent"];
 }
 
-/** What the transport keeps per client: resolved settings, endpoints, the retry strategy. */
+/**
+ * What the transport keeps per client: resolved settings, endpoints, the retry strategy and the
+ * signing keys; made again when the client changes (see `watch.ts`), dropped when it is destroyed.
+ */
 interface ClientState {
+  /** The revision of the client's verdict this state was made under (see `support.ts`). */
+  readonly revision: number;
   readonly config: ResolvedConfig;
+  readonly keys: SigningKeys;
   readonly endpoints: EndpointResolver;
   readonly ready: Promise<{
     http: HttpSettings;
-    region: string;
     retry: RetryStrategyV2;
     noSkewCorrection: boolean;
   }>;
 }
 
 const states = new WeakMap<DynamoDBClient, ClientState>();
+onClientDestroyed((client) => states.delete(client));
 
-function stateOf(client: DynamoDBClient): ClientState {
+function stateOf(client: DynamoDBClient, revision: number): ClientState {
   let state = states.get(client);
-  if (state) return state;
+  if (state?.revision === revision) return state;
   const config = client.config as unknown as ResolvedConfig;
   const ready = (async () => {
     const handler = config.requestHandler;
@@ -86,25 +102,68 @@ function stateOf(client: DynamoDBClient): ClientState {
         socketTimeoutIsDefault: settings.socketTimeout === undefined,
         logger: settings.logger,
       },
-      region: await config.region(),
       retry: await config.retryStrategy(),
       noSkewCorrection: (await config.disableClockSkewCorrection?.()) === true,
     };
   })();
-  ready.catch(() => states.delete(client)); // a failed lookup is retried by the next request
-  state = { config, endpoints: new EndpointResolver(client), ready };
+  ready.catch(() => {
+    if (states.get(client) === state) states.delete(client); // a failed lookup is retried by the next request
+  });
+  state = {
+    revision,
+    config,
+    keys: new SigningKeys(),
+    endpoints: new EndpointResolver(client, sdkDefault("endpointProvider")),
+    ready,
+  };
   states.set(client, state);
   return state;
 }
 
 /**
- * Sends the data-plane operations directly and every other operation through the SDK.
- * Use it only for a client that {@link directSupport} accepts.
+ * Sends the data-plane operations directly and every other operation through the SDK; so too
+ * every request of a client the direct transport cannot honour as it is now (the verdict is
+ * checked per request: middleware or configuration added later is never bypassed).
  */
 export const directSender: RequestSender = <N extends OperationName>(request: WireRequest<N>) =>
   directOperations.has(request.operation)
-    ? (sendDirect(request) as Promise<OutputOf<N>>)
+    ? (logged(request) as Promise<OutputOf<N>>)
     : sdkSender(request);
+
+/** {@link sendDirect}, with the client's logger told of the outcome as the SDK's logger middleware tells it. */
+async function logged(request: WireRequest): Promise<unknown> {
+  const config = request.client.config as unknown as { logger?: unknown };
+  const logger = commandLogger(config);
+  let output: Record<string, unknown> | undefined;
+  try {
+    output = (await sendDirect(request)) as Record<string, unknown> | undefined;
+  } catch (error) {
+    if (!(error instanceof ViaSdk))
+      logError(logger, config, request.operation, request.input, error);
+    throw error instanceof ViaSdk ? error.error : error;
+  }
+  if (output instanceof ViaSdk) return output.output;
+  if (logger) logOutput(logger, config, request.operation, request.input, output!);
+  return output;
+}
+
+/** What the SDK path answered (and logged itself) for a request the direct path handed over. */
+class ViaSdk {
+  constructor(
+    readonly output?: unknown,
+    readonly error?: unknown,
+  ) {}
+}
+
+/** The SDK path's answer to `request`, marked so it is not logged twice. */
+function viaSdk(request: WireRequest): Promise<ViaSdk> {
+  return sdkSender(request).then(
+    (output) => new ViaSdk(output),
+    (error: unknown) => {
+      throw new ViaSdk(undefined, error);
+    },
+  );
+}
 
 /** What every request of one operation to one endpoint shares: its headers and signer. */
 interface RequestTemplate {
@@ -119,10 +178,9 @@ interface RequestTemplate {
 const templates = new WeakMap<ResolvedEndpoint, Map<OperationName, RequestTemplate>>();
 
 function templateOf(
-  config: ResolvedConfig,
+  state: ClientState,
   endpoint: ResolvedEndpoint,
   operation: OperationName,
-  region: string,
 ): RequestTemplate {
   let byOperation = templates.get(endpoint);
   if (!byOperation) templates.set(endpoint, (byOperation = new Map()));
@@ -134,14 +192,17 @@ function templateOf(
     host: endpoint.port ? `${endpoint.hostname}:${endpoint.port}` : endpoint.hostname,
     "x-amz-target": `${SERVICE_TARGET}.${operation}`,
   };
-  const signingName =
-    endpoint.signingName ?? config.signingName ?? config.defaultSigningName ?? "dynamodb";
+  // As the SDK's signer: the endpoint's auth scheme, else the scope its first signing wrote into the config.
+  const config = state.config as ResolvedConfig & { signingRegion?: string; serviceId?: string };
+  config.signingRegion ||= endpoint.signingRegion ?? endpoint.region;
+  config.signingName ||= endpoint.signingName ?? config.defaultSigningName ?? config.serviceId;
   const signer = new RequestSigner(
     "POST",
     endpoint.path,
     headers,
-    endpoint.signingRegion ?? region,
-    signingName,
+    endpoint.signingRegion ?? config.signingRegion,
+    endpoint.signingName ?? config.signingName ?? "dynamodb",
+    state.keys,
   );
   template = { headerList: Object.entries(headers).flat(), signer };
   byOperation.set(operation, template);
@@ -151,15 +212,30 @@ function templateOf(
 async function sendDirect(request: WireRequest): Promise<unknown> {
   const { client, operation, input, signal } = request;
   if (signal.aborted) throw abortError(signal);
-  const state = stateOf(client);
-  const { http, region, retry, noSkewCorrection } = await state.ready;
-  if (typeof retry.acquireInitialRetryToken !== "function") return sdkSender(request); // a v1 strategy
+  let verdict = currentVerdict(client);
+  if (verdict.support.transport === "direct" && !verdict.checked) {
+    await verdict.settled; // the first requests wait for the retry strategy's check
+    verdict = currentVerdict(client);
+  }
+  if (verdict.support.transport !== "direct") return viaSdk(request);
+  const state = stateOf(client, verdict.revision);
+  const { http, retry, noSkewCorrection } = await state.ready;
   const config = state.config;
   // One identity per call, for the endpoint's account ID and for signing every attempt (as the SDK's auth scheme middleware)
   const credentials = await config.credentials();
   const endpoint = await state.endpoints.resolve(operation, input as object, credentials);
-  const template = templateOf(config, endpoint, operation, region);
+  const template = templateOf(state, endpoint, operation);
   const body = requestBody(operation, input as object);
+  // the SDK's retry and user-agent middleware's headers
+  const invocationId = randomUUID();
+  const maxAttempts = await config.maxAttempts();
+  const agent = await userAgentHeaders(
+    config as unknown as UserAgentConfig,
+    endpoint.hostname,
+    credentials,
+    (retry as { mode?: unknown }).mode,
+  );
+  const length = String(Buffer.byteLength(body));
 
   let token: RetryToken = await race(retry.acquireInitialRetryToken(""), signal);
   let attempts = 0;
@@ -167,21 +243,31 @@ async function sendDirect(request: WireRequest): Promise<unknown> {
   for (;;) {
     let response: WireResponse | undefined;
     let sentAt = 0;
+    let signedOffset = 0;
     try {
       const hooks = wireHooksOf(client); // e.g. injected faults: the same per attempt as on the SDK path
       const plan: AttemptPlan = hooks?.beforeAttempt(operation, JSON.parse(body) as WireBody);
       const sent = plan?.body ? JSON.stringify(plan.body) : body;
-      const offset = noSkewCorrection ? 0 : (config.systemClockOffset ?? 0);
-      const auth = template.signer.sign(sent, credentials, new Date(Date.now() + offset));
+      // the offset this attempt is signed with: whether its failure was a skew that got corrected compares with it
+      signedOffset = noSkewCorrection ? 0 : (config.systemClockOffset ?? 0);
+      const extra: Record<string, string> = {
+        "amz-sdk-invocation-id": invocationId,
+        "amz-sdk-request": `attempt=${attempts + 1}; max=${maxAttempts}`,
+        "content-length": sent === body ? length : String(Buffer.byteLength(sent)),
+      };
+      if (agent?.["x-amz-user-agent"] !== undefined)
+        extra["x-amz-user-agent"] = agent["x-amz-user-agent"];
+      const date = new Date(Date.now() + signedOffset);
+      const auth = template.signer.sign(sent, credentials, date, extra, true);
       sentAt = Date.now();
       response = plan?.answer
         ? answered(plan.answer.status, plan.answer.body)
-        : await post(endpoint, withSignature(template, auth, sent), sent, http, signal);
+        : await post(endpoint, withSignature(template, extra, agent, auth), sent, http, signal);
       if (plan?.body && response.statusCode === 200)
         response = answered(200, plan.complete(parsed(response, JSON.parse) as WireBody), response);
       if (response.statusCode >= 300) throw responseError(response);
       const output = parsed(response);
-      if (!noSkewCorrection) correctClock(config, response, sentAt);
+      if (!noSkewCorrection) correctClock(config, response, sentAt, signedOffset);
       retry.recordSuccess(token);
       const metadata = responseMetadata(response);
       metadata.attempts = attempts + 1;
@@ -190,7 +276,8 @@ async function sendDirect(request: WireRequest): Promise<unknown> {
       return output;
     } catch (error) {
       const failure = asError(error);
-      if (response && !noSkewCorrection) correctClock(config, response, sentAt, failure);
+      if (response && !noSkewCorrection)
+        correctClock(config, response, sentAt, signedOffset, failure);
       try {
         if (signal.aborted) throw failure;
         token = await race(
@@ -214,18 +301,21 @@ async function sendDirect(request: WireRequest): Promise<unknown> {
   }
 }
 
-/** The request's headers: the template's, the signature's and the content length. */
-function withSignature(template: RequestTemplate, auth: SignedHeaders, body: string): string[] {
+/** The request's headers: the template's, this request's own (signed or not) and the signature's. */
+function withSignature(
+  template: RequestTemplate,
+  extra: Record<string, string>,
+  agent: { "user-agent": string } | undefined,
+  auth: SignedHeaders,
+): string[] {
   const headers = template.headerList.slice();
+  for (const name in extra) headers.push(name, extra[name]!);
+  if (agent) headers.push("user-agent", agent["user-agent"]);
   headers.push("x-amz-date", auth["x-amz-date"]);
   const token = auth["x-amz-security-token"];
   if (token !== undefined) headers.push("x-amz-security-token", token);
-  headers.push(
-    "authorization",
-    auth.authorization,
-    "content-length",
-    String(Buffer.byteLength(body)),
-  );
+  headers.push("x-amz-content-sha256", auth["x-amz-content-sha256"]!);
+  headers.push("authorization", auth.authorization);
   return headers;
 }
 
@@ -255,23 +345,42 @@ function answered(status: number, body: WireBody, from?: WireResponse): WireResp
   };
 }
 
-/** The SDK's clock-skew sampling: the offset follows the server's `Date` header. */
+/**
+ * The SDK's clock-skew sampling (`AwsSdkSigV4Signer`): the offset follows the server's time (a
+ * failure's `ServerTime`, else the `Date` header), and a failed attempt counts as skew-corrected
+ * (so it is retried) when the offset is now far off and differs from the one the attempt was
+ * signed with, even when a concurrent attempt made the correction first.
+ */
 function correctClock(
   config: ResolvedConfig,
   response: WireResponse,
   sentAt: number,
+  signedOffset: number,
   error?: Error,
 ): void {
-  const date = response.headers["date"];
-  if (typeof date !== "string" || response.headers["age"] !== undefined) return;
-  const serverTime = Date.parse(date);
-  const now = Date.now();
-  if (Number.isNaN(serverTime) || now - sentAt > 900_000) return;
-  const before = config.systemClockOffset;
-  const offset = serverTime - now;
+  const failure = error as
+    { ServerTime?: unknown; $metadata?: Record<string, unknown> } | undefined;
+  const date = failure?.ServerTime ?? response.headers["date"];
+  if (date === undefined || date === null || date === "") return;
+  const offset = updatedOffset(
+    String(date),
+    config.systemClockOffset ?? 0,
+    sentAt,
+    response.headers["age"],
+  );
   config.systemClockOffset = offset;
-  const meta = (error as { $metadata?: Record<string, unknown> } | undefined)?.$metadata;
-  if (meta && Math.abs(offset) >= 240_000 && offset !== before) meta.clockSkewCorrected = true;
+  if (failure?.$metadata && Math.abs(offset) >= 240_000 && offset !== signedOffset)
+    failure.$metadata.clockSkewCorrected = true;
+}
+
+/** The SDK's `getUpdatedSystemClockOffset`. */
+function updatedOffset(date: string, current: number, sentAt: number, age: unknown): number {
+  if (age !== undefined) return current;
+  const serverTime = Date.parse(date);
+  if (Number.isNaN(serverTime)) return current;
+  const now = Date.now();
+  if (now - sentAt > 900_000) return current;
+  return serverTime - now;
 }
 
 function asError(error: unknown): Error {

@@ -1,6 +1,7 @@
 /**
  * AWS Signature Version 4 for the direct transport's requests: header signing with
- * `node:crypto`, the signing key cached per day, region, service and credentials.
+ * `node:crypto`, the signing key cached per client ({@link SigningKeys}) by day, region, service and
+ * a digest of the credentials (never the secret itself).
  * Proven against `@smithy/signature-v4` by a property test and AWS's published vectors.
  * @module
  */
@@ -26,12 +27,12 @@ export interface SignableRequest {
 export interface SignedHeaders {
   readonly "x-amz-date": string;
   readonly "x-amz-security-token"?: string;
+  readonly "x-amz-content-sha256"?: string;
   readonly authorization: string;
 }
 
 const ALGORITHM = "AWS4-HMAC-SHA256";
 const KEY_CACHE_LIMIT = 50;
-const keyCache = new Map<string, KeyObject>();
 
 let lastSecond = Number.NaN;
 let lastDates = { long: "", short: "" };
@@ -50,33 +51,44 @@ export function amzDates(date: Date): { long: string; short: string } {
   return lastDates;
 }
 
-/** The signing key of one day, region and service (derived once, then cached). */
-function signingKey(
-  credentials: SigningCredentials,
-  short: string,
-  region: string,
-  service: string,
-): KeyObject {
-  const cacheKey = `${short}\n${region}\n${service}\n${credentials.accessKeyId}\n${credentials.secretAccessKey}`;
-  let key = keyCache.get(cacheKey);
-  if (key) return key;
-  let derived = hmac(`AWS4${credentials.secretAccessKey}`, short);
-  derived = hmac(derived, region);
-  derived = hmac(derived, service);
-  key = createSecretKey(hmac(derived, "aws4_request"));
-  if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
-  keyCache.set(cacheKey, key);
-  return key;
+/**
+ * The signing keys of one client, derived once per day, region, service and credentials. The
+ * cache is keyed by a SHA-256 digest of the credentials (digested once per credentials object),
+ * so no string holding the secret outlives a request; the owner drops the whole cache when the
+ * client is destroyed.
+ */
+export class SigningKeys {
+  readonly #keys = new Map<string, KeyObject>();
+  readonly #digests = new WeakMap<SigningCredentials, string>();
+
+  /** The signing key of `credentials` for one day (`20150830`), region and service. */
+  get(credentials: SigningCredentials, short: string, region: string, service: string): KeyObject {
+    let digest = this.#digests.get(credentials);
+    if (digest === undefined) {
+      digest = createHash("sha256")
+        .update(`${credentials.accessKeyId}\n${credentials.secretAccessKey}`)
+        .digest("base64");
+      this.#digests.set(credentials, digest);
+    }
+    const cacheKey = `${short}\n${region}\n${service}\n${digest}`;
+    let key = this.#keys.get(cacheKey);
+    if (key) return key;
+    let derived = hmac(`AWS4${credentials.secretAccessKey}`, short);
+    derived = hmac(derived, region);
+    derived = hmac(derived, service);
+    key = createSecretKey(hmac(derived, "aws4_request"));
+    if (this.#keys.size >= KEY_CACHE_LIMIT) this.#keys.clear();
+    this.#keys.set(cacheKey, key);
+    return key;
+  }
 }
 
-/** The canonical-request pieces of one header set, with or without a session token. */
-interface CanonicalHeaders {
-  /** The canonical lines of the headers sorted before `x-amz-date`. */
-  readonly beforeDate: string;
-  /** The lines between `x-amz-date` and `x-amz-security-token` (or the end, without a token). */
-  readonly afterDate: string;
-  /** The lines after `x-amz-security-token` (empty without a token). */
-  readonly afterToken: string;
+/**
+ * The canonical header lines of one set of header names: the fixed headers' lines as text, and
+ * the names of the per-request headers (date, token, ...) where their lines go, in sorted order.
+ */
+interface CanonicalLayout {
+  readonly parts: readonly (string | { readonly name: string })[];
   readonly signedNames: string;
 }
 
@@ -91,17 +103,22 @@ export class RequestSigner {
   readonly #region: string;
   readonly #service: string;
   readonly #headers: Record<string, string>;
-  #withToken: CanonicalHeaders | undefined;
-  #withoutToken: CanonicalHeaders | undefined;
+  readonly #keys: SigningKeys;
+  readonly #layouts = new Map<string, CanonicalLayout>();
 
-  /** `headers`: lower-case names, `host` among them; each one is signed. */
+  /**
+   * `headers`: lower-case names, `host` among them; each one is signed. `keys`: the client's
+   * signing-key cache.
+   */
   constructor(
     method: string,
     path: string,
     headers: Record<string, string>,
     region: string,
     service: string,
+    keys: SigningKeys,
   ) {
+    this.#keys = keys;
     this.#head = `${method}\n${canonicalPath(path)}\n\n`;
     this.#headers = { ...headers };
     delete this.#headers["x-amz-date"];
@@ -112,47 +129,67 @@ export class RequestSigner {
 
   /**
    * The headers that sign a request with `body`: `x-amz-date`, `x-amz-security-token` when the
-   * credentials have a session token, and `authorization`.
+   * credentials have a session token, `x-amz-content-sha256` when `contentSha256` (as the SDK's
+   * signer adds it), and `authorization`. `extra`: headers of this request only (lower-case
+   * names, none of the constructor's), signed too; a signer is used with few sets of names.
    */
-  sign(body: string | Uint8Array, credentials: SigningCredentials, date: Date): SignedHeaders {
+  sign(
+    body: string | Uint8Array,
+    credentials: SigningCredentials,
+    date: Date,
+    extra?: Readonly<Record<string, string>>,
+    contentSha256 = false,
+  ): SignedHeaders {
     const { long, short } = amzDates(date);
     const token = credentials.sessionToken;
-    const canonical = token
-      ? (this.#withToken ??= this.#canonical(true))
-      : (this.#withoutToken ??= this.#canonical(false));
-    let headers = `${canonical.beforeDate}x-amz-date:${long}\n${canonical.afterDate}`;
-    if (token) headers += `x-amz-security-token:${canonicalValue(token)}\n${canonical.afterToken}`;
-    const canonicalRequest = `${this.#head}${headers}\n${canonical.signedNames}\n${sha256Hex(body)}`;
+    const payloadHash = sha256Hex(body);
+    const values: Record<string, string> = { ...extra, "x-amz-date": long };
+    if (token) values["x-amz-security-token"] = token;
+    if (contentSha256) values["x-amz-content-sha256"] = payloadHash;
+    const names = Object.keys(values);
+    const layoutKey = names.join(",");
+    let layout = this.#layouts.get(layoutKey);
+    if (!layout) {
+      layout = this.#layout(names);
+      this.#layouts.set(layoutKey, layout);
+    }
+    let headers = "";
+    for (const part of layout.parts)
+      headers +=
+        typeof part === "string" ? part : `${part.name}:${canonicalValue(values[part.name]!)}\n`;
+    const canonicalRequest = `${this.#head}${headers}\n${layout.signedNames}\n${payloadHash}`;
     const scope = `${short}/${this.#region}/${this.#service}/aws4_request`;
     const stringToSign = `${ALGORITHM}\n${long}\n${scope}\n${sha256Hex(canonicalRequest)}`;
     const signature = createHmac(
       "sha256",
-      signingKey(credentials, short, this.#region, this.#service),
+      this.#keys.get(credentials, short, this.#region, this.#service),
     )
       .update(stringToSign)
       .digest("hex");
-    const authorization = `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${canonical.signedNames}, Signature=${signature}`;
-    return token
-      ? { "x-amz-date": long, "x-amz-security-token": token, authorization }
-      : { "x-amz-date": long, authorization };
+    const authorization = `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${layout.signedNames}, Signature=${signature}`;
+    const signed: {
+      "x-amz-date": string;
+      "x-amz-security-token"?: string;
+      "x-amz-content-sha256"?: string;
+      authorization: string;
+    } = { "x-amz-date": long, authorization };
+    if (token) signed["x-amz-security-token"] = token;
+    if (contentSha256) signed["x-amz-content-sha256"] = payloadHash;
+    return signed;
   }
 
-  #canonical(withToken: boolean): CanonicalHeaders {
-    const names = [...Object.keys(this.#headers), "x-amz-date"];
-    if (withToken) names.push("x-amz-security-token");
-    names.sort();
-    const parts = ["", "", ""];
-    let part = 0;
+  #layout(dynamic: readonly string[]): CanonicalLayout {
+    const names = [...Object.keys(this.#headers), ...dynamic].sort();
+    const parts: (string | { name: string })[] = [];
     for (const name of names) {
-      if (name === "x-amz-date" || name === "x-amz-security-token") part++;
-      else parts[part] += `${name}:${canonicalValue(this.#headers[name]!)}\n`;
+      if (dynamic.includes(name)) parts.push({ name });
+      else {
+        const line = `${name}:${canonicalValue(this.#headers[name]!)}\n`;
+        if (typeof parts.at(-1) === "string") parts[parts.length - 1] += line;
+        else parts.push(line);
+      }
     }
-    return {
-      beforeDate: parts[0]!,
-      afterDate: parts[1]!,
-      afterToken: parts[2]!,
-      signedNames: names.join(";"),
-    };
+    return { parts, signedNames: names.join(";") };
   }
 }
 
@@ -169,11 +206,14 @@ export function signRequest(
   service: string,
   date: Date,
 ): SignedHeaders {
-  return new RequestSigner(request.method, request.path, request.headers, region, service).sign(
-    request.body,
-    credentials,
-    date,
-  );
+  return new RequestSigner(
+    request.method,
+    request.path,
+    request.headers,
+    region,
+    service,
+    new SigningKeys(),
+  ).sign(request.body, credentials, date);
 }
 
 function hmac(key: string | Buffer, data: string): Buffer {
