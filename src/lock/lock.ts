@@ -288,8 +288,14 @@ export class DistributedLock implements AsyncDisposable {
       const rvn = newRecordVersion();
       const input = releaseInput(this.#target, rvn, this.#ours());
       attempts.add(rvn);
+      // Half of what is left (at least a heartbeat): a black-holed request leaves time for a retry.
+      const now = monotonic();
+      const attemptDeadline = Math.min(
+        giveUpAt,
+        now + Math.max(this.heartbeatMs, (giveUpAt - now) / 2),
+      );
       try {
-        await sendUpdate(this.#dyno, input, undefined, giveUpAt);
+        await sendUpdate(this.#dyno, input, undefined, attemptDeadline);
         this.#state = "released";
         return;
       } catch (error) {
