@@ -32,6 +32,9 @@ import {
   sleep,
 } from "./wire.js";
 
+/** The least time the key check's DescribeTable is given. */
+const KEY_CHECK_MS = 5000;
+
 /** A holder's record version as a waiter watches it: since when (our clock) it has been unchanged. */
 interface Watch {
   readonly rvn: string;
@@ -64,8 +67,10 @@ export async function acquireLock(dyno: Dyno, options: LockOptions): Promise<Dis
     new AbortError(`acquireLock on ${opts.table} was aborted`, { cause: signal?.reason });
   if (signal?.aborted) throw aborted();
   try {
-    // Bounded by a lease like every lock request: a check that cannot be made is skipped.
-    await checkLockKey(dyno, opts.table, opts.key, signal, started + opts.leaseMs);
+    // Bounded like every lock request, but by at least 5 s: the check is made once per table
+    // and is worth waiting for on a slow day; one that cannot be made is skipped.
+    const checkDeadline = started + Math.max(opts.leaseMs, KEY_CHECK_MS);
+    await checkLockKey(dyno, opts.table, opts.key, signal, checkDeadline);
   } catch (error) {
     if (signal?.aborted) throw aborted();
     throw error;
