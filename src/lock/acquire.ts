@@ -32,6 +32,9 @@ import {
   sleep,
 } from "./wire.js";
 
+/** The least time the key check's DescribeTable is given. */
+const KEY_CHECK_MS = 5000;
+
 /** A holder's record version as a waiter watches it: since when (our clock) it has been unchanged. */
 interface Watch {
   readonly rvn: string;
@@ -64,7 +67,10 @@ export async function acquireLock(dyno: Dyno, options: LockOptions): Promise<Dis
     new AbortError(`acquireLock on ${opts.table} was aborted`, { cause: signal?.reason });
   if (signal?.aborted) throw aborted();
   try {
-    await checkLockKey(dyno, opts.table, opts.key, signal);
+    // Bounded like every lock request, but by at least 5 s: the check is made once per table
+    // and is worth waiting for on a slow day; one that cannot be made is skipped.
+    const checkDeadline = started + Math.max(opts.leaseMs, KEY_CHECK_MS);
+    await checkLockKey(dyno, opts.table, opts.key, signal, checkDeadline);
   } catch (error) {
     if (signal?.aborted) throw aborted();
     throw error;
@@ -93,8 +99,9 @@ export async function acquireLock(dyno: Dyno, options: LockOptions): Promise<Dis
     if (watch && sentAt - watch.since >= watch.leaseMs) accept.push(watch.rvn);
     remember(ambiguous, rvn, sentAt);
     const write = { owner: opts.owner, leaseMs: opts.leaseMs, rvn, nowMs: opts.now() };
-    // A request in flight at the timeout still gets up to a lease to answer (so timeoutMs 0 tries once).
-    const requestDeadline = Math.max(deadline, sentAt + opts.leaseMs);
+    // A lease, even past the timeout (so timeoutMs 0 tries once): an answer later than that
+    // would be of no use, and a black-holed request is given up and tried again.
+    const requestDeadline = sentAt + opts.leaseMs;
     try {
       const out = await sendUpdate(
         dyno,
@@ -110,7 +117,11 @@ export async function acquireLock(dyno: Dyno, options: LockOptions): Promise<Dis
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       ambiguous.delete(rvn); // refused: this one never landed
-      return recordAfterFailure(dyno, opts, error, signal, requestDeadline);
+      const readDeadline = Math.min(
+        Math.max(deadline, requestDeadline),
+        monotonic() + opts.leaseMs,
+      );
+      return recordAfterFailure(dyno, opts, error, signal, readDeadline);
     }
   };
 
@@ -122,7 +133,11 @@ export async function acquireLock(dyno: Dyno, options: LockOptions): Promise<Dis
     const expired = watch !== undefined && now - watch.since >= watch.leaseMs;
     const write = !record || record.owner === undefined || expired || ambiguous.size > 0;
     try {
-      const result = write ? await attempt() : await readLockRecord(dyno, opts, signal, deadline);
+      // A poll gets at most a lease (and what is left of the budget): a stalled read is given
+      // up and polled again, so it can neither hold an unbounded wait nor use up a finite one.
+      const result = write
+        ? await attempt()
+        : await readLockRecord(dyno, opts, signal, Math.min(deadline, now + opts.leaseMs));
       if (result instanceof DistributedLock) return result;
       if (result) record = result;
     } catch (error) {

@@ -29,16 +29,18 @@ async function keySchemaOf(
   dyno: Dyno,
   table: string,
   signal: AbortSignal | undefined,
+  deadline: number,
 ): Promise<KeySchema | undefined> {
   const cached = known.get(dyno.client)?.get(table);
   if (cached) return cached;
   let described;
   try {
-    described = await within(dyno.describeTable({ TableName: table }), signal);
+    described = await within(dyno.describeTable({ TableName: table }), signal, deadline);
   } catch (error) {
     if ((error as { name?: string }).name === "ResourceNotFoundException") throw error;
     if (signal?.aborted) throw error;
-    return undefined; // e.g. no permission to describe: DynamoDB will judge the key itself
+    // e.g. no permission to describe, or no answer by the deadline: DynamoDB judges the key itself
+    return undefined;
   }
   const elements: KeySchemaElement[] = described.Table?.KeySchema ?? [];
   const definitions: AttributeDefinition[] = described.Table?.AttributeDefinitions ?? [];
@@ -61,14 +63,16 @@ const typeOf = (value: AttributeValueMap[string]): string =>
 /**
  * Throws `DynoValidationError("key.<name>", ...)` when `key` is not exactly a primary key of
  * `table`: a key attribute missing, of the wrong type, or an attribute that is not part of the key.
+ * The DescribeTable is given up at `deadline` (monotonic ms); the check is then skipped.
  */
 export async function checkLockKey(
   dyno: Dyno,
   table: string,
   key: AttributeValueMap,
   signal: AbortSignal | undefined,
+  deadline: number,
 ): Promise<void> {
-  const schema = await keySchemaOf(dyno, table, signal);
+  const schema = await keySchemaOf(dyno, table, signal, deadline);
   if (!schema) return;
   const describe = schema.map((k) => `${k.name} (${k.type ?? "?"})`).join(", ");
   for (const { name, type } of schema) {

@@ -12,6 +12,9 @@
  */
 import type { AttributeValueMap } from "../builders/attribute-value.js";
 import { LockLostError } from "../errors.js";
+import { cond } from "../expression/index.js";
+import type { Condition, PathInput } from "../expression/types.js";
+import { judgedOnRead } from "../operation/signals.js";
 import type { Dyno } from "../session.js";
 import type { ResolvedLockOptions } from "./options.js";
 import {
@@ -109,10 +112,15 @@ export class DistributedLock implements AsyncDisposable {
     this.fencingToken = acquired.fencingToken;
     this.#rvn = acquired.rvn;
     this.#renewedAt = acquired.sentAt;
+    // Timers cannot fire while the process is stalled: the lease is judged again on every read.
+    judgedOnRead(this.#lost.signal, () => this.#checkLease());
     this.#schedule();
   }
 
-  /** True while the lease is held: not released, not lost, and renewed within the last lease. */
+  /**
+   * True while the lease is held: not released, not lost, and renewed within the last lease.
+   * Judged on this process's monotonic clock at each read.
+   */
   get held(): boolean {
     this.#checkLease();
     return this.#state === "held";
@@ -121,10 +129,33 @@ export class DistributedLock implements AsyncDisposable {
   /**
    * Aborted the moment the lease is lost (a renewal refused, or no renewal for a whole lease),
    * with the `LockLostError` as its reason. Not aborted by a normal `release()`.
+   *
+   * The lease is judged again whenever the signal is read (`aborted`, `reason`,
+   * `throwIfAborted()`), so it is aborted by the time any code runs after the lease could
+   * have lapsed, even when a stalled process kept the expiry timer from firing; an operation
+   * run under it (`dyno.withSignal(lock.signal)`, or a pool's `signal`) checks it again before
+   * each request goes out. A request sent just before can still land late: only writes fenced
+   * with {@link fence} are safe.
    */
   get signal(): AbortSignal {
     this.#checkLease();
     return this.#lost.signal;
+  }
+
+  /**
+   * A fenced write's condition: true when the item has no token at `path` yet, or a token
+   * not newer than this lock's (`attribute_not_exists(path) OR path <= fencingToken`). Write
+   * the token to `path` in the same request, and a holder whose lease ran out can never
+   * overwrite what a later holder wrote, however late its write lands:
+   *
+   * @example
+   * ```ts
+   * await dyno.putItem(new PutItemBuilder().table("Reports").item({ id: "daily", body, fence: lock.fencingToken }).condition(lock.fence("fence")).build());
+   * ```
+   * A stale write fails with DynamoDB's `ConditionalCheckFailedException`.
+   */
+  fence(path: PathInput): Condition {
+    return cond.or(cond.notExists(path), cond.le(path, this.fencingToken));
   }
 
   /**
@@ -288,8 +319,14 @@ export class DistributedLock implements AsyncDisposable {
       const rvn = newRecordVersion();
       const input = releaseInput(this.#target, rvn, this.#ours());
       attempts.add(rvn);
+      // Half of what is left (at least a heartbeat): a black-holed request leaves time for a retry.
+      const now = monotonic();
+      const attemptDeadline = Math.min(
+        giveUpAt,
+        now + Math.max(this.heartbeatMs, (giveUpAt - now) / 2),
+      );
       try {
-        await sendUpdate(this.#dyno, input, undefined, giveUpAt);
+        await sendUpdate(this.#dyno, input, undefined, attemptDeadline);
         this.#state = "released";
         return;
       } catch (error) {

@@ -10,7 +10,7 @@ import { CUSTOM_FINAL_META, runContext } from "./context.js";
 import { compose, type Handler, type Middleware } from "./middleware.js";
 import { isOperationName, type InputOf, type OperationName, type OutputOf } from "./registry.js";
 import { sendCommand, type RequestSender } from "./send.js";
-import { onAbort } from "./signals.js";
+import { isJudgedOnRead, judgedOnRead, onAbort } from "./signals.js";
 
 /** Where an operation is in its life: queued, running, or settled. */
 export type OperationState = "pending" | "running" | "done";
@@ -248,8 +248,13 @@ export class Operation<N extends OperationName = OperationName> implements Promi
     const middleware = runtime.middleware.length
       ? [...(runtime.middleware as Middleware<N>[]), ...this.#middleware]
       : this.#middleware;
+    // A scope judged on read (a lock's lease) is read again before each request goes out
+    // (the HTTP layers read `signal.aborted`), so a lease that ran out while no timer could
+    // fire stops the request. Such a signal carries its check: never from the shared pool.
+    const judged = isJudgedOnRead(scope);
     // With no middleware only the final handler sees the signal: it may come from the pool.
-    const signal = this.#cancellation.signal(middleware.length === 0);
+    const signal = this.#cancellation.signal(middleware.length === 0 && !judged);
+    if (judged) judgedOnRead(signal, () => scope.aborted);
     const ctx = runContext(this.name, this.id, this.input, runtime.client, signal, runtime.send);
     if (this.#final !== sendCommand) ctx.meta.set(CUSTOM_FINAL_META, true);
     let running: Promise<OutputOf<N>>;

@@ -20,8 +20,9 @@ export interface AdaptiveOptions {
   /** Factor applied to a limit on throttling, in (0, 1). Default 0.7. */
   decrease?: number;
   /**
-   * Fraction of the ceiling (the configured limit, or the measured rate before the last cut
-   * when none is configured) regained per second of successful requests. Default 0.1.
+   * Fraction of the base (the configured limit, or when none is configured the highest rate the
+   * table has been seen to give over a second) regained per second of successful requests.
+   * Default 0.1.
    */
   recoverPerSecond?: number;
   /** Floor of the adaptive request rate. Default 1. */

@@ -41,10 +41,20 @@ export class TokenBucket {
     return this.#tokens;
   }
 
-  /** Spends `n` tokens (or gives them back, with a negative `n`); may go into debt. */
-  take(n: number, now: number): void {
+  /**
+   * Spends `n` tokens (or gives them back, with a negative `n`); may go into debt, by at most
+   * `maxDebt` (what a cost would take beyond that is forgiven; a debt already deeper stays).
+   */
+  take(n: number, now: number, maxDebt = Infinity): void {
     this.#refill(now);
-    this.#tokens = Math.min(this.#burst, this.#tokens - n);
+    const tokens = Math.min(this.#burst, this.#tokens - n);
+    this.#tokens = n > 0 ? Math.max(tokens, Math.min(this.#tokens, -maxDebt)) : tokens;
+  }
+
+  /** Keeps at most `n` tokens: after a cut, no burst at the new rate saved up at the old one. */
+  cap(n: number, now: number): void {
+    this.#refill(now);
+    if (this.#tokens > n) this.#tokens = n;
   }
 
   /** Milliseconds from `now` until the bucket holds more than `level` tokens (0 if it does). */
@@ -61,9 +71,15 @@ export class TokenBucket {
   }
 }
 
-/** Measures a rate (per second) over a sliding window of about one second. */
+/**
+ * Measures a rate (per second) over a sliding window of about one second. Until it has watched
+ * for a second (since it was made, or since an idle gap), the rate is what it saw over the time
+ * it watched, not that count taken for a whole second's worth.
+ */
 export class RateMeter {
   #windowStart = performance.now();
+  /** Since when it has been watching without a gap. */
+  #since = this.#windowStart;
   #current = 0;
   #previous = 0;
 
@@ -76,6 +92,8 @@ export class RateMeter {
   /** Units per second over the last second or so. */
   rate(now: number): number {
     this.#roll(now);
+    const watched = now - this.#since;
+    if (watched < 1000) return ((this.#previous + this.#current) * 1000) / Math.max(watched, 50);
     const fraction = (now - this.#windowStart) / 1000;
     return this.#previous * (1 - fraction) + this.#current;
   }
@@ -83,8 +101,13 @@ export class RateMeter {
   #roll(now: number): void {
     const elapsed = now - this.#windowStart;
     if (elapsed < 1000) return;
-    this.#previous = elapsed < 2000 ? this.#current : 0;
+    if (elapsed < 2000) {
+      this.#previous = this.#current;
+      this.#windowStart += 1000;
+    } else {
+      this.#previous = 0;
+      this.#windowStart = this.#since = now;
+    }
     this.#current = 0;
-    this.#windowStart = elapsed < 2000 ? this.#windowStart + 1000 : now;
   }
 }

@@ -56,7 +56,13 @@ export class PoolSender {
   readonly #requestLimit: AimdLimit | undefined;
   readonly #capacityLimit: AimdLimit | undefined;
   readonly #requestMeter: RateMeter | undefined;
+  /** Requests that succeeded without being throttled: the rate the table gives. */
+  readonly #successMeter: RateMeter | undefined;
   readonly #capacityMeter: RateMeter | undefined;
+  readonly #capacitySuccessMeter: RateMeter | undefined;
+  /** The highest rates measured on those meters: what the table has been seen to give. */
+  #peakSuccess = 0;
+  #peakCapacitySuccess = 0;
   readonly #changed: () => void;
   /** Average capacity units per request so far: what a request reserves before it is sent. */
   #estimate = 1;
@@ -79,6 +85,7 @@ export class PoolSender {
         adaptive,
       );
       this.#requestMeter = new RateMeter();
+      this.#successMeter = new RateMeter();
       if (options.capacityUnitsPerSecond !== undefined) {
         this.#capacityLimit = new AimdLimit(
           options.capacityUnitsPerSecond,
@@ -86,6 +93,7 @@ export class PoolSender {
           adaptive,
         );
         this.#capacityMeter = new RateMeter();
+        this.#capacitySuccessMeter = new RateMeter();
       }
     }
     if (options.requestsPerSecond !== undefined)
@@ -211,26 +219,36 @@ export class PoolSender {
       }
     }
     const seq = ++this.#sent;
-    this.#requestMeter?.add(1, performance.now());
+    const meter = this.#requestMeter;
+    let rateAtSend = 0;
+    if (meter) {
+      const now = performance.now();
+      meter.add(1, now);
+      // The pool's rate when this request left: its answer may come seconds later (the SDK's
+      // retries), when the rate measured then says more about the retries than about the pool.
+      rateAtSend = meter.rate(now);
+    }
     let output: OutputOf<N>;
     try {
       output = await this.#inner(request);
     } catch (error) {
       const throttled = isThrottlingError(error);
-      this.#settled(seq, error as Metadata, throttled || retried(error), false);
+      this.#settled(seq, rateAtSend, error as Metadata, throttled || retried(error), false, 0);
       if (throttled && usesCapacity) this.#charge(-reserved);
       throw error;
     }
+    let used = 0;
     if (usesCapacity) {
-      const used = capacityUnits(output);
-      if (used !== undefined) {
+      used = capacityUnits(output) ?? reserved;
+      if (capacityUnits(output) !== undefined) {
         this.#estimate = this.#estimate * 0.8 + used * 0.2;
         this.#charge(used - reserved);
-        this.#capacityMeter?.add(used, performance.now());
-      } else this.#capacityMeter?.add(reserved, performance.now());
+      }
+      this.#capacityMeter?.add(used, performance.now());
       if (strip) delete (output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
     }
-    this.#settled(seq, output as Metadata, retried(output) || hasUnprocessed(output), true);
+    const throttled = retried(output) || hasUnprocessed(output);
+    this.#settled(seq, rateAtSend, output as Metadata, throttled, true, used);
     return output;
   }
 
@@ -239,35 +257,59 @@ export class PoolSender {
   }
 
   /** Charges the SDK's retries and tells the adaptive limits how the request went. */
-  #settled(seq: number, answer: Metadata, throttled: boolean, ok: boolean): void {
+  #settled(
+    seq: number,
+    rateAtSend: number,
+    answer: Metadata,
+    throttled: boolean,
+    ok: boolean,
+    used: number,
+  ): void {
     const now = performance.now();
     const retries = (answer.$metadata?.attempts ?? 1) - 1;
-    if (retries > 0) this.#requests?.take(retries, now);
+    // Every attempt on the wire is charged. With adaptive limits, not into debt: the throttling
+    // that made the SDK retry already cut the limit, and retries of requests sent before the cut
+    // keep arriving for seconds: a debt would keep the pool from sending while the table recovers.
+    if (retries > 0) this.#requests?.take(retries, now, this.#requestLimit ? 0 : Infinity);
     if (!this.#requestLimit) return;
     if (throttled) {
-      if (seq <= this.#sentAtCut) return; // sent before the last cut: already answered for
+      // At most one cut per round trip: only a request sent after the last cut can tell
+      // whether that cut was enough; throttles of requests sent before it are already answered.
+      if (seq <= this.#sentAtCut) return;
       this.#sentAtCut = this.#sent;
-      this.#requestLimit.cut(this.#requestMeter!.rate(now), now);
-      this.#capacityLimit?.cut(this.#capacityMeter!.rate(now), now);
-      this.#applyLimits();
+      this.#requestLimit.cut(rateAtSend, this.#peakSuccess, now);
+      this.#capacityLimit?.cut(this.#capacityMeter!.rate(now), this.#peakCapacitySuccess, now);
+      this.#applyLimits(now, true);
       this.#changed();
     } else if (ok) {
+      const meter = this.#successMeter!;
+      meter.add(1, now);
+      this.#peakSuccess = Math.max(this.#peakSuccess, meter.rate(now));
+      if (this.#capacitySuccessMeter) {
+        this.#capacitySuccessMeter.add(used, now);
+        const rate = this.#capacitySuccessMeter.rate(now);
+        this.#peakCapacitySuccess = Math.max(this.#peakCapacitySuccess, rate);
+      }
       const grew = this.#requestLimit.grow(now);
       const capacityGrew = this.#capacityLimit?.grow(now) ?? false;
-      this.#applyLimits();
+      this.#applyLimits(now, false);
       if (grew || capacityGrew) this.#changed();
     }
   }
 
-  /** Makes the buckets follow the adaptive limits. */
-  #applyLimits(): void {
+  /** Makes the buckets follow the adaptive limits (after a cut: with no burst saved up). */
+  #applyLimits(now: number, cut: boolean): void {
     const rate = this.#requestLimit!.value;
     if (rate !== undefined) {
       if (this.#requests) this.#requests.rate = rate;
       else this.#requests = new TokenBucket(rate); // the first throttle of a pool without a request limit
+      if (cut) this.#requests.cap(1, now);
     }
     const capacity = this.#capacityLimit?.value;
-    if (capacity !== undefined) this.#capacity!.rate = capacity;
+    if (capacity !== undefined) {
+      this.#capacity!.rate = capacity;
+      if (cut) this.#capacity!.cap(Math.min(this.#estimate, capacity), now);
+    }
   }
 }
 
