@@ -6,11 +6,7 @@
  * middleware applies).
  * @module
  */
-import type {
-  BatchWriteItemCommandInput,
-  StreamViewType,
-  TableDescription,
-} from "@aws-sdk/client-dynamodb";
+import type { StreamViewType, TableDescription } from "@aws-sdk/client-dynamodb";
 import {
   CreateTableBuilder,
   type Billing,
@@ -43,7 +39,9 @@ import type {
 import { checkPlan, deletePlan, getPlan, putPlan, updatePlan, type TablePlanner } from "./plans.js";
 import { sendDelete, sendGet, sendPut, sendUpdate } from "./send.js";
 import { ItemModel } from "./paths.js";
-import { getAll, readSource, writeAll } from "./runs.js";
+import { readSource } from "./runs.js";
+import { readEntries } from "./batch-get.js";
+import { writeEntries } from "./batch-write.js";
 import type { BatchOptions } from "../exhaustive/options.js";
 import type {
   IndexDefinition,
@@ -409,39 +407,34 @@ export class Table<
   ): Promise<T[]> {
     if (!Array.isArray(keys)) throw new DynoValidationError("keys", "expected an array of keys");
     if (keys.length === 0) return [];
-    const plans = keys.map((k, i) => this.getPlan(k, {}, `keys[${i}]`));
-    const items = await getAll(
-      this.dyno,
-      this.name,
-      plans.map((p) => p.key),
-      options,
-    );
-    const byKey = new Map(items.map((item) => [this.#fingerprint(item), item]));
-    const out: T[] = [];
-    for (const p of plans) {
-      const item = byKey.get(this.#fingerprint(p.key));
-      const decoded = item && p.decode(item);
-      if (decoded !== undefined) out.push(decoded);
-    }
-    return out;
+    const { consistentRead, ...batch } = options;
+    const read = consistentRead ? { consistentRead } : {};
+    const entries = keys.map((k, i) => {
+      const at = `keys[${i}]`;
+      return { model: this, plan: this.getPlan(k, read, at), at };
+    });
+    const items = (await readEntries(this.dyno, entries, batch)) as (T | undefined)[];
+    return items.filter((item) => item !== undefined);
   }
 
   /** Writes items (any number, in requests of 25, unprocessed ones retried until written). */
   async batchPut(items: readonly T[], options: BatchOptions = {}): Promise<void> {
     if (!Array.isArray(items)) throw new DynoValidationError("items", "expected an array of items");
-    const requests = items.map((item, i) => ({
-      PutRequest: { Item: this.putPlan(item, { batch: true }, `items[${i}]`).item },
-    }));
-    await this.#write(requests, options);
+    const entries = items.map((item, i) => {
+      const at = `items[${i}]`;
+      return { model: this, plan: this.putPlan(item, { batch: true }, at), at };
+    });
+    await writeEntries(this.dyno, entries, options);
   }
 
   /** Deletes items by their keys (any number, unprocessed ones retried). */
   async batchDelete(keys: readonly KeyOf<T, PK, SK>[], options: BatchOptions = {}): Promise<void> {
     if (!Array.isArray(keys)) throw new DynoValidationError("keys", "expected an array of keys");
-    const requests = keys.map((k, i) => ({
-      DeleteRequest: { Key: this.deletePlan(k, {}, `keys[${i}]`).key },
-    }));
-    await this.#write(requests, options);
+    const entries = keys.map((k, i) => {
+      const at = `keys[${i}]`;
+      return { model: this, plan: this.deletePlan(k, {}, at), at };
+    });
+    await writeEntries(this.dyno, entries, options);
   }
 
   // ------------------------------------------------------------------ the table itself
@@ -634,19 +627,5 @@ export class Table<
       );
     }
     return this.#project(b, options.project, index?.schema);
-  }
-
-  #fingerprint(item: RawItem): string {
-    const keys = [this.#keys.partition, this.#keys.sort].filter((k) => k !== undefined);
-    return JSON.stringify(keys.map((k) => item[k.attr]));
-  }
-
-  async #write(
-    requests: NonNullable<BatchWriteItemCommandInput["RequestItems"]>[string],
-    options: BatchOptions,
-  ): Promise<void> {
-    if (requests.length === 0) return;
-    const names = [this.#keys.partition.attr, ...(this.#keys.sort ? [this.#keys.sort.attr] : [])];
-    await writeAll(this.dyno, this.name, names, requests, options);
   }
 }
