@@ -37,6 +37,7 @@ import {
   type ModelBatchGetOptions,
   type BatchGetRequest,
   type BatchGetResult,
+  type CheckedRequests,
 } from "./table/batch-get.js";
 import { batchWrite, type BatchWriter } from "./table/batch-write.js";
 import type { BatchOptions } from "./exhaustive/options.js";
@@ -216,7 +217,7 @@ export class Dyno implements OperationRuntime {
    * decoded items in the same order, `undefined` where there is none.
    */
   batchGet<const R extends readonly BatchGetRequest[]>(
-    requests: R,
+    requests: R & CheckedRequests<R>,
     options?: ModelBatchGetOptions,
   ): Promise<BatchGetResult<R>> {
     return batchGet(this, requests, options);

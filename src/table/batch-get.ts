@@ -35,6 +35,13 @@ export const BATCH_OPTIONS = [
 /** A read of `dyno.batchGet`: a model and a key of it. */
 export type BatchGetRequest<M extends AnyModel = AnyModel> = readonly [model: M, key: ModelKey<M>];
 
+/** Each request of `R` with its key checked against its model's key type. */
+export type CheckedRequests<R extends readonly unknown[]> = {
+  readonly [I in keyof R]: R[I] extends readonly [infer M extends AnyModel, unknown]
+    ? readonly [model: M, key: ModelKey<M>]
+    : BatchGetRequest;
+};
+
 /** The items of `dyno.batchGet`: one per request, in order, `undefined` where there is none. */
 export type BatchGetResult<R extends readonly unknown[]> = {
   -readonly [I in keyof R]: R[I] extends readonly [infer M extends AnyModel, unknown]
@@ -127,7 +134,7 @@ function projected(
  */
 export async function batchGet<const R extends readonly BatchGetRequest[]>(
   dyno: Dyno,
-  requests: R,
+  requests: R & CheckedRequests<R>,
   options: ModelBatchGetOptions = {},
 ): Promise<BatchGetResult<R>> {
   checkOptions(options, [...BATCH_OPTIONS, "consistentRead", "includeExpired"], "batchGet");
