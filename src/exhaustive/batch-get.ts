@@ -16,7 +16,7 @@ import type { Handler } from "../operation/middleware.js";
 import { ATTEMPTS_META, sendRequest } from "../operation/send.js";
 import { batchSettings, chunk, runChunks, type Unit } from "./batch-run.js";
 import { CapacityByTable } from "./capacity.js";
-import { wholeKeyString } from "./keys.js";
+import { ownEntry, wholeKeyString } from "./keys.js";
 import type { BatchOptions } from "./options.js";
 import { MAX_REQUEST_BYTES } from "./size.js";
 
@@ -35,7 +35,10 @@ function inputOf(
 ): BatchGetItemCommandInput {
   const RequestItems: Record<string, KeysAndAttributes> = {};
   for (const unit of [...units].sort((a, b) => a.order - b.order)) {
-    const entry = (RequestItems[unit.table] ??= { ...input.RequestItems![unit.table], Keys: [] });
+    const entry = ownEntry(RequestItems, unit.table, () => ({
+      ...input.RequestItems![unit.table],
+      Keys: [],
+    }));
     entry.Keys!.push(unit.keyMap);
   }
   return { ...input, RequestItems };
@@ -54,7 +57,7 @@ export function batchGetHandler(options: BatchOptions): Handler<"BatchGetItem"> 
     for (const [table, entry] of Object.entries(requestItems)) {
       if (!entry || !Array.isArray(entry.Keys))
         throw new DynoValidationError(`RequestItems.${table}.Keys`, "expected an array of keys");
-      responses[table] = [];
+      ownEntry(responses, table, () => []);
       entry.Keys.forEach((keyMap, index) => {
         const where = `RequestItems.${table}.Keys[${index}]`;
         if (!keyMap || typeof keyMap !== "object" || Object.keys(keyMap).length === 0)
@@ -107,7 +110,7 @@ export function batchGetHandler(options: BatchOptions): Handler<"BatchGetItem"> 
         last = output;
         capacity.add(output.ConsumedCapacity);
         for (const [table, items] of Object.entries(output.Responses ?? {}))
-          for (const item of items) (responses[table] ??= []).push(item);
+          for (const item of items) ownEntry(responses, table, () => []).push(item);
         const leftover: GetUnit[] = [];
         for (const [table, entry] of Object.entries(output.UnprocessedKeys ?? {})) {
           for (const keyMap of entry.Keys ?? []) {

@@ -16,7 +16,7 @@ import type { Handler, OperationContext } from "../operation/middleware.js";
 import { ATTEMPTS_META, sendRequest } from "../operation/send.js";
 import { batchSettings, chunk, runChunks, type Unit } from "./batch-run.js";
 import { CapacityByTable } from "./capacity.js";
-import { keySchemaOf, keyString } from "./keys.js";
+import { keySchemaOf, keyString, ownEntry } from "./keys.js";
 import type { BatchWriteOptions } from "./options.js";
 import { countPart, throwIfAborted } from "./runtime.js";
 import { itemSize, MAX_ITEM_BYTES, MAX_REQUEST_BYTES } from "./size.js";
@@ -78,7 +78,10 @@ async function keyNames(
   const names = new Map<string, readonly string[]>();
   await Promise.all(
     Object.entries(input.RequestItems ?? {}).map(async ([table, requests]) => {
-      const given = options.keySchema?.[table];
+      const given =
+        options.keySchema && Object.hasOwn(options.keySchema, table)
+          ? options.keySchema[table]
+          : undefined;
       if (given) return void names.set(table, given);
       const deletion = requests.find((r) => r.DeleteRequest?.Key)?.DeleteRequest?.Key;
       if (deletion) return void names.set(table, Object.keys(deletion).sort());
@@ -99,7 +102,7 @@ function inputOf(
 ): BatchWriteItemCommandInput {
   const RequestItems: Record<string, WriteRequest[]> = {};
   for (const unit of [...units].sort((a, b) => a.order - b.order))
-    (RequestItems[unit.table] ??= []).push(unit.request);
+    ownEntry(RequestItems, unit.table, () => []).push(unit.request);
   return { ...input, RequestItems };
 }
 
@@ -161,7 +164,7 @@ export function batchWriteHandler(options: BatchWriteOptions): Handler<"BatchWri
         last = output;
         capacity.add(output.ConsumedCapacity);
         for (const [table, list] of Object.entries(output.ItemCollectionMetrics ?? {}))
-          (metrics[table] ??= []).push(...list);
+          ownEntry(metrics, table, () => []).push(...list);
         const leftover = unprocessedUnits(output.UnprocessedItems, chunkUnits, byId, names);
         done += chunkUnits.length - leftover.length;
         return leftover;

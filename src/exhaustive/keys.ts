@@ -7,9 +7,13 @@
 import type { AttributeValue, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynoValidationError } from "../errors.js";
 
-/** One key attribute value as a string; N normalized (`"1.50"` and `"1.5"` are one number). */
+/**
+ * One key attribute value as a string; N normalized (`"1.50"` and `"1.5"` are one number). A
+ * string is length-prefixed, so that no value (NULs and all) can end one attribute early and
+ * make two different keys one.
+ */
 function scalar(name: string, value: AttributeValue | undefined, where: string): string {
-  if (value?.S !== undefined) return `S${value.S}`;
+  if (value?.S !== undefined) return `S${value.S.length}:${value.S}`;
   if (value?.N !== undefined) return `N${normalizeNumber(value.N)}`;
   if (value?.B !== undefined) return `B${Buffer.from(value.B).toString("base64")}`;
   throw new DynoValidationError(
@@ -18,13 +22,22 @@ function scalar(name: string, value: AttributeValue | undefined, where: string):
   );
 }
 
+/**
+ * A number's canonical form, exactly (no float on the way): the significant digits and the
+ * decimal point's place, so `"1e21"`, `"1E+21"` and `"1000000000000000000000"` (how DynamoDB
+ * returns it) are one number, as are `"1.50"`, `"1.5"` and `"15e-1"`, and `"0"` and `"-0"`.
+ */
 function normalizeNumber(n: string): string {
-  const m = /^([-+]?)0*(\d*?)(?:\.(\d*?)0*)?$/.exec(n.trim());
-  if (!m) return String(Number(n));
-  const int = m[2] || "0";
-  const frac = m[3] ?? "";
-  const sign = m[1] === "-" && (int !== "0" || frac !== "") ? "-" : "";
-  return `${sign}${int}${frac ? `.${frac}` : ""}`;
+  const m = /^([-+]?)(\d*)(?:\.(\d*))?(?:[eE]([-+]?\d+))?$/.exec(n.trim());
+  if (!m) return n;
+  const int = m[2] ?? "";
+  let digits = int + (m[3] ?? "");
+  let point = int.length + Number(m[4] ?? 0);
+  const lead = /^0*/.exec(digits)![0].length;
+  digits = digits.slice(lead).replace(/0+$/, "");
+  point -= lead;
+  if (digits === "") return "0";
+  return `${m[1] === "-" ? "-" : ""}${digits}e${point}`;
 }
 
 /** The canonical string of the key of `item` under `names` (the table's key attributes). */
@@ -71,4 +84,21 @@ export function keySchemaOf(
   tables.set(table, loading);
   loading.catch(() => tables.delete(table));
   return loading;
+}
+
+/**
+ * The entry of `record` at `key`, made by `make` when the record has none of its own. A table
+ * may be called `constructor` or `toString`: `record[key] ??= ...` would find Object.prototype's
+ * member there.
+ */
+export function ownEntry<T>(record: Record<string, T>, key: string, make: () => T): T {
+  if (Object.hasOwn(record, key)) return record[key]!;
+  const value = make();
+  Object.defineProperty(record, key, {
+    value,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+  return value;
 }

@@ -98,15 +98,17 @@ export async function readEntries(
   }
   const found = new Map<string, StoredItem>();
   for (let round = 0; ; round++) {
-    const RequestItems: Record<string, KeysAndAttributes> = {};
+    // entries, then Object.fromEntries: a table may be called "__proto__" or "constructor"
+    const requests: [string, KeysAndAttributes][] = [];
     for (const [table, groups] of tables) {
       const g = [...groups.values()][round];
-      if (g) RequestItems[table] = g.paths ? projected(g.entry, g.paths) : g.entry;
+      if (g) requests.push([table, g.paths ? projected(g.entry, g.paths) : g.entry]);
     }
-    if (Object.keys(RequestItems).length === 0) break;
-    const out = await dyno.batchGetItemAll({ RequestItems }, options);
+    if (requests.length === 0) break;
+    const out = await dyno.batchGetItemAll({ RequestItems: Object.fromEntries(requests) }, options);
     for (const [table, items] of Object.entries(out.Responses ?? {})) {
-      const names = keyNames.get(table)!;
+      const names = keyNames.get(table);
+      if (!names) continue;
       for (const item of items)
         found.set(itemId({ name: table, keyAttributes: names } as AnyModel, item, table), item);
     }

@@ -77,8 +77,9 @@ export async function writeEntries(
   options: BatchOptions,
 ): Promise<BatchWriteItemCommandOutput | undefined> {
   if (entries.length === 0) return undefined;
-  const RequestItems: Record<string, WriteRequest[]> = {};
-  const keySchema: Record<string, readonly string[]> = {};
+  // Maps, then Object.fromEntries: a table may be called "__proto__" or "constructor".
+  const requests = new Map<string, WriteRequest[]>();
+  const keySchema = new Map<string, readonly string[]>();
   for (const { model, plan, at } of entries) {
     if (plan.conditions.length > 0 || plan.version) {
       throw new DynoValidationError(
@@ -86,21 +87,26 @@ export async function writeEntries(
         `${model.name}: a batch write cannot carry a condition (or a version check); use transact or a single write`,
       );
     }
-    const names = keySchema[plan.table];
+    const names = keySchema.get(plan.table);
     if (names && names.join("\u0000") !== model.keyAttributes.join("\u0000")) {
       throw new DynoValidationError(
         `${at}.model`,
         `models of table ${plan.table} disagree on its key (${names.join(", ")} / ${model.keyAttributes.join(", ")})`,
       );
     }
-    keySchema[plan.table] = model.keyAttributes;
-    (RequestItems[plan.table] ??= []).push(
+    keySchema.set(plan.table, model.keyAttributes);
+    let list = requests.get(plan.table);
+    if (!list) requests.set(plan.table, (list = []));
+    list.push(
       plan.kind === "Put"
         ? { PutRequest: { Item: plan.item } }
         : { DeleteRequest: { Key: plan.key } },
     );
   }
-  return dyno.batchWriteItemAll({ RequestItems }, { ...options, keySchema });
+  return dyno.batchWriteItemAll(
+    { RequestItems: Object.fromEntries(requests) },
+    { ...options, keySchema: Object.fromEntries(keySchema) },
+  );
 }
 
 /**

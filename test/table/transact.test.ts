@@ -691,3 +691,98 @@ test(
     await dyno.transact((t) => t.check(orders, { id: "c-raw" }, cond.eq("total", 2)));
   },
 );
+
+describe("hostile keys and names", () => {
+  test("keys whose strings hold NULs and separators are never taken for one another", async () => {
+    const k1 = { org: "a\u0000Sb", id: "c" };
+    const k2 = { org: "a", id: "b\u0000Sc" };
+    await accounts.put({ ...k1, balance: 1 });
+    await accounts.put({ ...k2, balance: 2 });
+    const [a, b] = await dyno.batchGet(
+      [
+        [accounts, k1],
+        [accounts, k2],
+      ],
+      { consistentRead: true },
+    );
+    assert.equal(a?.balance, 1);
+    assert.equal(b?.balance, 2);
+    const raw = await dyno.batchGetItemAll({
+      RequestItems: {
+        [accounts.name]: {
+          Keys: [
+            { org: { S: k1.org }, sk: { S: k1.id } },
+            { org: { S: k2.org }, sk: { S: k2.id } },
+          ],
+        },
+      },
+    });
+    assert.equal(raw.Responses?.[accounts.name]?.length, 2, "batchGetItemAll reads both");
+  });
+
+  test("tables named like Object.prototype members", async () => {
+    const proto = defineOrders(dyno, "toString");
+    const ctor = defineOrders(dyno, "constructor");
+    await Promise.all([proto.create(), ctor.create()]);
+    try {
+      await dyno.batchWrite((b) => {
+        b.put(proto, order("p1", 1));
+        b.put(ctor, order("c1", 2));
+      });
+      const [p, c] = await dyno.batchGet(
+        [
+          [proto, { id: "p1" }],
+          [ctor, { id: "c1" }],
+        ],
+        { consistentRead: true },
+      );
+      assert.equal(p?.total, 1);
+      assert.equal(c?.total, 2);
+      if (!needsTransactions) {
+        await dyno.transact((t) => {
+          t.update(proto, { id: "p1" }, (u) => u.increment("total"));
+          t.update(ctor, { id: "c1" }, (u) => u.increment("total"));
+        });
+        const [p2, c2] = await dyno.transactGet((t) => [
+          t.get(proto, { id: "p1" }),
+          t.get(ctor, { id: "c1" }),
+        ]);
+        assert.equal(p2?.total, 2);
+        assert.equal(c2?.total, 3);
+      }
+    } finally {
+      await Promise.all([proto.drop(), ctor.drop()]);
+    }
+  });
+
+  test("numbers in every notation as keys: one number is one item", async () => {
+    const Num = s.object({ n: s.number(), v: s.string() });
+    const nums = dyno.table(uniqueTableName("nums"), { schema: Num, partitionKey: "n" });
+    await nums.create();
+    try {
+      const values = [0, -0, 1e21, 1.5e-7, -123.456, 2 ** 53 - 1, 0.1 + 0.2];
+      await dyno.batchWrite((b) => values.forEach((n, i) => b.put(nums, { n, v: `v${i}` })));
+      const got = await dyno.batchGet(
+        values.map((n) => [nums, { n }] as const),
+        { consistentRead: true },
+      );
+      // 0 and -0 are one number: the later write wins, and both reads see it
+      assert.deepEqual(
+        got.map((x) => x?.v),
+        ["v1", "v1", "v2", "v3", "v4", "v5", "v6"],
+      );
+      if (!needsTransactions) {
+        await assert.rejects(
+          dyno.transact((t) => {
+            t.put(nums, { n: 0, v: "a" });
+            t.put(nums, { n: -0, v: "b" });
+          }),
+          (e: unknown) =>
+            e instanceof DynoValidationError && /same item as actions\[0\]/.test(e.message),
+        );
+      }
+    } finally {
+      await nums.drop();
+    }
+  });
+});
