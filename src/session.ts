@@ -34,6 +34,10 @@ import {
 } from "./table/transact-get.js";
 import {
   batchGet,
+  batchGetGrouped,
+  type BatchGetGroupedResult,
+  type BatchGetGroups,
+  type CheckedGroups,
   type ModelBatchGetOptions,
   type BatchGetRequest,
   type BatchGetResult,
@@ -214,13 +218,22 @@ export class Dyno implements OperationRuntime {
   /**
    * Reads any number of items of any models by key (`batchGetItemAll`: chunked, unprocessed keys
    * retried until done): `await dyno.batchGet([[Users, k1], [Orders, k2]])` resolves to the
-   * decoded items in the same order, `undefined` where there is none.
+   * decoded items in the same order, `undefined` where there is none. Grouped by names of yours:
+   * `await dyno.batchGet({ users: [Users, userKeys], orders: [Orders, orderKeys] })` resolves to
+   * `{ users: (User | undefined)[], orders: (Order | undefined)[] }`.
    */
   batchGet<const R extends readonly BatchGetRequest[]>(
     requests: R & CheckedRequests<R>,
     options?: ModelBatchGetOptions,
-  ): Promise<BatchGetResult<R>> {
-    return batchGet(this, requests, options);
+  ): Promise<BatchGetResult<R>>;
+  batchGet<const G extends BatchGetGroups>(
+    groups: G & CheckedGroups<G>,
+    options?: ModelBatchGetOptions,
+  ): Promise<BatchGetGroupedResult<G>>;
+  batchGet(requests: unknown, options?: ModelBatchGetOptions): Promise<unknown> {
+    return requests !== null && typeof requests === "object" && !Array.isArray(requests)
+      ? batchGetGrouped(this, requests as never, options)
+      : batchGet(this, requests as never, options);
   }
 
   /**

@@ -130,6 +130,40 @@ function projected(
   });
 }
 
+/** Groups of `dyno.batchGet`: by a name of the caller's, a model and its keys. */
+export type BatchGetGroups = {
+  readonly [name: string]: readonly [model: AnyModel, keys: readonly unknown[]];
+};
+
+/** Each group of `G` with its keys checked against its model's key type. */
+export type CheckedGroups<G> = {
+  readonly [K in keyof G]: G[K] extends readonly [infer M extends AnyModel, readonly unknown[]]
+    ? readonly [model: M, keys: readonly ModelKey<M>[]]
+    : readonly [model: AnyModel, keys: readonly unknown[]];
+};
+
+/** The items of grouped `dyno.batchGet`: per group, one per key, in order, `undefined` where there is none. */
+export type BatchGetGroupedResult<G> = {
+  -readonly [K in keyof G]: G[K] extends readonly [infer M extends AnyModel, readonly unknown[]]
+    ? (ModelItem<M> | undefined)[]
+    : never;
+};
+
+function readOptions(options: ModelBatchGetOptions) {
+  checkOptions(options, [...BATCH_OPTIONS, "consistentRead", "includeExpired"], "batchGet");
+  const { consistentRead, includeExpired, ...batch } = options;
+  const read = {
+    ...(consistentRead ? { consistentRead } : {}),
+    ...(includeExpired ? { includeExpired } : {}),
+  };
+  return { read, batch };
+}
+
+function entryOf(model: unknown, key: unknown, read: object, at: string): GetEntry {
+  const m = requireModel(model, `${at}.model`);
+  return { model: m, plan: m.getPlan(key, read, at), at };
+}
+
 /**
  * Reads items of any models by key: `dyno.batchGet([[Users, k1], [Orders, k2]])`.
  * @throws DynoValidationError naming `requests[i]` for a bad request, model or key (nothing sent).
@@ -139,22 +173,56 @@ export async function batchGet<const R extends readonly BatchGetRequest[]>(
   requests: R & CheckedRequests<R>,
   options: ModelBatchGetOptions = {},
 ): Promise<BatchGetResult<R>> {
-  checkOptions(options, [...BATCH_OPTIONS, "consistentRead", "includeExpired"], "batchGet");
+  const { read, batch } = readOptions(options);
   if (!Array.isArray(requests)) {
     throw new DynoValidationError("requests", "expected an array of [model, key] pairs");
   }
-  const { consistentRead, includeExpired, ...batch } = options;
-  const read = {
-    ...(consistentRead ? { consistentRead } : {}),
-    ...(includeExpired ? { includeExpired } : {}),
-  };
   const entries = (requests as readonly unknown[]).map((request, i): GetEntry => {
     const at = `requests[${i}]`;
     if (!Array.isArray(request) || request.length !== 2) {
       throw new DynoValidationError(at, "expected a [model, key] pair");
     }
-    const model = requireModel(request[0], `${at}.model`);
-    return { model, plan: model.getPlan(request[1], read, at), at };
+    return entryOf(request[0], request[1], read, at);
   });
   return (await readEntries(dyno, entries, batch)) as BatchGetResult<R>;
+}
+
+/**
+ * Reads items of any models by key, grouped by names of the caller's:
+ * `dyno.batchGet({ users: [Users, userKeys], orders: [Orders, orderKeys] })` resolves to
+ * `{ users: (User | undefined)[], orders: (Order | undefined)[] }`, each in its keys' order.
+ * One `batchGetItemAll` reads every group.
+ * @throws DynoValidationError naming `groups.<name>` for a bad group, model or key (nothing sent).
+ */
+export async function batchGetGrouped<const G extends BatchGetGroups>(
+  dyno: Dyno,
+  groups: G & CheckedGroups<G>,
+  options: ModelBatchGetOptions = {},
+): Promise<BatchGetGroupedResult<G>> {
+  const { read, batch } = readOptions(options);
+  const names = Object.keys(groups);
+  const entries: GetEntry[] = [];
+  const sizes: number[] = [];
+  for (const name of names) {
+    const group: unknown = groups[name];
+    const at = `groups.${name}`;
+    if (!Array.isArray(group) || group.length !== 2 || !Array.isArray(group[1])) {
+      throw new DynoValidationError(at, "expected a [model, keys] pair");
+    }
+    const [model, keys] = group as [unknown, unknown[]];
+    keys.forEach((key, i) => entries.push(entryOf(model, key, read, `${at}[${i}]`)));
+    sizes.push(keys.length);
+  }
+  const items = await readEntries(dyno, entries, batch);
+  const out: Record<string, unknown[]> = {};
+  let from = 0;
+  names.forEach((name, i) => {
+    Object.defineProperty(out, name, {
+      value: items.slice(from, (from += sizes[i]!)),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  });
+  return out as BatchGetGroupedResult<G>;
 }

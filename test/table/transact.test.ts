@@ -483,6 +483,34 @@ describe("dyno.batchGet", () => {
     assert.deepEqual(await operationsOf(() => dyno.batchGet([])), []);
   });
 
+  test("grouped by names of the caller's: one batchGetItemAll, each group in its keys' order", async () => {
+    const ops = await operationsOf(async () => {
+      const got = await dyno.batchGet(
+        {
+          os: [orders, [{ id: "b3" }, { id: "b-none" }, { id: "b1" }]],
+          as: [accounts, [{ org: "b", id: "a2" }]],
+          constructor: [orders, [{ id: "b2" }]],
+          empty: [orders, []],
+        },
+        { consistentRead: true },
+      );
+      assert.deepEqual(
+        got.os.map((o) => o?.total),
+        [3, undefined, 1],
+      );
+      assert.equal(got.as[0]?.balance, 2);
+      assert.equal(got.constructor[0]?.total, 2);
+      assert.ok(Object.hasOwn(got, "constructor"));
+      assert.deepEqual(got.empty, []);
+    });
+    assert.deepEqual(ops, ["BatchGetItem"]);
+    await refused(
+      () => dyno.batchGet({ os: [orders, [{ id: "x" }, { id: 1 }]] } as never),
+      "groups.os[1].key.id",
+    );
+    await refused(() => dyno.batchGet({ os: [orders, { id: "x" }] } as never), "groups.os");
+  });
+
   test("under injected unprocessed keys and throttling nothing is lost", async () => {
     const client = await testClient({ maxAttempts: 10 });
     const d = new Dyno({ client, transport: testTransport });

@@ -76,6 +76,17 @@ export async function batches(): Promise<void> {
   const many = await dyno.batchGet(["a", "b"].map((id) => [orders, { id }] as const));
   const list: (Order | undefined)[] = many;
   void list;
+  const grouped = await dyno.batchGet({
+    us: [users, [{ org: "o", id: "u" }]],
+    os: [orders, [{ id: "o1" }, { id: "o2" }]],
+  });
+  const us: (User | undefined)[] = grouped.us;
+  const os: (Order | undefined)[] = grouped.os;
+  // @ts-expect-error the orders group holds Orders
+  const bad: (User | undefined)[] = grouped.os;
+  void [us, os, bad];
+  // @ts-expect-error a key of another model in a group
+  await dyno.batchGet({ os: [orders, [{ org: "o", id: "u" }]] });
   await dyno.batchWrite((b) => {
     b.put(users, u1);
     b.delete(orders, { id: "o1" });
