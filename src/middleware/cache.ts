@@ -16,6 +16,12 @@ export interface CacheOptions {
   key?: (operation: OperationName, input: unknown) => string | undefined;
   /** The clock, in ms (for tests). Default `Date.now`. */
   now?: () => number;
+  /**
+   * How long after a write whose outcome is unknown (cancelled, timed out, a connection lost, a
+   * server error: it may still land, and nothing will say when) the cache keeps no read of the
+   * tables it touches. Default: `ttlMs`, the staleness the cache allows for writes from elsewhere.
+   */
+  inDoubtMs?: number;
 }
 
 /** The cache middleware, with its controls. */
@@ -57,7 +63,10 @@ interface Entry {
  * A write through the same session (any operation that is not a read, PartiQL other than
  * SELECT included) forgets what was cached for the tables it touches, however each names the
  * table (name or ARN), and a read that was in flight when such a write completed does not
- * store its answer: writes win over reads that started before them. A DescribeTable answer is
+ * store its answer: writes win over reads that started before them. A write whose outcome is
+ * unknown (cancelled, timed out, a lost connection, a server error) may still land after it
+ * settles, with nothing to say when: it forgets its tables at once and, for `inDoubtMs`
+ * (default: the TTL), keeps no read of them. A DescribeTable answer is
  * kept only while the table and its indexes are ACTIVE. Writes from elsewhere are seen once
  * the TTL expires.
  *
@@ -71,6 +80,7 @@ export function cacheMiddleware(options: CacheOptions = {}): CacheMiddleware {
   const ttlMs = options.ttlMs ?? 60_000;
   const maxEntries = options.maxEntries ?? 1000;
   const now = options.now ?? Date.now;
+  const inDoubtMs = options.inDoubtMs ?? ttlMs;
   const cached = new Set<string>(options.operations ?? DEFAULT_OPERATIONS);
   const keyOf = options.key ?? defaultKey;
   const entries = new Map<string, Entry>();
@@ -81,6 +91,26 @@ export function cacheMiddleware(options: CacheOptions = {}): CacheMiddleware {
   const generations = new Map<string, number>();
   let everything = 0;
   let total = 0;
+  // Until when (clock ms) a write in doubt may still land, per table and for every table.
+  const doubt = new Map<string, number>();
+  let doubtAll = 0;
+
+  /** Until when a read of `tables` must not be kept: the latest doubt window over them. */
+  const doubtUntil = (tables: Touched): number => {
+    let until = doubtAll;
+    const at = now();
+    for (const [table, end] of doubt) {
+      if (end <= at) doubt.delete(table);
+      else if (end > until && (tables === "all" || tables.includes(table))) until = end;
+    }
+    return until;
+  };
+
+  const inDoubt = (tables: Touched) => {
+    const until = now() + inDoubtMs;
+    if (tables === "all") doubtAll = Math.max(doubtAll, until);
+    else for (const table of tables) doubt.set(table, Math.max(doubt.get(table) ?? 0, until));
+  };
 
   const generationOf = (tables: Touched): number => {
     if (tables === "all") return total;
@@ -105,10 +135,23 @@ export function cacheMiddleware(options: CacheOptions = {}): CacheMiddleware {
   const middleware = (<N extends OperationName>(next: Handler<N>): Handler<N> =>
     async (ctx: OperationContext<N>) => {
       if (isWrite(ctx.operation, ctx.input)) {
+        const tables = tablesOf(ctx.operation, ctx.input);
+        // A write that fails may still land (an aborted request the server received, a
+        // timeout, a lost connection, a retried one): neither its cancel nor the end of its run
+        // says when. In doubt from the cancel on, and again from the end of the run.
+        const cancelled = () => {
+          inDoubt(tables);
+          invalidate(tables);
+        };
+        ctx.signal.addEventListener("abort", cancelled, { once: true });
         try {
           return await next(ctx);
+        } catch (error) {
+          if (!answeredWithoutWriting(error)) inDoubt(tables);
+          throw error;
         } finally {
-          invalidate(tablesOf(ctx.operation, ctx.input)); // an error may have written too
+          ctx.signal.removeEventListener("abort", cancelled);
+          invalidate(tables);
         }
       }
       const key =
@@ -129,9 +172,15 @@ export function cacheMiddleware(options: CacheOptions = {}): CacheMiddleware {
       stats.misses++;
       const tables = tablesOf(ctx.operation, ctx.input);
       const generation = generationOf(tables);
+      const started = now();
       const output = await next(ctx);
-      // A write completed meanwhile: the answer may predate it, so it is not kept.
-      if (generationOf(tables) !== generation || !isSettled(ctx.operation, output)) return output;
+      // A write completed meanwhile, or one in doubt may land after this read: not kept.
+      if (
+        generationOf(tables) !== generation ||
+        started < doubtUntil(tables) ||
+        !isSettled(ctx.operation, output)
+      )
+        return output;
       entries.delete(key);
       entries.set(key, { output: structuredClone(output), expires: now() + ttlMs, tables });
       while (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
@@ -145,6 +194,18 @@ export function cacheMiddleware(options: CacheOptions = {}): CacheMiddleware {
     size: { get: () => entries.size },
   });
   return middleware;
+}
+
+/**
+ * True for an error that is DynamoDB's answer to the only attempt, a 4xx (a failed condition, a
+ * validation error, throttling): the write was refused, not applied. Anything else (an abort,
+ * a timeout, a network error, a 5xx, or an answer after retries) leaves its outcome unknown.
+ */
+function answeredWithoutWriting(error: unknown): boolean {
+  const meta = (error as { $metadata?: { httpStatusCode?: number; attempts?: number } } | null)
+    ?.$metadata;
+  const status = meta?.httpStatusCode;
+  return status !== undefined && status >= 400 && status < 500 && (meta?.attempts ?? 1) <= 1;
 }
 
 /** A DescribeTable answer about a table (or index) in transition would go stale by itself. */

@@ -9,31 +9,41 @@
 import { getEventListeners } from "node:events";
 
 const pool: AbortController[] = [];
+
+/** The method a {@link Cancellation} calls for its abort reason (a symbol: not public API). */
+export const abortReason: unique symbol = Symbol("dyno.abortReason");
+
+/** What a cancellation asks for its abort reason, only when a signal needs one (see `abort`). */
+export interface AbortReasonSource {
+  [abortReason](): unknown;
+}
 const POOL_LIMIT = 64;
 
 /** Cancellation of one operation run. */
 export class Cancellation {
   #controller: AbortController | undefined;
   #pooled = false;
-  #aborted = false;
-  #reason: unknown;
+  #aborted: AbortReasonSource | undefined;
 
   /** The run's signal; `pooled` only where no user code can keep it past the run. */
   signal(pooled: boolean): AbortSignal {
     if (!this.#controller) {
       this.#pooled = pooled;
       this.#controller = (pooled && pool.pop()) || new AbortController();
-      if (this.#aborted) this.#controller.abort(this.#reason);
+      if (this.#aborted) this.#controller.abort(this.#aborted[abortReason]());
     }
     return this.#controller.signal;
   }
 
-  /** Aborts the signal, now or when it is made. */
-  abort(reason: unknown): void {
+  /**
+   * Aborts the signal, now or when it is made. The reason is asked of `source` only when a
+   * signal exists or is made: a queued operation that is cancelled never makes one, so closing
+   * a pool with a million queued operations builds (and allocates) nothing for them.
+   */
+  abort(source: AbortReasonSource): void {
     if (this.#aborted) return;
-    this.#aborted = true;
-    this.#reason = reason;
-    this.#controller?.abort(reason);
+    this.#aborted = source;
+    this.#controller?.abort(source[abortReason]());
   }
 
   /** The run is over: a clean pooled controller goes back to the pool. */

@@ -5,7 +5,7 @@
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { AbortError, DynoValidationError } from "../errors.js";
-import { Cancellation } from "./cancellation.js";
+import { Cancellation, abortReason } from "./cancellation.js";
 import { CUSTOM_FINAL_META, runContext } from "./context.js";
 import { compose, type Handler, type Middleware } from "./middleware.js";
 import { isOperationName, type InputOf, type OperationName, type OutputOf } from "./registry.js";
@@ -83,7 +83,10 @@ export class Operation<N extends OperationName = OperationName> implements Promi
   endedAt: number | undefined;
 
   #state: OperationState = "pending";
+  /** Undefined until done, and for a cancelled operation until its error is asked for. */
   #result: OperationResult<OutputOf<N>> | undefined;
+  #cancelled = false;
+  #cancelReason: unknown;
   #startedPerf = 0;
   #endedPerf = 0;
   readonly #middleware: readonly Middleware<N>[];
@@ -150,6 +153,7 @@ export class Operation<N extends OperationName = OperationName> implements Promi
 
   /** The settled result without waiting; undefined until done. */
   result(): OperationResult<OutputOf<N>> | undefined {
+    if (this.#cancelled && !this.#result) this.#abortError();
     return this.#result;
   }
 
@@ -186,17 +190,42 @@ export class Operation<N extends OperationName = OperationName> implements Promi
    */
   cancel(reason?: unknown): void {
     if (this.#state === "done") return;
+    // Nothing is allocated here: the AbortError is built when first asked for (see #abortError).
+    this.#cancelled = true;
+    this.#cancelReason = reason;
+    this.#cancellation.abort(this);
+    this.#settle(undefined);
+  }
+
+  /** The reason the run's signal aborts with (the {@link Cancellation} asks it). @internal */
+  [abortReason](): AbortError {
+    return this.#abortError();
+  }
+
+  /**
+   * The AbortError of a cancelled operation, built once, when first asked for (an await,
+   * `result()`, the run's signal): `pool.close()` cancels every queued operation, often with
+   * nobody awaiting them. Built then, its stack would show where it was first asked for, not
+   * where the cancel came from, so it has none (capturing one is most of an error's cost); its
+   * message names the operation, its id and the reason.
+   */
+  #abortError(): AbortError {
+    const result = this.#result;
+    if (result) return result.error as AbortError;
+    const reason = this.#cancelReason;
+    this.#cancelReason = undefined;
     const error =
       reason instanceof AbortError
         ? reason
-        : new AbortError(
-            `${this.name} ${this.id} was cancelled${reason === undefined ? "" : `: ${describe(reason)}`}`,
-            {
-              cause: reason,
-            },
+        : withoutStack(
+            () =>
+              new AbortError(
+                `${this.name} ${this.id} was cancelled${reason === undefined ? "" : `: ${describe(reason)}`}`,
+                { cause: reason },
+              ),
           );
-    this.#cancellation.abort(error);
-    this.#settle({ error });
+    this.#result = { error };
+    return error;
   }
 
   /**
@@ -260,14 +289,15 @@ export class Operation<N extends OperationName = OperationName> implements Promi
     return true;
   }
 
-  #settle(result: OperationResult<OutputOf<N>>): void {
+  /** Settles with `result`, or (undefined) as cancelled. */
+  #settle(result: OperationResult<OutputOf<N>> | undefined): void {
     if (this.#state === "done") return;
     if (this.startedAt !== undefined) {
       this.endedAt = Date.now();
       this.#endedPerf = performance.now();
     }
     this.#state = "done";
-    this.#result = result;
+    if (result) this.#result = result;
     this.#unlinkScope();
     this.#cancellation.release();
     const watcher = this.#watcher;
@@ -276,7 +306,8 @@ export class Operation<N extends OperationName = OperationName> implements Promi
       watcher.operationSettled(this, this.#watchToken);
     }
     if (!this.#promise) return;
-    if (result.error === undefined && "output" in result)
+    if (!result) this.#reject!(this.#abortError());
+    else if (result.error === undefined && "output" in result)
       this.#resolve!(result.output as OutputOf<N>);
     else this.#reject!(result.error);
   }
@@ -284,7 +315,7 @@ export class Operation<N extends OperationName = OperationName> implements Promi
   /** The promise of the result, made when first asked for. */
   #settled(): Promise<OutputOf<N>> {
     if (this.#promise) return this.#promise;
-    const result = this.#result;
+    const result = this.result();
     if (result) {
       this.#promise =
         "output" in result && result.error === undefined
@@ -298,6 +329,21 @@ export class Operation<N extends OperationName = OperationName> implements Promi
     }
     this.#promise.catch(noop); // a rejection is reported to whoever awaits, never as unhandled
     return this.#promise;
+  }
+}
+
+/** Builds an error without capturing a stack (`Error.stackTraceLimit` 0 for the call). */
+function withoutStack<E>(make: () => E): E {
+  const limit = Error.stackTraceLimit;
+  try {
+    Error.stackTraceLimit = 0;
+  } catch {
+    return make(); // a frozen Error (a hardened realm): the stack is captured, nothing worse
+  }
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }
 

@@ -6,11 +6,14 @@
  */
 import { AttributeRef, attr } from "../expression/operand.js";
 import { cond, isCondition, type AttributeTypeName } from "../expression/condition.js";
-import { size, type SizeOperand } from "../expression/size.js";
+import { SizeOperand, type SizeComparand } from "../expression/size.js";
 import { update } from "../expression/update.js";
-import type { Condition, UpdateAction } from "../expression/types.js";
+import type { Condition, PathSegment, UpdateAction } from "../expression/types.js";
 import { DynoValidationError } from "../errors.js";
+import { checkPlainCondition } from "./plain.js";
 import { encoded, type ItemModel, type ResolvedPath } from "./paths.js";
+import { markTyped, propertyAt } from "./plain.js";
+import { describeSchema, mayBeMissing, readsAs } from "./storage.js";
 import type { PathValue, PathsOf, PropertyPath } from "./types.js";
 
 /** What a comparison takes on its right: a value of the field's type, or another attribute. */
@@ -42,6 +45,8 @@ type Comparator = "eq" | "ne" | "lt" | "le" | "gt" | "ge";
  */
 export class Conditions<T> {
   readonly #model: ItemModel;
+  /** `c.attr()` references made here (a plain `attr()` names attributes: checked as such). */
+  readonly #refs = new WeakSet<AttributeRef>();
 
   /** @internal Made by a table. */
   constructor(model: ItemModel) {
@@ -75,23 +80,27 @@ export class Conditions<T> {
   /** `path BETWEEN lo AND hi` (inclusive). */
   between<P extends PropertyPath<T>>(path: P, lo: Comparand<T, P>, hi: Comparand<T, P>): Condition {
     const r = this.#path(path, "cond.between");
-    return cond.between(
-      r.segments,
-      this.#value(r, lo, "cond.between"),
-      this.#value(r, hi, "cond.between"),
+    return markTyped(
+      cond.between(
+        r.segments,
+        this.#value(r, lo, "cond.between"),
+        this.#value(r, hi, "cond.between"),
+      ),
     );
   }
   /** `path IN (v1, v2, ...)` */
   in<P extends PropertyPath<T>>(path: P, ...values: Comparand<T, P>[]): Condition {
     const r = this.#path(path, "cond.in");
-    return cond.in(r.segments, ...values.map((v) => this.#value(r, v, "cond.in")));
+    return markTyped(cond.in(r.segments, ...values.map((v) => this.#value(r, v, "cond.in"))));
   }
   /** `begins_with(path, prefix)` on a string field. */
   beginsWith<P extends PathsOf<T, string>>(path: P, prefix: string): Condition {
     const r = this.#path(path, "cond.beginsWith");
-    return cond.beginsWith(
-      r.segments,
-      this.#model.operand(this.#model.element(r), prefix, "cond.beginsWith"),
+    return markTyped(
+      cond.beginsWith(
+        r.segments,
+        this.#model.operand(this.#model.element(r), prefix, "cond.beginsWith"),
+      ),
     );
   }
   /** `contains(path, v)`: an element of a set or list field, or a substring of a string field. */
@@ -100,19 +109,21 @@ export class Conditions<T> {
     value: ElementOf<PathValue<T, P>> | AttributeRef,
   ): Condition {
     const r = this.#path(path, "cond.contains");
-    return cond.contains(r.segments, this.#value(this.#model.element(r), value, "cond.contains"));
+    return markTyped(
+      cond.contains(r.segments, this.#value(this.#model.element(r), value, "cond.contains")),
+    );
   }
   /** `attribute_exists(path)` */
   exists(path: PropertyPath<T>): Condition {
-    return cond.exists(this.#path(path, "cond.exists").segments);
+    return markTyped(cond.exists(this.#path(path, "cond.exists").segments));
   }
   /** `attribute_not_exists(path)` */
   notExists(path: PropertyPath<T>): Condition {
-    return cond.notExists(this.#path(path, "cond.notExists").segments);
+    return markTyped(cond.notExists(this.#path(path, "cond.notExists").segments));
   }
   /** `attribute_type(path, type)` */
   type(path: PropertyPath<T>, type: AttributeTypeName): Condition {
-    return cond.type(this.#path(path, "cond.type").segments, type);
+    return markTyped(cond.type(this.#path(path, "cond.type").segments, type));
   }
   /** All of the conditions. */
   and(...conditions: Condition[]): Condition {
@@ -128,38 +139,105 @@ export class Conditions<T> {
   }
   /** `size(path)`, compared with a number: `c.size("tags").gt(2)`. */
   size(path: PropertyPath<T>): SizeOperand {
-    return size(this.#path(path, "size").segments);
+    return new TypedSize(this.#path(path, "size").segments, (v, m) => this.#value(undefined, v, m));
   }
   /** Another attribute as the right-hand side: `c.lt("spent", c.attr("budget"))`. */
   attr(path: PropertyPath<T>): AttributeRef {
-    return attr(this.#path(path, "attr").segments);
+    const ref = attr(this.#path(path, "attr").segments);
+    this.#refs.add(ref);
+    return ref;
   }
 
   #path(path: string, what: string): ResolvedPath {
     return this.#model.resolve(path, what);
   }
-  #value(r: ResolvedPath, value: unknown, what: string): unknown {
-    return value instanceof AttributeRef ? value : this.#model.operand(r, value, what);
+  /** A value encoded for the field at `r`; another attribute as is, once its path is checked. */
+  #value(r: ResolvedPath | undefined, value: unknown, what: string): unknown {
+    if (value instanceof AttributeRef) {
+      // A plain attr() names attributes: refused where that is a property stored elsewhere.
+      if (!this.#refs.has(value)) {
+        propertyAt(
+          this.#model,
+          value.path,
+          what,
+          "a plain attr()",
+          (p) => `c.attr(${JSON.stringify(p)})`,
+        );
+      }
+      return value;
+    }
+    return r === undefined ? value : this.#model.operand(r, value, what);
   }
   #compare(op: Comparator, path: string, value: unknown): Condition {
     const what = `cond.${op}`;
     const r = this.#path(path, what);
-    return cond[op](r.segments, this.#value(r, value, what));
+    return markTyped(cond[op](r.segments, this.#value(r, value, what)));
+  }
+}
+
+/** `c.size(path)`: its comparisons are the table's own (marked), and a plain `attr()` is checked. */
+class TypedSize extends SizeOperand {
+  readonly #check: (value: unknown, what: string) => unknown;
+  constructor(path: readonly PathSegment[], check: (value: unknown, what: string) => unknown) {
+    super(path);
+    this.#check = check;
+  }
+  override eq(n: SizeComparand): Condition {
+    return markTyped(super.eq(this.#check(n, "size.eq") as SizeComparand));
+  }
+  override ne(n: SizeComparand): Condition {
+    return markTyped(super.ne(this.#check(n, "size.ne") as SizeComparand));
+  }
+  override lt(n: SizeComparand): Condition {
+    return markTyped(super.lt(this.#check(n, "size.lt") as SizeComparand));
+  }
+  override le(n: SizeComparand): Condition {
+    return markTyped(super.le(this.#check(n, "size.le") as SizeComparand));
+  }
+  override gt(n: SizeComparand): Condition {
+    return markTyped(super.gt(this.#check(n, "size.gt") as SizeComparand));
+  }
+  override ge(n: SizeComparand): Condition {
+    return markTyped(super.ge(this.#check(n, "size.ge") as SizeComparand));
+  }
+  override between(lo: SizeComparand, hi: SizeComparand): Condition {
+    const check = (v: SizeComparand) => this.#check(v, "size.between") as SizeComparand;
+    return markTyped(super.between(check(lo), check(hi)));
   }
 }
 
 const actionsKey: unique symbol = Symbol("dyno.table.actions");
+const writesKey: unique symbol = Symbol("dyno.table.writes");
+
+/** What one update action does to an attribute path (for the create-from-nothing check). */
+export interface Write {
+  /** The attribute path written. */
+  readonly segments: readonly PathSegment[];
+  /** True when the action gives the attribute a value even where the item (or it) is missing. */
+  readonly creates: boolean;
+}
+
+type Kind = NonNullable<ResolvedPath["schema"]>["def"]["kind"];
+const NUMBERS: readonly Kind[] = ["number", "bigint"];
+const SETS: readonly Kind[] = ["stringSet", "numberSet", "binarySet"];
 
 /**
  * The update actions of `table.update(key, (u) => u.set(...).add(...))`: the `update.*`
- * functions with property paths and values of the field's type, chained. Setting a set
- * field to an empty set (or an `omitEmpty` field to an empty value) removes the attribute,
- * as writing the item would leave it out.
+ * functions with property paths and values of the field's type, chained. Every action is
+ * checked against the schema before anything is sent: the value's type (and, for `add`,
+ * `delete`, `append`, `increment`, the kind of the field), that nothing required is removed at
+ * any depth, and that a copied attribute (`u.attr(path)`) stores what the target reads.
+ * Setting a set field to an empty set (or an `omitEmpty` field to an empty value) removes the
+ * attribute, as writing the item would leave it out.
  */
 export class Updates<T> {
   readonly #model: ItemModel;
+  /** `u.attr()` references made here, with what they resolved to (their schema). */
+  readonly #refs = new WeakMap<AttributeRef, ResolvedPath>();
   /** @internal */
   readonly [actionsKey]: UpdateAction[] = [];
+  /** @internal */
+  readonly [writesKey]: Write[] = [];
 
   /** @internal Made by a table. */
   constructor(model: ItemModel) {
@@ -169,19 +247,38 @@ export class Updates<T> {
   /** `SET path = value` (another attribute with `u.attr(path)`). */
   set<P extends PropertyPath<T>>(path: P, value: PathValue<T, P> | AttributeRef): this {
     const r = this.#path(path, "u.set");
-    if (value instanceof AttributeRef) return this.#push(update.set(r.segments, value));
+    if (value instanceof AttributeRef) {
+      const from = this.#refs.get(value);
+      if (!from) {
+        throw new DynoValidationError(
+          r.label,
+          "u.set: copy another property with u.attr(path) (a plain attr() names attributes, " +
+            "not the schema's properties)",
+        );
+      }
+      if (!readsAs(r.schema, from.schema)) {
+        throw new DynoValidationError(
+          r.label,
+          `u.set: ${from.label} is stored as ${describeSchema(from.schema)}, which ${r.label} ` +
+            `(${describeSchema(r.schema)}) cannot read`,
+        );
+      }
+      return this.#push(update.set(r.segments, value), r, true);
+    }
     const av = this.#model.encode(r, value, "u.set");
     if (av === undefined) return this.#remove(r, "u.set");
-    return this.#push(update.set(r.segments, encoded(av)));
+    return this.#push(update.set(r.segments, encoded(av)), r, true);
   }
   /** `SET path = if_not_exists(path, value)`. */
   setIfNotExists<P extends PropertyPath<T>>(path: P, value: PathValue<T, P>): this {
     const r = this.#path(path, "u.setIfNotExists");
     return this.#push(
       update.setIfNotExists(r.segments, this.#model.operand(r, value, "u.setIfNotExists")),
+      r,
+      true,
     );
   }
-  /** `REMOVE path`, for each path. A required property of the schema cannot be removed. */
+  /** `REMOVE path`, for each path. A property the schema requires (at any depth) cannot be removed. */
   remove(...paths: PropertyPath<T>[]): this {
     for (const p of paths) this.#remove(this.#path(p, "u.remove"), "u.remove");
     return this;
@@ -189,14 +286,16 @@ export class Updates<T> {
   /** `ADD path value`: a number to a number field, or elements to a set field. */
   add<P extends PathsOf<T, number | bigint | Set<unknown>>>(path: P, value: PathValue<T, P>): this {
     const r = this.#path(path, "u.add");
-    this.#model.encode(r, value, "u.add"); // checks the type against the field
-    return this.#push(update.add(r.segments, value as number | bigint | Set<unknown>));
+    this.#kind(r, "u.add", [...NUMBERS, ...SETS], "a number or set property");
+    this.#nonEmpty(r, value, "u.add");
+    return this.#push(update.add(r.segments, value as number | bigint | Set<unknown>), r, true);
   }
   /** `DELETE path set`: removes elements from a set field. */
   delete<P extends PathsOf<T, Set<unknown>>>(path: P, value: PathValue<T, P>): this {
     const r = this.#path(path, "u.delete");
-    this.#model.encode(r, value, "u.delete");
-    return this.#push(update.delete(r.segments, value as Set<unknown>));
+    this.#kind(r, "u.delete", SETS, "a set property");
+    this.#nonEmpty(r, value, "u.delete");
+    return this.#push(update.delete(r.segments, value as Set<unknown>), r, false);
   }
   /** Appends to a list field (created if missing). */
   append<P extends PathsOf<T, readonly unknown[]>>(path: P, list: PathValue<T, P>): this {
@@ -216,39 +315,49 @@ export class Updates<T> {
   }
   /** Another attribute, as the value of `set`: `u.set("backup", u.attr("email"))`. */
   attr(path: PropertyPath<T>): AttributeRef {
-    return attr(this.#path(path, "attr").segments);
+    const r = this.#path(path, "attr");
+    const ref = attr(r.segments);
+    this.#refs.set(ref, r);
+    return ref;
   }
 
   #path(path: string, what: string): ResolvedPath {
     return this.#model.resolve(path, what);
   }
-  #push(action: UpdateAction): this {
+  #push(action: UpdateAction, r: ResolvedPath, creates: boolean): this {
     this[actionsKey].push(action);
+    this[writesKey].push({ segments: r.segments, creates });
     return this;
   }
   #remove(r: ResolvedPath, what: string): this {
-    const top =
-      r.segments.length === 1
-        ? this.#model.plan.fields.find((f) => f.type === "field" && f.attr === r.segments[0])
-        : undefined;
-    const schema = top?.schema;
-    const kind = schema?.def.kind;
-    const emptyOk =
-      kind === "stringSet" ||
-      kind === "numberSet" ||
-      kind === "binarySet" ||
-      schema?.mods.omitEmpty;
-    if (schema && !schema.mods.optional && !emptyOk) {
+    if (r.slot.kind === "field" && !mayBeMissing(r.slot.schema)) {
       throw new DynoValidationError(
         r.label,
         `${what}: ${r.label} is required by the schema and cannot be removed`,
       );
     }
-    return this.#push(update.remove(r.segments));
+    return this.#push(update.remove(r.segments), r, false);
+  }
+  /** The field at `r` is of one of `kinds` (or inside `s.any()`, where anything goes). */
+  #kind(r: ResolvedPath, what: string, kinds: readonly Kind[], expected: string): void {
+    const kind = r.schema?.def.kind;
+    if (kind !== undefined && !kinds.includes(kind)) {
+      throw new DynoValidationError(
+        r.label,
+        `${what}: expected ${expected}, but ${r.label} is ${describeSchema(r.schema)}`,
+      );
+    }
+  }
+  /** Encodes `value` with the field's codec (its type checked), refusing an empty set. */
+  #nonEmpty(r: ResolvedPath, value: unknown, what: string): void {
+    if (this.#model.encode(r, value, what) === undefined) {
+      throw new DynoValidationError(r.label, `${what}: the set is empty, which changes nothing`);
+    }
   }
   #list(method: "append" | "prepend", path: string, list: unknown): this {
     const what = `u.${method}`;
     const r = this.#path(path, what);
+    this.#kind(r, what, ["list"], "a list property");
     if (!Array.isArray(list)) throw new DynoValidationError(r.label, `${what}: expected an array`);
     const item = this.#model.element(r);
     return this.#push(
@@ -256,14 +365,22 @@ export class Updates<T> {
         r.segments,
         list.map((v) => this.#model.operand(item, v, what)),
       ),
+      r,
+      true,
     );
   }
   #arith(method: "increment" | "decrement", path: string, n: unknown): this {
     const what = `u.${method}`;
     const r = this.#path(path, what);
+    this.#kind(r, what, NUMBERS, "a number property");
     if (n !== undefined) this.#model.encode(r, n, what);
-    return this.#push(update[method](r.segments, n as number | bigint | undefined));
+    return this.#push(update[method](r.segments, n as number | bigint | undefined), r, true);
   }
+}
+
+/** What the actions of an {@link Updates} write, in order. */
+export function writesOf<T>(u: Updates<T>): readonly Write[] {
+  return u[writesKey];
 }
 
 /** The actions collected by an {@link Updates}. */
@@ -284,18 +401,20 @@ export function conditionOf<T>(
   if (!isCondition(c)) {
     throw new DynoValidationError(field, "expected a condition, or (c) => c.eq(...)");
   }
+  checkPlainCondition(model, c, field);
   return c;
 }
 
 /**
- * The actions an update function (`(u) => u.set(...).add(...)`) collects on `model`'s properties.
+ * The update builder an update function (`(u) => u.set(...).add(...)`) filled on `model`'s
+ * properties (read it with {@link actionsOf} and {@link writesOf}).
  * @throws DynoValidationError naming `field`: not a function, or it returned something else than its builder.
  */
 export function updateActionsOf<T>(
   model: ItemModel,
   fn: (u: Updates<T>) => Updates<T>,
   field: string,
-): UpdateAction[] {
+): Updates<T> {
   if (typeof fn !== "function") {
     throw new DynoValidationError(field, "expected a function (u) => u.set(...)...");
   }
@@ -307,5 +426,5 @@ export function updateActionsOf<T>(
       "return the update builder it was given (u) => u.set(...)",
     );
   }
-  return actionsOf(u);
+  return u;
 }

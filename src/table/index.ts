@@ -18,6 +18,7 @@ export {
 export { Conditions, Updates, type Comparand, type ElementOf } from "./expressions.js";
 export { ItemIterable } from "./items.js";
 export type {
+  KeyDecoder,
   Model,
   AnyModel,
   ModelItem,

@@ -7,7 +7,9 @@
 import type { AttributeValue, ScalarAttributeType } from "@aws-sdk/client-dynamodb";
 import { key as keyCond } from "../expression/key-condition.js";
 import type { KeyCondition } from "../expression/types.js";
-import { DynoValidationError } from "../errors.js";
+import { DynoEncodingError, DynoValidationError } from "../errors.js";
+import { unmarshalValue } from "../encoding/api.js";
+import { toPublic } from "../encoding/path-error.js";
 import type { ItemModel } from "./paths.js";
 
 /** One key property: its name in the schema, its attribute name and its DynamoDB type. */
@@ -202,4 +204,31 @@ export function keyCondition(
     return keyCond.and(partition, keyCond.beginsWith(sort.attr, arg));
   }
   return keyCond.and(partition, keyCond[op](sort.attr, value(sort, arg, what)));
+}
+
+/**
+ * Decodes the key attributes of a stored key (or of a whole stored item) into the key
+ * properties, each with its field's codec; other attributes are ignored.
+ * @throws DynoEncodingError naming the attribute: missing, or not fitting its codec.
+ */
+export function decodeKey(
+  model: ItemModel,
+  keys: KeySchema,
+  stored: Record<string, AttributeValue>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of [keys.partition, keys.sort]) {
+    if (!k) continue;
+    const av = Object.hasOwn(stored, k.attr) ? stored[k.attr] : undefined;
+    if (av === undefined) {
+      throw new DynoEncodingError(k.attr, `the key attribute of ${k.prop} is missing`);
+    }
+    const field = model.field(k.prop);
+    try {
+      out[k.prop] = unmarshalValue(av, field!.schema);
+    } catch (e) {
+      throw e instanceof DynoEncodingError ? toPublic(e, k.attr) : e;
+    }
+  }
+  return out;
 }

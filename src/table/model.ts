@@ -120,8 +120,12 @@ export interface GetPlanOptions {
   includeExpired?: boolean;
 }
 
-/** A Table or an entity, as the layers above the model see it. `K` is its key type. */
-export interface Model<T = unknown, K = unknown> {
+/**
+ * A Table or an entity, as the layers above the model see it. `K` is its key type. A bare
+ * `Model` is any model (its item and key types are then unknown to the layer).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface Model<T = any, K = any> {
   /** The DynamoDB table the model's items live in. */
   readonly name: string;
   /** The table's primary key attribute names (partition key, then sort key). */
@@ -169,3 +173,21 @@ export type ModelItem<M extends AnyModel> = ReturnType<M["decodeItem"]>;
 
 /** The key type of model `M`. */
 export type ModelKey<M extends AnyModel> = Parameters<M["deletePlan"]>[0];
+
+/**
+ * A model that can read its own primary key back from a stored key (a stream record's `Keys`,
+ * an `UnprocessedKeys` entry): the key properties decoded with their codecs. A `Table`
+ * implements it; layers that only see keys (streams with `KEYS_ONLY` views) use it when present.
+ */
+export interface KeyDecoder<K> {
+  /**
+   * Decodes the key attributes of a stored key or item into the model's key properties.
+   * @throws DynoEncodingError naming the attribute when a key attribute is missing or does not fit.
+   */
+  decodeKey(key: StoredItem): K;
+  /**
+   * True when a stored key is one of this model's (for an entity, its key template's prefix).
+   * Without it, a key is the model's when `decodeKey` accepts it.
+   */
+  ownsKey?(key: StoredItem): boolean;
+}

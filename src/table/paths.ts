@@ -14,17 +14,31 @@ import * as s from "../encoding/schema/s.js";
 import type { AnySchema, Field, ObjectPlan, Shape } from "../encoding/schema/schema.js";
 import { DynoError, DynoValidationError } from "../errors.js";
 import { formatPath, parsePath } from "../expression/path.js";
+import { undeclared, undeclaredProperties } from "./extras.js";
 import type { PathInput, PathSegment } from "../expression/types.js";
 
 /** A property path resolved to its attribute path, with the schema of the value there. */
 export interface ResolvedPath {
   /** The path as the user wrote it (property names), for messages: `address.city`. */
   readonly label: string;
+  /** The property path's segments: `["address", "city"]`. */
+  readonly props: readonly PathSegment[];
   /** The attribute path: `["addr_city"]`, `["Lines", 0, "sku"]`. */
   readonly segments: readonly PathSegment[];
   /** The schema of the value at the path; `undefined` inside `s.any()` (schema-less). */
   readonly schema: AnySchema | undefined;
+  /**
+   * What the last segment names: a declared property (`field`, with the property's schema and
+   * modifiers, `s.any()` included), a list element, a key of a record or map (`entry`), or a
+   * place inside `s.any()` (`free`). Whether the value there may go missing depends on it.
+   */
+  readonly slot: Slot;
 }
+
+/** What the last segment of a resolved path names (see {@link ResolvedPath.slot}). */
+export type Slot =
+  | { readonly kind: "field"; readonly schema: AnySchema }
+  | { readonly kind: "element" | "entry" | "free" };
 
 /** A value already encoded by its field's codec, carried through the expression builders as is. */
 export interface EncodedValue {
@@ -115,6 +129,7 @@ export class ItemModel {
       throw new DynoValidationError(label, `${what}: ${message}`);
     };
     const out: PathSegment[] = [];
+    let slot: Slot = { kind: "field", schema: this.schema };
     let level: Level = { plan: this.plan, schema: this.schema };
     for (let i = 0; i < props.length; i++) {
       const seg = props[i]!;
@@ -132,6 +147,7 @@ export class ItemModel {
         }
         if (f!.type === "field") {
           out.push(f!.attr);
+          slot = { kind: "field", schema: f!.schema };
           level = next(f!.schema);
         } else if (f!.type === "embedObject") {
           if (last)
@@ -142,6 +158,7 @@ export class ItemModel {
           const key = props[++i]!;
           if (typeof key !== "string") fail(`${here} is a record, not a list`);
           out.push(f!.prefix + key + f!.suffix);
+          slot = { kind: "entry" };
           level = next(f!.value);
         }
         continue;
@@ -149,6 +166,7 @@ export class ItemModel {
       const schema = level.schema;
       if (schema === undefined) {
         out.push(seg); // inside s.any(): names and indexes as given
+        slot = { kind: "free" };
         continue;
       }
       const def = schema.def;
@@ -156,10 +174,12 @@ export class ItemModel {
         if (typeof seg !== "number")
           fail(`${formatPath(props.slice(0, i))} is a list; index it ([0])`);
         out.push(seg);
+        slot = { kind: "element" };
         level = next(def.item);
       } else if (def.kind === "record" || def.kind === "map") {
         if (typeof seg !== "string") fail(`${formatPath(props.slice(0, i))} is a map, not a list`);
         out.push(seg);
+        slot = { kind: "entry" };
         level = next(def.value);
       } else {
         fail(
@@ -167,7 +187,7 @@ export class ItemModel {
         );
       }
     }
-    return { label, segments: out, schema: level.schema };
+    return { label, props, segments: out, schema: level.schema, slot };
 
     function next(schema: AnySchema): Level {
       if (schema.def.kind === "object") return { plan: schema.def.plan, schema };
@@ -195,6 +215,15 @@ export class ItemModel {
         value.size === 0
       ) {
         return undefined;
+      }
+    }
+    if (schema !== undefined) {
+      const extra = undeclaredProperties(schema, value);
+      if (extra.length > 0) {
+        throw new DynoValidationError(
+          formatPath([...path.props, ...extra[0]!]),
+          `${what}: ${undeclared(extra, path.props)}`,
+        );
       }
     }
     try {

@@ -6,8 +6,18 @@
  */
 import { marshalItem, unmarshalItem } from "../encoding/api.js";
 import { DynoEncodingError, DynoValidationError } from "../errors.js";
-import type { PathSegment } from "../expression/types.js";
-import { conditionOf, updateActionsOf, type ConditionInput, type Updates } from "./expressions.js";
+import type { Condition, PathSegment } from "../expression/types.js";
+import {
+  actionsOf,
+  conditionOf,
+  updateActionsOf,
+  writesOf,
+  type ConditionInput,
+  type Updates,
+} from "./expressions.js";
+import { undeclared, undeclaredProperties } from "./extras.js";
+import { cond } from "../expression/condition.js";
+import { formatPath, parsePath } from "../expression/path.js";
 import { encodeKey, type KeySchema } from "./keys.js";
 import type {
   CheckPlan,
@@ -27,6 +37,8 @@ export interface TablePlanner {
   readonly table: string;
   readonly model: ItemModel;
   readonly keys: KeySchema;
+  /** The attributes every stored item has (keys left out): what an update must write to create one. */
+  readonly required: readonly string[];
 }
 
 /**
@@ -34,6 +46,11 @@ export interface TablePlanner {
  * @throws DynoValidationError naming `field.path` of the bad value.
  */
 export function encodeItem(model: ItemModel, item: unknown, field: string): StoredItem {
+  const extra = undeclaredProperties(model.schema, item);
+  if (extra.length > 0) {
+    const base = parsePath(field);
+    throw new DynoValidationError(formatPath([...base, ...extra[0]!]), undeclared(extra, base));
+  }
   try {
     return marshalItem(item, model.schema);
   } catch (e) {
@@ -76,8 +93,11 @@ function noVersion(p: TablePlanner, version: number | undefined, at: string): vo
   }
 }
 
-const conditions = <T>(p: TablePlanner, c: ConditionInput<T> | undefined, at: string) =>
-  c === undefined ? [] : [conditionOf<T>(p.model, c, fieldAt(at, "condition"))];
+const conditions = <T>(
+  p: TablePlanner,
+  c: ConditionInput<T> | undefined,
+  at: string,
+): Condition[] => (c === undefined ? [] : [conditionOf<T>(p.model, c, fieldAt(at, "condition"))]);
 
 /** A put of `item`. */
 export function putPlan<T>(
@@ -114,7 +134,8 @@ export function updatePlan<T>(
   options: VersionedPlanOptions<T> = {},
   at = "",
 ): UpdatePlan {
-  const actions = updateActionsOf<T>(p.model, fn, fieldAt(at, "actions"));
+  const u = updateActionsOf<T>(p.model, fn, fieldAt(at, "actions"));
+  const actions = actionsOf(u);
   if (actions.length === 0) {
     throw new DynoValidationError(fieldAt(at, "actions"), "an update needs at least one action");
   }
@@ -131,13 +152,24 @@ export function updatePlan<T>(
     }
   }
   noVersion(p, options.version, at);
+  const all = conditions(p, options.condition, at);
+  // An item created by this update would hold only what it writes: unless that is every
+  // required attribute, it may only change an existing item.
+  const written = new Set(
+    writesOf(u)
+      .filter((w) => w.creates && w.segments.length === 1)
+      .map((w) => w.segments[0]),
+  );
+  if (!p.required.every((a) => written.has(a))) {
+    all.push(cond.exists([p.keys.partition.attr]));
+  }
   return {
     kind: "Update",
     table: p.table,
     key: encoded,
     keyProps: key,
     actions,
-    conditions: conditions(p, options.condition, at),
+    conditions: all,
   };
 }
 

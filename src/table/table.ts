@@ -23,9 +23,11 @@ import { conditionOf, type ConditionInput, type Updates } from "./expressions.js
 
 export type { ConditionInput };
 import { ItemIterable, type RawItem } from "./items.js";
-import { keyCondition, keyField, type KeySchema } from "./keys.js";
+import { decodeKey, keyCondition, keyField, type KeySchema } from "./keys.js";
+import { requiredAttributes } from "./storage.js";
 import type {
   CheckPlan,
+  KeyDecoder,
   DeletePlan,
   GetPlan,
   GetPlanOptions,
@@ -179,7 +181,9 @@ export class Table<
   PK extends KeyProperty<T>,
   SK extends KeyProperty<T> | undefined = undefined,
   IX extends Indexes<T> = Record<never, never>,
-> implements Model<T> {
+>
+  implements Model<T>, KeyDecoder<KeyOf<T, PK, SK>>
+{
   /** The table name. */
   readonly name: string;
   /** The session the table's operations run in. */
@@ -191,6 +195,8 @@ export class Table<
   readonly #indexes = new Map<string, IndexModel>();
   readonly #planner: TablePlanner;
   readonly #keyAttributes: readonly string[];
+  /** The attributes every stored item has (keys left out): what an update must write to create one. */
+  readonly #required: readonly string[];
 
   /** Use `dyno.table(name, options)`. */
   constructor(dyno: Dyno, name: string, options: TableOptions<Schema<T, boolean>, PK, SK, IX>) {
@@ -217,7 +223,14 @@ export class Table<
     if (this.#keys.sort && this.#keys.sort.prop === this.#keys.partition.prop) {
       throw new DynoValidationError("sortKey", "the sort key must differ from the partition key");
     }
-    this.#planner = { table: name, model: this.#model, keys: this.#keys };
+    const keyAttrs = [this.#keys.partition.attr, this.#keys.sort?.attr];
+    this.#required = requiredAttributes(this.#model.plan).filter((a) => !keyAttrs.includes(a));
+    this.#planner = {
+      table: name,
+      model: this.#model,
+      keys: this.#keys,
+      required: this.#required,
+    };
     this.#keyAttributes = [
       this.#keys.partition.attr,
       ...(this.#keys.sort ? [this.#keys.sort.attr] : []),
@@ -298,9 +311,13 @@ export class Table<
 
   /**
    * Updates an item with actions on its properties: `(u) => u.set("age", 3).add("visits", 1)`.
-   * As UpdateItem does, this creates the item when there is none (refuse that with
-   * `condition: (c) => c.exists("id")`). `returnValues: "ALL_NEW"` returns the item after the
-   * update, `"ALL_OLD"` the item before it.
+   * Every action is checked against the schema first (a `DynoValidationError` naming the path,
+   * and nothing sent). As UpdateItem does, this creates the item when there is none, but only
+   * when the actions write every attribute the schema requires: otherwise the update is
+   * conditioned on the item's existence, and updating a missing item rejects with
+   * `ConditionalCheckFailedException` rather than store an item no read could decode (refuse
+   * creating in every case with `condition: (c) => c.exists("id")`). `returnValues: "ALL_NEW"`
+   * returns the item after the update, `"ALL_OLD"` the item before it.
    */
   update(
     key: KeyOf<T, PK, SK>,
@@ -589,6 +606,11 @@ export class Table<
   /** Decodes a stored item with the table's schema (the {@link Model} contract). */
   decodeItem(item: StoredItem): T {
     return this.#decode(item) as T;
+  }
+
+  /** Decodes the primary key of a stored key or item (the {@link KeyDecoder} contract). */
+  decodeKey(key: StoredItem): KeyOf<T, PK, SK> {
+    return decodeKey(this.#model, this.#keys, key) as KeyOf<T, PK, SK>;
   }
 
   #decode(item: RawItem, schema: AnySchema = this.#model.schema): unknown {

@@ -5,16 +5,19 @@
  * read by {@link ResponseParser}. It costs about 40% less CPU per request than `node:http`,
  * whose request and response objects, streams and per-header bookkeeping this skips.
  *
- * It honours the agent's `maxSockets` (per origin), `keepAlive`, `keepAliveMsecs`, `timeout`
- * (for idle connections) and the server's `Keep-Alive: timeout` hint, as node's agent does,
- * and the agent's `destroy()` closes its connections too. Agents of other classes (a proxy
- * agent, say) are not plain agents: requests through them use `node:http` (see `http.ts`).
+ * It honours the agent's options as node's agent does, read live from the agent: `maxSockets`
+ * (per origin; queued requests FIFO), `keepAlive` (and the `Connection` header node sends),
+ * `maxFreeSockets`, `scheduling` (`lifo`/`fifo`), and through the agent's own `keepSocketAlive`
+ * its `keepAliveMsecs`, its `timeout` for idle connections and the server's `Keep-Alive:
+ * timeout` hint; the agent's `destroy()` closes its connections too. What this module cannot
+ * do as node's agent does (a `maxTotalSockets` across origins, an agent of another class, or
+ * one whose request routing is overridden) is left to `node:http` (see `http.ts`).
  * @module
  */
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { isIP, type Socket } from "node:net";
-import { DESERIALIZATION_NOTE } from "./errors.js";
+import type { ResponseHead } from "./errors.js";
 import { ResponseParser, type ParsedResponse } from "./response-parser.js";
 
 /** One request to write: the request line and headers as text, and the body. */
@@ -25,13 +28,18 @@ export interface OutgoingRequest {
 
 /** What a request in flight is told by its connection. */
 export interface Exchange {
+  /** The response's status line and headers have arrived (its body has not). */
+  headers(head: ResponseHead): void;
   response(response: ParsedResponse): void;
   /**
    * The request failed; `duringBody` when the response's headers had arrived (the SDK's
    * handler has resolved by then, and the failure comes from reading its body).
    */
   error(error: Error, duringBody: boolean): void;
-  /** The socket was inactive for its timeout (`socket.setTimeout`) during the request. */
+  /**
+   * The socket was inactive for its timeout during the request (the handler's socket timeout
+   * when the request armed it; else an agent's `timeout`, which node ignores while busy).
+   */
   timeout(): void;
 }
 
@@ -81,15 +89,19 @@ export class Connection {
       return;
     }
     let response: ParsedResponse | undefined;
+    const hadHead = this.#parser.inBody;
     try {
       response = this.#parser.push(chunk);
     } catch (error) {
       this.#fail(error as Error);
       return;
     }
-    if (!response) return;
+    if (!response) {
+      if (!hadHead && this.#parser.inBody) exchange.headers(this.#parser.head!);
+      return;
+    }
     this.#exchange = undefined;
-    if (response.keepAlive) this.#pool.release(this, response.keepAliveHintMs);
+    if (response.keepAlive) this.#pool.release(this, response);
     else this.#pool.discard(this);
     exchange.response(response);
   }
@@ -128,11 +140,11 @@ export class Connection {
 }
 
 /**
- * The SDK's error for a response whose body was cut off: node's `aborted` on the response
- * stream, as the SDK's deserializer reports it.
+ * node's error for a response whose body was cut off (`aborted` on the response stream; the
+ * sender reports it as the SDK's deserializer does).
  */
 function bodyAborted(): Error {
-  return Object.assign(new Error(`aborted${DESERIALIZATION_NOTE}`), { code: "ECONNRESET" });
+  return Object.assign(new Error("aborted"), { code: "ECONNRESET" });
 }
 
 /** node's error for a connection that closed before the response's headers arrived. */
@@ -140,11 +152,19 @@ function hangUp(): Error {
   return Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
 }
 
-/** The agent's settings this module reads (public fields of node's agents, untyped in @types/node). */
+/**
+ * The agent's settings this module reads, live as node's agent reads them (public fields of
+ * node's agents; `keepSocketAlive` is its own method, untyped in @types/node).
+ */
 interface AgentSettings {
   readonly keepAlive?: boolean;
-  readonly keepAliveMsecs?: number;
+  readonly maxFreeSockets: number;
+  readonly scheduling?: "fifo" | "lifo";
+  keepSocketAlive(socket: Socket): boolean;
 }
+
+/** What node's `keepSocketAlive` reads of the socket: the response of its last request. */
+type HttpSocket = Socket & { _httpMessage?: { res: { headers: object } } | null };
 
 /** Told when a connection is ready for a request that had to wait for one. */
 export interface ConnectionWaiter {
@@ -169,13 +189,15 @@ export class OriginPool {
     this.#options = options;
   }
 
-  /** Whether the agent keeps connections alive (`Connection: keep-alive` is sent then). */
-  get keepAlive(): boolean {
-    return (this.#agent as AgentSettings).keepAlive === true;
-  }
-
-  get #keepAliveMsecs(): number | undefined {
-    return (this.#agent as AgentSettings).keepAliveMsecs;
+  /**
+   * Whether requests ask for `Connection: keep-alive`: as node's, unless the agent neither keeps
+   * connections alive nor limits them (a connection is then never reused).
+   */
+  get keepAliveHeader(): boolean {
+    return (
+      (this.#agent as unknown as AgentSettings).keepAlive === true ||
+      Number.isFinite(this.#agent.maxSockets)
+    );
   }
 
   /**
@@ -184,10 +206,14 @@ export class OriginPool {
    * returns undefined and `waiter` gets the next one freed (FIFO).
    */
   acquire(waiter: ConnectionWaiter): Connection | undefined {
-    for (let connection = this.#idle.pop(); connection; connection = this.#idle.pop()) {
+    const fifo = (this.#agent as unknown as AgentSettings).scheduling === "fifo";
+    for (
+      let connection = fifo ? this.#idle.shift() : this.#idle.pop();
+      connection;
+      connection = fifo ? this.#idle.shift() : this.#idle.pop()
+    ) {
       if (connection.closed) continue;
-      connection.socket.ref();
-      connection.socket.setTimeout(0);
+      connection.socket.ref(); // its idle timeout stays set, as node's agent leaves it
       return connection;
     }
     if (this.#open.size < this.#agent.maxSockets) return this.#connect();
@@ -201,21 +227,24 @@ export class OriginPool {
     if (index >= 0) this.#waiting.splice(index, 1);
   }
 
-  /** A connection whose response is complete and that may carry another request. */
-  release(connection: Connection, keepAliveHintMs: number | undefined): void {
-    if (connection.closed || !this.keepAlive) return this.discard(connection);
+  /**
+   * A connection whose response is complete and that may carry another request: as node's
+   * agent on `free`, the next waiting request gets it; else it is kept idle if the agent keeps
+   * connections alive, fewer than `maxFreeSockets` are idle and the agent's own
+   * `keepSocketAlive` (the server's `Keep-Alive: timeout` hint, the agent's `timeout`) agrees.
+   */
+  release(connection: Connection, response?: { headers: object }): void {
+    if (connection.closed || !connection.socket.writable) return this.discard(connection);
     const waiter = this.#waiting.shift();
     if (waiter) return waiter.ready(connection);
-    const socket = connection.socket;
-    socket.setKeepAlive(true, this.#keepAliveMsecs);
-    socket.unref();
-    let timeout = Number(this.#options.timeout) || 0;
-    if (keepAliveHintMs !== undefined && keepAliveHintMs > 1000) {
-      // as node's agent: give an idle connection up a second before the server would
-      const hinted = keepAliveHintMs - 1000;
-      if (timeout === 0 || hinted < timeout) timeout = hinted;
-    }
-    socket.setTimeout(timeout);
+    const agent = this.#agent as unknown as AgentSettings;
+    if (
+      agent.keepAlive !== true ||
+      this.#open.size > this.#agent.maxSockets ||
+      this.#idle.length >= agent.maxFreeSockets ||
+      !keepSocketAlive(agent, connection.socket as HttpSocket, response ?? { headers: {} })
+    )
+      return this.discard(connection);
     this.#idle.push(connection);
   }
 
@@ -250,6 +279,20 @@ export class OriginPool {
   }
 }
 
+/** The agent's `keepSocketAlive` (it sets the idle socket's timeout and keep-alive), told of `response`. */
+function keepSocketAlive(
+  agent: AgentSettings,
+  socket: HttpSocket,
+  response: { headers: object },
+): boolean {
+  socket._httpMessage = { res: response };
+  try {
+    return agent.keepSocketAlive(socket);
+  } finally {
+    socket._httpMessage = null;
+  }
+}
+
 /** The options node's agent connects with: its own, as `Agent#createSocket` merges them. */
 function agentOptions(agent: HttpAgent): Record<string, unknown> {
   return { ...(agent as unknown as { options?: Record<string, unknown> }).options };
@@ -257,9 +300,24 @@ function agentOptions(agent: HttpAgent): Record<string, unknown> {
 
 const pools = new WeakMap<HttpAgent, Map<string, OriginPool>>();
 
+/** The agent methods by which node's requests find their sockets, and which this module skips. */
+const ROUTING_METHODS = ["addRequest", "createSocket", "reuseSocket", "removeSocket"] as const;
+
 /**
- * The pool of `agent` for one origin, or undefined when the agent is not one of node's own
- * (its subclasses may route requests elsewhere: they keep `node:http`).
+ * Whether this module's connections behave as `agent`'s own would: one of node's own agents,
+ * its socket routing not overridden, and no `maxTotalSockets` (a limit across origins).
+ */
+function poolable(agent: HttpAgent, https: boolean): boolean {
+  return (
+    agent.constructor === (https ? HttpsAgent : HttpAgent) &&
+    agent.maxTotalSockets === Infinity &&
+    !ROUTING_METHODS.some((name) => Object.prototype.hasOwnProperty.call(agent, name))
+  );
+}
+
+/**
+ * The pool of `agent` for one origin, or undefined when this module cannot honour the agent
+ * (see {@link poolable}): requests through it keep `node:http`.
  */
 export function originPool(
   agent: HttpAgent | HttpsAgent,
@@ -267,8 +325,7 @@ export function originPool(
   host: string,
   port: number,
 ): OriginPool | undefined {
-  const plain = agent.constructor === (https ? HttpsAgent : HttpAgent);
-  if (!plain) return undefined;
+  if (!poolable(agent, https)) return undefined;
   let byOrigin = pools.get(agent);
   if (!byOrigin) {
     byOrigin = new Map();

@@ -22,11 +22,52 @@ export interface ResponseMetadata {
   totalRetryDelay?: number;
 }
 
-/** The parts of an HTTP response the transport keeps. */
-export interface WireResponse {
+/** The status and headers of an HTTP response. */
+export interface ResponseHead {
   readonly statusCode: number;
   readonly headers: Record<string, string | string[] | undefined>;
+}
+
+/** The parts of an HTTP response the transport keeps. */
+export interface WireResponse extends ResponseHead {
   readonly body: string;
+}
+
+/**
+ * An error met after the response's headers arrived (reading or parsing its body), as the
+ * SDK's deserializer middleware reports it: the hint appended to the message, `$metadata`
+ * from the headers and the response hidden as `$response`, unless it has a `$metadata`
+ * already. Returns `error`.
+ */
+export function deserializationError<E extends Error>(
+  error: E,
+  response: ResponseHead & { body?: string },
+): E {
+  const target = error as E & { $metadata?: unknown };
+  if (!Object.prototype.hasOwnProperty.call(target, "$response"))
+    Object.defineProperty(target, "$response", {
+      value: response,
+      enumerable: false,
+      writable: false,
+      configurable: false,
+    });
+  if ("$metadata" in target) return error;
+  try {
+    target.message += DESERIALIZATION_NOTE;
+  } catch {
+    // a frozen message: the SDK warns instead; the error is still thrown
+  }
+  const entries = Object.entries(response.headers).map(
+    ([name, value]) => [name, Array.isArray(value) ? value.join(",") : value] as const,
+  );
+  const find = (pattern: RegExp) => entries.find(([name]) => pattern.test(name))?.[1];
+  target.$metadata = {
+    httpStatusCode: response.statusCode,
+    requestId: find(/^x-[\w-]+-request-?id$/),
+    extendedRequestId: find(/^x-[\w-]+-id-2$/),
+    cfId: find(/^x-[\w-]+-cf-id$/),
+  };
+  return error;
 }
 
 type ExceptionClass = new (options: object) => DynamoDBServiceException;
@@ -68,13 +109,19 @@ function header(headers: WireResponse["headers"], name: string): string | undefi
   return Array.isArray(value) ? value.join(", ") : value;
 }
 
-/** The SDK's exception for an error response (status ≥ 300), with `$response` hidden on it. */
+/**
+ * The SDK's exception for an error response (status ≥ 300), with `$response` hidden on it.
+ * A body that is not JSON throws the SDK's deserialization error instead (a `SyntaxError`
+ * with `$metadata`, as for an HTML 503 from a load balancer).
+ */
 export function responseError(response: WireResponse): DynamoDBServiceException {
   let data: Record<string, unknown>;
   try {
-    data = parseBody(response.body);
-  } catch {
-    data = {};
+    const parsed: unknown = parseBody(response.body);
+    // as the SDK reads a JSON body that is not an object: null as {}, a string by its characters
+    data = (parsed === null ? {} : Object(parsed)) as Record<string, unknown>;
+  } catch (error) {
+    throw deserializationError(error as Error, response); // the SDK's error for a body that is not JSON
   }
   const $metadata = responseMetadata(response);
   const code = errorCode(response, data) ?? "Unknown";

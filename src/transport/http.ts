@@ -4,6 +4,7 @@
  * @module
  */
 import { request as httpRequest, type Agent as HttpAgent, type IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
 import { request as httpsRequest, type Agent as HttpsAgent } from "node:https";
 import {
   originPool,
@@ -12,7 +13,7 @@ import {
   type OriginPool,
   type OutgoingRequest,
 } from "./connections.js";
-import { DESERIALIZATION_NOTE, type WireResponse } from "./errors.js";
+import { deserializationError, type ResponseHead, type WireResponse } from "./errors.js";
 
 /** The settings of the client's `NodeHttpHandler` that the transport honours. */
 export interface HttpSettings {
@@ -66,7 +67,7 @@ export function post(
   const port = Number(target.port) || (target.https ? 443 : 80);
   const pool = originPool(agent, target.https, hostOf(target), port);
   return pool
-    ? exchange(pool, requestText(target, headers, body, pool.keepAlive), settings, signal)
+    ? exchange(pool, requestText(target, headers, body, pool.keepAliveHeader), settings, signal)
     : nodePost(target, headers, body, settings, signal);
 }
 
@@ -105,7 +106,13 @@ function requestText(
   return { head, body };
 }
 
-/** One request over a pooled connection, with the handler's timeouts and the abort signal. */
+/**
+ * One request over a pooled connection, with the handler's timers as the SDK's `NodeHttpHandler`
+ * runs them: `connectionTimeout` until the request has a connected socket (the wait for a free
+ * one included), `requestTimeout` until the response's headers arrive, `socketTimeout` (armed
+ * once the socket is connected; from 3 s in when it is 6 s or more) until the response is
+ * complete, and the abort signal throughout.
+ */
 function exchange(
   pool: OriginPool,
   request: OutgoingRequest,
@@ -116,56 +123,85 @@ function exchange(
     if (signal.aborted) return reject(abortError(signal));
     let connection: Connection | undefined;
     let settled = false;
-    const requestTimer = startRequestTimer(settings, (error) => fail(error)); // fires after `fail` exists
+    let socketArmed = false;
+    let head: ResponseHead | undefined; // once the headers are in: errors are the deserializer's
     let connectTimer: ReturnType<typeof setTimeout> | undefined;
-    const finish = () => {
-      settled = true;
+    let deferTimer: ReturnType<typeof setTimeout> | undefined;
+    const requestTimer = startRequestTimer(settings, (error) => fail(error)); // fires after `fail` exists
+    const socketMs = socketTimeoutOf(settings);
+    const clearHeadTimers = () => {
       if (requestTimer) clearTimeout(requestTimer);
       if (connectTimer) clearTimeout(connectTimer);
+    };
+    const finish = () => {
+      settled = true;
+      clearHeadTimers();
+      if (deferTimer) clearTimeout(deferTimer);
       signal.removeEventListener("abort", onAbort);
     };
-    /** `requestError`: an error of the request, named as the SDK's handler names those. */
-    const fail = (error: Error, requestError = true) => {
+    const fail = (error: Error) => {
       if (settled) return;
       finish();
       if (connection)
         pool.discard(connection); // a request cut short: its connection is not reused
       else pool.cancel(waiter);
-      if (requestError && TIMEOUT_CODES.has((error as NodeJS.ErrnoException).code ?? ""))
-        error.name = "TimeoutError";
+      if (head) return reject(deserializationError(error, head));
+      if (TIMEOUT_CODES.has((error as NodeJS.ErrnoException).code ?? ""))
+        error.name = "TimeoutError"; // as the handler names the request's errors
       reject(error);
     };
     const onAbort = () => fail(abortError(signal));
+    /** The handler's socket timeout, on the connected socket (`setSocketTimeout`). */
+    const armSocketTimeout = () => {
+      if (settled || !connection) return;
+      const socket = connection.socket;
+      if (socket.connecting) return void socket.once("connect", armSocketTimeout);
+      socketArmed = true;
+      socket.setTimeout(socketMs);
+    };
     const exchange: Exchange = {
+      headers(arrived) {
+        head = arrived;
+        clearHeadTimers(); // the SDK's handler resolves here: its head timers end
+      },
       response(response) {
         if (settled) return;
         finish();
         resolve(response);
       },
-      error: (error, duringBody) => fail(error, !duringBody),
-      timeout: () => fail(socketTimeoutError(settings)),
+      error: fail,
+      timeout() {
+        if (socketArmed) fail(socketTimeoutError(settings, socketMs));
+      },
     };
     const start = (ready: Connection) => {
-      if (settled) return pool.release(ready, undefined); // aborted while it waited
+      if (settled) return pool.release(ready); // aborted while it waited
       connection = ready;
       const socket = ready.socket;
-      if (settings.connectionTimeout && socket.connecting) {
-        const ms = settings.connectionTimeout;
-        connectTimer = setTimeout(() => fail(connectionTimeoutError(ms)), ms);
-        socket.once("connect", () => clearTimeout(connectTimer));
+      if (connectTimer) {
+        if (socket.connecting) socket.once("connect", () => clearTimeout(connectTimer));
+        else clearTimeout(connectTimer);
       }
-      if (settings.socketTimeout && settings.socketTimeout > 0)
-        socket.setTimeout(settings.socketTimeout);
+      if (socketMs > 0 && (socketMs < SOCKET_TIMEOUT_DEFER_FROM || deferTimer === undefined))
+        armSocketTimeout();
       ready.send(request, exchange);
     };
     const waiter = { ready: start, failed: fail };
     signal.addEventListener("abort", onAbort, { once: true });
+    if (socketMs >= SOCKET_TIMEOUT_DEFER_FROM)
+      deferTimer = setTimeout(() => {
+        deferTimer = undefined;
+        armSocketTimeout();
+      }, SOCKET_TIMEOUT_DEFER_MS);
     let ready: Connection | undefined;
     try {
       ready = pool.acquire(waiter);
     } catch (error) {
       return fail(error as Error);
     }
+    const connectMs = settings.connectionTimeout;
+    if (connectMs && (!ready || ready.socket.connecting))
+      connectTimer = setTimeout(() => fail(connectionTimeoutError(connectMs)), connectMs);
     if (ready) start(ready);
   });
 }
@@ -210,8 +246,17 @@ function warnRequestTimeout(settings: HttpSettings, ms: number): void {
   );
 }
 
-function socketTimeoutError(settings: HttpSettings): Error {
+/** From this socket timeout on, the handler arms it only 3 s into the request. */
+const SOCKET_TIMEOUT_DEFER_FROM = 6000;
+const SOCKET_TIMEOUT_DEFER_MS = 3000;
+
+/** The socket timeout the handler applies (its own, else the service default), 0 for none. */
+function socketTimeoutOf(settings: HttpSettings): number {
   const ms = settings.socketTimeout;
+  return ms !== undefined && Number.isFinite(ms) && ms > 0 ? ms : 0;
+}
+
+function socketTimeoutError(settings: HttpSettings, ms: number): Error {
   const source = settings.socketTimeoutIsDefault
     ? "service default socket timeout"
     : "configured by client requestHandler";
@@ -223,7 +268,7 @@ function socketTimeoutError(settings: HttpSettings): Error {
   );
 }
 
-/** One POST with `node:http`, for agents this module does not pool for. */
+/** One POST with `node:http`, for agents this module does not pool for; the handler's timers as in {@link exchange}. */
 function nodePost(
   target: Target,
   headers: string[],
@@ -235,19 +280,24 @@ function nodePost(
     if (signal.aborted) return reject(abortError(signal));
     const timers: ReturnType<typeof setTimeout>[] = [];
     let settled = false;
+    let head: ResponseHead | undefined; // once the headers are in: errors are the deserializer's
+    const clearHeadTimers = () => timers.forEach(clearTimeout);
+    const settle = () => {
+      settled = true;
+      clearHeadTimers();
+      signal.removeEventListener("abort", onAbort);
+    };
     const fail = (error: Error) => {
       if (settled) return;
-      settled = true;
-      timers.forEach(clearTimeout);
-      signal.removeEventListener("abort", onAbort);
+      settle();
       req.destroy();
-      reject(error);
+      reject(head ? deserializationError(error, head) : error);
     };
     const onAbort = () => fail(abortError(signal));
     const send = target.https ? httpsRequest : httpRequest;
     const req = send(
       {
-        host: target.hostname.startsWith("[") ? target.hostname.slice(1, -1) : target.hostname,
+        host: hostOf(target),
         port: target.port || undefined,
         path: target.path,
         method: "POST",
@@ -255,17 +305,14 @@ function nodePost(
         agent: target.https ? settings.httpsAgent : settings.httpAgent,
       },
       (res: IncomingMessage) => {
+        clearHeadTimers(); // the SDK's handler resolves here: its head timers end
+        head = { statusCode: res.statusCode ?? -1, headers: res.headers };
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("error", (error) => {
-          error.message += DESERIALIZATION_NOTE; // as the SDK's deserializer reports it
-          fail(error);
-        });
+        res.on("error", fail);
         res.on("end", () => {
           if (settled) return;
-          settled = true;
-          timers.forEach(clearTimeout);
-          signal.removeEventListener("abort", onAbort);
+          settle();
           resolve({
             statusCode: res.statusCode ?? -1,
             headers: res.headers,
@@ -278,24 +325,37 @@ function nodePost(
       },
     );
     req.on("error", (error: NodeJS.ErrnoException) => {
-      if (TIMEOUT_CODES.has(error.code ?? "")) error.name = "TimeoutError";
+      if (!head && TIMEOUT_CODES.has(error.code ?? "")) error.name = "TimeoutError";
       fail(error);
     });
     signal.addEventListener("abort", onAbort, { once: true });
-    if (settings.connectionTimeout) {
-      const ms = settings.connectionTimeout;
-      const timer = setTimeout(() => fail(connectionTimeoutError(ms)), ms);
+    const connectMs = settings.connectionTimeout;
+    if (connectMs) {
+      const timer = setTimeout(() => fail(connectionTimeoutError(connectMs)), connectMs);
       timers.push(timer);
-      req.once("socket", (socket) => {
+      req.once("socket", (socket: Socket) => {
         if (socket.connecting) socket.once("connect", () => clearTimeout(timer));
         else clearTimeout(timer);
       });
     }
     const requestTimer = startRequestTimer(settings, fail);
     if (requestTimer) timers.push(requestTimer);
-    if (settings.socketTimeout && settings.socketTimeout > 0) {
-      const ms = settings.socketTimeout;
-      req.setTimeout(ms, () => fail(socketTimeoutError(settings)));
+    const socketMs = socketTimeoutOf(settings);
+    if (socketMs > 0) {
+      const onTimeout = () => fail(socketTimeoutError(settings, socketMs));
+      const arm = () => {
+        if (settled) return;
+        const socket = req.socket;
+        if (!socket) return void req.once("socket", arm);
+        if (socket.connecting) return void socket.once("connect", arm);
+        socket.setTimeout(socketMs, onTimeout);
+        req.once("close", () => socket.removeListener("timeout", onTimeout));
+      };
+      if (socketMs < SOCKET_TIMEOUT_DEFER_FROM) arm();
+      else {
+        const defer = setTimeout(arm, SOCKET_TIMEOUT_DEFER_MS);
+        req.once("close", () => clearTimeout(defer));
+      }
     }
     req.end(body);
   });

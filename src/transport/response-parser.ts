@@ -5,13 +5,12 @@
  * Informational (1xx) responses are skipped.
  * @module
  */
-import type { WireResponse } from "./errors.js";
+import { maxHeaderSize } from "node:http";
+import type { ResponseHead, WireResponse } from "./errors.js";
 
 /** A parsed response, and whether the connection may carry another request after it. */
 export interface ParsedResponse extends WireResponse {
   readonly keepAlive: boolean;
-  /** The server's keep-alive timeout hint (`Keep-Alive: timeout=N`), in ms. */
-  readonly keepAliveHintMs: number | undefined;
 }
 
 /** Headers of which node keeps the first value only (`IncomingMessage` drops the others). */
@@ -38,11 +37,35 @@ const SINGLE_VALUED = new Set([
 
 const HEAD_END = Buffer.from("\r\n\r\n");
 const LINE_END = Buffer.from("\r\n");
-const MAX_HEAD_BYTES = 80 * 1024;
+const CR = 13;
+const LF = 10;
+/** The most bytes a status line and headers may take: node's limit (`--max-http-header-size`). */
+const MAX_HEAD_BYTES = maxHeaderSize;
+/** A header name: an RFC 9110 token (so no space before the colon). */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const OUTER_SPACE = /^[ \t]+|[ \t]+$/g;
+/** A character a header value may not hold: controls other than tab (obs-text is allowed). */
+const INVALID_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
 
-/** A malformed response, named as node's HTTP parser names its errors. */
-export function parseError(reason: string): Error {
-  return Object.assign(new Error(`Parse Error: ${reason}`), { code: "HPE_INVALID_RESPONSE" });
+/**
+ * A malformed response, named as node's HTTP parser (llhttp) names its errors: a message
+ * `Parse Error: <reason>` and an `HPE_*` code.
+ */
+export function parseError(reason: string, code = "HPE_INVALID_RESPONSE"): Error {
+  return Object.assign(new Error(`Parse Error: ${reason}`), { code });
+}
+
+/**
+ * Refuses a line end that is not CRLF (a bare LF or CR) in `buffer[from, to)`, as llhttp
+ * refuses them, at once rather than waiting for a CRLF CRLF that never comes.
+ */
+function checkLineEnds(buffer: Buffer, from: number, to: number): void {
+  for (let i = buffer.indexOf(LF, from); i >= 0 && i < to; i = buffer.indexOf(LF, i + 1))
+    if (i === 0 || buffer[i - 1] !== CR)
+      throw parseError("Missing expected CR after header value", "HPE_CR_EXPECTED");
+  for (let i = buffer.indexOf(CR, from); i >= 0 && i < to - 1; i = buffer.indexOf(CR, i + 1))
+    if (buffer[i + 1] !== LF)
+      throw parseError("Missing expected LF after header value", "HPE_LF_EXPECTED");
 }
 
 type Framing =
@@ -73,6 +96,11 @@ export class ResponseParser {
     return this.#headers !== undefined;
   }
 
+  /** The status and headers of the response whose body is being read. */
+  get head(): ResponseHead | undefined {
+    return this.#headers && { statusCode: this.#status, headers: this.#headers };
+  }
+
   /** Feeds bytes; returns the response once complete. Throws on a malformed response. */
   push(chunk: Buffer): ParsedResponse | undefined {
     this.#buffer = this.#buffer ? Buffer.concat([this.#buffer, chunk]) : chunk;
@@ -95,27 +123,39 @@ export class ResponseParser {
     return undefined;
   }
 
-  /** Reads the status line and headers; false while incomplete. */
+  /**
+   * Reads the status line and headers; false while incomplete. Refuses at once what node's
+   * parser refuses: line ends other than CRLF, a head over node's size limit, a header name
+   * that is not a token (a space before the colon, obs-fold), a control character in a value.
+   */
   #readHead(): boolean {
     const buffer = this.#buffer;
     if (!buffer) return false;
     const end = buffer.indexOf(HEAD_END);
-    if (end < 0) {
-      if (buffer.length > MAX_HEAD_BYTES) throw parseError("Header overflow");
-      return false;
-    }
+    const scanned = end < 0 ? buffer.length : end + 4;
+    if ((end < 0 ? buffer.length : end + 2) > MAX_HEAD_BYTES)
+      throw parseError("Header overflow", "HPE_HEADER_OVERFLOW");
+    checkLineEnds(buffer, 0, scanned);
+    if (end < 0) return false;
     const lines = buffer.toString("latin1", 0, end).split("\r\n");
     this.#buffer = end + 4 < buffer.length ? buffer.subarray(end + 4) : undefined;
-    const statusLine = /^HTTP\/1\.([01]) (\d{3})(?: |$)/.exec(lines[0]!);
-    if (!statusLine) throw parseError("Invalid status line");
+    const statusLine = /^HTTP\/1\.([01]) (\d{3})(?: [\t\x20-\x7e\x80-\xff]*)?$/.exec(lines[0]!);
+    if (!statusLine) throw parseError("Invalid status line", "HPE_INVALID_STATUS");
     const status = Number(statusLine[2]);
     const headers: Record<string, string | string[]> = {};
+    let lengths = 0;
     for (let i = 1; i < lines.length; i++) {
       const line = lines[i]!;
       const colon = line.indexOf(":");
-      if (colon <= 0) throw parseError("Invalid header line");
-      const name = line.slice(0, colon).toLowerCase();
-      const value = line.slice(colon + 1).trim();
+      const rawName = colon < 0 ? line : line.slice(0, colon);
+      if (colon <= 0 || !TOKEN.test(rawName))
+        throw parseError("Invalid header token", "HPE_INVALID_HEADER_TOKEN"); // obs-fold too
+      const value = line.slice(colon + 1).replace(OUTER_SPACE, ""); // SP and HT only, as node
+      if (INVALID_VALUE_CHAR.test(value))
+        throw parseError("Invalid header value char", "HPE_INVALID_HEADER_TOKEN");
+      const name = rawName.toLowerCase();
+      if (name === "content-length" && ++lengths > 1)
+        throw parseError("Duplicate Content-Length", "HPE_UNEXPECTED_CONTENT_LENGTH");
       const prior = headers[name];
       if (prior === undefined) headers[name] = name === "set-cookie" ? [value] : value;
       else if (Array.isArray(prior)) prior.push(value);
@@ -125,9 +165,9 @@ export class ResponseParser {
     const connection = String(headers["connection"] ?? "").toLowerCase();
     this.#keepAlive =
       statusLine[1] === "1" ? !/\bclose\b/.test(connection) : /\bkeep-alive\b/.test(connection);
+    this.#framing = framingOf(status, headers);
     this.#status = status;
     this.#headers = headers;
-    this.#framing = framingOf(status, headers);
     return true;
   }
 
@@ -173,14 +213,17 @@ export class ResponseParser {
       if (!buffer) return false;
       if (framing.remaining === -2) {
         if (buffer.length < 2) return false;
-        if (buffer[0] !== 13 || buffer[1] !== 10) throw parseError("Invalid chunk terminator");
+        if (buffer[0] !== CR || buffer[1] !== LF)
+          throw parseError("Expected LF after chunk data", "HPE_STRICT");
         this.#buffer = buffer.length > 2 ? buffer.subarray(2) : undefined;
         framing.remaining = 0;
         continue;
       }
       const lineEnd = buffer.indexOf(LINE_END);
+      checkLineEnds(buffer, 0, lineEnd < 0 ? buffer.length : lineEnd + 2);
       if (lineEnd < 0) {
-        if (buffer.length > MAX_HEAD_BYTES) throw parseError("Chunk line overflow");
+        if (buffer.length > MAX_HEAD_BYTES)
+          throw parseError("Chunk line overflow", "HPE_HEADER_OVERFLOW");
         return false;
       }
       const line = buffer.toString("latin1", 0, lineEnd);
@@ -189,8 +232,8 @@ export class ResponseParser {
         if (line === "") return true; // the empty line after the trailers ends the body
         continue;
       }
-      const size = /^([0-9a-fA-F]+)[ \t]*(?:;.*)?$/.exec(line);
-      if (!size) throw parseError("Invalid chunk size");
+      const size = /^([0-9a-fA-F]{1,12})[ \t]*(?:;[\t\x20-\x7e\x80-\xff]*)?$/.exec(line);
+      if (!size) throw parseError("Invalid character in chunk size", "HPE_INVALID_CHUNK_SIZE");
       const length = parseInt(size[1]!, 16);
       if (length === 0) framing.trailers = true;
       else framing.remaining = length;
@@ -206,13 +249,11 @@ export class ResponseParser {
           ? body[0]!.toString("utf8")
           : Buffer.concat(body).toString("utf8");
     const headers = this.#headers!;
-    const hint = /\btimeout=(\d+)/.exec(String(headers["keep-alive"] ?? ""));
     const response: ParsedResponse = {
       statusCode: this.#status,
       headers,
       body: text,
       keepAlive: this.#keepAlive && this.#buffer === undefined,
-      keepAliveHintMs: hint ? Number(hint[1]) * 1000 : undefined,
     };
     this.#headers = undefined;
     this.#framing = undefined;
@@ -223,17 +264,21 @@ export class ResponseParser {
 }
 
 function framingOf(status: number, headers: Record<string, string | string[]>): Framing {
-  if (status === 204 || status === 304) return { kind: "length", remaining: 0 };
   const coding = headers["transfer-encoding"];
+  const length = headers["content-length"];
+  if (coding !== undefined && length !== undefined)
+    throw parseError(
+      "Content-Length can't be present with Transfer-Encoding",
+      "HPE_UNEXPECTED_CONTENT_LENGTH",
+    );
+  if (length !== undefined && !/^\d{1,15}$/.test(String(length)))
+    throw parseError("Invalid character in Content-Length", "HPE_INVALID_CONTENT_LENGTH");
+  if (status === 204 || status === 304) return { kind: "length", remaining: 0 };
   if (coding !== undefined) {
-    if (/\bchunked\s*$/i.test(String(coding)))
+    if (/(?:^|,)\s*chunked\s*$/i.test(String(coding)))
       return { kind: "chunked", remaining: 0, trailers: false };
     return { kind: "close" };
   }
-  const length = headers["content-length"];
-  if (length !== undefined) {
-    if (!/^\d+$/.test(String(length))) throw parseError("Invalid Content-Length");
-    return { kind: "length", remaining: Number(length) };
-  }
+  if (length !== undefined) return { kind: "length", remaining: Number(length) };
   return { kind: "close" };
 }

@@ -10,7 +10,12 @@ import { dataPlaneOperations, type OperationName, type OutputOf } from "../opera
 import { sdkSender, type RequestSender, type WireRequest } from "../operation/send.js";
 import { wireHooksOf, type AttemptPlan, type WireBody } from "../operation/wire-hooks.js";
 import { EndpointResolver, type ResolvedEndpoint } from "./endpoint.js";
-import { responseError, responseMetadata, type WireResponse } from "./errors.js";
+import {
+  deserializationError,
+  responseError,
+  responseMetadata,
+  type WireResponse,
+} from "./errors.js";
 import { abortError, post, type HttpSettings } from "./http.js";
 import { parseBody, requestBody } from "./json.js";
 import { retryErrorInfo, type RetryStrategyV2, type RetryToken } from "./retry.js";
@@ -173,9 +178,9 @@ async function sendDirect(request: WireRequest): Promise<unknown> {
         ? answered(plan.answer.status, plan.answer.body)
         : await post(endpoint, withSignature(template, auth, sent), sent, http, signal);
       if (plan?.body && response.statusCode === 200)
-        response = answered(200, plan.complete(JSON.parse(response.body) as WireBody), response);
+        response = answered(200, plan.complete(parsed(response, JSON.parse) as WireBody), response);
       if (response.statusCode >= 300) throw responseError(response);
-      const output = parseBody(response.body);
+      const output = parsed(response);
       if (!noSkewCorrection) correctClock(config, response, sentAt);
       retry.recordSuccess(token);
       const metadata = responseMetadata(response);
@@ -222,6 +227,23 @@ function withSignature(template: RequestTemplate, auth: SignedHeaders, body: str
     String(Buffer.byteLength(body)),
   );
   return headers;
+}
+
+/** The output of a successful response; a body that is not JSON fails as the SDK's deserializer does. */
+function parsed(
+  response: WireResponse,
+  parse: (text: string) => unknown = parseBody,
+): Record<string, unknown> {
+  let output: unknown;
+  try {
+    output = parse(response.body);
+  } catch (error) {
+    throw deserializationError(error as Error, response);
+  }
+  if (typeof output === "object" && output !== null && !Array.isArray(output))
+    return output as Record<string, unknown>;
+  // a JSON body that is not an object: the SDK's output then has no members (a string: its characters)
+  return typeof output === "string" ? { ...Object(output) } : {};
 }
 
 /** A response made by a wire hook (or rewritten by one), as if DynamoDB had sent it. */

@@ -153,6 +153,49 @@ test("close(): queued operations reject with AbortError, running ones finish, la
   assert.equal(g.started.length, 2);
 });
 
+test("close() with 200,000 queued operations rejects every one, each with its own AbortError", async () => {
+  const dyno = await testDyno();
+  const { get } = await tableWithItem(dyno);
+  const g = gate();
+  const pool = new Pool(dyno, { concurrency: 1 });
+  const running = pool.getItem(get, g.middleware);
+  await g.whenHeld(1);
+  const queued = Array.from({ length: 200_000 }, () => pool.getItem(get));
+  const awaited = queued.slice(0, 1000).map((op) => op.await()); // awaited before the close
+  const closing = pool.close();
+  assert.equal(pool.pending, 0);
+  assert.ok(queued.every((op) => op.state === "done" && op.startedAt === undefined));
+  // Unawaited ones too: result() gives the error, the same object every time and on await.
+  for (const op of [...queued.slice(0, 10), ...queued.slice(-10)]) {
+    const error = op.result()?.error;
+    assert.ok(isAbort(error) && error.message.includes(op.id) && /closed/.test(error.message));
+    assert.equal(op.result()?.error, error);
+    await assert.rejects(op.await(), (e) => e === error);
+  }
+  const settled = await Promise.allSettled(awaited);
+  assert.ok(settled.every((s) => s.status === "rejected" && isAbort(s.reason)));
+  assert.equal(new Set(settled.map((s) => (s as PromiseRejectedResult).reason)).size, 1000);
+  g.releaseAll();
+  await closing;
+  assert.ok((await running).Item);
+});
+
+test("a cancelled running operation's signal aborts with the error it rejects with", async () => {
+  const dyno = await testDyno();
+  const { get } = await tableWithItem(dyno);
+  const g = gate();
+  let signal: AbortSignal | undefined;
+  const op = dyno.getItem(get, (next) => (ctx) => ((signal = ctx.signal), next(ctx)), g.middleware);
+  await g.whenHeld(1);
+  op.cancel("stop");
+  assert.ok(signal?.aborted);
+  await assert.rejects(
+    op.await(),
+    (e) => e === signal!.reason && /stop/.test((e as Error).message),
+  );
+  g.releaseAll();
+});
+
 test("the pool's signal: queued operations reject, running ones are aborted, new ones refused", async () => {
   const server = await blackHole();
   const client = new DynamoDBClient({ ...localClientConfig(server.endpoint), maxAttempts: 1 });
