@@ -3,7 +3,12 @@
  * derived from the operation registry.
  * @module
  */
-import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
+import {
+  DynamoDBClient,
+  type BatchWriteItemCommandOutput,
+  type DynamoDBClientConfig,
+  type TransactWriteItemsCommandOutput,
+} from "@aws-sdk/client-dynamodb";
 import { DynoValidationError } from "./errors.js";
 import { installExhaustiveMethods, type ExhaustiveMethods } from "./exhaustive/index.js";
 import type { AnyMiddleware, Middleware } from "./operation/middleware.js";
@@ -19,6 +24,27 @@ import type { RequestSender } from "./operation/send.js";
 import { linkSignals } from "./operation/signals.js";
 import type { Schema } from "./encoding/schema/schema.js";
 import { Table, type TableOptions } from "./table/table.js";
+import { transact, type TransactOptions, type TransactWriter } from "./table/transact.js";
+import {
+  transactGet,
+  type TransactGetCallOptions,
+  type TransactGetRef,
+  type TransactGetResult,
+  type TransactReader,
+} from "./table/transact-get.js";
+import {
+  batchGet,
+  batchGetGrouped,
+  type BatchGetGroupedResult,
+  type BatchGetGroups,
+  type CheckedGroups,
+  type ModelBatchGetOptions,
+  type BatchGetRequest,
+  type BatchGetResult,
+  type CheckedRequests,
+} from "./table/batch-get.js";
+import { batchWrite, type BatchWriter } from "./table/batch-write.js";
+import type { BatchOptions } from "./exhaustive/options.js";
 import type { Indexes, KeyProperty } from "./table/types.js";
 import { directSender, directSupport } from "./transport/index.js";
 
@@ -161,6 +187,73 @@ export class Dyno implements OperationRuntime {
     const IX extends Indexes<T> = Record<never, never>,
   >(name: string, options: TableOptions<Schema<T, false>, PK, SK, IX>): Table<T, PK, SK, IX> {
     return new Table(this, name, options);
+  }
+
+  /**
+   * A transaction (TransactWriteItems, up to 100 actions) over any models, tables and entities
+   * alike: `fn` adds the actions, checked as they are added, and nothing is sent unless every
+   * one is valid. A cancelled transaction rejects with the SDK's `TransactionCanceledException`,
+   * untouched; `transactionFailures(error)` maps its reasons to the actions (API.md section 15).
+   *
+   * @example
+   * ```ts
+   * await dyno.transact((t) => {
+   *   t.put(Orders, order, { condition: (c) => c.notExists("id") });
+   *   t.update(Users, { id: "u1" }, (u) => u.increment("orders"));
+   *   t.check(Stock, { sku: "a" }, (c) => c.gt("count", 0));
+   * }, { token: order.id });
+   * ```
+   */
+  transact(
+    fn: (t: TransactWriter) => unknown,
+    options?: TransactOptions,
+  ): Promise<TransactWriteItemsCommandOutput> {
+    return transact(this, fn, options);
+  }
+
+  /**
+   * A transactional read (TransactGetItems, up to 100 items) over any models, resolving to a
+   * typed tuple: `const [u, o] = await dyno.transactGet((t) => [t.get(Users, k1), t.get(Orders, k2)])`;
+   * `undefined` where there is no item.
+   */
+  transactGet<const R extends readonly TransactGetRef<unknown>[]>(
+    fn: (t: TransactReader) => R | PromiseLike<R>,
+    options?: TransactGetCallOptions,
+  ): Promise<TransactGetResult<R>> {
+    return transactGet(this, fn, options);
+  }
+
+  /**
+   * Reads any number of items of any models by key (`batchGetItemAll`: chunked, unprocessed keys
+   * retried until done): `await dyno.batchGet([[Users, k1], [Orders, k2]])` resolves to the
+   * decoded items in the same order, `undefined` where there is none. Grouped by names of yours:
+   * `await dyno.batchGet({ users: [Users, userKeys], orders: [Orders, orderKeys] })` resolves to
+   * `{ users: (User | undefined)[], orders: (Order | undefined)[] }`.
+   */
+  batchGet<const R extends readonly BatchGetRequest[]>(
+    requests: R & CheckedRequests<R>,
+    options?: ModelBatchGetOptions,
+  ): Promise<BatchGetResult<R>>;
+  batchGet<const G extends BatchGetGroups>(
+    groups: G & CheckedGroups<G>,
+    options?: ModelBatchGetOptions,
+  ): Promise<BatchGetGroupedResult<G>>;
+  batchGet(requests: unknown, options?: ModelBatchGetOptions): Promise<unknown> {
+    return requests !== null && typeof requests === "object" && !Array.isArray(requests)
+      ? batchGetGrouped(this, requests as never, options)
+      : batchGet(this, requests as never, options);
+  }
+
+  /**
+   * Writes any number of puts and deletes of any models (`batchWriteItemAll`: chunked,
+   * unprocessed items retried until done, nothing lost or duplicated):
+   * `await dyno.batchWrite((b) => { b.put(Users, user); b.delete(Orders, key); })`.
+   */
+  batchWrite(
+    fn: (b: BatchWriter) => unknown,
+    options?: BatchOptions,
+  ): Promise<BatchWriteItemCommandOutput | undefined> {
+    return batchWrite(this, fn, options);
   }
 
   /** Runs a pending operation (from `Operation.create`) in this session and returns it. */

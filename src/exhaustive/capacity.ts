@@ -21,7 +21,7 @@ function addIndexes(
   if (!from) return into;
   const out = into ?? {};
   for (const [name, capacity] of Object.entries(from))
-    out[name] = addUnits(out[name] ?? {}, capacity);
+    out[name] = addUnits(Object.hasOwn(out, name) ? out[name]! : {}, capacity); // an index may be called "constructor"
   return out;
 }
 

@@ -56,6 +56,9 @@ interface Level {
   schema: AnySchema | undefined;
 }
 
+/** How many resolved paths an {@link ItemModel} keeps. */
+const MAX_CACHED_PATHS = 1000;
+
 /** Names the properties of a plan (embedded ones with their prefix), for "did you mean" messages. */
 function propsOf(plan: ObjectPlan): string {
   return plan.fields.map((f) => f.prop).join(", ");
@@ -72,6 +75,8 @@ export class ItemModel {
   readonly plan: ObjectPlan;
   readonly #shape: Shape;
   readonly #picked = new Map<string, AnySchema>();
+  /** Property paths resolved before (a table resolves the same few paths on every call). */
+  readonly #resolved = new Map<string, ResolvedPath>();
 
   constructor(schema: AnySchema) {
     if (schema?.def?.kind !== "object") {
@@ -98,6 +103,18 @@ export class ItemModel {
    *   non-list, a path into a scalar, or a path that stops at a flattened embed.
    */
   resolve(path: PathInput, what: string): ResolvedPath {
+    if (typeof path !== "string") return this.#resolve(path, what);
+    let r = this.#resolved.get(path);
+    if (r === undefined) {
+      r = this.#resolve(path, what);
+      Object.freeze(r.segments);
+      // record keys are open-ended: cache a bounded number of paths
+      if (this.#resolved.size < MAX_CACHED_PATHS) this.#resolved.set(path, Object.freeze(r));
+    }
+    return r;
+  }
+
+  #resolve(path: PathInput, what: string): ResolvedPath {
     let props: PathSegment[];
     try {
       props = parsePath(path);

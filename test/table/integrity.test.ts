@@ -137,7 +137,7 @@ describe("properties the schema does not declare (item 15)", () => {
   test("batchPut refuses them, naming the item's position", async () => {
     await refused(
       () => users.batchPut([user("o15", "b1"), { ...user("o15", "b2"), oops: true } as User]),
-      "items[1].oops",
+      "items[1].item.oops",
     );
     assert.equal(await raw("o15", "b1"), undefined);
   });
