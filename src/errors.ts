@@ -17,9 +17,19 @@ export class DynoValidationError extends DynoError {
   override name = "DynoValidationError";
   /** The input field (or option) that is wrong, e.g. `"TableName"` or `"key.sk"`. */
   readonly field: string;
-  constructor(field: string, message: string, options?: { cause?: unknown }) {
-    super(`${field}: ${message}`, options);
+  /** A Standard Schema validator's issues, when a model's `validate` option refused an item. */
+  readonly issues?: readonly unknown[];
+  constructor(
+    field: string,
+    message: string,
+    options?: { cause?: unknown; issues?: readonly unknown[] },
+  ) {
+    super(
+      `${field}: ${message}`,
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.field = field;
+    if (options?.issues !== undefined) this.issues = options.issues;
   }
 }
 
@@ -126,5 +136,52 @@ export class BatchIncompleteError<U = unknown> extends DynoError {
     super(message, options);
     this.unprocessed = unprocessed;
     if (options?.done !== undefined) this.done = options.done;
+  }
+}
+
+/**
+ * A version-checked write (a model with `version`, API.md section 15) found the stored item at
+ * another version than the one it was conditioned on: someone else wrote it in between (or the
+ * item is missing, or exists where a new one was put).
+ */
+export class VersionConflictError extends DynoError {
+  override name = "VersionConflictError";
+  /** The table the write went to. */
+  readonly table: string;
+  /** The item's key, as the model's users write it. */
+  readonly key: unknown;
+  /** The version the write expected; `undefined` when it expected no item. */
+  readonly expected: number | undefined;
+  /** The stored version; `undefined` when there was no item (or it held no version). */
+  readonly actual: number | undefined;
+  constructor(details: {
+    table: string;
+    key: unknown;
+    expected: number | undefined;
+    actual: number | undefined;
+    cause?: unknown;
+  }) {
+    const { table, expected, actual } = details;
+    const want = expected === undefined ? "no item" : `version ${expected}`;
+    const found = actual === undefined ? "no item (or no version)" : `version ${actual}`;
+    super(
+      `version conflict on ${table} ${describeKey(details.key)}: expected ${want}, found ${found}`,
+      details.cause === undefined ? undefined : { cause: details.cause },
+    );
+    this.table = table;
+    this.key = details.key;
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
+
+/** A key for a message: JSON where it can be, else its string form. */
+function describeKey(key: unknown): string {
+  try {
+    return (
+      JSON.stringify(key, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v)) ?? String(key)
+    );
+  } catch {
+    return String(key);
   }
 }

@@ -9,8 +9,14 @@ import type { QueryCommandInput, ScanCommandInput, WriteRequest } from "@aws-sdk
 import { unmarshalItems } from "../encoding/api.js";
 import type { AnySchema } from "../encoding/schema/schema.js";
 import type { BatchOptions } from "../exhaustive/options.js";
-import type { Dyno } from "../session.js";
+import type { ExhaustiveMethods } from "../exhaustive/methods.js";
 import type { ItemSource, RawItem } from "./items.js";
+
+/** The session operations a table's multi-request reads and writes run on (a `Dyno`, a `Pool`). */
+export type ReadRuntime = Pick<
+  ExhaustiveMethods,
+  "queryAll" | "scanAll" | "queryItems" | "scanItems" | "batchGetItemAll" | "batchWriteItemAll"
+>;
 
 /** How a query or scan reads. */
 export interface ReadPlan {
@@ -25,7 +31,7 @@ export interface ReadPlan {
 }
 
 /** The items of a query or scan, iterated page by page or read all at once. */
-export function readSource<T>(dyno: Dyno, plan: ReadPlan): ItemSource<T> {
+export function readSource<T>(dyno: ReadRuntime, plan: ReadPlan): ItemSource<T> {
   const { operation, input, schema, maxItems } = plan;
   const limit = maxItems === undefined ? {} : { maxItems };
   const all = async (): Promise<T[]> => {
@@ -59,7 +65,7 @@ export function readSource<T>(dyno: Dyno, plan: ReadPlan): ItemSource<T> {
 
 /** Reads any number of keys of one table (`batchGetItemAll`). */
 export async function getAll(
-  dyno: Dyno,
+  dyno: ReadRuntime,
   table: string,
   keys: RawItem[],
   options: BatchOptions & { consistentRead?: boolean },
@@ -78,7 +84,7 @@ export async function getAll(
 
 /** Writes any number of put and delete requests to one table (`batchWriteItemAll`). */
 export async function writeAll(
-  dyno: Dyno,
+  dyno: ReadRuntime,
   table: string,
   keyNames: readonly string[],
   requests: WriteRequest[],
