@@ -3,7 +3,12 @@
  * derived from the operation registry.
  * @module
  */
-import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
+import {
+  DynamoDBClient,
+  type BatchWriteItemCommandOutput,
+  type DynamoDBClientConfig,
+  type TransactWriteItemsCommandOutput,
+} from "@aws-sdk/client-dynamodb";
 import { DynoValidationError } from "./errors.js";
 import { installExhaustiveMethods, type ExhaustiveMethods } from "./exhaustive/index.js";
 import type { AnyMiddleware, Middleware } from "./operation/middleware.js";
@@ -20,6 +25,22 @@ import { linkSignals } from "./operation/signals.js";
 import type { Schema } from "./encoding/schema/schema.js";
 import { Table, type TableOptions } from "./table/table.js";
 import { SharedTable, type SharedIndex, type SharedTableOptions } from "./entity/shared-table.js";
+import { transact, type TransactOptions, type TransactWriter } from "./table/transact.js";
+import {
+  transactGet,
+  type TransactGetCallOptions,
+  type TransactGetRef,
+  type TransactGetResult,
+  type TransactReader,
+} from "./table/transact-get.js";
+import {
+  batchGet,
+  type ModelBatchGetOptions,
+  type BatchGetRequest,
+  type BatchGetResult,
+} from "./table/batch-get.js";
+import { batchWrite, type BatchWriter } from "./table/batch-write.js";
+import type { BatchOptions } from "./exhaustive/options.js";
 import type { Indexes, KeyProperty } from "./table/types.js";
 import { directSender, directSupport } from "./transport/index.js";
 
@@ -165,6 +186,64 @@ export class Dyno implements OperationRuntime {
     options: SharedTableOptions<IX>,
   ): SharedTable<IX> {
     return new SharedTable(this, name, options);
+  }
+
+  /**
+   * A transaction (TransactWriteItems, up to 100 actions) over any models, tables and entities
+   * alike: `fn` adds the actions, checked as they are added, and nothing is sent unless every
+   * one is valid. A cancelled transaction rejects with the SDK's `TransactionCanceledException`,
+   * untouched; `transactionFailures(error)` maps its reasons to the actions (API.md section 15).
+   *
+   * @example
+   * ```ts
+   * await dyno.transact((t) => {
+   *   t.put(Orders, order, { condition: (c) => c.notExists("id") });
+   *   t.update(Users, { id: "u1" }, (u) => u.increment("orders"));
+   *   t.check(Stock, { sku: "a" }, (c) => c.gt("count", 0));
+   * }, { token: order.id });
+   * ```
+   */
+  transact(
+    fn: (t: TransactWriter) => unknown,
+    options?: TransactOptions,
+  ): Promise<TransactWriteItemsCommandOutput> {
+    return transact(this, fn, options);
+  }
+
+  /**
+   * A transactional read (TransactGetItems, up to 100 items) over any models, resolving to a
+   * typed tuple: `const [u, o] = await dyno.transactGet((t) => [t.get(Users, k1), t.get(Orders, k2)])`;
+   * `undefined` where there is no item.
+   */
+  transactGet<const R extends readonly TransactGetRef<unknown>[]>(
+    fn: (t: TransactReader) => R | PromiseLike<R>,
+    options?: TransactGetCallOptions,
+  ): Promise<TransactGetResult<R>> {
+    return transactGet(this, fn, options);
+  }
+
+  /**
+   * Reads any number of items of any models by key (`batchGetItemAll`: chunked, unprocessed keys
+   * retried until done): `await dyno.batchGet([[Users, k1], [Orders, k2]])` resolves to the
+   * decoded items in the same order, `undefined` where there is none.
+   */
+  batchGet<const R extends readonly BatchGetRequest[]>(
+    requests: R,
+    options?: ModelBatchGetOptions,
+  ): Promise<BatchGetResult<R>> {
+    return batchGet(this, requests, options);
+  }
+
+  /**
+   * Writes any number of puts and deletes of any models (`batchWriteItemAll`: chunked,
+   * unprocessed items retried until done, nothing lost or duplicated):
+   * `await dyno.batchWrite((b) => { b.put(Users, user); b.delete(Orders, key); })`.
+   */
+  batchWrite(
+    fn: (b: BatchWriter) => unknown,
+    options?: BatchOptions,
+  ): Promise<BatchWriteItemCommandOutput | undefined> {
+    return batchWrite(this, fn, options);
   }
 
   /** Runs a pending operation (from `Operation.create`) in this session and returns it. */

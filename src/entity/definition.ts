@@ -26,6 +26,9 @@ export interface StoredProp {
 
 /** The compiled definition of an entity. */
 export interface EntityDefinition {
+  /** The DynamoDB table. */
+  readonly table: string;
+  /** The entity's name (its entity attribute's value). */
   readonly name: string;
   readonly model: ItemModel;
   readonly kinds: ReadonlyMap<string, ValueKind>;
@@ -52,6 +55,7 @@ export interface RawEntityOptions {
 
 /** Compiles an entity's options against its shared table's keys. */
 export function defineEntity(
+  table: string,
   name: string,
   shared: SharedKeys,
   options: RawEntityOptions,
@@ -166,6 +170,7 @@ export function defineEntity(
     );
   }
   return {
+    table,
     name,
     model,
     kinds,

@@ -173,7 +173,7 @@ export class SharedTable<
         `table ${this.name} already has an entity ${JSON.stringify(name)}`,
       );
     }
-    const definition = defineEntity(name, this.keys, options as never);
+    const definition = defineEntity(this.name, name, this.keys, options as never);
     if (definition.ttl) {
       for (const other of this.#entities.values()) {
         const t = other.definition.ttl;

@@ -5,7 +5,7 @@
  * @module
  */
 import { AttributeRef, attr } from "../expression/operand.js";
-import { cond, type AttributeTypeName } from "../expression/condition.js";
+import { cond, isCondition, type AttributeTypeName } from "../expression/condition.js";
 import { size, type SizeOperand } from "../expression/size.js";
 import { update } from "../expression/update.js";
 import type { Condition, UpdateAction } from "../expression/types.js";
@@ -25,6 +25,9 @@ export type ElementOf<V> =
       : V extends string
         ? string
         : never;
+
+/** A condition: built on the model's properties (`(c) => c.eq("age", 3)`), or a plain `cond.*` one on attribute names. */
+export type ConditionInput<T> = Condition | ((c: Conditions<T>) => Condition);
 
 type Comparator = "eq" | "ne" | "lt" | "le" | "gt" | "ge";
 
@@ -266,4 +269,43 @@ export class Updates<T> {
 /** The actions collected by an {@link Updates}. */
 export function actionsOf<T>(u: Updates<T>): UpdateAction[] {
   return u[actionsKey];
+}
+
+/**
+ * The condition a {@link ConditionInput} stands for, built on `model`'s properties.
+ * @throws DynoValidationError naming `field` when it is neither a condition nor a function returning one.
+ */
+export function conditionOf<T>(
+  model: ItemModel,
+  input: ConditionInput<T>,
+  field: string,
+): Condition {
+  const c = typeof input === "function" ? input(new Conditions<T>(model)) : input;
+  if (!isCondition(c)) {
+    throw new DynoValidationError(field, "expected a condition, or (c) => c.eq(...)");
+  }
+  return c;
+}
+
+/**
+ * The actions an update function (`(u) => u.set(...).add(...)`) collects on `model`'s properties.
+ * @throws DynoValidationError naming `field`: not a function, or it returned something else than its builder.
+ */
+export function updateActionsOf<T>(
+  model: ItemModel,
+  fn: (u: Updates<T>) => Updates<T>,
+  field: string,
+): UpdateAction[] {
+  if (typeof fn !== "function") {
+    throw new DynoValidationError(field, "expected a function (u) => u.set(...)...");
+  }
+  const u = new Updates<T>(model);
+  const returned = fn(u);
+  if (returned !== u && returned !== undefined) {
+    throw new DynoValidationError(
+      field,
+      "return the update builder it was given (u) => u.set(...)",
+    );
+  }
+  return actionsOf(u);
 }

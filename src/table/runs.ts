@@ -1,21 +1,20 @@
 /**
  * How a table runs its multi-request reads and writes: on the session's exhaustive
- * operations (`queryItems`/`scanItems` to iterate, `queryAll`/`scanAll` for `.all()`,
- * `batchGetItemAll`/`batchWriteItemAll` for the batch methods), so the session's middleware,
+ * operations (`queryItems`/`scanItems` to iterate, `queryAll`/`scanAll` for `.all()`; the batch
+ * methods go through `batch-get.ts` / `batch-write.ts`), so the session's middleware,
  * retries of unprocessed parts and the pool's rate limits apply unchanged.
  * @module
  */
-import type { QueryCommandInput, ScanCommandInput, WriteRequest } from "@aws-sdk/client-dynamodb";
+import type { QueryCommandInput, ScanCommandInput } from "@aws-sdk/client-dynamodb";
 import { unmarshalItems } from "../encoding/api.js";
 import type { AnySchema } from "../encoding/schema/schema.js";
-import type { BatchOptions } from "../exhaustive/options.js";
 import type { ExhaustiveMethods } from "../exhaustive/methods.js";
-import type { ItemSource, RawItem } from "./items.js";
+import type { ItemSource } from "./items.js";
 
-/** The session operations a table's multi-request reads and writes run on (a `Dyno`, a `Pool`). */
+/** The session operations a model's multi-request reads run on (a `Dyno`, a `Pool`, an entity's session). */
 export type ReadRuntime = Pick<
   ExhaustiveMethods,
-  "queryAll" | "scanAll" | "queryItems" | "scanItems" | "batchGetItemAll" | "batchWriteItemAll"
+  "queryAll" | "scanAll" | "queryItems" | "scanItems"
 >;
 
 /** How a query or scan reads. */
@@ -61,37 +60,4 @@ export function readSource<T>(dyno: ReadRuntime, plan: ReadPlan): ItemSource<T> 
         : (dyno.scanItems(input, options) as AsyncIterable<T>);
     },
   };
-}
-
-/** Reads any number of keys of one table (`batchGetItemAll`). */
-export async function getAll(
-  dyno: ReadRuntime,
-  table: string,
-  keys: RawItem[],
-  options: BatchOptions & { consistentRead?: boolean },
-): Promise<RawItem[]> {
-  const { consistentRead, ...batch } = options;
-  const out = await dyno.batchGetItemAll(
-    {
-      RequestItems: {
-        [table]: { Keys: keys, ...(consistentRead ? { ConsistentRead: true } : {}) },
-      },
-    },
-    batch,
-  );
-  return out.Responses?.[table] ?? [];
-}
-
-/** Writes any number of put and delete requests to one table (`batchWriteItemAll`). */
-export async function writeAll(
-  dyno: ReadRuntime,
-  table: string,
-  keyNames: readonly string[],
-  requests: WriteRequest[],
-  options: BatchOptions,
-): Promise<void> {
-  await dyno.batchWriteItemAll(
-    { RequestItems: { [table]: requests } },
-    { ...options, keySchema: { [table]: keyNames } },
-  );
 }

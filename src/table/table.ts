@@ -6,32 +6,42 @@
  * middleware applies).
  * @module
  */
-import type {
-  AttributeValue,
-  BatchWriteItemCommandInput,
-  StreamViewType,
-  TableDescription,
-} from "@aws-sdk/client-dynamodb";
+import type { StreamViewType, TableDescription } from "@aws-sdk/client-dynamodb";
 import {
   CreateTableBuilder,
   type Billing,
   type IndexProjection,
   type KeyAttribute,
 } from "../builders/table-admin.js";
-import { DeleteItemBuilder, PutItemBuilder, UpdateItemBuilder } from "../builders/write.js";
-import { GetItemBuilder, QueryBuilder, ScanBuilder } from "../builders/read.js";
-import { marshalItem, unmarshalItem } from "../encoding/api.js";
+import { QueryBuilder, ScanBuilder } from "../builders/read.js";
+import { unmarshalItem } from "../encoding/api.js";
 import type { AnySchema, Schema } from "../encoding/schema/schema.js";
-import { DynoEncodingError, DynoValidationError } from "../errors.js";
-import { isCondition } from "../expression/condition.js";
-import type { Condition, PathSegment } from "../expression/types.js";
+import { DynoValidationError } from "../errors.js";
+import type { PathSegment } from "../expression/types.js";
 import type { Dyno } from "../session.js";
-import { Conditions, Updates, actionsOf } from "./expressions.js";
+import { conditionOf, type ConditionInput, type Updates } from "./expressions.js";
+
+export type { ConditionInput };
 import { ItemIterable, type RawItem } from "./items.js";
-import { encodeKey, keyCondition, keyField, type KeySchema } from "./keys.js";
-import type { Model, StoredItem } from "./model.js";
+import { keyCondition, keyField, type KeySchema } from "./keys.js";
+import type {
+  CheckPlan,
+  DeletePlan,
+  GetPlan,
+  GetPlanOptions,
+  Model,
+  PutPlan,
+  PutPlanOptions,
+  StoredItem,
+  UpdatePlan,
+  VersionedPlanOptions,
+} from "./model.js";
+import { checkPlan, deletePlan, getPlan, putPlan, updatePlan, type TablePlanner } from "./plans.js";
+import { sendDelete, sendGet, sendPut, sendUpdate } from "./send.js";
 import { ItemModel } from "./paths.js";
-import { getAll, readSource, writeAll } from "./runs.js";
+import { readSource } from "./runs.js";
+import { readEntries } from "./batch-get.js";
+import { writeEntries } from "./batch-write.js";
 import type { BatchOptions } from "../exhaustive/options.js";
 import type {
   IndexDefinition,
@@ -62,9 +72,6 @@ export interface TableOptions<
   /** Secondary indexes by name: `{ byEmail: { partitionKey: "email" } }`, `{ byAge: { local: true, sortKey: "age" } }`. */
   indexes?: IX;
 }
-
-/** A condition: built on the table's properties (`(c) => c.eq("age", 3)`), or a plain `cond.*` one on attribute names. */
-export type ConditionInput<T> = Condition | ((c: Conditions<T>) => Condition);
 
 /** Options of {@link Table.put}. */
 export interface PutOptions<T> {
@@ -182,6 +189,8 @@ export class Table<
   readonly #model: ItemModel;
   readonly #keys: KeySchema;
   readonly #indexes = new Map<string, IndexModel>();
+  readonly #planner: TablePlanner;
+  readonly #keyAttributes: readonly string[];
 
   /** Use `dyno.table(name, options)`. */
   constructor(dyno: Dyno, name: string, options: TableOptions<Schema<T, boolean>, PK, SK, IX>) {
@@ -208,6 +217,11 @@ export class Table<
     if (this.#keys.sort && this.#keys.sort.prop === this.#keys.partition.prop) {
       throw new DynoValidationError("sortKey", "the sort key must differ from the partition key");
     }
+    this.#planner = { table: name, model: this.#model, keys: this.#keys };
+    this.#keyAttributes = [
+      this.#keys.partition.attr,
+      ...(this.#keys.sort ? [this.#keys.sort.attr] : []),
+    ];
     for (const [index, def] of Object.entries((options.indexes ?? {}) as Indexes<T>)) {
       this.#indexes.set(index, this.#index(index, def));
     }
@@ -270,21 +284,14 @@ export class Table<
     key: KeyOf<T, PK, SK>,
     options: GetOptions<P> = {},
   ): Promise<Projected<T, P> | undefined> {
-    const b = new GetItemBuilder().table(this.name).key(encodeKey(this.#model, this.#keys, key));
-    if (options.consistentRead) b.consistentRead();
-    const schema = this.#project(b, options.project);
-    const out = await this.dyno.getItem(b.build());
-    return out.Item ? (this.#decode(out.Item, schema) as Projected<T, P>) : undefined;
+    return sendGet(this.dyno, this.getPlan(key, options)) as Promise<Projected<T, P> | undefined>;
   }
 
   /** Writes an item (replacing any with its key); with `returnValues: "ALL_OLD"`, returns the replaced one. */
   put(item: T, options: PutOptions<T> & { returnValues: "ALL_OLD" }): Promise<T | undefined>;
   put(item: T, options?: PutOptions<T>): Promise<void>;
   async put(item: T, options: PutOptions<T> = {}): Promise<T | undefined | void> {
-    const b = new PutItemBuilder().table(this.name).item(this.#encodeItem(item, "item"));
-    this.#condition(b, options.condition);
-    if (options.returnValues) b.returnValues(options.returnValues);
-    const out = await this.dyno.putItem(b.build());
+    const out = await sendPut(this.dyno, this.putPlan(item, options), options.returnValues);
     if (options.returnValues === "ALL_OLD")
       return out.Attributes ? (this.#decode(out.Attributes) as T) : undefined;
   }
@@ -315,33 +322,8 @@ export class Table<
     actions: (u: Updates<T>) => Updates<T>,
     options: UpdateOptions<T> = {},
   ): Promise<T | undefined | void> {
-    if (typeof actions !== "function") {
-      throw new DynoValidationError("actions", "expected a function (u) => u.set(...)...");
-    }
-    const u = new Updates<T>(this.#model);
-    const returned = actions(u);
-    if (returned !== u && returned !== undefined) {
-      throw new DynoValidationError(
-        "actions",
-        "return the update builder it was given (u) => u.set(...)",
-      );
-    }
-    const encodedKey = encodeKey(this.#model, this.#keys, key);
-    for (const action of actionsOf(u)) {
-      const path = (action as { path?: readonly PathSegment[] }).path;
-      const attr = path?.length === 1 ? path[0] : undefined;
-      const keyField = [this.#keys.partition, this.#keys.sort].find((k) => k?.attr === attr);
-      if (keyField) {
-        throw new DynoValidationError(
-          keyField.prop,
-          "a key attribute cannot be updated; put a new item instead",
-        );
-      }
-    }
-    const b = new UpdateItemBuilder().table(this.name).key(encodedKey).update(actionsOf(u));
-    this.#condition(b, options.condition);
-    if (options.returnValues) b.returnValues(options.returnValues);
-    const out = await this.dyno.updateItem(b.build());
+    const plan = this.updatePlan(key, actions, options);
+    const out = await sendUpdate(this.dyno, plan, options.returnValues);
     if (options.returnValues === "ALL_NEW" || options.returnValues === "ALL_OLD") {
       return out.Attributes ? (this.#decode(out.Attributes) as T) : undefined;
     }
@@ -357,10 +339,8 @@ export class Table<
     key: KeyOf<T, PK, SK>,
     options: DeleteOptions<T> = {},
   ): Promise<T | undefined | void> {
-    const b = new DeleteItemBuilder().table(this.name).key(encodeKey(this.#model, this.#keys, key));
-    this.#condition(b, options.condition);
-    if (options.returnValues) b.returnValues(options.returnValues);
-    const out = await this.dyno.deleteItem(b.build());
+    const plan = this.deletePlan(key, options);
+    const out = await sendDelete(this.dyno, plan, options.returnValues);
     if (options.returnValues === "ALL_OLD")
       return out.Attributes ? (this.#decode(out.Attributes) as T) : undefined;
   }
@@ -427,33 +407,34 @@ export class Table<
   ): Promise<T[]> {
     if (!Array.isArray(keys)) throw new DynoValidationError("keys", "expected an array of keys");
     if (keys.length === 0) return [];
-    const encoded = keys.map((k, i) => encodeKey(this.#model, this.#keys, k, `keys[${i}]`));
-    const items = await getAll(this.dyno, this.name, encoded, options);
-    const byKey = new Map(items.map((item) => [this.#fingerprint(item), item]));
-    const out: T[] = [];
-    for (const k of encoded) {
-      const item = byKey.get(this.#fingerprint(k));
-      if (item) out.push(this.#decode(item) as T);
-    }
-    return out;
+    const { consistentRead, ...batch } = options;
+    const read = consistentRead ? { consistentRead } : {};
+    const entries = keys.map((k, i) => {
+      const at = `keys[${i}]`;
+      return { model: this, plan: this.getPlan(k, read, at), at };
+    });
+    const items = (await readEntries(this.dyno, entries, batch)) as (T | undefined)[];
+    return items.filter((item) => item !== undefined);
   }
 
   /** Writes items (any number, in requests of 25, unprocessed ones retried until written). */
   async batchPut(items: readonly T[], options: BatchOptions = {}): Promise<void> {
     if (!Array.isArray(items)) throw new DynoValidationError("items", "expected an array of items");
-    const requests = items.map((item, i) => ({
-      PutRequest: { Item: this.#encodeItem(item, `items[${i}]`) },
-    }));
-    await this.#write(requests, options);
+    const entries = items.map((item, i) => {
+      const at = `items[${i}]`;
+      return { model: this, plan: this.putPlan(item, { batch: true }, at), at };
+    });
+    await writeEntries(this.dyno, entries, options);
   }
 
   /** Deletes items by their keys (any number, unprocessed ones retried). */
   async batchDelete(keys: readonly KeyOf<T, PK, SK>[], options: BatchOptions = {}): Promise<void> {
     if (!Array.isArray(keys)) throw new DynoValidationError("keys", "expected an array of keys");
-    const requests = keys.map((k, i) => ({
-      DeleteRequest: { Key: encodeKey(this.#model, this.#keys, k, `keys[${i}]`) },
-    }));
-    await this.#write(requests, options);
+    const entries = keys.map((k, i) => {
+      const at = `keys[${i}]`;
+      return { model: this, plan: this.deletePlan(k, {}, at), at };
+    });
+    await writeEntries(this.dyno, entries, options);
   }
 
   // ------------------------------------------------------------------ the table itself
@@ -563,6 +544,43 @@ export class Table<
     return index;
   }
 
+  // ------------------------------------------------------------------ the Model contract
+
+  /** The table's primary key attribute names (the {@link Model} contract). */
+  get keyAttributes(): readonly string[] {
+    return this.#keyAttributes;
+  }
+
+  /** The plan of a put of `item` (the {@link Model} contract; `put` sends it). */
+  putPlan(item: T, options: PutPlanOptions<T> = {}, at = ""): PutPlan {
+    return putPlan(this.#planner, item, options, at);
+  }
+
+  /** The plan of an update (the {@link Model} contract; `update` sends it). */
+  updatePlan(
+    key: KeyOf<T, PK, SK>,
+    actions: (u: Updates<T>) => Updates<T>,
+    options: VersionedPlanOptions<T> = {},
+    at = "",
+  ): UpdatePlan {
+    return updatePlan(this.#planner, key, actions, options, at);
+  }
+
+  /** The plan of a delete (the {@link Model} contract; `delete` sends it). */
+  deletePlan(key: KeyOf<T, PK, SK>, options: VersionedPlanOptions<T> = {}, at = ""): DeletePlan {
+    return deletePlan(this.#planner, key, options, at);
+  }
+
+  /** The plan of a condition check (the {@link Model} contract; used by transactions). */
+  checkPlan(key: KeyOf<T, PK, SK>, condition: ConditionInput<T>, at = ""): CheckPlan {
+    return checkPlan(this.#planner, key, condition, at);
+  }
+
+  /** The plan of a read by key (the {@link Model} contract; `get` sends it). */
+  getPlan(key: KeyOf<T, PK, SK>, options: GetPlanOptions = {}, at = ""): GetPlan<T> {
+    return getPlan<T>(this.#planner, key, options, at);
+  }
+
   /** Every stored item of a plain table belongs to it (the {@link Model} contract). */
   ownsItem(_item: StoredItem): boolean {
     return true;
@@ -573,38 +591,8 @@ export class Table<
     return this.#decode(item) as T;
   }
 
-  #encodeItem(item: T, field: string): Record<string, AttributeValue> {
-    try {
-      return marshalItem(item, this.#model.schema);
-    } catch (e) {
-      if (e instanceof DynoEncodingError) {
-        throw new DynoValidationError(
-          e.path ? `${field}.${e.path}` : field,
-          e.message.slice(e.path ? e.path.length + 2 : 0),
-          {
-            cause: e,
-          },
-        );
-      }
-      throw e;
-    }
-  }
-
   #decode(item: RawItem, schema: AnySchema = this.#model.schema): unknown {
     return unmarshalItem(item, schema);
-  }
-
-  #condition(
-    b: { condition(c: Condition): unknown },
-    condition: ConditionInput<T> | undefined,
-  ): void {
-    if (condition === undefined) return;
-    const c =
-      typeof condition === "function" ? condition(new Conditions<T>(this.#model)) : condition;
-    if (!isCondition(c)) {
-      throw new DynoValidationError("condition", "expected a condition, or (c) => c.eq(...)");
-    }
-    b.condition(c);
   }
 
   /** Applies a projection to a builder; returns the schema that decodes what it reads. */
@@ -625,15 +613,8 @@ export class Table<
     options: ScanOptions<T, unknown, string>,
   ): AnySchema | undefined {
     if (index) b.index(index.name);
-    if (options.filter !== undefined) {
-      const f =
-        typeof options.filter === "function"
-          ? options.filter(new Conditions<T>(this.#model))
-          : options.filter;
-      if (!isCondition(f))
-        throw new DynoValidationError("filter", "expected a condition, or (c) => c.eq(...)");
-      b.filter(f);
-    }
+    if (options.filter !== undefined)
+      b.filter(conditionOf<T>(this.#model, options.filter, "filter"));
     if (options.consistentRead) b.consistentRead();
     if (options.pageSize !== undefined) b.limit(options.pageSize);
     if (
@@ -646,19 +627,5 @@ export class Table<
       );
     }
     return this.#project(b, options.project, index?.schema);
-  }
-
-  #fingerprint(item: RawItem): string {
-    const keys = [this.#keys.partition, this.#keys.sort].filter((k) => k !== undefined);
-    return JSON.stringify(keys.map((k) => item[k.attr]));
-  }
-
-  async #write(
-    requests: NonNullable<BatchWriteItemCommandInput["RequestItems"]>[string],
-    options: BatchOptions,
-  ): Promise<void> {
-    if (requests.length === 0) return;
-    const names = [this.#keys.partition.attr, ...(this.#keys.sort ? [this.#keys.sort.attr] : [])];
-    await writeAll(this.dyno, this.name, names, requests, options);
   }
 }

@@ -207,11 +207,11 @@ describe("key validation", () => {
   test("batch keys name their position", async () => {
     await rejectsField(
       () => users.batchGet([{ org: "o", id: "a" }, { org: "o" } as never]),
-      "keys[1].id",
+      "keys[1].key.id",
     );
     await rejectsField(
       () => users.batchDelete([{ org: "o", id: "a", x: 1 } as never]),
-      "keys[0].x",
+      "keys[0].key.x",
     );
   });
   test("a query key condition on a non-key attribute, without the partition key, with a bad operator", async () => {
@@ -537,7 +537,7 @@ describe("batchGet, batchPut, batchDelete", () => {
   test("an item the schema refuses names its position", async () => {
     await rejectsField(
       () => users.batchPut([user("o5", "ok"), { ...user("o5", "bad"), email: 3 as never }]),
-      "items[1].email",
+      "items[1].item.email",
     );
   });
 });

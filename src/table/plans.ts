@@ -1,0 +1,205 @@
+/**
+ * The Table model's plans (the {@link Model} contract): typed items, keys, conditions and
+ * update functions checked against the schema and turned into complete DynamoDB actions with
+ * unrendered expressions. The table's own methods and `dyno.transact` & co. send the same plans.
+ * @module
+ */
+import { marshalItem, unmarshalItem } from "../encoding/api.js";
+import { DynoEncodingError, DynoValidationError } from "../errors.js";
+import type { PathSegment } from "../expression/types.js";
+import { conditionOf, updateActionsOf, type ConditionInput, type Updates } from "./expressions.js";
+import { encodeKey, type KeySchema } from "./keys.js";
+import type {
+  CheckPlan,
+  DeletePlan,
+  GetPlan,
+  GetPlanOptions,
+  PutPlan,
+  PutPlanOptions,
+  StoredItem,
+  UpdatePlan,
+  VersionedPlanOptions,
+} from "./model.js";
+import type { ItemModel } from "./paths.js";
+
+/** What a table's plans are made from. */
+export interface TablePlanner {
+  readonly table: string;
+  readonly model: ItemModel;
+  readonly keys: KeySchema;
+}
+
+/**
+ * Encodes a whole item with the table's schema.
+ * @throws DynoValidationError naming `field.path` of the bad value.
+ */
+export function encodeItem(model: ItemModel, item: unknown, field: string): StoredItem {
+  try {
+    return marshalItem(item, model.schema);
+  } catch (e) {
+    if (e instanceof DynoEncodingError) {
+      throw new DynoValidationError(
+        e.path ? `${field}.${e.path}` : field,
+        e.message.slice(e.path ? e.path.length + 2 : 0),
+        { cause: e },
+      );
+    }
+    throw e;
+  }
+}
+
+const keyFields = (keys: KeySchema) => (keys.sort ? [keys.partition, keys.sort] : [keys.partition]);
+
+/** The stored primary key of a stored item. */
+export function storedKey(keys: KeySchema, item: StoredItem): StoredItem {
+  const out: StoredItem = {};
+  for (const k of keyFields(keys)) out[k.attr] = item[k.attr]!;
+  return out;
+}
+
+/** The key properties of an item, as users write a key. */
+function keyPropsOf(keys: KeySchema, item: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of keyFields(keys)) out[k.prop] = (item as Record<string, unknown>)[k.prop];
+  return out;
+}
+
+/** A field name under the action's location `at` (`""` for a single call). */
+export const fieldAt = (at: string, name: string): string => (at ? `${at}.${name}` : name);
+
+function noVersion(p: TablePlanner, version: number | undefined, at: string): void {
+  if (version !== undefined) {
+    throw new DynoValidationError(
+      fieldAt(at, "version"),
+      `table ${p.table} has no version property, so a write cannot be conditioned on one`,
+    );
+  }
+}
+
+const conditions = <T>(p: TablePlanner, c: ConditionInput<T> | undefined, at: string) =>
+  c === undefined ? [] : [conditionOf<T>(p.model, c, fieldAt(at, "condition"))];
+
+/** A put of `item`. */
+export function putPlan<T>(
+  p: TablePlanner,
+  item: T,
+  options: PutPlanOptions<T> = {},
+  at = "",
+): PutPlan {
+  const stored = encodeItem(p.model, item, fieldAt(at, "item"));
+  if (options.batch && options.condition !== undefined) {
+    throw new DynoValidationError(
+      fieldAt(at, "condition"),
+      "a batch write cannot carry a condition",
+    );
+  }
+  return {
+    kind: "Put",
+    table: p.table,
+    item: stored,
+    key: storedKey(p.keys, stored),
+    keyProps: keyPropsOf(p.keys, item),
+    conditions: conditions(p, options.condition, at),
+  };
+}
+
+/**
+ * An update of the item at `key`. A key attribute cannot be updated (DynamoDB refuses it):
+ * refused here, naming the property.
+ */
+export function updatePlan<T>(
+  p: TablePlanner,
+  key: unknown,
+  fn: (u: Updates<T>) => Updates<T>,
+  options: VersionedPlanOptions<T> = {},
+  at = "",
+): UpdatePlan {
+  const actions = updateActionsOf<T>(p.model, fn, fieldAt(at, "actions"));
+  if (actions.length === 0) {
+    throw new DynoValidationError(fieldAt(at, "actions"), "an update needs at least one action");
+  }
+  const encoded = encodeKey(p.model, p.keys, key, fieldAt(at, "key"));
+  for (const action of actions) {
+    const path = (action as { path?: readonly PathSegment[] }).path;
+    const attr = path?.length === 1 ? path[0] : undefined;
+    const k = keyFields(p.keys).find((f) => f.attr === attr);
+    if (k) {
+      throw new DynoValidationError(
+        fieldAt(at, k.prop),
+        "a key attribute cannot be updated; put a new item instead",
+      );
+    }
+  }
+  noVersion(p, options.version, at);
+  return {
+    kind: "Update",
+    table: p.table,
+    key: encoded,
+    keyProps: key,
+    actions,
+    conditions: conditions(p, options.condition, at),
+  };
+}
+
+/** A delete of the item at `key`. */
+export function deletePlan<T>(
+  p: TablePlanner,
+  key: unknown,
+  options: VersionedPlanOptions<T> = {},
+  at = "",
+): DeletePlan {
+  const encoded = encodeKey(p.model, p.keys, key, fieldAt(at, "key"));
+  noVersion(p, options.version, at);
+  return {
+    kind: "Delete",
+    table: p.table,
+    key: encoded,
+    keyProps: key,
+    conditions: conditions(p, options.condition, at),
+  };
+}
+
+/** A condition check on the item at `key`. */
+export function checkPlan<T>(
+  p: TablePlanner,
+  key: unknown,
+  condition: ConditionInput<T>,
+  at = "",
+): CheckPlan {
+  const encoded = encodeKey(p.model, p.keys, key, fieldAt(at, "key"));
+  if (condition === undefined) {
+    throw new DynoValidationError(fieldAt(at, "condition"), "a condition check needs a condition");
+  }
+  return {
+    kind: "ConditionCheck",
+    table: p.table,
+    key: encoded,
+    keyProps: key,
+    conditions: [conditionOf<T>(p.model, condition, fieldAt(at, "condition"))],
+  };
+}
+
+/** A read of the item at `key`. */
+export function getPlan<T>(
+  p: TablePlanner,
+  key: unknown,
+  options: GetPlanOptions = {},
+  at = "",
+): GetPlan<T> {
+  const encoded = encodeKey(p.model, p.keys, key, fieldAt(at, "key"));
+  let projection: PathSegment[][] | undefined;
+  let schema = p.model.schema;
+  if (options.project !== undefined) {
+    const picked = p.model.projection(options.project, fieldAt(at, "project"));
+    projection = picked.paths;
+    schema = picked.schema;
+  }
+  return {
+    table: p.table,
+    key: encoded,
+    keyProps: key,
+    ...(projection ? { projection } : {}),
+    ...(options.consistentRead ? { consistentRead: true } : {}),
+    decode: (item) => unmarshalItem(item, schema) as T,
+  };
+}
