@@ -33,14 +33,28 @@ function conditioned<B extends Conditional>(b: B, plan: WritePlan): B {
   return b;
 }
 
-/** Turns a failed version check into `VersionConflictError`; anything else passes through. */
-async function checked<O>(plan: WritePlan, run: () => PromiseLike<O>): Promise<O> {
+/**
+ * Turns a failed version check into `VersionConflictError`; anything else passes through. An
+ * error without the old item (the item is missing, or an engine that ignores
+ * `ReturnValuesOnConditionCheckFailure`, such as dynalite) is settled by a consistent read of the
+ * key, so the caller's own condition failing is never mistaken for a conflict.
+ */
+async function checked<O>(
+  dyno: PlanSender,
+  plan: WritePlan,
+  run: () => PromiseLike<O>,
+): Promise<O> {
   if (!plan.version) return run();
   try {
     return await run();
   } catch (e) {
     if ((e as { name?: unknown }).name === "ConditionalCheckFailedException") {
-      const old = (e as { Item?: StoredItem }).Item;
+      let old = (e as { Item?: StoredItem }).Item;
+      if (old === undefined) {
+        const read = new GetItemBuilder().table(plan.table).key(plan.key).consistentRead();
+        const attrs = [plan.version.attribute, ...Object.keys(plan.key)].map((a) => [a]);
+        old = (await dyno.getItem(read.project(...attrs).build())).Item;
+      }
       throw versionConflict(plan, old, e) ?? e;
     }
     throw e;
@@ -55,7 +69,7 @@ export function sendPut(
 ): Promise<PutItemCommandOutput> {
   const b = conditioned(new PutItemBuilder().table(plan.table).item(plan.item), plan);
   if (returnValues) b.returnValues(returnValues);
-  return checked(plan, () => dyno.putItem(b.build()));
+  return checked(dyno, plan, () => dyno.putItem(b.build()));
 }
 
 /** Runs an update plan (UpdateItem). */
@@ -69,7 +83,7 @@ export function sendUpdate(
     plan,
   );
   if (returnValues) b.returnValues(returnValues);
-  return checked(plan, () => dyno.updateItem(b.build()));
+  return checked(dyno, plan, () => dyno.updateItem(b.build()));
 }
 
 /** Runs a delete plan (DeleteItem). */
@@ -80,7 +94,7 @@ export function sendDelete(
 ): Promise<DeleteItemCommandOutput> {
   const b = conditioned(new DeleteItemBuilder().table(plan.table).key(plan.key), plan);
   if (returnValues) b.returnValues(returnValues);
-  return checked(plan, () => dyno.deleteItem(b.build()));
+  return checked(dyno, plan, () => dyno.deleteItem(b.build()));
 }
 
 /** Runs a get plan (GetItem): the decoded item, or `undefined` when there is none to show. */

@@ -92,6 +92,7 @@ export function standardProps<T>(
     version: 1,
     vendor: "dyno-ts",
     validate(value: unknown): StandardSchemaV1.Result<T> {
+      if (value === undefined && schema.mods.optional) return { value: value as T };
       try {
         encode(value, schema);
         return { value: value as T };
