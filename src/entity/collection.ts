@@ -6,6 +6,7 @@
  */
 import type { QueryCommandInput } from "@aws-sdk/client-dynamodb";
 import { QueryBuilder } from "../builders/read.js";
+import { unmarshalItems } from "../encoding/api.js";
 import { DynoValidationError } from "../errors.js";
 import { cond } from "../expression/condition.js";
 import { key as keyCond } from "../expression/key-condition.js";
@@ -70,6 +71,7 @@ export class Collection<M extends Members> {
   readonly #table: string;
   readonly #members: M;
   readonly #byEntity = new Map<string, [string, AnyEntity]>();
+  readonly #entityAttribute: string;
 
   /** Use `app.collection(members)`. */
   constructor(session: ModelSession, table: string, members: M) {
@@ -78,6 +80,7 @@ export class Collection<M extends Members> {
     this.#session = session;
     this.#table = table;
     this.#members = members;
+    this.#entityAttribute = Object.values(members)[0]!.definition.entityAttribute;
     for (const [name, e] of Object.entries(members)) {
       if (this.#byEntity.has(e.entity)) {
         throw new DynoValidationError(`members.${name}`, `entity ${e.entity} is already a member`);
@@ -147,6 +150,9 @@ export class Collection<M extends Members> {
       input,
       maxItems: options.maxItems,
       decode: (item) => this.#decode(item),
+      memberOf: (item) => this.#member(item)?.[0],
+      decodeAll: (member, items) =>
+        unmarshalItems(items, this.#members[member]!.definition.model.schema),
       members: Object.keys(this.#members),
       pages: {
         session: this.#session,
@@ -177,9 +183,13 @@ export class Collection<M extends Members> {
     return [...secrets][0];
   }
 
+  #member(item: RawItem): [string, AnyEntity] | undefined {
+    const name = item[this.#entityAttribute]?.S;
+    return name === undefined ? undefined : this.#byEntity.get(name);
+  }
+
   #decode(item: RawItem): CollectionItem<M> | undefined {
-    const name = item[Object.values(this.#members)[0]!.definition.entityAttribute]?.S;
-    const member = name === undefined ? undefined : this.#byEntity.get(name);
+    const member = this.#member(item);
     if (!member) return undefined;
     return { entity: member[0], item: member[1].decodeItem(item) } as CollectionItem<M>;
   }
@@ -192,6 +202,10 @@ interface CollectionSource<M extends Members> {
   readonly members: readonly string[];
   readonly pages: Parameters<typeof readPage>[0];
   decode(item: RawItem): CollectionItem<M> | undefined;
+  /** The member name of a raw item, or undefined for an item of another entity. */
+  memberOf(item: RawItem): string | undefined;
+  /** Decodes raw items of one member. */
+  decodeAll(member: string, items: RawItem[]): unknown[];
 }
 
 /** The items of a collection query: iterate them, `.all()` grouped by member, or `.page()`. */
@@ -221,11 +235,14 @@ export class CollectionItems<M extends Members> implements AsyncIterable<Collect
   async all(): Promise<CollectionGroups<M>> {
     const { session, input, maxItems } = this.#source;
     const out = await session.queryAll(input, maxItems === undefined ? {} : { maxItems });
-    const groups = Object.fromEntries(this.#source.members.map((m) => [m, [] as unknown[]]));
+    // Raw items bucketed by member first, then each bucket decoded at once by its schema.
+    const buckets = new Map<string, RawItem[]>(this.#source.members.map((m) => [m, []]));
     for (const raw of out.Items ?? []) {
-      const item = this.#source.decode(raw);
-      if (item) groups[item.entity]!.push(item.item);
+      const member = this.#source.memberOf(raw);
+      if (member) buckets.get(member)!.push(raw);
     }
+    const groups: Record<string, unknown[]> = {};
+    for (const [name, raws] of buckets) groups[name] = this.#source.decodeAll(name, raws);
     return groups as CollectionGroups<M>;
   }
 
