@@ -17,9 +17,19 @@ export class DynoValidationError extends DynoError {
   override name = "DynoValidationError";
   /** The input field (or option) that is wrong, e.g. `"TableName"` or `"key.sk"`. */
   readonly field: string;
-  constructor(field: string, message: string, options?: { cause?: unknown }) {
-    super(`${field}: ${message}`, options);
+  /** A Standard Schema validator's issues, when a model's `validate` option refused an item. */
+  readonly issues?: readonly unknown[];
+  constructor(
+    field: string,
+    message: string,
+    options?: { cause?: unknown; issues?: readonly unknown[] },
+  ) {
+    super(
+      `${field}: ${message}`,
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.field = field;
+    if (options?.issues !== undefined) this.issues = options.issues;
   }
 }
 

@@ -14,3 +14,4 @@ export * from "./lock/index.js";
 export * from "./pool/index.js";
 export * from "./table/index.js";
 export * from "./stream/index.js";
+export * from "./entity/index.js";

@@ -24,6 +24,7 @@ import type { RequestSender } from "./operation/send.js";
 import { linkSignals } from "./operation/signals.js";
 import type { Schema } from "./encoding/schema/schema.js";
 import { Table, type TableOptions } from "./table/table.js";
+import { SharedTable, type SharedIndex, type SharedTableOptions } from "./entity/shared-table.js";
 import { transact, type TransactOptions, type TransactWriter } from "./table/transact.js";
 import {
   transactGet,
@@ -187,6 +188,17 @@ export class Dyno implements OperationRuntime {
     const IX extends Indexes<T> = Record<never, never>,
   >(name: string, options: TableOptions<Schema<T, false>, PK, SK, IX>): Table<T, PK, SK, IX> {
     return new Table(this, name, options);
+  }
+
+  /**
+   * A table shared by several entities (single-table design, API.md section 14): generic key
+   * attributes filled from each entity's properties through key templates.
+   */
+  sharedTable<const IX extends { readonly [index: string]: SharedIndex } = Record<never, never>>(
+    name: string,
+    options: SharedTableOptions<IX>,
+  ): SharedTable<IX> {
+    return new SharedTable(this, name, options);
   }
 
   /**

@@ -34,6 +34,13 @@ const expected: Record<string, RegExp[]> = {
   "lock-workers.ts": [/processed \d+ chunks/, /crasher: lock on Jobs lost/],
   "middleware.ts": [/cache: \{ hits: 1, misses: \d+ \}/, /metrics: .*GetItem, GetItem/],
   "operations.ts": [/running: ListTables running/, /created: pending/, /cancelled: true/],
+  "single-table.ts": [
+    /by email: Ada/,
+    /placed o1 orders: 1/,
+    /collection: Ada,Bob o1/,
+    /conflict: expected 2, found 3/,
+    /pages: ada bob/,
+  ],
   "table.ts": [
     /updated: Ada 37 math\+poetry/,
     /in London: Ada/,

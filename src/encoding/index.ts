@@ -25,6 +25,7 @@ export {
 export { NumberValue } from "./numbers.js";
 export { projectionOf, type ProjectionPath, type ProjectionOptions } from "./projection.js";
 export * as s from "./schema/s.js";
+export type { StandardSchemaV1 } from "./schema/standard.js";
 export {
   Schema,
   type AnySchema,

@@ -63,7 +63,7 @@ export interface GetEntry {
  * @returns the decoded items, in the entries' order; `undefined` where there is none.
  */
 export async function readEntries(
-  dyno: Dyno,
+  dyno: Pick<Dyno, "batchGetItemAll">,
   entries: readonly GetEntry[],
   options: BatchOptions,
 ): Promise<unknown[]> {

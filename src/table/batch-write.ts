@@ -72,7 +72,7 @@ export class BatchWriter {
  *   or two models of one table disagree on its key.
  */
 export async function writeEntries(
-  dyno: Dyno,
+  dyno: Pick<Dyno, "batchWriteItemAll">,
   entries: readonly WriteEntry[],
   options: BatchOptions,
 ): Promise<BatchWriteItemCommandOutput | undefined> {

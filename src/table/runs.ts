@@ -8,8 +8,14 @@
 import type { QueryCommandInput, ScanCommandInput } from "@aws-sdk/client-dynamodb";
 import { unmarshalItems } from "../encoding/api.js";
 import type { AnySchema } from "../encoding/schema/schema.js";
-import type { Dyno } from "../session.js";
+import type { ExhaustiveMethods } from "../exhaustive/methods.js";
 import type { ItemSource } from "./items.js";
+
+/** The session operations a model's multi-request reads run on (a `Dyno`, a `Pool`, an entity's session). */
+export type ReadRuntime = Pick<
+  ExhaustiveMethods,
+  "queryAll" | "scanAll" | "queryItems" | "scanItems"
+>;
 
 /** How a query or scan reads. */
 export interface ReadPlan {
@@ -24,7 +30,7 @@ export interface ReadPlan {
 }
 
 /** The items of a query or scan, iterated page by page or read all at once. */
-export function readSource<T>(dyno: Dyno, plan: ReadPlan): ItemSource<T> {
+export function readSource<T>(dyno: ReadRuntime, plan: ReadPlan): ItemSource<T> {
   const { operation, input, schema, maxItems } = plan;
   const limit = maxItems === undefined ? {} : { maxItems };
   const all = async (): Promise<T[]> => {

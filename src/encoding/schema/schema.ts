@@ -6,6 +6,8 @@
  */
 import { DynoValidationError } from "../../errors.js";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import { marshalValue } from "../api.js";
+import { standardProps, type StandardSchemaV1 } from "./standard.js";
 
 /** How a date is stored: ISO 8601 string, epoch milliseconds, or epoch seconds (TTL). */
 export type DateFormat = "iso" | "epochMs" | "epochSeconds";
@@ -84,7 +86,7 @@ const PLAIN: Modifiers = {
  * A schema for values of type `T`. `Opt` is `true` when the property it describes may be
  * missing from an object (`.optional()`, `.skip()`). Build schemas with `s`.
  */
-export class Schema<T, Opt extends boolean = false> {
+export class Schema<T, Opt extends boolean = false> implements StandardSchemaV1<T, T> {
   /** Phantom: the value type (never set at run time). */
   declare readonly _type?: T;
   /** Phantom: whether the property is optional (never set at run time). */
@@ -102,6 +104,15 @@ export class Schema<T, Opt extends boolean = false> {
     this.def = def;
     this.mods = mods;
     this.compiled = { codegen: undefined, interpret: undefined };
+  }
+
+  /**
+   * Standard Schema v1 (https://standardschema.dev), vendor `"dyno-ts"`: `validate(value)` gives
+   * `{ value }` when the schema's codec can store the value (the check a write makes), else
+   * `{ issues: [{ message, path }] }`. So `s.*` schemas plug into any tool taking a Standard Schema.
+   */
+  get "~standard"(): StandardSchemaV1.Props<T, T> {
+    return standardProps<T>(this as AnySchema, (value, schema) => marshalValue(value, schema));
   }
 
   /** The property may be missing or `undefined`: then it is not stored, and reads back absent. */

@@ -1,0 +1,186 @@
+/**
+ * An entity's definition compiled once: its schema's item model, key templates (table and
+ * indexes), the attributes it computes, and its version, timestamp and TTL properties, each
+ * checked against the schema with errors naming the option.
+ * @module
+ */
+import type { AnySchema } from "../encoding/schema/schema.js";
+import { DynoValidationError } from "../errors.js";
+import { ItemModel } from "../table/paths.js";
+import { compileKey, type EntityKeySchema } from "./keys.js";
+import type { ValueKind } from "./template.js";
+
+/** The key attributes of a shared table and of its indexes. */
+export interface SharedKeys {
+  readonly partitionKey: string;
+  readonly sortKey: string | undefined;
+  readonly indexes: ReadonlyMap<string, { partitionKey: string; sortKey: string | undefined }>;
+  readonly entityAttribute: string;
+}
+
+/** A top-level property and the attribute it is stored in. */
+export interface StoredProp {
+  readonly prop: string;
+  readonly attr: string;
+}
+
+/** The compiled definition of an entity. */
+export interface EntityDefinition {
+  /** The DynamoDB table. */
+  readonly table: string;
+  /** The entity's name (its entity attribute's value). */
+  readonly name: string;
+  readonly model: ItemModel;
+  readonly kinds: ReadonlyMap<string, ValueKind>;
+  readonly key: EntityKeySchema;
+  readonly indexes: ReadonlyMap<string, EntityKeySchema>;
+  /** Every attribute the entity computes (keys, index keys, the entity attribute). */
+  readonly computed: ReadonlySet<string>;
+  readonly entityAttribute: string;
+  readonly version: StoredProp | undefined;
+  readonly createdAt: StoredProp | undefined;
+  readonly updatedAt: StoredProp | undefined;
+  readonly ttl: StoredProp | undefined;
+}
+
+/** The raw options an entity is defined with (typed in `entity.ts`). */
+export interface RawEntityOptions {
+  schema: unknown;
+  key: { partitionKey?: unknown; sortKey?: unknown };
+  indexes?: Record<string, { partitionKey?: unknown; sortKey?: unknown }>;
+  version?: unknown;
+  timestamps?: { createdAt?: unknown; updatedAt?: unknown };
+  ttl?: unknown;
+}
+
+/** Compiles an entity's options against its shared table's keys. */
+export function defineEntity(
+  table: string,
+  name: string,
+  shared: SharedKeys,
+  options: RawEntityOptions,
+): EntityDefinition {
+  if (typeof name !== "string" || name === "") {
+    throw new DynoValidationError("name", "an entity needs a name");
+  }
+  if (!options || typeof options !== "object") {
+    throw new DynoValidationError(
+      "options",
+      "expected { schema, key, indexes?, version?, timestamps?, ttl? }",
+    );
+  }
+  const model = new ItemModel(options.schema as AnySchema);
+  const kinds = new Map<string, ValueKind>();
+  if (!options.key || typeof options.key !== "object") {
+    throw new DynoValidationError(
+      "key",
+      'expected { partitionKey: "ORG#{org}", sortKey?: "USER#{id}" }',
+    );
+  }
+  const key = compileKey(
+    model,
+    kinds,
+    undefined,
+    { partition: shared.partitionKey, sort: shared.sortKey },
+    options.key,
+    "key",
+  );
+  const indexes = new Map<string, EntityKeySchema>();
+  for (const [index, templates] of Object.entries(options.indexes ?? {})) {
+    const attrs = shared.indexes.get(index);
+    if (!attrs) {
+      const known = [...shared.indexes.keys()];
+      throw new DynoValidationError(
+        `indexes.${index}`,
+        `the shared table has no index ${index} (${known.length ? `indexes: ${known.join(", ")}` : "it declares none"})`,
+      );
+    }
+    if (!templates || typeof templates !== "object") {
+      throw new DynoValidationError(
+        `indexes.${index}`,
+        "expected { partitionKey, sortKey? } templates",
+      );
+    }
+    indexes.set(
+      index,
+      compileKey(
+        model,
+        kinds,
+        index,
+        { partition: attrs.partitionKey, sort: attrs.sortKey },
+        templates,
+        `indexes.${index}`,
+      ),
+    );
+  }
+  const computed = new Set<string>([shared.entityAttribute, shared.partitionKey]);
+  if (shared.sortKey) computed.add(shared.sortKey);
+  for (const ix of indexes.values()) {
+    computed.add(ix.partition.attr);
+    if (ix.sort) computed.add(ix.sort.attr);
+  }
+  for (const attr of computed) {
+    if (model.plan.known.has(attr)) {
+      const f = model.plan.fields.find((x) => x.type === "field" && x.attr === attr);
+      throw new DynoValidationError(
+        `schema.${f?.prop ?? attr}`,
+        `is stored as ${attr}, which the shared table computes (its key or entity attribute); rename it`,
+      );
+    }
+  }
+  const stored = (
+    option: string,
+    prop: unknown,
+    check: (def: AnySchema["def"]) => string | undefined,
+  ): StoredProp | undefined => {
+    if (prop === undefined) return undefined;
+    const f = typeof prop === "string" ? model.field(prop) : undefined;
+    if (!f || f.type !== "field") {
+      throw new DynoValidationError(
+        option,
+        `expected a top-level property of the schema, got ${JSON.stringify(prop)}`,
+      );
+    }
+    if (kinds.has(f.prop))
+      throw new DynoValidationError(
+        option,
+        `${f.prop} is named in a key template and cannot change on its own`,
+      );
+    const wrong = check(f.schema.def);
+    if (wrong)
+      throw new DynoValidationError(option, `${f.prop} is s.${f.schema.def.kind}(); ${wrong}`);
+    return { prop: f.prop, attr: f.attr };
+  };
+  const isDate = (def: AnySchema["def"]) => (def.kind === "date" ? undefined : "expected s.date()");
+  const version = stored("version", options.version, (def) =>
+    def.kind === "number" ? undefined : "a version is s.number()",
+  );
+  const ts = options.timestamps ?? {};
+  const createdAt = stored("timestamps.createdAt", ts.createdAt, isDate);
+  const updatedAt = stored("timestamps.updatedAt", ts.updatedAt, isDate);
+  const ttl = stored("ttl", options.ttl, (def) =>
+    def.kind === "date" && def.as === "epochSeconds"
+      ? undefined
+      : 'a TTL property is s.date({ as: "epochSeconds" })',
+  );
+  if (model.plan.records.some((r) => r.prefix === "" && r.suffix === "")) {
+    throw new DynoValidationError(
+      "schema",
+      "an embedded record without prefix or suffix would claim the shared table's computed attributes; give it a prefix",
+    );
+  }
+  return {
+    table,
+    name,
+    model,
+    kinds,
+    key,
+    indexes,
+    computed,
+    entityAttribute: shared.entityAttribute,
+    version,
+    createdAt,
+    updatedAt,
+    ttl,
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * Pages for API clients: `query(...).page({ limit, cursor })` reads at most `limit` items after
+ * the cursor and hands back a cursor for the next page (undefined after the last). A page asks
+ * DynamoDB to evaluate no more items than it still needs (`Limit`), so that the cursor is the
+ * key of the last item returned and nothing is skipped when a filter leaves items out.
+ * @module
+ */
+import type { QueryCommandInput, ScanCommandInput } from "@aws-sdk/client-dynamodb";
+import { DynoValidationError } from "../errors.js";
+import { ItemIterable, type ItemSource, type RawItem } from "../table/items.js";
+import { decodeCursor, encodeCursor } from "./cursor.js";
+import type { ModelSession } from "./session.js";
+
+/** What `page()` takes. */
+export interface PageRequest {
+  /** The most items the page holds (1 or more). */
+  limit: number;
+  /** The cursor of the previous page; none for the first. */
+  cursor?: string | undefined;
+}
+
+/** One page: its items, and the cursor of the next page (undefined on the last). */
+export interface Page<T> {
+  items: T[];
+  cursor?: string | undefined;
+}
+
+/** How a read pages. */
+export interface PageSource {
+  readonly session: ModelSession;
+  readonly operation: "Query" | "Scan";
+  readonly input: QueryCommandInput & ScanCommandInput;
+  /** The digest of the read a cursor is bound to (computed when a page is asked for). */
+  binding(): string;
+  /** The key attributes a `LastEvaluatedKey` of this read holds. */
+  readonly keyAttributes: readonly string[];
+  readonly secret: string | Uint8Array | undefined;
+}
+
+/** Reads one page of raw items. */
+export async function readPage(source: PageSource, request: PageRequest): Promise<Page<RawItem>> {
+  if (!request || typeof request !== "object")
+    throw new DynoValidationError("page", "expected { limit, cursor? }");
+  const { limit, cursor } = request;
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new DynoValidationError("limit", `must be a positive integer, got ${String(limit)}`);
+  }
+  const binding = source.binding();
+  let start =
+    cursor === undefined
+      ? undefined
+      : decodeCursor(cursor, binding, source.keyAttributes, source.secret);
+  const items: RawItem[] = [];
+  do {
+    const input = {
+      ...source.input,
+      Limit: limit - items.length,
+      ...(start ? { ExclusiveStartKey: start } : {}),
+    };
+    const out =
+      source.operation === "Query"
+        ? await source.session.query(input)
+        : await source.session.scan(input);
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start && items.length < limit);
+  return { items, cursor: start ? encodeCursor(start, binding, source.secret) : undefined };
+}
+
+/**
+ * The items of a model's query or scan: iterate them (page by page), `.all()`, or `.page()`
+ * for one page at a time with a cursor.
+ */
+export class PagedItems<T> extends ItemIterable<T> {
+  readonly #pages: PageSource;
+  readonly #decode: (item: RawItem) => T;
+
+  /** @internal Made by an entity. */
+  constructor(source: ItemSource<T>, pages: PageSource, decode: (item: RawItem) => T) {
+    super(source);
+    this.#pages = pages;
+    this.#decode = decode;
+  }
+
+  /**
+   * At most `limit` items after `cursor`, and the cursor of the next page (undefined on the
+   * last page). A cursor of another query or model is refused with `DynoValidationError`.
+   */
+  async page(request: PageRequest): Promise<Page<T>> {
+    const page = await readPage(this.#pages, request);
+    return { items: page.items.map(this.#decode), cursor: page.cursor };
+  }
+}

@@ -1,0 +1,422 @@
+/**
+ * An entity's plans (the Model contract of `table/model.ts`): items, keys, conditions and
+ * update functions checked against the entity's schema and templates and turned into complete
+ * DynamoDB actions — computed key, index and entity attributes, version checks and increments,
+ * timestamps — that the one engine sends (`table/send.ts`) or renders into transactions and
+ * batches. All validation happens here, before anything is sent.
+ * @module
+ */
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import { marshalItem, unmarshalItem } from "../encoding/api.js";
+import type { AnySchema } from "../encoding/schema/schema.js";
+import type { StandardSchemaV1 } from "../encoding/schema/standard.js";
+import { DynoEncodingError, DynoValidationError } from "../errors.js";
+import { cond } from "../expression/condition.js";
+import type { AttributeRef } from "../expression/operand.js";
+import type { Condition, PathSegment, UpdateAction } from "../expression/types.js";
+import { update } from "../expression/update.js";
+import { Updates, actionsOf, conditionOf, type ConditionInput } from "../table/expressions.js";
+import type {
+  CheckPlan,
+  DeletePlan,
+  GetPlan,
+  GetPlanOptions,
+  PutPlan,
+  PutPlanOptions,
+  StoredItem,
+  UpdatePlan,
+  VersionCheck,
+  VersionedPlanOptions,
+} from "../table/model.js";
+import { encoded, type ItemModel } from "../table/paths.js";
+import { fieldAt } from "../table/plans.js";
+import type { PathValue, PropertyPath } from "../table/types.js";
+import type { EntityDefinition } from "./definition.js";
+import { encodeKey, keyAttributes } from "./keys.js";
+
+/** Seconds since the epoch: what a TTL attribute is compared with. */
+export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+/** True when the stored item belongs to the entity. */
+export const owns = (d: EntityDefinition, item: StoredItem): boolean =>
+  item[d.entityAttribute]?.S === d.name;
+
+/** True when the item's TTL has passed (it is still stored until DynamoDB deletes it). */
+export function expired(d: EntityDefinition, item: StoredItem): boolean {
+  const n = d.ttl ? item[d.ttl.attr]?.N : undefined;
+  return n !== undefined && Number(n) <= nowSeconds();
+}
+
+/** The key properties of a value (an item or a key), as users write a key. */
+function keyProps(d: EntityDefinition, value: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const p of d.key.props) out[p] = (value as Record<string, unknown>)[p];
+  return out;
+}
+
+/** The stored primary key of a stored item. */
+function storedKey(d: EntityDefinition, item: StoredItem): StoredItem {
+  const out: StoredItem = { [d.key.partition.attr]: item[d.key.partition.attr]! };
+  if (d.key.sort) out[d.key.sort.attr] = item[d.key.sort.attr]!;
+  return out;
+}
+
+const conditionsOf = <T>(d: EntityDefinition, c: ConditionInput<T> | undefined, at: string) =>
+  c === undefined ? [] : [conditionOf<T>(d.model, c, fieldAt(at, "condition"))];
+
+/**
+ * Checks an item with a Standard Schema validator synchronously (plans are built synchronously).
+ * @throws DynoValidationError with the validator's `issues`; or when the validator is asynchronous.
+ */
+export function validateSync(v: StandardSchemaV1 | undefined, item: unknown, field: string): void {
+  if (!v) return;
+  const result = v["~standard"].validate(item);
+  if (typeof (result as PromiseLike<unknown>).then === "function") {
+    throw new DynoValidationError(
+      field,
+      "the validate option's schema is asynchronous; a transaction or batch checks items synchronously (use put)",
+    );
+  }
+  refuseIssues(result as StandardSchemaV1.Result<unknown>, field);
+}
+
+/** Checks an item with a Standard Schema validator, synchronous or not. */
+export async function validateAsync(
+  v: StandardSchemaV1 | undefined,
+  item: unknown,
+  field: string,
+): Promise<void> {
+  if (!v) return;
+  refuseIssues(await v["~standard"].validate(item), field);
+}
+
+function refuseIssues(result: StandardSchemaV1.Result<unknown>, field: string): void {
+  if (!result.issues) return;
+  const first = result.issues[0];
+  const at = (first?.path ?? [])
+    .map((p) => (typeof p === "object" ? String(p.key) : String(p)))
+    .join(".");
+  throw new DynoValidationError(
+    at ? `${field}.${at}` : field,
+    `failed validation: ${result.issues.map((i) => i.message).join("; ")}`,
+    { issues: result.issues },
+  );
+}
+
+function versionOf(d: EntityDefinition, version: unknown, field: string): number | undefined {
+  if (version === undefined) return undefined;
+  if (!d.version) throw new DynoValidationError(field, `entity ${d.name} has no version property`);
+  if (typeof version !== "number" || !Number.isSafeInteger(version) || version < 1) {
+    throw new DynoValidationError(field, `a version is a positive integer, got ${String(version)}`);
+  }
+  return version;
+}
+
+const versionCondition = (d: EntityDefinition, expected: number | undefined): Condition =>
+  expected === undefined
+    ? cond.notExists([d.key.partition.attr])
+    : cond.eq([d.version!.attr], expected);
+
+/**
+ * A put: timestamps (`updatedAt` now, `createdAt` unless given), the version (1 for an item
+ * without one, conditioned on no item at the key; n + 1 for version n, conditioned on n), the
+ * computed attributes. `validated`: the caller already ran the (possibly asynchronous) validator.
+ */
+export function putPlan<T>(
+  d: EntityDefinition,
+  validate: StandardSchemaV1 | undefined,
+  item: T,
+  options: PutPlanOptions<T> = {},
+  at = "",
+  validated = false,
+): PutPlan {
+  const field = fieldAt(at, "item");
+  if (item === null || typeof item !== "object")
+    throw new DynoValidationError(field, "expected an item object");
+  if (!validated) validateSync(validate, item, field);
+  if (options.batch && options.condition !== undefined) {
+    throw new DynoValidationError(
+      fieldAt(at, "condition"),
+      "a batch write cannot carry a condition",
+    );
+  }
+  let value = item as Record<string, unknown>;
+  let check: VersionCheck | undefined;
+  if (d.version || d.createdAt || d.updatedAt) {
+    value = { ...value };
+    const now = new Date();
+    if (d.updatedAt) value[d.updatedAt.prop] = now;
+    if (d.createdAt && value[d.createdAt.prop] === undefined) value[d.createdAt.prop] = now;
+    if (d.version) {
+      const expected = versionOf(d, value[d.version.prop], `${field}.${d.version.prop}`);
+      if (options.batch && expected !== undefined) {
+        throw new DynoValidationError(
+          `${field}.${d.version.prop}`,
+          "a versioned item cannot be written by a batch (it cannot check the version): use put or transact",
+        );
+      }
+      value[d.version.prop] = expected === undefined ? 1 : expected + 1;
+      if (!options.batch) check = { attribute: d.version.attr, expected };
+    }
+  }
+  let stored: StoredItem;
+  try {
+    stored = marshalItem(value, d.model.schema);
+  } catch (e) {
+    if (e instanceof DynoEncodingError) {
+      throw new DynoValidationError(
+        e.path ? `${field}.${e.path}` : field,
+        e.message.slice(e.path ? e.path.length + 2 : 0),
+        {
+          cause: e,
+        },
+      );
+    }
+    throw e;
+  }
+  for (const attr of d.computed) {
+    if (stored[attr] !== undefined) {
+      throw new DynoValidationError(
+        field,
+        `the item would store ${attr}, which the shared table computes`,
+      );
+    }
+  }
+  Object.assign(stored, keyAttributes(d.key, d.kinds, value, field, true));
+  for (const ix of d.indexes.values()) {
+    const attrs = keyAttributes(ix, d.kinds, value, field, false);
+    if (attrs) Object.assign(stored, attrs);
+  }
+  stored[d.entityAttribute] = { S: d.name };
+  const conditions = conditionsOf(d, options.condition, at);
+  if (check) conditions.push(versionCondition(d, check.expected));
+  return {
+    kind: "Put",
+    table: d.table,
+    item: stored,
+    key: storedKey(d, stored),
+    keyProps: keyProps(d, item),
+    conditions,
+    ...(check ? { version: check } : {}),
+  };
+}
+
+/** An update builder that also remembers the values set on template properties (to recompute index keys). */
+class TrackedUpdates<T> extends Updates<T> {
+  readonly values = new Map<string, unknown>();
+  readonly #props: ReadonlyMap<string, unknown>;
+  constructor(model: ItemModel, props: ReadonlyMap<string, unknown>) {
+    super(model);
+    this.#props = props;
+  }
+  override set<P extends PropertyPath<T>>(path: P, value: PathValue<T, P> | AttributeRef): this {
+    if (typeof path === "string" && this.#props.has(path)) this.values.set(path, value);
+    return super.set(path, value);
+  }
+}
+
+const firstOf = (a: UpdateAction) => (a as { path?: readonly PathSegment[] }).path?.[0];
+
+function encodeAt(
+  d: EntityDefinition,
+  prop: string,
+  value: unknown,
+  field: string,
+): AttributeValue {
+  return d.model.encode({ ...d.model.resolve(prop, field), label: field }, value, field)!;
+}
+
+/**
+ * An update: the caller's actions, recomputed index keys (setting a property an index
+ * template names needs every property of that index's templates; removing one takes the item
+ * out of the index), the key properties and entity attribute (so an update that creates the
+ * item stores them), `updatedAt` (and `createdAt` if missing), and the version increment
+ * (conditioned when `options.version` is given).
+ */
+export function updatePlan<T>(
+  d: EntityDefinition,
+  key: unknown,
+  fn: (u: Updates<T>) => Updates<T>,
+  options: VersionedPlanOptions<T> = {},
+  at = "",
+): UpdatePlan {
+  const keyField = fieldAt(at, "key");
+  const field = fieldAt(at, "actions");
+  const storedKey = encodeKey(d.key, d.kinds, key, keyField);
+  const values = key as Record<string, unknown>;
+  if (typeof fn !== "function")
+    throw new DynoValidationError(field, "expected a function (u) => u.set(...)...");
+  const u = new TrackedUpdates<T>(d.model, d.kinds);
+  const returned = fn(u);
+  if (returned !== u && returned !== undefined) {
+    throw new DynoValidationError(
+      field,
+      "return the update builder it was given (u) => u.set(...)",
+    );
+  }
+  const actions = [...actionsOf(u)];
+  if (actions.length === 0)
+    throw new DynoValidationError(field, "an update needs at least one action");
+  const templateAttrs = new Map<string, string>();
+  for (const prop of d.kinds.keys()) {
+    const f = d.model.field(prop);
+    if (f?.type === "field") templateAttrs.set(f.attr, prop);
+  }
+  const touched = new Map<string, UpdateAction["clause"]>();
+  for (const action of actions) {
+    const path = (action as { path?: readonly PathSegment[] }).path;
+    const attr = path?.[0];
+    if (typeof attr !== "string") continue;
+    if (d.version && attr === d.version.attr) {
+      throw new DynoValidationError(
+        fieldAt(at, d.version.prop),
+        "the version is managed by the entity; pass { version } to check it",
+      );
+    }
+    const prop = templateAttrs.get(attr);
+    if (prop === undefined) continue;
+    if (d.key.props.includes(prop)) {
+      throw new DynoValidationError(
+        fieldAt(at, prop),
+        `${prop} is part of the key; put a new item instead`,
+      );
+    }
+    if (path!.length !== 1 || (action.clause !== "SET" && action.clause !== "REMOVE")) {
+      throw new DynoValidationError(
+        fieldAt(at, prop),
+        `${prop} is named in an index key template: set it (or remove it) as a whole`,
+      );
+    }
+    touched.set(prop, action.clause);
+  }
+  for (const ix of d.indexes.values()) {
+    const hit = ix.props.filter((p) => touched.has(p));
+    if (hit.length === 0) continue;
+    const attrs = [ix.partition.attr, ...(ix.sort ? [ix.sort.attr] : [])];
+    if (hit.some((p) => touched.get(p) === "REMOVE")) {
+      for (const a of attrs) actions.push(update.remove([a]));
+      continue;
+    }
+    const given: Record<string, unknown> = {};
+    const missing: string[] = [];
+    for (const p of ix.props) {
+      const v = u.values.has(p) ? u.values.get(p) : d.key.props.includes(p) ? values[p] : undefined;
+      if (v === undefined) missing.push(p);
+      else given[p] = v;
+    }
+    if (missing.length) {
+      throw new DynoValidationError(
+        field,
+        `setting ${hit.join(", ")} changes the key of index ${ix.index}: set ${missing.join(", ")} in the same update too`,
+      );
+    }
+    const computed = keyAttributes(ix, d.kinds, given, field, true)!;
+    for (const [a, v] of Object.entries(computed)) actions.push(update.set([a], encoded(v)));
+  }
+  for (const p of d.key.props) {
+    const f = d.model.field(p) as { attr: string };
+    actions.push(update.set([f.attr], encoded(encodeAt(d, p, values[p], `${keyField}.${p}`))));
+  }
+  actions.push(update.set([d.entityAttribute], d.name));
+  const now = new Date();
+  if (d.updatedAt && !actions.some((a) => firstOf(a) === d.updatedAt!.attr)) {
+    actions.push(
+      update.set([d.updatedAt.attr], encoded(encodeAt(d, d.updatedAt.prop, now, d.updatedAt.prop))),
+    );
+  }
+  if (d.createdAt && !actions.some((a) => firstOf(a) === d.createdAt!.attr)) {
+    actions.push(
+      update.setIfNotExists(
+        [d.createdAt.attr],
+        encoded(encodeAt(d, d.createdAt.prop, now, d.createdAt.prop)),
+      ),
+    );
+  }
+  if (d.version) actions.push(update.increment([d.version.attr]));
+  const expected = versionOf(d, options.version, fieldAt(at, "version"));
+  const conditions = conditionsOf(d, options.condition, at);
+  if (expected !== undefined) conditions.push(versionCondition(d, expected));
+  return {
+    kind: "Update",
+    table: d.table,
+    key: storedKey,
+    keyProps: key,
+    actions,
+    conditions,
+    ...(expected !== undefined ? { version: { attribute: d.version!.attr, expected } } : {}),
+  };
+}
+
+/** A delete (conditioned on `options.version` when given). */
+export function deletePlan<T>(
+  d: EntityDefinition,
+  key: unknown,
+  options: VersionedPlanOptions<T> = {},
+  at = "",
+): DeletePlan {
+  const stored = encodeKey(d.key, d.kinds, key, fieldAt(at, "key"));
+  const expected = versionOf(d, options.version, fieldAt(at, "version"));
+  const conditions = conditionsOf(d, options.condition, at);
+  if (expected !== undefined) conditions.push(versionCondition(d, expected));
+  return {
+    kind: "Delete",
+    table: d.table,
+    key: stored,
+    keyProps: key,
+    conditions,
+    ...(expected !== undefined ? { version: { attribute: d.version!.attr, expected } } : {}),
+  };
+}
+
+/** A condition check (transactions). */
+export function checkPlan<T>(
+  d: EntityDefinition,
+  key: unknown,
+  condition: ConditionInput<T>,
+  at = "",
+): CheckPlan {
+  const stored = encodeKey(d.key, d.kinds, key, fieldAt(at, "key"));
+  if (condition === undefined) {
+    throw new DynoValidationError(fieldAt(at, "condition"), "a condition check needs a condition");
+  }
+  return {
+    kind: "ConditionCheck",
+    table: d.table,
+    key: stored,
+    keyProps: key,
+    conditions: [conditionOf<T>(d.model, condition, fieldAt(at, "condition"))],
+  };
+}
+
+/**
+ * A read of the item at `key`: `decode` leaves out another entity's item at that key, and an
+ * item whose TTL has passed unless `includeExpired`. A projection also reads the entity and
+ * TTL attributes that decision needs.
+ */
+export function getPlan<T>(
+  d: EntityDefinition,
+  key: unknown,
+  options: GetPlanOptions = {},
+  at = "",
+): GetPlan<T> {
+  const stored = encodeKey(d.key, d.kinds, key, fieldAt(at, "key"));
+  let projection: PathSegment[][] | undefined;
+  let schema: AnySchema = d.model.schema;
+  if (options.project !== undefined) {
+    const picked = d.model.projection(options.project, fieldAt(at, "project"));
+    projection = [...picked.paths, [d.entityAttribute], ...(d.ttl ? [[d.ttl.attr]] : [])];
+    schema = picked.schema;
+  }
+  const includeExpired = options.includeExpired === true;
+  return {
+    table: d.table,
+    key: stored,
+    keyProps: key,
+    ...(projection ? { projection } : {}),
+    ...(options.consistentRead ? { consistentRead: true } : {}),
+    decode: (item) =>
+      owns(d, item) && (includeExpired || !expired(d, item))
+        ? (unmarshalItem(item, schema) as T)
+        : undefined,
+  };
+}

@@ -1,0 +1,183 @@
+/**
+ * Key templates: `"ORG#{org}"`, `"USER#{id}#{at}"`. A template is parsed once into literal
+ * text and placeholders; a placeholder's value is written in a form that sorts as the value
+ * sorts and that no other value (nor any literal text) can imitate:
+ *
+ * - strings: every character from U+0000 to `%` (U+0025: control characters, space and
+ *   `!"#$%`), every separator of the template (its literal characters other than letters and
+ *   digits) and U+10FFFF are escaped as `%XX` (`%uXXXX` / `%UXXXXXX` above U+00FF), so a `#` in a
+ *   value can never end a segment. Two placeholders must have a separator between them, so
+ *   every key has one reading;
+ * - numbers: 16 hex digits of the IEEE-754 bits, sign bit flipped for positives and every bit
+ *   flipped for negatives (`-0` is `0`), so negatives sort before positives and by magnitude;
+ * - bigints: `p` or `n` and 38 digits (`n` holds 10^38 - |v|), for |v| < 10^38;
+ * - dates: the ISO 8601 form `YYYY-MM-DDTHH:mm:ss.sssZ`, years 0000 to 9999.
+ *
+ * Nothing ever decodes a key: items carry their properties, the key attributes are only
+ * written and compared.
+ * @module
+ */
+import { DynoValidationError } from "../errors.js";
+
+/** One piece of a template: literal text, or a `{property}` placeholder. */
+export type TemplatePart =
+  | { readonly literal: string; readonly prop?: undefined }
+  | { readonly prop: string; readonly literal?: undefined };
+
+/** A parsed key template. */
+export interface Template {
+  /** The template as written. */
+  readonly source: string;
+  readonly parts: readonly TemplatePart[];
+  /** The properties it names, in order. */
+  readonly props: readonly string[];
+  /** Characters escaped in string values: the separators of the literal text. */
+  readonly escaped: ReadonlySet<string>;
+}
+
+/** How a placeholder's value is written: decided once from the property's schema. */
+export type ValueKind = "string" | "number" | "bigint" | "date";
+
+/** The largest code point: the upper bound of every encoded key (values escape it). */
+export const MAX_CHAR = "\u{10FFFF}";
+
+/**
+ * Parses `"ORG#{org}"`.
+ * @throws DynoValidationError naming `where`: an unclosed or empty placeholder, two
+ *   placeholders side by side (their boundary would be ambiguous), a property named twice.
+ */
+export function parseTemplate(source: unknown, where: string): Template {
+  if (typeof source !== "string" || source === "") {
+    throw new DynoValidationError(where, 'expected a template string, e.g. "USER#{id}"');
+  }
+  const parts: TemplatePart[] = [];
+  const props: string[] = [];
+  const escaped = new Set<string>();
+  let i = 0;
+  while (i < source.length) {
+    const open = source.indexOf("{", i);
+    const close = source.indexOf("}", i);
+    if (close !== -1 && (open === -1 || close < open)) {
+      throw new DynoValidationError(
+        where,
+        `"}" at ${close} closes no placeholder in ${JSON.stringify(source)}`,
+      );
+    }
+    if (open === -1) {
+      parts.push({ literal: source.slice(i) });
+      break;
+    }
+    if (open > i) parts.push({ literal: source.slice(i, open) });
+    const end = source.indexOf("}", open);
+    if (end === -1) {
+      throw new DynoValidationError(where, `unclosed "{" at ${open} in ${JSON.stringify(source)}`);
+    }
+    const prop = source.slice(open + 1, end);
+    if (prop === "" || prop.includes("{")) {
+      throw new DynoValidationError(
+        where,
+        `expected {property} at ${open} in ${JSON.stringify(source)}`,
+      );
+    }
+    const before = parts.at(-1);
+    const prior = before?.literal !== undefined ? parts.at(-2) : before;
+    if (
+      prior?.prop !== undefined &&
+      !(before?.literal !== undefined && /[^A-Za-z0-9]/.test(before.literal))
+    ) {
+      throw new DynoValidationError(
+        where,
+        `{${prior.prop}}${before?.literal ?? ""}{${prop}}: two placeholders need a separator between them (a character other than a letter or digit, e.g. "#")`,
+      );
+    }
+    if (props.includes(prop)) {
+      throw new DynoValidationError(where, `{${prop}} appears twice in ${JSON.stringify(source)}`);
+    }
+    parts.push({ prop });
+    props.push(prop);
+    i = end + 1;
+  }
+  for (const p of parts) {
+    if (p.literal !== undefined)
+      for (const c of p.literal) if (!/[A-Za-z0-9]/.test(c)) escaped.add(c);
+  }
+  return { source, parts, props, escaped };
+}
+
+const hex2 = (n: number) => n.toString(16).toUpperCase().padStart(2, "0");
+
+/** Escapes a string value (see the module's notes); escaping keeps prefixes and order. */
+export function escapeString(value: string, escaped: ReadonlySet<string>): string {
+  let out = "";
+  for (const c of value) {
+    const cp = c.codePointAt(0)!;
+    if (cp <= 0x25 || escaped.has(c) || cp === 0x10ffff) {
+      out +=
+        cp <= 0xff
+          ? `%${hex2(cp)}`
+          : cp <= 0xffff
+            ? `%u${cp.toString(16).toUpperCase().padStart(4, "0")}`
+            : `%U${cp.toString(16).toUpperCase().padStart(6, "0")}`;
+    } else out += c;
+  }
+  return out;
+}
+
+const view = new DataView(new ArrayBuffer(8));
+const BIG_LIMIT = 10n ** 38n;
+
+/**
+ * Writes a placeholder's value.
+ * @throws DynoValidationError naming `field` for a value of the wrong type, a non-finite
+ *   number, a bigint of 39 digits or more, a date outside years 0 to 9999.
+ */
+export function encodeValue(
+  kind: ValueKind,
+  value: unknown,
+  escaped: ReadonlySet<string>,
+  field: string,
+): string {
+  switch (kind) {
+    case "string":
+      if (typeof value !== "string") break;
+      return escapeString(value, escaped);
+    case "number": {
+      if (typeof value !== "number") break;
+      if (!Number.isFinite(value)) {
+        throw new DynoValidationError(field, `a key number must be finite, got ${String(value)}`);
+      }
+      view.setFloat64(0, value === 0 ? 0 : value);
+      let hi = view.getUint32(0);
+      let lo = view.getUint32(4);
+      if (hi >>> 31) {
+        hi = ~hi >>> 0;
+        lo = ~lo >>> 0;
+      } else hi = (hi | 0x80000000) >>> 0;
+      return hi.toString(16).padStart(8, "0") + lo.toString(16).padStart(8, "0");
+    }
+    case "bigint": {
+      if (typeof value !== "bigint") break;
+      const abs = value < 0n ? -value : value;
+      if (abs >= BIG_LIMIT) {
+        throw new DynoValidationError(field, "a key bigint must have at most 38 digits");
+      }
+      return value < 0n
+        ? `n${(BIG_LIMIT - abs).toString().padStart(38, "0")}`
+        : `p${value.toString().padStart(38, "0")}`;
+    }
+    case "date": {
+      if (!(value instanceof Date)) break;
+      const ms = value.getTime();
+      if (Number.isNaN(ms)) throw new DynoValidationError(field, "an invalid Date");
+      const year = value.getUTCFullYear();
+      if (year < 0 || year > 9999) {
+        throw new DynoValidationError(field, `a key date must be in years 0 to 9999, got ${year}`);
+      }
+      return value.toISOString(); // years 0 to 9999: always YYYY-MM-DDTHH:mm:ss.sssZ
+    }
+  }
+  throw new DynoValidationError(
+    field,
+    `expected a ${kind === "date" ? "Date" : kind}, got ${value === null ? "null" : typeof value}`,
+  );
+}

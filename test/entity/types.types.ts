@@ -1,0 +1,112 @@
+/**
+ * Type-level tests of entities and collections, checked by `tsc --noEmit` (`npm run lint`):
+ * each `@ts-expect-error` line must be a compile error, every other line must compile.
+ * Nothing here runs.
+ */
+import type { Dyno } from "../../src/index.js";
+import { Order, Reading, User } from "./schema.js";
+
+declare const dyno: Dyno;
+const app = dyno.sharedTable("App", {
+  partitionKey: "pk",
+  sortKey: "sk",
+  indexes: { gsi1: { partitionKey: "gsi1pk", sortKey: "gsi1sk" } },
+});
+const Users = app.entity("User", {
+  schema: User,
+  key: { partitionKey: "ORG#{org}", sortKey: "USER#{id}" },
+  indexes: { gsi1: { partitionKey: "EMAIL#{email}", sortKey: "USER" } },
+  version: "version",
+});
+const Orders = app.entity("Order", {
+  schema: Order,
+  key: { partitionKey: "ORG#{org}", sortKey: "ORDER#{placedAt}#{orderId}" },
+  ttl: "expiresAt",
+});
+const Readings = app.entity("Reading", {
+  schema: Reading,
+  key: { partitionKey: "SENSOR#{sensor}", sortKey: "V#{value}" },
+});
+
+export function definitions(): void {
+  // @ts-expect-error a template naming an unknown property
+  app.entity("A", { schema: User, key: { partitionKey: "ORG#{orgg}", sortKey: "X" } });
+  // @ts-expect-error a template naming a property of another schema
+  app.entity("B", { schema: Reading, key: { partitionKey: "X#{flag}", sortKey: "X" } });
+  app.entity("C", {
+    schema: User,
+    key: { partitionKey: "ORG#{org}", sortKey: "X" },
+    // @ts-expect-error an index the shared table does not have
+    indexes: { gsi9: { partitionKey: "X" } },
+  });
+  app.entity("D", {
+    schema: User,
+    key: { partitionKey: "ORG#{org}", sortKey: "X" },
+    // @ts-expect-error a version property that is not a number
+    version: "name",
+  });
+  // @ts-expect-error a TTL property that is not a date
+  app.entity("E", { schema: User, key: { partitionKey: "ORG#{org}", sortKey: "X" }, ttl: "age" });
+}
+
+export async function keys(): Promise<void> {
+  const u: User | undefined = await Users.get({ org: "o", id: "u" });
+  void u;
+  // @ts-expect-error a missing key property
+  await Users.get({ org: "o" });
+  // @ts-expect-error an extra key property
+  await Users.get({ org: "o", id: "u", email: "e" });
+  // @ts-expect-error a key value of the wrong type
+  await Users.get({ org: "o", id: 1 });
+  await Orders.get({ org: "o", placedAt: new Date(), orderId: "x" });
+  // @ts-expect-error a date property given as a string
+  await Orders.get({ org: "o", placedAt: "2024-01-01", orderId: "x" });
+  await Readings.delete({ sensor: "s", value: -1 });
+  await Users.update({ org: "o", id: "u" }, (x) => x.set("age", 3), { version: 2 });
+  // @ts-expect-error update takes a key, not an item
+  await Users.update({ org: "o", email: "e" }, (x) => x.set("age", 3));
+}
+
+export async function queries(): Promise<void> {
+  const all: User[] = await Users.query({ org: "o" }).all();
+  void all;
+  await Users.query({ org: "o", id: { beginsWith: "a" } }).all();
+  await Orders.query({ org: "o", placedAt: { between: [new Date(), new Date()] } }).all();
+  await Readings.query({ sensor: "s", value: { gt: -5 } }).all();
+  await Users.query({ email: "a@b" }, { index: "gsi1" }).all();
+  // @ts-expect-error the table's key on an index query
+  await Users.query({ org: "o" }, { index: "gsi1" }).all();
+  // @ts-expect-error a query without the partition key property
+  await Users.query({ id: "x" }).all();
+  // @ts-expect-error beginsWith on a number property
+  await Readings.query({ sensor: "s", value: { beginsWith: "1" } }).all();
+  // @ts-expect-error an index the entity does not declare
+  await Orders.query({ org: "o" }, { index: "gsi1" }).all();
+  const page = await Users.query({ org: "o" }).page({ limit: 10 });
+  const first: User | undefined = page.items[0];
+  const next: string | undefined = page.cursor;
+  void [first, next];
+}
+
+export async function collections(): Promise<void> {
+  const c = app.collection({ users: Users, orders: Orders });
+  for await (const x of c.query({ org: "o" })) {
+    if (x.entity === "users") {
+      const u: User = x.item;
+      void u;
+      // @ts-expect-error a user has no total
+      void x.item.total;
+    } else {
+      const o: Order = x.item;
+      void o;
+    }
+  }
+  const all = await c.query({ org: "o" }).all();
+  const users: User[] = all.users;
+  const orders: Order[] = all.orders;
+  void [users, orders];
+  // @ts-expect-error not a member
+  void all.readings;
+  // @ts-expect-error the partition key property is missing
+  c.query({});
+}
