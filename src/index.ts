@@ -13,3 +13,4 @@ export * from "./builders/index.js";
 export * from "./lock/index.js";
 export * from "./pool/index.js";
 export * from "./table/index.js";
+export * from "./jobs/index.js";
