@@ -4,6 +4,7 @@
  */
 import { after } from "node:test";
 import { spawn, type ChildProcess } from "node:child_process";
+import { createServer, request as httpRequest } from "node:http";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import type { Dyno } from "../../src/index.js";
@@ -115,5 +116,74 @@ export function spawnChild(
         waiters.push({ pick, resolve: resolve as (e: unknown) => void }),
       );
     },
+  };
+}
+
+/**
+ * A proxy in front of `target` that forwards every request and, for those `lose` picks, throws
+ * the answer away and answers 500 instead: the request landed, but the client cannot know.
+ */
+export async function lossyProxy(
+  target: string,
+  lose: (operation: string, body: Record<string, unknown>) => boolean,
+): Promise<{ endpoint: string; lost: number; stop(): Promise<void> }> {
+  const upstream = new URL(target);
+  const state = { lost: 0 };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const raw = Buffer.concat(chunks);
+      const operation =
+        String(req.headers["x-amz-target"] ?? "")
+          .split(".")
+          .pop() ?? "";
+      const body = raw.length ? (JSON.parse(raw.toString("utf8")) as Record<string, unknown>) : {};
+      const forward = httpRequest(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          path: req.url,
+          method: req.method,
+          headers: req.headers,
+        },
+        (answer) => {
+          if (!lose(operation, body)) {
+            res.writeHead(answer.statusCode ?? 500, answer.headers);
+            answer.pipe(res);
+            return;
+          }
+          answer.resume();
+          answer.on("end", () => {
+            state.lost++;
+            const text = JSON.stringify({
+              __type: "com.amazonaws.dynamodb.v20120810#InternalServerError",
+              message: "lost",
+            });
+            res.writeHead(500, {
+              "content-type": "application/x-amz-json-1.0",
+              "content-length": Buffer.byteLength(text),
+            });
+            res.end(text);
+          });
+        },
+      );
+      forward.on("error", () => res.destroy());
+      forward.end(raw);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    get lost() {
+      return state.lost;
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
