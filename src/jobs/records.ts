@@ -205,6 +205,7 @@ export async function writeCheckpoint(
   id: string,
   write: CheckpointWrite,
   signal: AbortSignal | undefined,
+  deadline?: number,
 ): Promise<boolean> {
   const names: Record<string, string> = {
     "#f": LEASE.fence,
@@ -239,6 +240,7 @@ export async function writeCheckpoint(
         ReturnValuesOnConditionCheckFailure: "ALL_OLD",
       }),
       signal,
+      deadline,
     );
     return true;
   } catch (error) {
@@ -253,6 +255,7 @@ export async function writeCheckpoint(
             ConsistentRead: true,
           }),
           signal,
+          deadline,
         )
       ).Item;
     if (!now) return false;

@@ -10,7 +10,7 @@ import type { ScanCommandInput, ScanCommandOutput } from "@aws-sdk/client-dynamo
 import { backoffDelay } from "../exhaustive/backoff.js";
 import type { IterateOptions } from "../exhaustive/options.js";
 import type { DistributedLock } from "../lock/lock.js";
-import { isTransient, sleep } from "../lock/wire.js";
+import { isTransient, monotonic, sleep } from "../lock/wire.js";
 import { linkSignals } from "../operation/signals.js";
 import type { Dyno } from "../session.js";
 import type { StoredItem } from "../table/model.js";
@@ -136,7 +136,7 @@ async function run(
         }
         const handled = await handle(env, segment, lock, state, page.Items ?? [], signal);
         if (handled === undefined) return ended();
-        const committed = await checkpoint(env, segment, lock, state, lastKey, handled, signal);
+        const committed = await checkpoint(env, segment, lock, state, lastKey, handled);
         if (committed === undefined) return ended();
         if (committed === false) return "lost";
         state = committed;
@@ -200,7 +200,6 @@ async function checkpoint(
   state: SegmentRecord,
   lastKey: StoredItem | undefined,
   handled: number,
-  signal: AbortSignal,
 ): Promise<SegmentRecord | false | undefined> {
   const { dyno, options } = env;
   const next: SegmentRecord = {
@@ -220,20 +219,22 @@ async function checkpoint(
   };
   for (let attempt = 1; ; attempt++) {
     try {
-      // Not cancelled by our own stop: a page handled is worth recording (the token keeps it safe).
+      // Written even when the lease has just lapsed: a page handled is worth recording, and the
+      // fencing token refuses the write once another worker has taken the segment over.
+      const deadline = monotonic() + options.leaseMs;
       const written = await writeCheckpoint(
         dyno,
         options.leaseTable,
         options.id,
         write,
-        lock.signal,
+        undefined,
+        deadline,
       );
       return written ? next : false;
     } catch (error) {
-      if (lock.signal.aborted) return undefined;
       if (!isTransient(error)) throw new SegmentFailure(segment, error);
+      if (lock.signal.aborted) return undefined; // the segment's next holder handles the page again
       await sleep(backoffDelay(attempt, options), lock.signal);
-      if (signal.aborted && lock.signal.aborted) return undefined;
     }
   }
 }

@@ -58,7 +58,7 @@ try {
       print({ start: { ...page, at: clock() } });
       if (ctx.segment === failSegment) throw new Error(`segment ${ctx.segment} refuses`);
       if (handleMs > 0) await new Promise((resolve) => setTimeout(resolve, handleMs));
-      print({ end: { ...page, at: clock() } });
+      print({ end: { ...page, at: clock(), aborted: ctx.signal.aborted } });
     },
   });
   print({ done: summary });
