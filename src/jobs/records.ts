@@ -309,6 +309,20 @@ export async function openJobItem(
   }
 }
 
+/** Reads the job's own item (strongly consistent); undefined when the job does not exist. */
+export async function getJobItem(
+  dyno: Dyno,
+  leaseTable: string,
+  id: string,
+  signal: AbortSignal | undefined,
+): Promise<JobRecord | undefined> {
+  const out = await within(
+    dyno.getItem({ TableName: leaseTable, Key: keyOf(id, JOB_PART), ConsistentRead: true }),
+    signal,
+  );
+  return out.Item && readJobItem(out.Item);
+}
+
 /** Records the job's failure (the first one wins); resolves with the failure as stored. */
 export async function recordFailure(
   dyno: Dyno,

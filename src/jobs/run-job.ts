@@ -22,6 +22,7 @@ import {
 } from "./options.js";
 import {
   clearFailure,
+  getJobItem,
   keyOf,
   openJobItem,
   readJob,
@@ -137,13 +138,18 @@ class JobWorker {
     const o = this.#options;
     const signal = this.#stop.signal;
     await ensureLeaseTable(this.#dyno, o.leaseTable, signal);
-    const job = await openJobItem(
-      this.#dyno,
-      o.leaseTable,
-      o.id,
-      { table: o.table, segments: o.segments, fingerprint: o.fingerprint, createdAt: Date.now() },
-      signal,
-    );
+    const known = await getJobItem(this.#dyno, o.leaseTable, o.id, signal);
+    // A finished job resolves at once; a new one is created only over a table that exists.
+    if (!known?.summary) await this.#totals.estimateFrom(this.#dyno, o.table, signal);
+    const job =
+      known ??
+      (await openJobItem(
+        this.#dyno,
+        o.leaseTable,
+        o.id,
+        { table: o.table, segments: o.segments, fingerprint: o.fingerprint, createdAt: Date.now() },
+        signal,
+      ));
     if (job.table !== o.table || job.segments !== o.segments || job.fingerprint !== o.fingerprint) {
       throw new DynoValidationError(
         "id",
@@ -156,7 +162,6 @@ class JobWorker {
       if (!o.retryFailed) throw failedError(o.id, job.failed);
       await clearFailure(this.#dyno, o.leaseTable, o.id, signal);
     }
-    this.#totals.estimateFrom(this.#dyno, o.table, signal);
     return job;
   }
 

@@ -123,7 +123,10 @@ async function run(
           page = result.value;
         } catch (error) {
           if (signal.aborted) return ended();
-          if (++failures >= options.maxAttempts) throw new SegmentFailure(segment, error);
+          // A request DynamoDB refuses (a bad filter, a missing table) fails at once.
+          if (!isTransient(error) || ++failures >= options.maxAttempts) {
+            throw new SegmentFailure(segment, error);
+          }
           await sleep(backoffDelay(failures, options), signal);
           if (signal.aborted) return ended();
           break; // a new pass from the checkpoint

@@ -42,15 +42,20 @@ export class JobTotals {
     return this.#done;
   }
 
-  /** Reads the table's approximate item count for the ETA, in the background (errors ignored). */
-  estimateFrom(dyno: Dyno, table: string, signal: AbortSignal): void {
-    within(dyno.describeTable({ TableName: table }), signal).then(
-      (out) => {
-        const count = out.Table?.ItemCount;
-        if (typeof count === "number" && count > 0) this.#estimate = count;
-      },
-      () => {},
-    );
+  /**
+   * Reads the table's approximate item count for the ETA. Rejects when the table does not exist
+   * (before the job is created); other errors (e.g. no permission to describe) only cost the ETA.
+   */
+  async estimateFrom(dyno: Dyno, table: string, signal: AbortSignal): Promise<void> {
+    try {
+      const out = await within(dyno.describeTable({ TableName: table }), signal);
+      const count = out.Table?.ItemCount;
+      if (typeof count === "number" && count > 0) this.#estimate = count;
+    } catch (error) {
+      if ((error as { name?: string }).name === "ResourceNotFoundException" || signal.aborted) {
+        throw error;
+      }
+    }
   }
 
   /** Takes in a listing of the job. */
