@@ -89,6 +89,8 @@ class JobWorker {
   /** The write recording our failure for the other workers (awaited before `run` settles). */
   #recording: Promise<void> | undefined;
   #wake: (() => void) | undefined;
+  /** A segment ended (or the worker stopped) since the last round began. */
+  #woken = false;
 
   constructor(dyno: Dyno, options: ResolvedJobOptions) {
     this.#dyno = dyno;
@@ -108,8 +110,7 @@ class JobWorker {
       const job = await this.#open();
       if (job.summary) return job.summary;
       joined = true;
-      await this.#beat(false);
-      return await this.#rounds(job);
+      return await this.#rounds(job, this.#beat(false));
     } catch (error) {
       if (this.#failure) throw this.#failure;
       if (this.#stop.signal.aborted) throw this.#stop.signal.reason;
@@ -130,6 +131,7 @@ class JobWorker {
 
   #stopAll(reason: unknown): void {
     if (!this.#stop.signal.aborted) this.#stop.abort(reason);
+    this.#woken = true;
     this.#wake?.();
   }
 
@@ -137,10 +139,13 @@ class JobWorker {
   async #open(): Promise<JobRecord> {
     const o = this.#options;
     const signal = this.#stop.signal;
+    // Both at once (each request costs a round trip): the source table (its size for the ETA;
+    // missing, it fails the call unless the job is already finished), and the job as stored.
+    const source = this.#totals.estimateFrom(this.#dyno, o.table, signal);
+    source.catch(() => {}); // awaited below unless the job is finished
     await ensureLeaseTable(this.#dyno, o.leaseTable, signal);
     const known = await getJobItem(this.#dyno, o.leaseTable, o.id, signal);
-    // A finished job resolves at once; a new one is created only over a table that exists.
-    if (!known?.summary) await this.#totals.estimateFrom(this.#dyno, o.table, signal);
+    if (!known?.summary) await source;
     const job =
       known ??
       (await openJobItem(
@@ -177,8 +182,11 @@ class JobWorker {
     );
   }
 
-  async #rounds(job: JobRecord): Promise<JobSummary> {
+  /** The lease rounds; `joining` is this worker's first beat, sent alongside the first listing. */
+  async #rounds(job: JobRecord, joining: Promise<void>): Promise<JobSummary> {
     const o = this.#options;
+    joining.catch(() => {}); // awaited after the first listing
+    let first = true;
     const roundMs = Math.min(2000, Math.max(50, o.leaseMs / 5));
     let failures = 0;
     for (;;) {
@@ -193,6 +201,10 @@ class JobWorker {
         if (!isTransient(error) || ++failures > 10) throw error;
         await sleep(jitter(roundMs), this.#stop.signal);
         continue;
+      }
+      if (first) {
+        await joining;
+        first = false;
       }
       const now = monotonic();
       this.#watch.observe(view, now);
@@ -226,15 +238,19 @@ class JobWorker {
         if (!isTransient(error)) throw error;
       });
       this.#throwIfStopped();
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, jitter(roundMs));
-        function done() {
-          clearTimeout(timer);
-          resolve();
-        }
-        this.#wake = done;
-      });
+      // Until the next round, or at once when a segment ended meanwhile (a slot is free).
+      if (!this.#woken) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, jitter(roundMs));
+          function done() {
+            clearTimeout(timer);
+            resolve();
+          }
+          this.#wake = done;
+        });
+      }
       this.#wake = undefined;
+      this.#woken = false;
     }
   }
 
@@ -305,6 +321,7 @@ class JobWorker {
           console.error(`dyno-ts: runJob ${o.id}: the failure could not be recorded`, recordError),
       );
     }
+    this.#woken = true;
     this.#wake?.();
   }
 
