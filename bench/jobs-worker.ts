@@ -18,7 +18,6 @@ const summary = await runJob(dyno, {
   segments: Number(env("SEGMENTS")),
   leaseTable: env("LEASE_TABLE"),
   concurrency: Number(env("SEGMENTS")),
-  leaseMs: 5000,
   handler: () => {},
 });
 process.stdout.write(`${JSON.stringify(summary)}\n`);

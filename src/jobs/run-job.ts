@@ -269,6 +269,7 @@ class JobWorker {
           signal: this.#stop.signal,
         },
         accept,
+        true, // the segment's checkpoint comes with the lease: no read before the first page
       );
     } catch (error) {
       if (this.#stop.signal.aborted || isTransient(error)) return; // tried again next round
@@ -293,6 +294,7 @@ class JobWorker {
       },
       segment,
       lock,
+      result.item,
       () => entry.yield,
     ).then(
       () => this.#ended(segment),

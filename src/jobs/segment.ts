@@ -15,7 +15,7 @@ import { linkSignals } from "../operation/signals.js";
 import type { Dyno } from "../session.js";
 import type { StoredItem } from "../table/model.js";
 import type { ResolvedJobOptions } from "./options.js";
-import { readSegmentItem, writeCheckpoint, type SegmentRecord } from "./records.js";
+import { readSegment, readSegmentItem, writeCheckpoint, type SegmentRecord } from "./records.js";
 
 /** How a segment's run ended. */
 export type SegmentOutcome = "done" | "yielded" | "lost" | "stopped";
@@ -43,19 +43,22 @@ type PageSource = {
 };
 
 /**
- * Works `segment` while `lock` holds its lease; `yieldAsked()` is checked at each page boundary.
+ * Works `segment` while `lock` holds its lease, from the checkpoint in `item` (the segment's item
+ * as the acquisition returned it; read first when undefined); `yieldAsked()` is checked at each
+ * page boundary.
  * Releases the lease before it resolves. Rejects only with a {@link SegmentFailure}.
  */
 export async function workSegment(
   env: SegmentEnv,
   segment: number,
   lock: DistributedLock,
+  item: StoredItem | undefined,
   yieldAsked: () => boolean,
 ): Promise<SegmentOutcome> {
   const cancel = new AbortController(); // ends the prefetched page when we stop early
   const signal = linkSignals(lock.signal, env.stop, cancel.signal);
   try {
-    return await run(env, segment, lock, yieldAsked, signal);
+    return await run(env, segment, lock, item, yieldAsked, signal);
   } finally {
     cancel.abort();
     // Release at once, so that another worker need not wait a lease (a no-op once lost).
@@ -67,12 +70,14 @@ async function run(
   env: SegmentEnv,
   segment: number,
   lock: DistributedLock,
+  item: StoredItem | undefined,
   yieldAsked: () => boolean,
   signal: AbortSignal,
 ): Promise<SegmentOutcome> {
   const { dyno, options } = env;
   const ended = (): SegmentOutcome => (lock.signal.aborted ? "lost" : "stopped");
-  let state: SegmentRecord | undefined;
+  // The item as the acquisition left it holds the checkpoint; else it is read.
+  let state: SegmentRecord | undefined = item && readSegment(segment, item);
   for (let attempt = 1; !state; attempt++) {
     try {
       state = (await readSegmentItem(dyno, options.leaseTable, options.id, segment, signal)) ?? {

@@ -84,7 +84,11 @@ export function plan(
     remaining++;
     if (me.held.has(segment)) continue;
     if (!record || record.lease.owner === undefined) free.push(segment);
-    else {
+    else if (record.lease.owner === me.owner && record.lease.rvn !== undefined) {
+      // Ours, yet not held: a lease of ours that lapsed (or an attempt whose answer was lost).
+      // Only this worker writes its name, so taking it back on exactly that version is safe now.
+      expired.unshift({ segment, accept: [record.lease.rvn] });
+    } else {
       const version = watch.expiredVersion(record, now, leaseMs);
       if (version !== undefined) expired.push({ segment, accept: [version] });
     }

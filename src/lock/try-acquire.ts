@@ -5,6 +5,7 @@
  * when its record version is one the caller has watched unchanged for a whole lease (`accept`).
  * @module
  */
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import type { Dyno } from "../session.js";
 import { DistributedLock } from "./lock.js";
 import { resolveLockOptions, type LockOptions } from "./options.js";
@@ -16,8 +17,13 @@ export type TryLockOptions = Omit<LockOptions, "timeoutMs" | "retryMs">;
 
 /** What one attempt found: the lock, or the record that refused it (who holds it, its version). */
 export type TryLockResult =
-  | { readonly lock: DistributedLock; readonly record?: undefined }
-  | { readonly lock?: undefined; readonly record: LockRecord };
+  | {
+      readonly lock: DistributedLock;
+      readonly record?: undefined;
+      /** The whole item as the acquisition left it (with `returnItem`). */
+      readonly item?: Record<string, AttributeValue>;
+    }
+  | { readonly lock?: undefined; readonly record: LockRecord; readonly item?: undefined };
 
 /**
  * Tries once to take the lock at `options.key`: succeeds when it is free, or when its record
@@ -27,6 +33,9 @@ export type TryLockResult =
  * error leaves the outcome unknown: if that write landed, the lock looks held by `owner` and is
  * taken over after a lease like any other unrenewed one).
  *
+ * With `returnItem`, a successful attempt also resolves with the whole item as the acquisition
+ * left it (`ReturnValues: ALL_NEW`): what else the item holds, read atomically with taking the lock.
+ *
  * Unlike `acquireLock`, the key is not checked against the table's key schema first: the caller
  * owns the table's layout.
  */
@@ -34,6 +43,7 @@ export async function tryAcquireLock(
   dyno: Dyno,
   options: TryLockOptions,
   accept: readonly string[] = [],
+  returnItem = false,
 ): Promise<TryLockResult> {
   const opts = resolveLockOptions({ ...options, timeoutMs: 0 });
   const sentAt = monotonic();
@@ -41,13 +51,18 @@ export async function tryAcquireLock(
   const write = { owner: opts.owner, leaseMs: opts.leaseMs, rvn, nowMs: opts.now() };
   const deadline = sentAt + opts.leaseMs;
   try {
-    const out = await sendUpdate(dyno, acquireInput(opts, write, accept), opts.signal, deadline);
+    const out = await sendUpdate(
+      dyno,
+      acquireInput(opts, write, accept, returnItem ? "ALL_NEW" : "UPDATED_NEW"),
+      opts.signal,
+      deadline,
+    );
     const fencingToken = parseFence(out.Attributes?.[opts.attributes.fence]);
     const lock = new DistributedLock(dyno, opts, { rvn, sentAt, fencingToken });
     // Answered after a whole lease: not safe to use (the lock reports itself lost at once).
     if (!lock.held)
       return { record: { owner: opts.owner, rvn, fence: fencingToken, leaseMs: opts.leaseMs } };
-    return { lock };
+    return returnItem ? { lock, item: out.Attributes ?? {} } : { lock };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     return { record: await recordAfterFailure(dyno, opts, error, opts.signal, deadline) };
