@@ -37,6 +37,9 @@ export class Money {
  */
 export function withoutShadows<T>(value: T): T {
   if (Array.isArray(value)) return value.map(withoutShadows) as T;
+  if (value instanceof Map) {
+    return new Map([...value].map(([k, v]) => [k, withoutShadows(v)])) as T;
+  }
   if (value === null || typeof value !== "object") return value;
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return value;
