@@ -9,6 +9,8 @@ import { defineConfig } from "tsup";
  * faults injected by `dyno-ts/testing` seen by the main entry's transports).
  */
 const SUB_ENTRIES = ["src/local", "src/testing"].map((dir) => resolve(dir));
+/** Modules with no state, no classes and no imports of their own, which a sub-entry may bundle. */
+const SELF_CONTAINED = new Set(["src/own.js"].map((file) => resolve(file)));
 const localUsesMainEntry = {
   name: "local-uses-main-entry",
   setup(build: {
@@ -20,6 +22,7 @@ const localUsesMainEntry = {
     build.onResolve({ filter: /^\.\.\// }, ({ path, importer }) => {
       const dir = dirname(importer);
       if (!SUB_ENTRIES.some((entry) => relative(entry, dir) === "")) return undefined; // only imports made by src/local/*, src/testing/*
+      if (SELF_CONTAINED.has(resolve(dir, path))) return undefined; // no state, no classes: bundled
       return { path: "dyno-ts", external: true, sideEffects: false, pluginData: path };
     });
   },

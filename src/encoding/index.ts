@@ -23,6 +23,7 @@ export {
   type ItemClass,
 } from "./hooks.js";
 export { NumberValue } from "./numbers.js";
+export { dynamoNotation } from "./identity.js";
 export { projectionOf, type ProjectionPath, type ProjectionOptions } from "./projection.js";
 export * as s from "./schema/s.js";
 export type { StandardSchemaV1 } from "./schema/standard.js";

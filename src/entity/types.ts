@@ -34,7 +34,7 @@ export interface KeyTemplates {
   /** The partition key template: `"ORG#{org}"`. */
   readonly partitionKey: string;
   /** The sort key template: `"USER#{id}"` (when the table or index has a sort key). */
-  readonly sortKey?: string;
+  readonly sortKey?: string | undefined;
 }
 
 /** The properties named by a key's templates. */
