@@ -7,6 +7,7 @@
  */
 import type { QueryCommandInput, ScanCommandInput } from "@aws-sdk/client-dynamodb";
 import { DynoValidationError } from "../errors.js";
+import { KeyTrail } from "../exhaustive/progress.js";
 import { ItemIterable, type ItemSource, type RawItem } from "../table/items.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import type { ModelSession } from "./session.js";
@@ -51,6 +52,8 @@ export async function readPage(source: PageSource, request: PageRequest): Promis
       ? undefined
       : decodeCursor(cursor, binding, source.keyAttributes, source.secret);
   const items: RawItem[] = [];
+  const trail = new KeyTrail(`${source.operation === "Query" ? "query" : "scan"} .page()`, start);
+  let pages = 0;
   do {
     const input = {
       ...source.input,
@@ -62,6 +65,7 @@ export async function readPage(source: PageSource, request: PageRequest): Promis
         ? await source.session.query(input)
         : await source.session.scan(input);
     items.push(...(out.Items ?? []));
+    trail.check(out.LastEvaluatedKey, ++pages);
     start = out.LastEvaluatedKey;
   } while (start && items.length < limit);
   return { items, cursor: start ? encodeCursor(start, binding, source.secret) : undefined };

@@ -17,7 +17,7 @@ import { unmarshalItems, type SchemaLike } from "../encoding/index.js";
 import type { Middleware } from "../operation/middleware.js";
 import { Operation } from "../operation/operation.js";
 import type { IterateOptions } from "./options.js";
-import { assertProgress } from "./progress.js";
+import { KeyTrail } from "./progress.js";
 import { report, start, type ExhaustiveRuntime } from "./runtime.js";
 
 type PagedName = "Scan" | "Query";
@@ -36,6 +36,7 @@ export async function* pages<N extends PagedName>(
   let left = options.maxItems;
   let count = 0;
   let retries = 0;
+  const trail = new KeyTrail(name === "Scan" ? "scanPages" : "queryPages", startKey);
   for (let page = 0; options.maxPages === undefined || page < options.maxPages;) {
     const pageInput = { ...input } as InputFor<N>;
     if (startKey) pageInput.ExclusiveStartKey = startKey;
@@ -54,12 +55,7 @@ export async function* pages<N extends PagedName>(
     if (left !== undefined) left -= got;
     yield output;
     // Checked once the page is handed out, before the same page would be requested again.
-    assertProgress(
-      name === "Scan" ? "scanPages" : "queryPages",
-      startKey,
-      output.LastEvaluatedKey,
-      page,
-    );
+    trail.check(output.LastEvaluatedKey, page);
     startKey = output.LastEvaluatedKey;
     if (!startKey || left === 0) return;
   }

@@ -16,7 +16,7 @@ import type { Handler, OperationContext } from "../operation/middleware.js";
 import { ATTEMPTS_META, sendRequest } from "../operation/send.js";
 import { AbortFanOut, linkSignals } from "../operation/signals.js";
 import { addCapacity } from "./capacity.js";
-import { assertProgress } from "./progress.js";
+import { KeyTrail } from "./progress.js";
 import type { PaginateOptions, ScanAllOptions } from "./options.js";
 import { countPart, report, retriesOf } from "./runtime.js";
 
@@ -91,6 +91,7 @@ async function follow<N extends PagedName>(
   let left = options.maxItems;
   let startKey = base.ExclusiveStartKey;
   let pages = 0;
+  const trail = new KeyTrail(ctx.operation === "Scan" ? "scanAll" : "queryAll", startKey);
   for (;;) {
     const limit = nextLimit(base, left);
     const input = pageInput(base, startKey, limit);
@@ -101,12 +102,7 @@ async function follow<N extends PagedName>(
     merged.add(page);
     if (left !== undefined) left = Math.max(0, left - (merged.size - before));
     report(options.onProgress, { done: merged.size, pages: merged.pages, retries: retriesOf(ctx) });
-    assertProgress(
-      ctx.operation === "Scan" ? "scanAll" : "queryAll",
-      startKey,
-      page.LastEvaluatedKey,
-      pages,
-    );
+    trail.check(page.LastEvaluatedKey, pages);
     startKey = page.LastEvaluatedKey;
     if (!startKey) return undefined;
     if (left === 0 || (options.maxPages !== undefined && pages >= options.maxPages))
@@ -153,6 +149,7 @@ export function parallelScanHandler(
       const base: ScanCommandInput = { ...ctx.input, Segment: segment, TotalSegments: segments };
       let startKey: Key | undefined;
       let segmentPages = 0;
+      const trail = new KeyTrail(`scanAll segment ${segment}`);
       do {
         countPart(ctx);
         const left = maxItems === undefined ? undefined : Math.max(1, maxItems - items);
@@ -167,12 +164,7 @@ export function parallelScanHandler(
         items += merged.size - before;
         pages++;
         report(options.onProgress, { done: items, pages, retries: retriesOf(ctx) });
-        assertProgress(
-          `scanAll segment ${segment}`,
-          startKey,
-          page.LastEvaluatedKey,
-          ++segmentPages,
-        );
+        trail.check(page.LastEvaluatedKey, ++segmentPages);
         startKey = page.LastEvaluatedKey;
       } while (startKey && !full() && !failure);
     };

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestTable, testDyno, testEndpoint, uniqueTableName } from "../support/db.js";
 import { root, spawnChild } from "../jobs/support.js";
+import { faultProxy } from "../support/http.js";
 
 const dist = join(root, "dist/cli/index.js");
 const useDist =
@@ -271,4 +272,22 @@ test("Ctrl-C (SIGINT) stops an export with exit 1 and one line; running it again
   const again = await cli(...args);
   assert.deepEqual([again.code, again.stderr], [0, ""]);
   assertSameItems((await readFile(out, "utf8")).split("\n"), lines);
+});
+
+test("tables: a server that hands back a table name it already gave ends with an error", async () => {
+  // Issue 16 attack 5: LastEvaluatedTableName a, b, a, ... was followed forever.
+  const proxy = await faultProxy(endpoint, (request) => {
+    if (request.operation !== "ListTables") return undefined;
+    const from = (request.body as { ExclusiveStartTableName?: string }).ExclusiveStartTableName;
+    const next = from === "a" ? "b" : "a";
+    return { status: 200, body: { TableNames: [next], LastEvaluatedTableName: next } };
+  });
+  try {
+    const r = await cli("tables", "--endpoint", proxy.endpoint);
+    assert.notEqual(r.code, 0);
+    assert.equal(r.stdout, "a\nb\na\n");
+    assert.match(r.stderr, /LastEvaluatedTableName "a" twice \(page 3\)/);
+  } finally {
+    await proxy.stop();
+  }
 });

@@ -3,7 +3,7 @@
  * @module
  */
 import type { AttributeValue, ScanCommandInput } from "@aws-sdk/client-dynamodb";
-import type { Dyno } from "../../index.js";
+import { DynoError, type Dyno } from "../../index.js";
 import { UsageError, formatFlag, intFlag, stringFlag, type Command } from "../args.js";
 import { formatItem } from "../format.js";
 import { LineWriter, type Io } from "../io.js";
@@ -13,10 +13,21 @@ import { progressBar } from "../progress.js";
 export async function tables(dyno: Dyno, _command: Command, io: Io): Promise<void> {
   const out = new LineWriter(io.stdout);
   let ExclusiveStartTableName: string | undefined;
+  // A server that hands back a name it already gave would otherwise be followed forever.
+  const seen = new Set<string>();
   do {
     const page = await dyno.withSignal(io.signal).listTables({ ExclusiveStartTableName });
     for (const name of page.TableNames ?? []) await out.write(name);
     ExclusiveStartTableName = page.LastEvaluatedTableName;
+    if (ExclusiveStartTableName !== undefined) {
+      if (seen.has(ExclusiveStartTableName)) {
+        throw new DynoError(
+          `tables: ListTables returned LastEvaluatedTableName ${JSON.stringify(ExclusiveStartTableName)} ` +
+            `twice (page ${seen.size + 1}); stopping instead of listing the same tables forever`,
+        );
+      }
+      seen.add(ExclusiveStartTableName);
+    }
   } while (ExclusiveStartTableName);
 }
 
