@@ -11,6 +11,7 @@
  * @module
  */
 import type {
+  AttributeValue,
   BatchGetItemCommandInput,
   BatchWriteItemCommandInput,
   QueryCommandInput,
@@ -20,9 +21,11 @@ import type {
 } from "@aws-sdk/client-dynamodb";
 import { DynoValidationError } from "../errors.js";
 import type { SchemaLike } from "../encoding/index.js";
-import type { Middleware } from "../operation/middleware.js";
-import { Operation } from "../operation/operation.js";
+import type { Handler, Middleware } from "../operation/middleware.js";
+import { Operation, type OperationOptions } from "../operation/operation.js";
+import { setOwn } from "../own.js";
 import { batchGetHandler } from "./batch-get.js";
+import { withProgress } from "./batch-run.js";
 import { batchWriteHandler } from "./batch-write.js";
 import { items, pages } from "./iterate.js";
 import {
@@ -159,10 +162,15 @@ function batchGetItemAll(
     args,
     BATCH,
   );
-  const final = batchGetHandler(options);
+  const responses: Record<string, Record<string, AttributeValue>[]> = {};
+  for (const table of Object.keys(input.RequestItems ?? {})) setOwn(responses, table, []);
+  const run = reportingCancel(batchGetHandler(options), {
+    done: { $metadata: {}, Responses: responses, UnprocessedKeys: {} },
+    unprocessed: input,
+  });
   return start(
     runtime,
-    Operation.create("BatchGetItem", input, ...middleware, { final }),
+    Operation.create("BatchGetItem", input, ...middleware, run),
     options.signal,
   );
 }
@@ -178,12 +186,41 @@ function batchWriteItemAll(
     args,
     [...BATCH, "keySchema"],
   );
-  const final = batchWriteHandler(options);
+  const run = reportingCancel(batchWriteHandler(options), {
+    done: { ...input, RequestItems: {} },
+    unprocessed: input,
+  });
   return start(
     runtime,
-    Operation.create("BatchWriteItem", input, ...middleware, { final }),
+    Operation.create("BatchWriteItem", input, ...middleware, run),
     options.signal,
   );
+}
+
+/**
+ * A batch run's handler, and what its `AbortError` says when it is cancelled before the handler
+ * runs (an aborted signal, a pool that never started it): nothing done, everything unprocessed.
+ * Once running, the handler says what it did.
+ */
+function reportingCancel<N extends "BatchGetItem" | "BatchWriteItem">(
+  final: Handler<N>,
+  nothing: { done: unknown; unprocessed: unknown },
+): OperationOptions<N> {
+  let entered = false;
+  return {
+    final: (ctx) => {
+      entered = true;
+      return final(ctx);
+    },
+    onCancel: (error) => {
+      if (!entered)
+        withProgress(
+          error,
+          () => nothing.done,
+          () => nothing.unprocessed,
+        );
+    },
+  };
 }
 
 /**

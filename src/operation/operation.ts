@@ -40,6 +40,11 @@ export interface OperationOptions<N extends OperationName> {
    * Exhaustive operations (scanAll, batchWriteItemAll, ...) put their loop here.
    */
   final?: Handler<N>;
+  /**
+   * Called once with a cancelled operation's `AbortError` as it is built, before anyone sees
+   * it (an await, `result()`, the run's signal), e.g. to say what a run did and did not do.
+   */
+  onCancel?: (error: AbortError) => void;
 }
 
 /** Starts an operation; a symbol so that only sessions and pools (not users) call it. */
@@ -100,6 +105,7 @@ export class Operation<N extends OperationName = OperationName> implements Promi
   #unlinkScope: () => void = noop;
   #watcher: OperationWatcher | undefined;
   #watchToken = 0;
+  #onCancel: ((error: AbortError) => void) | undefined;
 
   /** Use {@link Operation.create}, or a session/pool method. */
   protected constructor(
@@ -132,13 +138,22 @@ export class Operation<N extends OperationName = OperationName> implements Promi
     }
     const list: Middleware<N>[] = [];
     let final: Handler<N> = sendCommand as Handler<N>;
+    let onCancel: ((error: AbortError) => void) | undefined;
     middleware.forEach((entry, index) => {
       if (typeof entry === "function") list.push(entry);
-      else if (entry && typeof entry === "object" && typeof entry.final === "function")
-        final = entry.final;
-      else throw new DynoValidationError(`middleware[${index}]`, "expected a middleware function");
+      else if (
+        entry &&
+        typeof entry === "object" &&
+        (typeof entry.final === "function" || typeof entry.onCancel === "function")
+      ) {
+        if (typeof entry.final === "function") final = entry.final;
+        if (typeof entry.onCancel === "function") onCancel = entry.onCancel;
+      } else
+        throw new DynoValidationError(`middleware[${index}]`, "expected a middleware function");
     });
-    return new Operation(name, input, list, final);
+    const operation = new Operation(name, input, list, final);
+    operation.#onCancel = onCancel;
+    return operation;
   }
 
   /** `"pending"` (queued), `"running"`, or `"done"` (settled: output, error or cancelled). */
@@ -226,6 +241,9 @@ export class Operation<N extends OperationName = OperationName> implements Promi
               ),
           );
     this.#result = { error };
+    const onCancel = this.#onCancel;
+    this.#onCancel = undefined;
+    onCancel?.(error);
     return error;
   }
 
