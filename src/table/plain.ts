@@ -46,7 +46,7 @@ export function checkPlainCondition(model: ItemModel, condition: Condition, what
   } else if (condition instanceof Comparison) {
     const method = METHODS[condition.op]!;
     checkPair(model, condition.left, condition.right, method, what, false);
-    checkPair(model, condition.right, condition.left, method, what, false);
+    checkPair(model, condition.right, condition.left, method, what, false, true);
   } else if (condition instanceof Between) {
     checkPair(model, condition.left, condition.lo, "between", what, false);
     checkPair(model, condition.left, condition.hi, "between", what, false);
@@ -72,13 +72,23 @@ function checkPair(
   method: string,
   what: string,
   element: boolean,
+  rightSide = false,
 ): void {
   if (left.type === "value") return;
-  const r = propertyAt(model, left.path, what, `a plain cond.${method}`, (path) =>
-    method === "exists" || method === "notExists"
-      ? `(c) => c.${method}(${JSON.stringify(path)})`
-      : `(c) => c.${method}(${JSON.stringify(path)}, ...)`,
-  );
+  const plain =
+    left.type === "size"
+      ? `a plain size().${rightSide ? flip(method) : method}`
+      : `a plain cond.${method}`;
+  const r = propertyAt(model, left.path, what, plain, (path) => {
+    const p = JSON.stringify(path);
+    // size(path) on the table's properties is c.size(...), compared from its side.
+    if (left.type === "size")
+      return `(c) => c.size(${p}).${rightSide ? flip(method) : method}(...)`;
+    if (rightSide) return `(c) => c.${method}(..., c.attr(${p}))`;
+    return method === "exists" || method === "notExists"
+      ? `(c) => c.${method}(${p})`
+      : `(c) => c.${method}(${p}, ...)`;
+  });
   if (left.type === "size" || right?.type !== "value" || r === undefined) return;
   const target = element ? model.element(r) : r;
   if (target.schema === undefined) return; // s.any(): stored as given, as a plain value is
@@ -151,6 +161,13 @@ export function propertyAt(
     found = r;
   }
   return found;
+}
+
+const FLIPPED: Record<string, string> = { lt: "gt", gt: "lt", le: "ge", ge: "le" };
+
+/** The comparison seen from the other side (`a < b` is `b > a`). */
+function flip(method: string): string {
+  return FLIPPED[method] ?? method;
 }
 
 function samePath(a: readonly PathSegment[], b: readonly PathSegment[]): boolean {

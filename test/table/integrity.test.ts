@@ -384,8 +384,22 @@ describe("plain cond.* conditions and filters on a table (item 6)", () => {
       "id",
       /c\.beginsWith\("id", \.\.\.\)/,
     );
-    await refused(() => users.delete(key, { condition: size("name").gt(1) }), "name");
-    await refused(() => users.delete(key, { condition: cond.eq("email", attr("name")) }), "name");
+    // Issue 16 attack 9: the hint is the typed form of what was written (it said c.gt("name")).
+    await refused(
+      () => users.delete(key, { condition: size("name").gt(1) }),
+      "name",
+      /a plain size\(\)\.gt takes attribute names.*\(c\) => c\.size\("name"\)\.gt\(\.\.\.\)/,
+    );
+    await refused(
+      () => users.delete(key, { condition: cond.lt("age", size("name")) }),
+      "name",
+      /\(c\) => c\.size\("name"\)\.gt\(\.\.\.\)/,
+    );
+    await refused(
+      () => users.delete(key, { condition: cond.eq("email", attr("name")) }),
+      "name",
+      /\(c\) => c\.eq\(\.\.\., c\.attr\("name"\)\)/,
+    );
     // Plain pieces inside a typed condition, and a plain attr() in a typed comparison.
     await refused(
       () => users.delete(key, { condition: (c) => c.and(c.gt("age", 1), cond.eq("name", "x")) }),
