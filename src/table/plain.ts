@@ -8,12 +8,13 @@
  * @module
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import { marshalValue } from "../encoding/api.js";
+import { marshalValue, unmarshalValue } from "../encoding/api.js";
 import { DynoError, DynoValidationError } from "../errors.js";
 import { Between, Comparison, FunctionCall, In, Logical, Not } from "../expression/condition.js";
 import type { Operand } from "../expression/operand.js";
 import { formatPath } from "../expression/path.js";
 import type { Condition, PathSegment } from "../expression/types.js";
+import type { AnySchema } from "../encoding/schema/schema.js";
 import type { ItemModel, ResolvedPath } from "./paths.js";
 import { describeSchema } from "./storage.js";
 
@@ -99,6 +100,8 @@ function checkPair(
     stored = marshalValue(right.raw, target.schema);
   } catch (e) {
     if (!(e instanceof DynoError)) throw e;
+    // The value already in its stored form (epoch seconds of a date, an ISO string...) matches.
+    if (storedForm(right.encoded, target.schema)) return;
     throw new DynoValidationError(
       label,
       `${what}: a plain cond.${method} compares ${label} (${describeSchema(target.schema)}) with a ` +
@@ -168,6 +171,16 @@ const FLIPPED: Record<string, string> = { lt: "gt", gt: "lt", le: "ge", ge: "le"
 /** The comparison seen from the other side (`a < b` is `b > a`). */
 function flip(method: string): string {
   return FLIPPED[method] ?? method;
+}
+
+/** Whether `encoded` is a value the codec stores as it is (decodes, and encodes back the same). */
+function storedForm(encoded: AttributeValue, schema: AnySchema): boolean {
+  try {
+    return sameValue(marshalValue(unmarshalValue(encoded, schema), schema), encoded);
+  } catch (e) {
+    if (e instanceof DynoError) return false;
+    throw e;
+  }
 }
 
 function samePath(a: readonly PathSegment[], b: readonly PathSegment[]): boolean {
