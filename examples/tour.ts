@@ -3,13 +3,18 @@
  * DynamoDB, with short results and timings. Read it top to bottom; every step prints what it
  * shows. The small files next to it show one feature each.
  */
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   Dyno,
   Pool,
   cacheMiddleware,
+  jobStatus,
   marshalItem,
   metricsMiddleware,
+  runJob,
   s,
   withLock,
   type OperationMetrics,
@@ -19,6 +24,24 @@ import { injectFaults } from "../src/testing/index.js";
 
 // The SDK warns (when a client is made) that its 2027 releases need Node 22; Node 20 is fine here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+// Step 9's job: every worker process (this file, started with `job-worker <endpoint>`) runs this.
+const job = { id: "tour-backfill", table: "Users", segments: 8, leaseTable: "Jobs", leaseMs: 1500 };
+if (process.argv[2] === "job-worker") {
+  const dyno = new Dyno({ clientConfig: localClientConfig(process.argv[3]!) });
+  const summary = await runJob(dyno, {
+    ...job,
+    input: { Limit: 100 }, // pages of 100 items
+    concurrency: 4,
+    handler: async (items, ctx) => {
+      await new Promise((resolve) => setTimeout(resolve, 20)); // the work on a page
+      console.log(`page of segment ${ctx.segment}: ${items.length} items`);
+    },
+  });
+  console.log(JSON.stringify(summary));
+  dyno.client.destroy();
+  process.exit(0); // a worker does not run the tour
+}
 
 const started = performance.now();
 const ms = (since: number) => `${(performance.now() - since).toFixed(0)} ms`;
@@ -237,10 +260,40 @@ try {
   show("fencing tokens", `${tokens.length}, strictly increasing: ${increasing}`);
   done("locked");
 
+  step("9. A job over the table in 2 worker processes; one is killed, the job finishes anyway");
+  const jobWorker = () =>
+    spawn(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(import.meta.url), "job-worker", local.endpoint],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+  const exited = (child: ReturnType<typeof jobWorker>) =>
+    child.exitCode !== null || child.signalCode !== null
+      ? Promise.resolve()
+      : new Promise((resolve) => child.once("exit", resolve));
+  const [doomed, survivor] = [jobWorker(), jobWorker()];
+  let last = "";
+  const survivorOut = (async () => {
+    for await (const line of createInterface({ input: survivor.stdout! })) last = line;
+  })();
+  let pages = 0;
+  for await (const _ of createInterface({ input: doomed.stdout! })) if (++pages === 3) break;
+  doomed.kill("SIGKILL"); // mid-job, perhaps mid-page: its leases simply stop being renewed
+  await Promise.all([exited(doomed), exited(survivor), survivorOut]);
+  const summary = JSON.parse(last) as { items: number; segments: number };
+  const status = await jobStatus(dyno, { id: job.id, leaseTable: job.leaseTable });
+  show("killed", `a worker (SIGKILL) after ${pages} of its pages`);
+  show(
+    "job",
+    `${status?.state}: ${summary.items} items, ${status?.segmentsDone}/${summary.segments} segments (the survivor took the killed worker's segments over)`,
+  );
+  done("finished");
+
   await users.drop();
   await locks.drop();
+  await dyno.deleteTable({ TableName: job.leaseTable });
 } finally {
-  step("9. Stopping the local DynamoDB");
+  step("10. Stopping the local DynamoDB");
   await local.stop();
   done("stopped");
 }

@@ -128,6 +128,8 @@ describe("the tour (npm start)", () => {
         /written: 1000 of 1000/,
         /counter: 15 /,
         /strictly increasing: true/,
+        /killed: a worker \(SIGKILL\) after 3 of its pages/,
+        /job: done: 4000 items, 8\/8 segments/,
         /stopped in/,
       ]) {
         assert.match(out.stdout, pattern);

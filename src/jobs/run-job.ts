@@ -145,16 +145,27 @@ class JobWorker {
     source.catch(() => {}); // awaited below unless the job is finished
     await ensureLeaseTable(this.#dyno, o.leaseTable, signal);
     const known = await getJobItem(this.#dyno, o.leaseTable, o.id, signal);
-    if (!known?.summary) await source;
+    // A new job's item is written while the source table is still being described.
     const job =
       known ??
-      (await openJobItem(
-        this.#dyno,
-        o.leaseTable,
-        o.id,
-        { table: o.table, segments: o.segments, fingerprint: o.fingerprint, createdAt: Date.now() },
-        signal,
-      ));
+      (
+        await Promise.all([
+          openJobItem(
+            this.#dyno,
+            o.leaseTable,
+            o.id,
+            {
+              table: o.table,
+              segments: o.segments,
+              fingerprint: o.fingerprint,
+              createdAt: Date.now(),
+            },
+            signal,
+          ),
+          source,
+        ])
+      )[0];
+    if (!job.summary) await source;
     if (job.table !== o.table || job.segments !== o.segments || job.fingerprint !== o.fingerprint) {
       throw new DynoValidationError(
         "id",

@@ -2,7 +2,8 @@
  * Working one leased segment: read its checkpoint, scan its pages from there (the exhaustive
  * layer's `scanPages`, on the pool when there is one; the next page is requested while the
  * handler works on this one), hand each page to the handler (retried with backoff), and after
- * each page write the checkpoint under the lease's fencing token. Ends when the segment is done,
+ * each page write the checkpoint under the lease's fencing token (while the next page is handled;
+ * checkpoints go out one at a time, in page order, each only after its page's handler resolved). Ends when the segment is done,
  * when the worker gives the segment back (at a page boundary), or when the lease is lost.
  * @module
  */
@@ -105,60 +106,96 @@ async function run(
   if (state.done) return "done";
   const source: PageSource = options.pool ?? dyno;
   let failures = 0;
-  // Each pass scans from the last checkpoint; a failed page read starts a new pass.
-  for (;;) {
-    const pages = source.scanPages(
-      {
-        ...options.input,
-        TableName: options.table,
-        Segment: segment,
-        TotalSegments: options.segments,
-        ExclusiveStartKey: state.lastKey,
-      },
-      { signal },
-    );
-    const iterator = pages[Symbol.asyncIterator]();
-    let next = iterator.next();
-    try {
-      for (;;) {
-        let page: ScanCommandOutput;
-        try {
-          const result = await next;
-          if (result.done) throw new Error("scanPages ended without a last page");
-          page = result.value;
-        } catch (error) {
-          if (signal.aborted) return ended();
-          // A request DynamoDB refuses (a bad filter, a missing table) fails at once.
-          if (!isTransient(error) || ++failures >= options.maxAttempts) {
-            throw new SegmentFailure(segment, error);
+  // The checkpoint of the page handled last, still being written: it overlaps the next page's
+  // handling (the scan never waits for it), and the next checkpoint is written only after it.
+  let pending: Promise<SegmentRecord | false | undefined> | undefined;
+  /** Waits for the pending checkpoint; an outcome when the run must end. */
+  const settle = async (): Promise<SegmentOutcome | undefined> => {
+    if (!pending) return undefined;
+    const committed = await pending;
+    pending = undefined;
+    if (committed === undefined) return ended();
+    if (committed === false) return "lost";
+    env.committed(committed);
+    return committed.done ? "done" : undefined;
+  };
+  try {
+    // Each pass scans from the last checkpoint; a failed page read starts a new pass.
+    for (;;) {
+      const outcome = await settle();
+      if (outcome) return outcome;
+      const pages = source.scanPages(
+        {
+          ...options.input,
+          TableName: options.table,
+          Segment: segment,
+          TotalSegments: options.segments,
+          ExclusiveStartKey: state.lastKey,
+        },
+        { signal },
+      );
+      const iterator = pages[Symbol.asyncIterator]();
+      let next = iterator.next();
+      try {
+        for (;;) {
+          let page: ScanCommandOutput;
+          try {
+            const result = await next;
+            if (result.done) throw new Error("scanPages ended without a last page");
+            page = result.value;
+            failures = 0;
+          } catch (error) {
+            if (signal.aborted) return ended();
+            // A request DynamoDB refuses (a bad filter, a missing table) fails at once.
+            if (!isTransient(error) || ++failures >= options.maxAttempts) {
+              throw new SegmentFailure(segment, error);
+            }
+            await sleep(backoffDelay(failures, options), signal);
+            if (signal.aborted) return ended();
+            break; // a new pass from the checkpoint
           }
-          await sleep(backoffDelay(failures, options), signal);
+          const lastKey = page.LastEvaluatedKey;
+          // Prefetch: the next page is read while this one is handled.
+          if (lastKey) {
+            next = iterator.next();
+            next.catch(() => {}); // awaited on the next turn, or abandoned when we stop
+          }
+          const handled = await handle(env, segment, lock, state, page.Items ?? [], signal);
+          if (handled === undefined) return ended();
+          // This page's checkpoint never goes out before the previous one is stored.
+          const outcome = await settle();
+          if (outcome) return outcome;
+          pending = checkpoint(env, segment, lock, state, lastKey, handled);
+          pending.catch(() => {}); // awaited by settle, or in the finally below
+          state = advance(state, lastKey, handled);
+          if (!lastKey) return (await settle()) ?? "done";
+          if (yieldAsked()) return (await settle()) ?? "yielded";
           if (signal.aborted) return ended();
-          break; // a new pass from the checkpoint
         }
-        const lastKey = page.LastEvaluatedKey;
-        // Prefetch: the next page is read while this one is handled.
-        if (lastKey) {
-          next = iterator.next();
-          next.catch(() => {}); // awaited on the next turn, or abandoned when we stop
-        }
-        const handled = await handle(env, segment, lock, state, page.Items ?? [], signal);
-        if (handled === undefined) return ended();
-        const committed = await checkpoint(env, segment, lock, state, lastKey, handled);
-        if (committed === undefined) return ended();
-        if (committed === false) return "lost";
-        state = committed;
-        failures = 0;
-        env.committed(state);
-        if (state.done) return "done";
-        if (yieldAsked()) return "yielded";
-        if (signal.aborted) return ended();
+      } finally {
+        // Stops the generator (and its prefetched request, through the signal when we stop early).
+        void iterator.return?.().catch(() => {});
       }
-    } finally {
-      // Stops the generator (and its prefetched request, through the signal when we stop early).
-      void iterator.return?.().catch(() => {});
     }
+  } finally {
+    // The last handled page's checkpoint lands (or fails) before the lease is released.
+    await pending?.catch(() => {});
   }
+}
+
+/** The segment's state once a page of `handled` items ending at `lastKey` is checkpointed. */
+function advance(
+  state: SegmentRecord,
+  lastKey: StoredItem | undefined,
+  handled: number,
+): SegmentRecord {
+  return {
+    ...state,
+    lastKey,
+    items: state.items + handled,
+    pages: state.pages + 1,
+    done: lastKey === undefined,
+  };
 }
 
 /**
@@ -210,13 +247,7 @@ async function checkpoint(
   handled: number,
 ): Promise<SegmentRecord | false | undefined> {
   const { dyno, options } = env;
-  const next: SegmentRecord = {
-    ...state,
-    lastKey,
-    items: state.items + handled,
-    pages: state.pages + 1,
-    done: lastKey === undefined,
-  };
+  const next = advance(state, lastKey, handled);
   const write = {
     segment,
     fencingToken: lock.fencingToken,

@@ -1,11 +1,13 @@
 /**
  * The `dyno-ts` command line run as a user runs it: a child process per command, its stdout,
- * stderr and exit status. It runs the built binary (`dist/cli/index.js`, after `npm run build`)
- * when there is one, else the TypeScript entry through tsx; `DYNO_CLI=ts|dist` forces either.
+ * stderr and exit status. It runs the built binary, found through the package's `bin` as npm
+ * links it, building `dist/` first (`npm run build`) when it is missing or older than `src/`;
+ * `DYNO_CLI=ts` runs the TypeScript entry through tsx instead (no build).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { appendFile, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,10 +15,25 @@ import { createTestTable, testDyno, testEndpoint, uniqueTableName } from "../sup
 import { root, spawnChild } from "../jobs/support.js";
 import { faultProxy } from "../support/http.js";
 
-const dist = join(root, "dist/cli/index.js");
-const useDist =
-  process.env.DYNO_CLI === "dist" || (process.env.DYNO_CLI !== "ts" && existsSync(dist));
+const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+  bin: Record<string, string>;
+};
+const dist = join(root, pkg.bin["dyno-ts"]!);
+const useDist = process.env.DYNO_CLI !== "ts";
+if (useDist && !(existsSync(dist) && statSync(dist).mtimeMs >= newest(join(root, "src")))) {
+  execFileSync("npm", ["run", "build"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+}
 const entry = useDist ? dist : join(root, "src/cli/index.ts");
+
+/** The newest modification time of the files under `dir`. */
+function newest(dir: string): number {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile())
+      latest = Math.max(latest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return latest;
+}
 const dyno = await testDyno();
 const endpoint = await testEndpoint();
 const leaseTable = uniqueTableName("clijobs");
@@ -290,4 +307,36 @@ test("tables: a server that hands back a table name it already gave ends with an
   } finally {
     await proxy.stop();
   }
+});
+
+test("the progress bar is drawn on a terminal's stderr only, never on stdout or in a pipe", async () => {
+  const table = await newTable();
+  const input = join(dir, "tty-in.jsonl");
+  await writeFile(input, sampleLines(200).join("\n"));
+  assert.equal((await cli("import", table, "--in", input, ...local)).code, 0);
+  const args = ["export", table, "--segments", "2", "--lease-table", leaseTable, ...local];
+  // A pipe: nothing on stderr, the data alone on stdout.
+  const piped = await cli(...args, "--out", join(dir, "tty-piped.jsonl"));
+  assert.deepEqual([piped.code, piped.stderr, piped.stdout], [0, "", ""]);
+  // A terminal (script(1) gives the child one): the bar and the last line on it.
+  const out = join(dir, "tty-out.jsonl");
+  const command = [
+    process.execPath,
+    ...(useDist ? [] : ["--import", "tsx"]),
+    entry,
+    ...args,
+    "--out",
+    out,
+  ]
+    .map((a) => `'${a.replaceAll("'", "'\\''")}'`)
+    .join(" ");
+  const tty = execFileSync("script", ["-qefc", command, "/dev/null"], {
+    cwd: root,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  assert.match(tty, /export \S+ .*items +[\d,]+\/s/, "a progress bar on the terminal");
+  assert.match(tty, /exported 200 items to /);
+  const got = (await readFile(out, "utf8")).split("\n").filter((l) => l !== "");
+  assert.equal(got.length, 200);
 });
