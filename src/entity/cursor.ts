@@ -9,6 +9,7 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { DynoValidationError } from "../errors.js";
+import { setOwn } from "../own.js";
 
 /** A `LastEvaluatedKey`. */
 export type StartKey = Record<string, AttributeValue>;
@@ -29,9 +30,10 @@ export function encodeCursor(
 ): string {
   const flat: Record<string, [string, string]> = {};
   for (const [attr, av] of Object.entries(key)) {
-    if (av.S !== undefined) flat[attr] = ["S", av.S];
-    else if (av.N !== undefined) flat[attr] = ["N", av.N];
-    else if (av.B !== undefined) flat[attr] = ["B", Buffer.from(av.B).toString("base64")];
+    if (av.S !== undefined) setOwn(flat, attr, ["S", av.S] as [string, string]);
+    else if (av.N !== undefined) setOwn(flat, attr, ["N", av.N] as [string, string]);
+    else if (av.B !== undefined)
+      setOwn(flat, attr, ["B", Buffer.from(av.B).toString("base64")] as [string, string]);
     else throw new DynoValidationError("cursor", `a key attribute ${attr} that is not S, N or B`);
   }
   const payload = Buffer.from(JSON.stringify([1, flat, binding])).toString("base64url");
@@ -93,9 +95,9 @@ export function decodeCursor(
       refuse(`the cursor holds ${attr}, which is not a key attribute of this read`);
     }
     const [type, value] = v as [string, string];
-    if (type === "S") key[attr] = { S: value };
-    else if (type === "N") key[attr] = { N: value };
-    else if (type === "B") key[attr] = { B: Buffer.from(value, "base64") };
+    if (type === "S") setOwn(key, attr, { S: value } as AttributeValue);
+    else if (type === "N") setOwn(key, attr, { N: value } as AttributeValue);
+    else if (type === "B") setOwn(key, attr, { B: Buffer.from(value, "base64") } as AttributeValue);
     else refuse(`the cursor holds ${attr} of type ${type}`);
   }
   if (entries.length === 0) refuse("the cursor holds no key");

@@ -119,7 +119,7 @@ export function encodeKey(
       );
     }
     const path = { ...model.resolve(k.prop, field), label: `${field}.${k.prop}` };
-    out[k.attr] = model.encode(path, value, field) as AttributeValue;
+    setOwn(out, k.attr, model.encode(path, value, field) as AttributeValue);
   }
   for (const prop of Object.keys(key)) {
     if (prop !== keys.partition.prop && prop !== keys.sort?.prop) {

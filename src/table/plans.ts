@@ -6,6 +6,7 @@
  */
 import { marshalItem, unmarshalItem } from "../encoding/api.js";
 import { DynoEncodingError, DynoValidationError } from "../errors.js";
+import { ownValue, setOwn } from "../own.js";
 import type { Condition, PathSegment } from "../expression/types.js";
 import {
   actionsOf,
@@ -70,14 +71,15 @@ const keyFields = (keys: KeySchema) => (keys.sort ? [keys.partition, keys.sort] 
 /** The stored primary key of a stored item. */
 export function storedKey(keys: KeySchema, item: StoredItem): StoredItem {
   const out: StoredItem = {};
-  for (const k of keyFields(keys)) out[k.attr] = item[k.attr]!;
+  for (const k of keyFields(keys)) setOwn(out, k.attr, ownValue(item, k.attr)!);
   return out;
 }
 
 /** The key properties of an item, as users write a key. */
 function keyPropsOf(keys: KeySchema, item: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of keyFields(keys)) out[k.prop] = (item as Record<string, unknown>)[k.prop];
+  for (const k of keyFields(keys))
+    setOwn(out, k.prop, ownValue(item as Record<string, unknown>, k.prop));
   return out;
 }
 
