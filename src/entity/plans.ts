@@ -11,9 +11,8 @@ import { marshalItem, unmarshalItem } from "../encoding/api.js";
 import type { AnySchema } from "../encoding/schema/schema.js";
 import type { StandardSchemaV1 } from "../encoding/schema/standard.js";
 import { DynoEncodingError, DynoValidationError } from "../errors.js";
-import { cond } from "../expression/condition.js";
 import type { AttributeRef } from "../expression/operand.js";
-import type { Condition, PathSegment, UpdateAction } from "../expression/types.js";
+import type { PathSegment, UpdateAction } from "../expression/types.js";
 import { update } from "../expression/update.js";
 import { Updates, actionsOf, conditionOf, type ConditionInput } from "../table/expressions.js";
 import type {
@@ -25,27 +24,30 @@ import type {
   PutPlanOptions,
   StoredItem,
   UpdatePlan,
-  VersionCheck,
   VersionedPlanOptions,
 } from "../table/model.js";
+import {
+  expired,
+  nowSeconds,
+  refuseVersionAction,
+  stampPut,
+  stampUpdate,
+  validateAsync,
+  validateSync,
+  versionCondition,
+  versionOf,
+} from "../table/behaviour.js";
 import { encoded, type ItemModel } from "../table/paths.js";
 import { fieldAt } from "../table/plans.js";
 import type { PathValue, PropertyPath } from "../table/types.js";
 import type { EntityDefinition } from "./definition.js";
 import { encodeKey, keyAttributes } from "./keys.js";
 
-/** Seconds since the epoch: what a TTL attribute is compared with. */
-export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+export { expired, nowSeconds, validateAsync, validateSync };
 
 /** True when the stored item belongs to the entity. */
 export const owns = (d: EntityDefinition, item: StoredItem): boolean =>
   item[d.entityAttribute]?.S === d.name;
-
-/** True when the item's TTL has passed (it is still stored until DynamoDB deletes it). */
-export function expired(d: EntityDefinition, item: StoredItem): boolean {
-  const n = d.ttl ? item[d.ttl.attr]?.N : undefined;
-  return n !== undefined && Number(n) <= nowSeconds();
-}
 
 /** The key properties of a value (an item or a key), as users write a key. */
 function keyProps(d: EntityDefinition, value: unknown): Record<string, unknown> {
@@ -63,59 +65,6 @@ function storedKey(d: EntityDefinition, item: StoredItem): StoredItem {
 
 const conditionsOf = <T>(d: EntityDefinition, c: ConditionInput<T> | undefined, at: string) =>
   c === undefined ? [] : [conditionOf<T>(d.model, c, fieldAt(at, "condition"))];
-
-/**
- * Checks an item with a Standard Schema validator synchronously (plans are built synchronously).
- * @throws DynoValidationError with the validator's `issues`; or when the validator is asynchronous.
- */
-export function validateSync(v: StandardSchemaV1 | undefined, item: unknown, field: string): void {
-  if (!v) return;
-  const result = v["~standard"].validate(item);
-  if (typeof (result as PromiseLike<unknown>).then === "function") {
-    throw new DynoValidationError(
-      field,
-      "the validate option's schema is asynchronous; a transaction or batch checks items synchronously (use put)",
-    );
-  }
-  refuseIssues(result as StandardSchemaV1.Result<unknown>, field);
-}
-
-/** Checks an item with a Standard Schema validator, synchronous or not. */
-export async function validateAsync(
-  v: StandardSchemaV1 | undefined,
-  item: unknown,
-  field: string,
-): Promise<void> {
-  if (!v) return;
-  refuseIssues(await v["~standard"].validate(item), field);
-}
-
-function refuseIssues(result: StandardSchemaV1.Result<unknown>, field: string): void {
-  if (!result.issues) return;
-  const first = result.issues[0];
-  const at = (first?.path ?? [])
-    .map((p) => (typeof p === "object" ? String(p.key) : String(p)))
-    .join(".");
-  throw new DynoValidationError(
-    at ? `${field}.${at}` : field,
-    `failed validation: ${result.issues.map((i) => i.message).join("; ")}`,
-    { issues: result.issues },
-  );
-}
-
-function versionOf(d: EntityDefinition, version: unknown, field: string): number | undefined {
-  if (version === undefined) return undefined;
-  if (!d.version) throw new DynoValidationError(field, `entity ${d.name} has no version property`);
-  if (typeof version !== "number" || !Number.isSafeInteger(version) || version < 1) {
-    throw new DynoValidationError(field, `a version is a positive integer, got ${String(version)}`);
-  }
-  return version;
-}
-
-const versionCondition = (d: EntityDefinition, expected: number | undefined): Condition =>
-  expected === undefined
-    ? cond.notExists([d.key.partition.attr])
-    : cond.eq([d.version!.attr], expected);
 
 /**
  * A put: timestamps (`updatedAt` now, `createdAt` unless given), the version (1 for an item
@@ -140,25 +89,13 @@ export function putPlan<T>(
       "a batch write cannot carry a condition",
     );
   }
-  let value = item as Record<string, unknown>;
-  let check: VersionCheck | undefined;
-  if (d.version || d.createdAt || d.updatedAt) {
-    value = { ...value };
-    const now = new Date();
-    if (d.updatedAt) value[d.updatedAt.prop] = now;
-    if (d.createdAt && value[d.createdAt.prop] === undefined) value[d.createdAt.prop] = now;
-    if (d.version) {
-      const expected = versionOf(d, value[d.version.prop], `${field}.${d.version.prop}`);
-      if (options.batch && expected !== undefined) {
-        throw new DynoValidationError(
-          `${field}.${d.version.prop}`,
-          "a versioned item cannot be written by a batch (it cannot check the version): use put or transact",
-        );
-      }
-      value[d.version.prop] = expected === undefined ? 1 : expected + 1;
-      if (!options.batch) check = { attribute: d.version.attr, expected };
-    }
-  }
+  const { value, check } = stampPut(
+    d,
+    item as Record<string, unknown>,
+    field,
+    `entity ${d.name}`,
+    options.batch === true,
+  );
   let stored: StoredItem;
   try {
     stored = marshalItem(value, d.model.schema);
@@ -189,7 +126,7 @@ export function putPlan<T>(
   }
   stored[d.entityAttribute] = { S: d.name };
   const conditions = conditionsOf(d, options.condition, at);
-  if (check) conditions.push(versionCondition(d, check.expected));
+  if (check) conditions.push(versionCondition(d, d.key.partition.attr, check.expected));
   return {
     kind: "Put",
     table: d.table,
@@ -214,8 +151,6 @@ class TrackedUpdates<T> extends Updates<T> {
     return super.set(path, value);
   }
 }
-
-const firstOf = (a: UpdateAction) => (a as { path?: readonly PathSegment[] }).path?.[0];
 
 function encodeAt(
   d: EntityDefinition,
@@ -267,12 +202,7 @@ export function updatePlan<T>(
     const path = (action as { path?: readonly PathSegment[] }).path;
     const attr = path?.[0];
     if (typeof attr !== "string") continue;
-    if (d.version && attr === d.version.attr) {
-      throw new DynoValidationError(
-        fieldAt(at, d.version.prop),
-        "the version is managed by the entity; pass { version } to check it",
-      );
-    }
+    refuseVersionAction(d, action, at, "entity");
     const prop = templateAttrs.get(attr);
     if (prop === undefined) continue;
     if (d.key.props.includes(prop)) {
@@ -318,24 +248,10 @@ export function updatePlan<T>(
     actions.push(update.set([f.attr], encoded(encodeAt(d, p, values[p], `${keyField}.${p}`))));
   }
   actions.push(update.set([d.entityAttribute], d.name));
-  const now = new Date();
-  if (d.updatedAt && !actions.some((a) => firstOf(a) === d.updatedAt!.attr)) {
-    actions.push(
-      update.set([d.updatedAt.attr], encoded(encodeAt(d, d.updatedAt.prop, now, d.updatedAt.prop))),
-    );
-  }
-  if (d.createdAt && !actions.some((a) => firstOf(a) === d.createdAt!.attr)) {
-    actions.push(
-      update.setIfNotExists(
-        [d.createdAt.attr],
-        encoded(encodeAt(d, d.createdAt.prop, now, d.createdAt.prop)),
-      ),
-    );
-  }
-  if (d.version) actions.push(update.increment([d.version.attr]));
-  const expected = versionOf(d, options.version, fieldAt(at, "version"));
+  stampUpdate(d, d.model, actions);
+  const expected = versionOf(d, options.version, fieldAt(at, "version"), `entity ${d.name}`);
   const conditions = conditionsOf(d, options.condition, at);
-  if (expected !== undefined) conditions.push(versionCondition(d, expected));
+  if (expected !== undefined) conditions.push(versionCondition(d, d.key.partition.attr, expected));
   return {
     kind: "Update",
     table: d.table,
@@ -355,9 +271,9 @@ export function deletePlan<T>(
   at = "",
 ): DeletePlan {
   const stored = encodeKey(d.key, d.kinds, key, fieldAt(at, "key"));
-  const expected = versionOf(d, options.version, fieldAt(at, "version"));
+  const expected = versionOf(d, options.version, fieldAt(at, "version"), `entity ${d.name}`);
   const conditions = conditionsOf(d, options.condition, at);
-  if (expected !== undefined) conditions.push(versionCondition(d, expected));
+  if (expected !== undefined) conditions.push(versionCondition(d, d.key.partition.attr, expected));
   return {
     kind: "Delete",
     table: d.table,

@@ -28,9 +28,21 @@ import type {
   PutPlanOptions,
   StoredItem,
   UpdatePlan,
+  VersionCheck,
   VersionedPlanOptions,
 } from "./model.js";
 import type { ItemModel } from "./paths.js";
+import type { StandardSchemaV1 } from "../encoding/schema/standard.js";
+import {
+  expired,
+  refuseVersionAction,
+  stampPut,
+  stampUpdate,
+  validateSync,
+  versionCondition,
+  versionOf,
+  type Behaviour,
+} from "./behaviour.js";
 
 /** What a table's plans are made from. */
 export interface TablePlanner {
@@ -39,6 +51,10 @@ export interface TablePlanner {
   readonly keys: KeySchema;
   /** The attributes every stored item has (keys left out): what an update must write to create one. */
   readonly required: readonly string[];
+  /** The managed version, timestamps and TTL. */
+  readonly behaviour: Behaviour;
+  /** The `validate` option: checks every item a put writes. */
+  readonly validate: StandardSchemaV1 | undefined;
 }
 
 /**
@@ -84,15 +100,6 @@ function keyPropsOf(keys: KeySchema, item: unknown): Record<string, unknown> {
 /** A field name under the action's location `at` (`""` for a single call). */
 export const fieldAt = (at: string, name: string): string => (at ? `${at}.${name}` : name);
 
-function noVersion(p: TablePlanner, version: number | undefined, at: string): void {
-  if (version !== undefined) {
-    throw new DynoValidationError(
-      fieldAt(at, "version"),
-      `table ${p.table} has no version property, so a write cannot be conditioned on one`,
-    );
-  }
-}
-
 const conditions = <T>(
   p: TablePlanner,
   c: ConditionInput<T> | undefined,
@@ -105,21 +112,38 @@ export function putPlan<T>(
   item: T,
   options: PutPlanOptions<T> = {},
   at = "",
+  validated = false,
 ): PutPlan {
-  const stored = encodeItem(p.model, item, fieldAt(at, "item"));
+  const field = fieldAt(at, "item");
+  if (!validated) validateSync(p.validate, item, field);
   if (options.batch && options.condition !== undefined) {
     throw new DynoValidationError(
       fieldAt(at, "condition"),
       "a batch write cannot carry a condition",
     );
   }
+  let value: unknown = item;
+  let check: VersionCheck | undefined;
+  if (item !== null && typeof item === "object") {
+    ({ value, check } = stampPut(
+      p.behaviour,
+      item as Record<string, unknown>,
+      field,
+      `table ${p.table}`,
+      options.batch === true,
+    ));
+  }
+  const stored = encodeItem(p.model, value, field);
+  const all = conditions(p, options.condition, at);
+  if (check) all.push(versionCondition(p.behaviour, p.keys.partition.attr, check.expected));
   return {
     kind: "Put",
     table: p.table,
     item: stored,
     key: storedKey(p.keys, stored),
     keyProps: keyPropsOf(p.keys, item),
-    conditions: conditions(p, options.condition, at),
+    conditions: all,
+    ...(check ? { version: check } : {}),
   };
 }
 
@@ -135,12 +159,13 @@ export function updatePlan<T>(
   at = "",
 ): UpdatePlan {
   const u = updateActionsOf<T>(p.model, fn, fieldAt(at, "actions"));
-  const actions = actionsOf(u);
+  const actions = [...actionsOf(u)];
   if (actions.length === 0) {
     throw new DynoValidationError(fieldAt(at, "actions"), "an update needs at least one action");
   }
   const encoded = encodeKey(p.model, p.keys, key, fieldAt(at, "key"));
   for (const action of actions) {
+    refuseVersionAction(p.behaviour, action, at, "table");
     const path = (action as { path?: readonly PathSegment[] }).path;
     const attr = path?.length === 1 ? path[0] : undefined;
     const k = keyFields(p.keys).find((f) => f.attr === attr);
@@ -151,8 +176,16 @@ export function updatePlan<T>(
       );
     }
   }
-  noVersion(p, options.version, at);
+  const expected = versionOf(
+    p.behaviour,
+    options.version,
+    fieldAt(at, "version"),
+    `table ${p.table}`,
+  );
   const all = conditions(p, options.condition, at);
+  if (expected !== undefined) {
+    all.push(versionCondition(p.behaviour, p.keys.partition.attr, expected));
+  }
   // An item created by this update would hold only what it writes: unless that is every
   // required attribute, it may only change an existing item.
   const written = new Set(
@@ -160,9 +193,10 @@ export function updatePlan<T>(
       .filter((w) => w.creates && w.segments.length === 1)
       .map((w) => w.segments[0]),
   );
-  if (!p.required.every((a) => written.has(a))) {
+  if (expected === undefined && !p.required.every((a) => written.has(a))) {
     all.push(cond.exists([p.keys.partition.attr]));
   }
+  stampUpdate(p.behaviour, p.model, actions);
   return {
     kind: "Update",
     table: p.table,
@@ -170,6 +204,9 @@ export function updatePlan<T>(
     keyProps: key,
     actions,
     conditions: all,
+    ...(expected !== undefined
+      ? { version: { attribute: p.behaviour.version!.attr, expected } }
+      : {}),
   };
 }
 
@@ -181,13 +218,25 @@ export function deletePlan<T>(
   at = "",
 ): DeletePlan {
   const encoded = encodeKey(p.model, p.keys, key, fieldAt(at, "key"));
-  noVersion(p, options.version, at);
+  const expected = versionOf(
+    p.behaviour,
+    options.version,
+    fieldAt(at, "version"),
+    `table ${p.table}`,
+  );
+  const all = conditions(p, options.condition, at);
+  if (expected !== undefined) {
+    all.push(versionCondition(p.behaviour, p.keys.partition.attr, expected));
+  }
   return {
     kind: "Delete",
     table: p.table,
     key: encoded,
     keyProps: key,
-    conditions: conditions(p, options.condition, at),
+    conditions: all,
+    ...(expected !== undefined
+      ? { version: { attribute: p.behaviour.version!.attr, expected } }
+      : {}),
   };
 }
 
@@ -223,15 +272,18 @@ export function getPlan<T>(
   let schema = p.model.schema;
   if (options.project !== undefined) {
     const picked = p.model.projection(options.project, fieldAt(at, "project"));
-    projection = picked.paths;
+    const ttl = p.behaviour.ttl;
+    projection = ttl ? [...picked.paths, [ttl.attr]] : picked.paths;
     schema = picked.schema;
   }
+  const hideExpired = p.behaviour.ttl !== undefined && options.includeExpired !== true;
   return {
     table: p.table,
     key: encoded,
     keyProps: key,
     ...(projection ? { projection } : {}),
     ...(options.consistentRead ? { consistentRead: true } : {}),
-    decode: (item) => unmarshalItem(item, schema) as T,
+    decode: (item) =>
+      hideExpired && expired(p.behaviour, item) ? undefined : (unmarshalItem(item, schema) as T),
   };
 }
