@@ -8,6 +8,7 @@ import type { AnySchema } from "../encoding/schema/schema.js";
 import { DynoValidationError } from "../errors.js";
 import { compileBehaviour, type Behaviour, type StoredProp } from "../table/behaviour.js";
 import { ItemModel } from "../table/paths.js";
+import type { PlanBase } from "../table/plans.js";
 import { compileKey, type EntityKeySchema } from "./keys.js";
 import type { ValueKind } from "./template.js";
 
@@ -22,7 +23,7 @@ export interface SharedKeys {
 export type { StoredProp };
 
 /** The compiled definition of an entity. */
-export interface EntityDefinition extends Behaviour {
+export interface EntityDefinition extends Behaviour, PlanBase {
   /** The DynamoDB table. */
   readonly table: string;
   /** The entity's name (its entity attribute's value). */
@@ -125,7 +126,7 @@ export function defineEntity(
       );
     }
   }
-  const { version, createdAt, updatedAt, ttl } = compileBehaviour(model, options, (prop) =>
+  const behaviour = compileBehaviour(model, options, (prop) =>
     kinds.has(prop) ? `${prop} is named in a key template and cannot change on its own` : undefined,
   );
   if (model.plan.records.some((r) => r.prefix === "" && r.suffix === "")) {
@@ -143,9 +144,9 @@ export function defineEntity(
     indexes,
     computed,
     entityAttribute: shared.entityAttribute,
-    version,
-    createdAt,
-    updatedAt,
-    ttl,
+    ...behaviour,
+    behaviour,
+    partitionAttr: key.partition.attr,
+    owner: `entity ${name}`,
   };
 }

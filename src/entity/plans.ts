@@ -7,14 +7,12 @@
  * @module
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import { marshalItem, unmarshalItem } from "../encoding/api.js";
-import type { AnySchema } from "../encoding/schema/schema.js";
 import type { StandardSchemaV1 } from "../encoding/schema/standard.js";
-import { DynoEncodingError, DynoValidationError } from "../errors.js";
+import { DynoValidationError } from "../errors.js";
 import type { AttributeRef } from "../expression/operand.js";
 import type { PathSegment, UpdateAction } from "../expression/types.js";
 import { update } from "../expression/update.js";
-import { Updates, actionsOf, conditionOf, type ConditionInput } from "../table/expressions.js";
+import { Updates, actionsOf, type ConditionInput } from "../table/expressions.js";
 import type {
   CheckPlan,
   DeletePlan,
@@ -34,11 +32,16 @@ import {
   stampUpdate,
   validateAsync,
   validateSync,
-  versionCondition,
-  versionOf,
 } from "../table/behaviour.js";
 import { encoded, type ItemModel } from "../table/paths.js";
-import { fieldAt } from "../table/plans.js";
+import {
+  fieldAt,
+  keyedCheck,
+  keyedDelete,
+  keyedGet,
+  marshalAt,
+  writeConditions,
+} from "../table/plans.js";
 import type { PathValue, PropertyPath } from "../table/types.js";
 import type { EntityDefinition } from "./definition.js";
 import { encodeKey, keyAttributes } from "./keys.js";
@@ -62,9 +65,6 @@ function storedKey(d: EntityDefinition, item: StoredItem): StoredItem {
   if (d.key.sort) out[d.key.sort.attr] = item[d.key.sort.attr]!;
   return out;
 }
-
-const conditionsOf = <T>(d: EntityDefinition, c: ConditionInput<T> | undefined, at: string) =>
-  c === undefined ? [] : [conditionOf<T>(d.model, c, fieldAt(at, "condition"))];
 
 /**
  * A put: timestamps (`updatedAt` now, `createdAt` unless given), the version (1 for an item
@@ -96,21 +96,7 @@ export function putPlan<T>(
     `entity ${d.name}`,
     options.batch === true,
   );
-  let stored: StoredItem;
-  try {
-    stored = marshalItem(value, d.model.schema);
-  } catch (e) {
-    if (e instanceof DynoEncodingError) {
-      throw new DynoValidationError(
-        e.path ? `${field}.${e.path}` : field,
-        e.message.slice(e.path ? e.path.length + 2 : 0),
-        {
-          cause: e,
-        },
-      );
-    }
-    throw e;
-  }
+  const stored = marshalAt(d.model, value, field);
   for (const attr of d.computed) {
     if (stored[attr] !== undefined) {
       throw new DynoValidationError(
@@ -125,8 +111,7 @@ export function putPlan<T>(
     if (attrs) Object.assign(stored, attrs);
   }
   stored[d.entityAttribute] = { S: d.name };
-  const conditions = conditionsOf(d, options.condition, at);
-  if (check) conditions.push(versionCondition(d, d.key.partition.attr, check.expected));
+  const { conditions, version } = writeConditions(d, options.condition, undefined, at, check);
   return {
     kind: "Put",
     table: d.table,
@@ -134,7 +119,7 @@ export function putPlan<T>(
     key: storedKey(d, stored),
     keyProps: keyProps(d, item),
     conditions,
-    ...(check ? { version: check } : {}),
+    ...(version ? { version } : {}),
   };
 }
 
@@ -249,9 +234,7 @@ export function updatePlan<T>(
   }
   actions.push(update.set([d.entityAttribute], d.name));
   stampUpdate(d, d.model, actions);
-  const expected = versionOf(d, options.version, fieldAt(at, "version"), `entity ${d.name}`);
-  const conditions = conditionsOf(d, options.condition, at);
-  if (expected !== undefined) conditions.push(versionCondition(d, d.key.partition.attr, expected));
+  const { conditions, version } = writeConditions(d, options.condition, options.version, at);
   return {
     kind: "Update",
     table: d.table,
@@ -259,7 +242,7 @@ export function updatePlan<T>(
     keyProps: key,
     actions,
     conditions,
-    ...(expected !== undefined ? { version: { attribute: d.version!.attr, expected } } : {}),
+    ...(version ? { version } : {}),
   };
 }
 
@@ -270,18 +253,7 @@ export function deletePlan<T>(
   options: VersionedPlanOptions<T> = {},
   at = "",
 ): DeletePlan {
-  const stored = encodeKey(d.key, d.kinds, key, fieldAt(at, "key"));
-  const expected = versionOf(d, options.version, fieldAt(at, "version"), `entity ${d.name}`);
-  const conditions = conditionsOf(d, options.condition, at);
-  if (expected !== undefined) conditions.push(versionCondition(d, d.key.partition.attr, expected));
-  return {
-    kind: "Delete",
-    table: d.table,
-    key: stored,
-    keyProps: key,
-    conditions,
-    ...(expected !== undefined ? { version: { attribute: d.version!.attr, expected } } : {}),
-  };
+  return keyedDelete(d, encodeKey(d.key, d.kinds, key, fieldAt(at, "key")), key, options, at);
 }
 
 /** A condition check (transactions). */
@@ -291,23 +263,12 @@ export function checkPlan<T>(
   condition: ConditionInput<T>,
   at = "",
 ): CheckPlan {
-  const stored = encodeKey(d.key, d.kinds, key, fieldAt(at, "key"));
-  if (condition === undefined) {
-    throw new DynoValidationError(fieldAt(at, "condition"), "a condition check needs a condition");
-  }
-  return {
-    kind: "ConditionCheck",
-    table: d.table,
-    key: stored,
-    keyProps: key,
-    conditions: [conditionOf<T>(d.model, condition, fieldAt(at, "condition"))],
-  };
+  return keyedCheck(d, encodeKey(d.key, d.kinds, key, fieldAt(at, "key")), key, condition, at);
 }
 
 /**
  * A read of the item at `key`: `decode` leaves out another entity's item at that key, and an
- * item whose TTL has passed unless `includeExpired`. A projection also reads the entity and
- * TTL attributes that decision needs.
+ * item whose TTL has passed unless `includeExpired`.
  */
 export function getPlan<T>(
   d: EntityDefinition,
@@ -316,23 +277,5 @@ export function getPlan<T>(
   at = "",
 ): GetPlan<T> {
   const stored = encodeKey(d.key, d.kinds, key, fieldAt(at, "key"));
-  let projection: PathSegment[][] | undefined;
-  let schema: AnySchema = d.model.schema;
-  if (options.project !== undefined) {
-    const picked = d.model.projection(options.project, fieldAt(at, "project"));
-    projection = [...picked.paths, [d.entityAttribute], ...(d.ttl ? [[d.ttl.attr]] : [])];
-    schema = picked.schema;
-  }
-  const includeExpired = options.includeExpired === true;
-  return {
-    table: d.table,
-    key: stored,
-    keyProps: key,
-    ...(projection ? { projection } : {}),
-    ...(options.consistentRead ? { consistentRead: true } : {}),
-    decode: (item) =>
-      owns(d, item) && (includeExpired || !expired(d, item))
-        ? (unmarshalItem(item, schema) as T)
-        : undefined,
-  };
+  return keyedGet<T>(d, stored, key, options, at, [d.entityAttribute], (item) => owns(d, item));
 }

@@ -45,14 +45,10 @@ import {
 } from "./behaviour.js";
 
 /** What a table's plans are made from. */
-export interface TablePlanner {
-  readonly table: string;
-  readonly model: ItemModel;
+export interface TablePlanner extends PlanBase {
   readonly keys: KeySchema;
   /** The attributes every stored item has (keys left out): what an update must write to create one. */
   readonly required: readonly string[];
-  /** The managed version, timestamps and TTL. */
-  readonly behaviour: Behaviour;
   /** The `validate` option: checks every item a put writes. */
   readonly validate: StandardSchemaV1 | undefined;
 }
@@ -67,8 +63,16 @@ export function encodeItem(model: ItemModel, item: unknown, field: string): Stor
     const base = parsePath(field);
     throw new DynoValidationError(formatPath([...base, ...extra[0]!]), undeclared(extra, base));
   }
+  return marshalAt(model, item, field);
+}
+
+/**
+ * Marshals a value with the model's schema, an encoding error becoming a validation error
+ * naming `field.path`.
+ */
+export function marshalAt(model: ItemModel, value: unknown, field: string): StoredItem {
   try {
-    return marshalItem(item, model.schema);
+    return marshalItem(value, model.schema);
   } catch (e) {
     if (e instanceof DynoEncodingError) {
       throw new DynoValidationError(
@@ -79,6 +83,116 @@ export function encodeItem(model: ItemModel, item: unknown, field: string): Stor
     }
     throw e;
   }
+}
+
+/** What every model's plans are made from (a Table's and an entity's alike). */
+export interface PlanBase {
+  readonly table: string;
+  readonly model: ItemModel;
+  /** The managed version, timestamps and TTL. */
+  readonly behaviour: Behaviour;
+  /** The table's partition key attribute (a versionless put is conditioned on its absence). */
+  readonly partitionAttr: string;
+  /** The model as errors name it: `table Users`, `entity User`. */
+  readonly owner: string;
+}
+
+/**
+ * A write's conditions: the caller's, then the version check when `version` is given (or,
+ * for a put, `check` computed from the item).
+ */
+export function writeConditions<T>(
+  b: PlanBase,
+  condition: ConditionInput<T> | undefined,
+  version: unknown,
+  at: string,
+  check?: VersionCheck,
+): { conditions: Condition[]; version?: VersionCheck } {
+  const all =
+    condition === undefined ? [] : [conditionOf<T>(b.model, condition, fieldAt(at, "condition"))];
+  const expected = check
+    ? check.expected
+    : versionOf(b.behaviour, version, fieldAt(at, "version"), b.owner);
+  const guard =
+    check ??
+    (expected !== undefined ? { attribute: b.behaviour.version!.attr, expected } : undefined);
+  if (guard) all.push(versionCondition(b.behaviour, b.partitionAttr, guard.expected));
+  return guard ? { conditions: all, version: guard } : { conditions: all };
+}
+
+/** A delete of the item at the (encoded) key, conditioned on `options.version` when given. */
+export function keyedDelete<T>(
+  b: PlanBase,
+  encoded: StoredItem,
+  key: unknown,
+  options: VersionedPlanOptions<T>,
+  at: string,
+): DeletePlan {
+  const { conditions, version } = writeConditions(b, options.condition, options.version, at);
+  return {
+    kind: "Delete",
+    table: b.table,
+    key: encoded,
+    keyProps: key,
+    conditions,
+    ...(version ? { version } : {}),
+  };
+}
+
+/** A condition check on the item at the (encoded) key (transactions). */
+export function keyedCheck<T>(
+  b: PlanBase,
+  encoded: StoredItem,
+  key: unknown,
+  condition: ConditionInput<T>,
+  at: string,
+): CheckPlan {
+  if (condition === undefined) {
+    throw new DynoValidationError(fieldAt(at, "condition"), "a condition check needs a condition");
+  }
+  return {
+    kind: "ConditionCheck",
+    table: b.table,
+    key: encoded,
+    keyProps: key,
+    conditions: [conditionOf<T>(b.model, condition, fieldAt(at, "condition"))],
+  };
+}
+
+/**
+ * A read of the item at the (encoded) key: `decode` leaves out an item `owns` refuses and one
+ * whose TTL has passed unless `includeExpired`. A projection also reads `extra` and the TTL
+ * attribute, which that decision needs.
+ */
+export function keyedGet<T>(
+  b: PlanBase,
+  encoded: StoredItem,
+  key: unknown,
+  options: GetPlanOptions,
+  at: string,
+  extra: readonly string[] = [],
+  owns: (item: StoredItem) => boolean = () => true,
+): GetPlan<T> {
+  let projection: PathSegment[][] | undefined;
+  let schema = b.model.schema;
+  if (options.project !== undefined) {
+    const picked = b.model.projection(options.project, fieldAt(at, "project"));
+    const ttl = b.behaviour.ttl;
+    projection = [...picked.paths, ...extra.map((a) => [a]), ...(ttl ? [[ttl.attr]] : [])];
+    schema = picked.schema;
+  }
+  const hideExpired = b.behaviour.ttl !== undefined && options.includeExpired !== true;
+  return {
+    table: b.table,
+    key: encoded,
+    keyProps: key,
+    ...(projection ? { projection } : {}),
+    ...(options.consistentRead ? { consistentRead: true } : {}),
+    decode: (item) =>
+      owns(item) && !(hideExpired && expired(b.behaviour, item))
+        ? (unmarshalItem(item, schema) as T)
+        : undefined,
+  };
 }
 
 const keyFields = (keys: KeySchema) => (keys.sort ? [keys.partition, keys.sort] : [keys.partition]);
@@ -99,12 +213,6 @@ function keyPropsOf(keys: KeySchema, item: unknown): Record<string, unknown> {
 
 /** A field name under the action's location `at` (`""` for a single call). */
 export const fieldAt = (at: string, name: string): string => (at ? `${at}.${name}` : name);
-
-const conditions = <T>(
-  p: TablePlanner,
-  c: ConditionInput<T> | undefined,
-  at: string,
-): Condition[] => (c === undefined ? [] : [conditionOf<T>(p.model, c, fieldAt(at, "condition"))]);
 
 /** A put of `item`. */
 export function putPlan<T>(
@@ -134,16 +242,15 @@ export function putPlan<T>(
     ));
   }
   const stored = encodeItem(p.model, value, field);
-  const all = conditions(p, options.condition, at);
-  if (check) all.push(versionCondition(p.behaviour, p.keys.partition.attr, check.expected));
+  const { conditions, version } = writeConditions(p, options.condition, undefined, at, check);
   return {
     kind: "Put",
     table: p.table,
     item: stored,
     key: storedKey(p.keys, stored),
     keyProps: keyPropsOf(p.keys, item),
-    conditions: all,
-    ...(check ? { version: check } : {}),
+    conditions,
+    ...(version ? { version } : {}),
   };
 }
 
@@ -176,16 +283,7 @@ export function updatePlan<T>(
       );
     }
   }
-  const expected = versionOf(
-    p.behaviour,
-    options.version,
-    fieldAt(at, "version"),
-    `table ${p.table}`,
-  );
-  const all = conditions(p, options.condition, at);
-  if (expected !== undefined) {
-    all.push(versionCondition(p.behaviour, p.keys.partition.attr, expected));
-  }
+  const { conditions: all, version } = writeConditions(p, options.condition, options.version, at);
   // An item created by this update would hold only what it writes: unless that is every
   // required attribute, it may only change an existing item.
   const written = new Set(
@@ -193,7 +291,7 @@ export function updatePlan<T>(
       .filter((w) => w.creates && w.segments.length === 1)
       .map((w) => w.segments[0]),
   );
-  if (expected === undefined && !p.required.every((a) => written.has(a))) {
+  if (!version && !p.required.every((a) => written.has(a))) {
     all.push(cond.exists([p.keys.partition.attr]));
   }
   stampUpdate(p.behaviour, p.model, actions);
@@ -204,9 +302,7 @@ export function updatePlan<T>(
     keyProps: key,
     actions,
     conditions: all,
-    ...(expected !== undefined
-      ? { version: { attribute: p.behaviour.version!.attr, expected } }
-      : {}),
+    ...(version ? { version } : {}),
   };
 }
 
@@ -217,27 +313,7 @@ export function deletePlan<T>(
   options: VersionedPlanOptions<T> = {},
   at = "",
 ): DeletePlan {
-  const encoded = encodeKey(p.model, p.keys, key, fieldAt(at, "key"));
-  const expected = versionOf(
-    p.behaviour,
-    options.version,
-    fieldAt(at, "version"),
-    `table ${p.table}`,
-  );
-  const all = conditions(p, options.condition, at);
-  if (expected !== undefined) {
-    all.push(versionCondition(p.behaviour, p.keys.partition.attr, expected));
-  }
-  return {
-    kind: "Delete",
-    table: p.table,
-    key: encoded,
-    keyProps: key,
-    conditions: all,
-    ...(expected !== undefined
-      ? { version: { attribute: p.behaviour.version!.attr, expected } }
-      : {}),
-  };
+  return keyedDelete(p, encodeKey(p.model, p.keys, key, fieldAt(at, "key")), key, options, at);
 }
 
 /** A condition check on the item at `key`. */
@@ -247,43 +323,15 @@ export function checkPlan<T>(
   condition: ConditionInput<T>,
   at = "",
 ): CheckPlan {
-  const encoded = encodeKey(p.model, p.keys, key, fieldAt(at, "key"));
-  if (condition === undefined) {
-    throw new DynoValidationError(fieldAt(at, "condition"), "a condition check needs a condition");
-  }
-  return {
-    kind: "ConditionCheck",
-    table: p.table,
-    key: encoded,
-    keyProps: key,
-    conditions: [conditionOf<T>(p.model, condition, fieldAt(at, "condition"))],
-  };
+  return keyedCheck(p, encodeKey(p.model, p.keys, key, fieldAt(at, "key")), key, condition, at);
 }
 
-/** A read of the item at `key`. */
+/** A read of the item at `key` (an expired one is left out unless `includeExpired`). */
 export function getPlan<T>(
   p: TablePlanner,
   key: unknown,
   options: GetPlanOptions = {},
   at = "",
 ): GetPlan<T> {
-  const encoded = encodeKey(p.model, p.keys, key, fieldAt(at, "key"));
-  let projection: PathSegment[][] | undefined;
-  let schema = p.model.schema;
-  if (options.project !== undefined) {
-    const picked = p.model.projection(options.project, fieldAt(at, "project"));
-    const ttl = p.behaviour.ttl;
-    projection = ttl ? [...picked.paths, [ttl.attr]] : picked.paths;
-    schema = picked.schema;
-  }
-  const hideExpired = p.behaviour.ttl !== undefined && options.includeExpired !== true;
-  return {
-    table: p.table,
-    key: encoded,
-    keyProps: key,
-    ...(projection ? { projection } : {}),
-    ...(options.consistentRead ? { consistentRead: true } : {}),
-    decode: (item) =>
-      hideExpired && expired(p.behaviour, item) ? undefined : (unmarshalItem(item, schema) as T),
-  };
+  return keyedGet<T>(p, encodeKey(p.model, p.keys, key, fieldAt(at, "key")), key, options, at);
 }

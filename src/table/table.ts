@@ -290,6 +290,8 @@ export class Table<
       required: this.#required,
       behaviour: this.#behaviour,
       validate: this.#validate,
+      partitionAttr: this.#keys.partition.attr,
+      owner: `table ${name}`,
     };
     this.#keyAttributes = [
       this.#keys.partition.attr,
