@@ -11,11 +11,11 @@ import { DynoValidationError } from "../errors.js";
 import { cond } from "../expression/condition.js";
 import { key as keyCond } from "../expression/key-condition.js";
 import type { RawItem } from "../table/items.js";
-import { bindingOf } from "./cursor.js";
+import { bindingOf } from "../table/cursor.js";
 import type { Entity } from "./entity.js";
 import { fill } from "./keys.js";
-import { readPage, type Page, type PageRequest } from "./pages.js";
-import type { ModelSession } from "./session.js";
+import { readPage, type Page, type PageRequest } from "../table/pages.js";
+import type { ModelSession } from "../table/model-session.js";
 import type { Placeholders } from "./types.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

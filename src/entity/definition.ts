@@ -6,7 +6,9 @@
  */
 import type { AnySchema } from "../encoding/schema/schema.js";
 import { DynoValidationError } from "../errors.js";
+import { compileBehaviour, type Behaviour, type StoredProp } from "../table/behaviour.js";
 import { ItemModel } from "../table/paths.js";
+import type { PlanBase } from "../table/plans.js";
 import { compileKey, type EntityKeySchema } from "./keys.js";
 import type { ValueKind } from "./template.js";
 
@@ -18,14 +20,10 @@ export interface SharedKeys {
   readonly entityAttribute: string;
 }
 
-/** A top-level property and the attribute it is stored in. */
-export interface StoredProp {
-  readonly prop: string;
-  readonly attr: string;
-}
+export type { StoredProp };
 
 /** The compiled definition of an entity. */
-export interface EntityDefinition {
+export interface EntityDefinition extends Behaviour, PlanBase {
   /** The DynamoDB table. */
   readonly table: string;
   /** The entity's name (its entity attribute's value). */
@@ -128,40 +126,8 @@ export function defineEntity(
       );
     }
   }
-  const stored = (
-    option: string,
-    prop: unknown,
-    check: (def: AnySchema["def"]) => string | undefined,
-  ): StoredProp | undefined => {
-    if (prop === undefined) return undefined;
-    const f = typeof prop === "string" ? model.field(prop) : undefined;
-    if (!f || f.type !== "field") {
-      throw new DynoValidationError(
-        option,
-        `expected a top-level property of the schema, got ${JSON.stringify(prop)}`,
-      );
-    }
-    if (kinds.has(f.prop))
-      throw new DynoValidationError(
-        option,
-        `${f.prop} is named in a key template and cannot change on its own`,
-      );
-    const wrong = check(f.schema.def);
-    if (wrong)
-      throw new DynoValidationError(option, `${f.prop} is s.${f.schema.def.kind}(); ${wrong}`);
-    return { prop: f.prop, attr: f.attr };
-  };
-  const isDate = (def: AnySchema["def"]) => (def.kind === "date" ? undefined : "expected s.date()");
-  const version = stored("version", options.version, (def) =>
-    def.kind === "number" ? undefined : "a version is s.number()",
-  );
-  const ts = options.timestamps ?? {};
-  const createdAt = stored("timestamps.createdAt", ts.createdAt, isDate);
-  const updatedAt = stored("timestamps.updatedAt", ts.updatedAt, isDate);
-  const ttl = stored("ttl", options.ttl, (def) =>
-    def.kind === "date" && def.as === "epochSeconds"
-      ? undefined
-      : 'a TTL property is s.date({ as: "epochSeconds" })',
+  const behaviour = compileBehaviour(model, options, (prop) =>
+    kinds.has(prop) ? `${prop} is named in a key template and cannot change on its own` : undefined,
   );
   if (model.plan.records.some((r) => r.prefix === "" && r.suffix === "")) {
     throw new DynoValidationError(
@@ -178,9 +144,9 @@ export function defineEntity(
     indexes,
     computed,
     entityAttribute: shared.entityAttribute,
-    version,
-    createdAt,
-    updatedAt,
-    ttl,
+    ...behaviour,
+    behaviour,
+    partitionAttr: key.partition.attr,
+    owner: `entity ${name}`,
   };
 }

@@ -33,10 +33,10 @@ import type {
 import { readSource } from "../table/runs.js";
 import { sendDelete, sendGet, sendPut, sendUpdate } from "../table/send.js";
 import type { Projected } from "../table/types.js";
-import { bindingOf } from "./cursor.js";
+import { bindingOf } from "../table/cursor.js";
 import type { EntityDefinition } from "./definition.js";
 import { keyCondition, type EntityKeySchema } from "./keys.js";
-import { PagedItems } from "./pages.js";
+import { PagedItems } from "../table/pages.js";
 import {
   checkPlan,
   deletePlan,
@@ -48,7 +48,7 @@ import {
   updatePlan,
   validateAsync,
 } from "./plans.js";
-import type { ModelSession } from "./session.js";
+import type { ModelSession } from "../table/model-session.js";
 import type { EntityKey, EntityQuery, KeyOfIndex, KeyTemplates } from "./types.js";
 
 /** Options of {@link Entity.get}. */

@@ -31,6 +31,6 @@ export {
   type CollectionQuery,
   type CollectionQueryOptions,
 } from "./collection.js";
-export { PagedItems, type Page, type PageRequest } from "./pages.js";
-export type { ModelSession } from "./session.js";
+export { PagedItems, type Page, type PageRequest } from "../table/pages.js";
+export type { ModelSession } from "../table/model-session.js";
 export type * from "./types.js";

@@ -7,15 +7,12 @@
  * @module
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import { marshalItem, unmarshalItem } from "../encoding/api.js";
-import type { AnySchema } from "../encoding/schema/schema.js";
 import type { StandardSchemaV1 } from "../encoding/schema/standard.js";
-import { DynoEncodingError, DynoValidationError } from "../errors.js";
-import { cond } from "../expression/condition.js";
+import { DynoValidationError } from "../errors.js";
 import type { AttributeRef } from "../expression/operand.js";
-import type { Condition, PathSegment, UpdateAction } from "../expression/types.js";
+import type { PathSegment, UpdateAction } from "../expression/types.js";
 import { update } from "../expression/update.js";
-import { Updates, actionsOf, conditionOf, type ConditionInput } from "../table/expressions.js";
+import { Updates, actionsOf, type ConditionInput } from "../table/expressions.js";
 import type {
   CheckPlan,
   DeletePlan,
@@ -25,27 +22,35 @@ import type {
   PutPlanOptions,
   StoredItem,
   UpdatePlan,
-  VersionCheck,
   VersionedPlanOptions,
 } from "../table/model.js";
+import {
+  expired,
+  nowSeconds,
+  refuseVersionAction,
+  stampPut,
+  stampUpdate,
+  validateAsync,
+  validateSync,
+} from "../table/behaviour.js";
 import { encoded, type ItemModel } from "../table/paths.js";
-import { fieldAt } from "../table/plans.js";
+import {
+  fieldAt,
+  keyedCheck,
+  keyedDelete,
+  keyedGet,
+  marshalAt,
+  writeConditions,
+} from "../table/plans.js";
 import type { PathValue, PropertyPath } from "../table/types.js";
 import type { EntityDefinition } from "./definition.js";
 import { encodeKey, keyAttributes } from "./keys.js";
 
-/** Seconds since the epoch: what a TTL attribute is compared with. */
-export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+export { expired, nowSeconds, validateAsync, validateSync };
 
 /** True when the stored item belongs to the entity. */
 export const owns = (d: EntityDefinition, item: StoredItem): boolean =>
   item[d.entityAttribute]?.S === d.name;
-
-/** True when the item's TTL has passed (it is still stored until DynamoDB deletes it). */
-export function expired(d: EntityDefinition, item: StoredItem): boolean {
-  const n = d.ttl ? item[d.ttl.attr]?.N : undefined;
-  return n !== undefined && Number(n) <= nowSeconds();
-}
 
 /** The key properties of a value (an item or a key), as users write a key. */
 function keyProps(d: EntityDefinition, value: unknown): Record<string, unknown> {
@@ -60,62 +65,6 @@ function storedKey(d: EntityDefinition, item: StoredItem): StoredItem {
   if (d.key.sort) out[d.key.sort.attr] = item[d.key.sort.attr]!;
   return out;
 }
-
-const conditionsOf = <T>(d: EntityDefinition, c: ConditionInput<T> | undefined, at: string) =>
-  c === undefined ? [] : [conditionOf<T>(d.model, c, fieldAt(at, "condition"))];
-
-/**
- * Checks an item with a Standard Schema validator synchronously (plans are built synchronously).
- * @throws DynoValidationError with the validator's `issues`; or when the validator is asynchronous.
- */
-export function validateSync(v: StandardSchemaV1 | undefined, item: unknown, field: string): void {
-  if (!v) return;
-  const result = v["~standard"].validate(item);
-  if (typeof (result as PromiseLike<unknown>).then === "function") {
-    throw new DynoValidationError(
-      field,
-      "the validate option's schema is asynchronous; a transaction or batch checks items synchronously (use put)",
-    );
-  }
-  refuseIssues(result as StandardSchemaV1.Result<unknown>, field);
-}
-
-/** Checks an item with a Standard Schema validator, synchronous or not. */
-export async function validateAsync(
-  v: StandardSchemaV1 | undefined,
-  item: unknown,
-  field: string,
-): Promise<void> {
-  if (!v) return;
-  refuseIssues(await v["~standard"].validate(item), field);
-}
-
-function refuseIssues(result: StandardSchemaV1.Result<unknown>, field: string): void {
-  if (!result.issues) return;
-  const first = result.issues[0];
-  const at = (first?.path ?? [])
-    .map((p) => (typeof p === "object" ? String(p.key) : String(p)))
-    .join(".");
-  throw new DynoValidationError(
-    at ? `${field}.${at}` : field,
-    `failed validation: ${result.issues.map((i) => i.message).join("; ")}`,
-    { issues: result.issues },
-  );
-}
-
-function versionOf(d: EntityDefinition, version: unknown, field: string): number | undefined {
-  if (version === undefined) return undefined;
-  if (!d.version) throw new DynoValidationError(field, `entity ${d.name} has no version property`);
-  if (typeof version !== "number" || !Number.isSafeInteger(version) || version < 1) {
-    throw new DynoValidationError(field, `a version is a positive integer, got ${String(version)}`);
-  }
-  return version;
-}
-
-const versionCondition = (d: EntityDefinition, expected: number | undefined): Condition =>
-  expected === undefined
-    ? cond.notExists([d.key.partition.attr])
-    : cond.eq([d.version!.attr], expected);
 
 /**
  * A put: timestamps (`updatedAt` now, `createdAt` unless given), the version (1 for an item
@@ -140,40 +89,14 @@ export function putPlan<T>(
       "a batch write cannot carry a condition",
     );
   }
-  let value = item as Record<string, unknown>;
-  let check: VersionCheck | undefined;
-  if (d.version || d.createdAt || d.updatedAt) {
-    value = { ...value };
-    const now = new Date();
-    if (d.updatedAt) value[d.updatedAt.prop] = now;
-    if (d.createdAt && value[d.createdAt.prop] === undefined) value[d.createdAt.prop] = now;
-    if (d.version) {
-      const expected = versionOf(d, value[d.version.prop], `${field}.${d.version.prop}`);
-      if (options.batch && expected !== undefined) {
-        throw new DynoValidationError(
-          `${field}.${d.version.prop}`,
-          "a versioned item cannot be written by a batch (it cannot check the version): use put or transact",
-        );
-      }
-      value[d.version.prop] = expected === undefined ? 1 : expected + 1;
-      if (!options.batch) check = { attribute: d.version.attr, expected };
-    }
-  }
-  let stored: StoredItem;
-  try {
-    stored = marshalItem(value, d.model.schema);
-  } catch (e) {
-    if (e instanceof DynoEncodingError) {
-      throw new DynoValidationError(
-        e.path ? `${field}.${e.path}` : field,
-        e.message.slice(e.path ? e.path.length + 2 : 0),
-        {
-          cause: e,
-        },
-      );
-    }
-    throw e;
-  }
+  const { value, check } = stampPut(
+    d,
+    item as Record<string, unknown>,
+    field,
+    `entity ${d.name}`,
+    options.batch === true,
+  );
+  const stored = marshalAt(d.model, value, field);
   for (const attr of d.computed) {
     if (stored[attr] !== undefined) {
       throw new DynoValidationError(
@@ -188,8 +111,7 @@ export function putPlan<T>(
     if (attrs) Object.assign(stored, attrs);
   }
   stored[d.entityAttribute] = { S: d.name };
-  const conditions = conditionsOf(d, options.condition, at);
-  if (check) conditions.push(versionCondition(d, check.expected));
+  const { conditions, version } = writeConditions(d, options.condition, undefined, at, check);
   return {
     kind: "Put",
     table: d.table,
@@ -197,7 +119,7 @@ export function putPlan<T>(
     key: storedKey(d, stored),
     keyProps: keyProps(d, item),
     conditions,
-    ...(check ? { version: check } : {}),
+    ...(version ? { version } : {}),
   };
 }
 
@@ -214,8 +136,6 @@ class TrackedUpdates<T> extends Updates<T> {
     return super.set(path, value);
   }
 }
-
-const firstOf = (a: UpdateAction) => (a as { path?: readonly PathSegment[] }).path?.[0];
 
 function encodeAt(
   d: EntityDefinition,
@@ -267,12 +187,7 @@ export function updatePlan<T>(
     const path = (action as { path?: readonly PathSegment[] }).path;
     const attr = path?.[0];
     if (typeof attr !== "string") continue;
-    if (d.version && attr === d.version.attr) {
-      throw new DynoValidationError(
-        fieldAt(at, d.version.prop),
-        "the version is managed by the entity; pass { version } to check it",
-      );
-    }
+    refuseVersionAction(d, action, at, "entity");
     const prop = templateAttrs.get(attr);
     if (prop === undefined) continue;
     if (d.key.props.includes(prop)) {
@@ -318,24 +233,8 @@ export function updatePlan<T>(
     actions.push(update.set([f.attr], encoded(encodeAt(d, p, values[p], `${keyField}.${p}`))));
   }
   actions.push(update.set([d.entityAttribute], d.name));
-  const now = new Date();
-  if (d.updatedAt && !actions.some((a) => firstOf(a) === d.updatedAt!.attr)) {
-    actions.push(
-      update.set([d.updatedAt.attr], encoded(encodeAt(d, d.updatedAt.prop, now, d.updatedAt.prop))),
-    );
-  }
-  if (d.createdAt && !actions.some((a) => firstOf(a) === d.createdAt!.attr)) {
-    actions.push(
-      update.setIfNotExists(
-        [d.createdAt.attr],
-        encoded(encodeAt(d, d.createdAt.prop, now, d.createdAt.prop)),
-      ),
-    );
-  }
-  if (d.version) actions.push(update.increment([d.version.attr]));
-  const expected = versionOf(d, options.version, fieldAt(at, "version"));
-  const conditions = conditionsOf(d, options.condition, at);
-  if (expected !== undefined) conditions.push(versionCondition(d, expected));
+  stampUpdate(d, d.model, actions);
+  const { conditions, version } = writeConditions(d, options.condition, options.version, at);
   return {
     kind: "Update",
     table: d.table,
@@ -343,7 +242,7 @@ export function updatePlan<T>(
     keyProps: key,
     actions,
     conditions,
-    ...(expected !== undefined ? { version: { attribute: d.version!.attr, expected } } : {}),
+    ...(version ? { version } : {}),
   };
 }
 
@@ -354,18 +253,7 @@ export function deletePlan<T>(
   options: VersionedPlanOptions<T> = {},
   at = "",
 ): DeletePlan {
-  const stored = encodeKey(d.key, d.kinds, key, fieldAt(at, "key"));
-  const expected = versionOf(d, options.version, fieldAt(at, "version"));
-  const conditions = conditionsOf(d, options.condition, at);
-  if (expected !== undefined) conditions.push(versionCondition(d, expected));
-  return {
-    kind: "Delete",
-    table: d.table,
-    key: stored,
-    keyProps: key,
-    conditions,
-    ...(expected !== undefined ? { version: { attribute: d.version!.attr, expected } } : {}),
-  };
+  return keyedDelete(d, encodeKey(d.key, d.kinds, key, fieldAt(at, "key")), key, options, at);
 }
 
 /** A condition check (transactions). */
@@ -375,23 +263,12 @@ export function checkPlan<T>(
   condition: ConditionInput<T>,
   at = "",
 ): CheckPlan {
-  const stored = encodeKey(d.key, d.kinds, key, fieldAt(at, "key"));
-  if (condition === undefined) {
-    throw new DynoValidationError(fieldAt(at, "condition"), "a condition check needs a condition");
-  }
-  return {
-    kind: "ConditionCheck",
-    table: d.table,
-    key: stored,
-    keyProps: key,
-    conditions: [conditionOf<T>(d.model, condition, fieldAt(at, "condition"))],
-  };
+  return keyedCheck(d, encodeKey(d.key, d.kinds, key, fieldAt(at, "key")), key, condition, at);
 }
 
 /**
  * A read of the item at `key`: `decode` leaves out another entity's item at that key, and an
- * item whose TTL has passed unless `includeExpired`. A projection also reads the entity and
- * TTL attributes that decision needs.
+ * item whose TTL has passed unless `includeExpired`.
  */
 export function getPlan<T>(
   d: EntityDefinition,
@@ -400,23 +277,5 @@ export function getPlan<T>(
   at = "",
 ): GetPlan<T> {
   const stored = encodeKey(d.key, d.kinds, key, fieldAt(at, "key"));
-  let projection: PathSegment[][] | undefined;
-  let schema: AnySchema = d.model.schema;
-  if (options.project !== undefined) {
-    const picked = d.model.projection(options.project, fieldAt(at, "project"));
-    projection = [...picked.paths, [d.entityAttribute], ...(d.ttl ? [[d.ttl.attr]] : [])];
-    schema = picked.schema;
-  }
-  const includeExpired = options.includeExpired === true;
-  return {
-    table: d.table,
-    key: stored,
-    keyProps: key,
-    ...(projection ? { projection } : {}),
-    ...(options.consistentRead ? { consistentRead: true } : {}),
-    decode: (item) =>
-      owns(d, item) && (includeExpired || !expired(d, item))
-        ? (unmarshalItem(item, schema) as T)
-        : undefined,
-  };
+  return keyedGet<T>(d, stored, key, options, at, [d.entityAttribute], (item) => owns(d, item));
 }

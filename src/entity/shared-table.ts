@@ -5,6 +5,7 @@
  * dropping the table goes through the Table model's own `create`/`drop`.
  * @module
  */
+import { checkSecret, checkValidator } from "../table/behaviour.js";
 import type { TableDescription } from "@aws-sdk/client-dynamodb";
 import * as s from "../encoding/schema/s.js";
 import type { AnySchema, Schema } from "../encoding/schema/schema.js";
@@ -15,7 +16,7 @@ import type { PathsOf } from "../table/types.js";
 import { Collection, type Members } from "./collection.js";
 import { defineEntity, type SharedKeys } from "./definition.js";
 import { Entity } from "./entity.js";
-import type { ModelSession } from "./session.js";
+import type { ModelSession } from "../table/model-session.js";
 import type { CheckedTemplate, KeyTemplates } from "./types.js";
 
 /** The key attributes of one index of a shared table. */
@@ -186,8 +187,8 @@ export class SharedTable<
       }
     }
     const entity = new Entity(this.#session, this.name, definition, {
-      validate: options.validate,
-      cursorSecret: options.cursorSecret,
+      validate: checkValidator(options.validate),
+      cursorSecret: checkSecret(options.cursorSecret),
     });
     this.#entities.set(name, entity as Entity<unknown>);
     return entity as never;

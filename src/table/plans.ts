@@ -29,17 +29,29 @@ import type {
   PutPlanOptions,
   StoredItem,
   UpdatePlan,
+  VersionCheck,
   VersionedPlanOptions,
 } from "./model.js";
 import type { ItemModel } from "./paths.js";
+import type { StandardSchemaV1 } from "../encoding/schema/standard.js";
+import {
+  expired,
+  refuseVersionAction,
+  stampPut,
+  stampUpdate,
+  validateSync,
+  versionCondition,
+  versionOf,
+  type Behaviour,
+} from "./behaviour.js";
 
 /** What a table's plans are made from. */
-export interface TablePlanner {
-  readonly table: string;
-  readonly model: ItemModel;
+export interface TablePlanner extends PlanBase {
   readonly keys: KeySchema;
   /** The attributes every stored item has (keys left out): what an update must write to create one. */
   readonly required: readonly string[];
+  /** The `validate` option: checks every item a put writes. */
+  readonly validate: StandardSchemaV1 | undefined;
 }
 
 /**
@@ -52,8 +64,16 @@ export function encodeItem(model: ItemModel, item: unknown, field: string): Stor
     const base = parsePath(field);
     throw new DynoValidationError(formatPath([...base, ...extra[0]!]), undeclared(extra, base));
   }
+  return marshalAt(model, item, field);
+}
+
+/**
+ * Marshals a value with the model's schema, an encoding error becoming a validation error
+ * naming `field.path`.
+ */
+export function marshalAt(model: ItemModel, value: unknown, field: string): StoredItem {
   try {
-    return marshalItem(item, model.schema);
+    return marshalItem(value, model.schema);
   } catch (e) {
     if (e instanceof DynoEncodingError) {
       throw new DynoValidationError(
@@ -64,6 +84,116 @@ export function encodeItem(model: ItemModel, item: unknown, field: string): Stor
     }
     throw e;
   }
+}
+
+/** What every model's plans are made from (a Table's and an entity's alike). */
+export interface PlanBase {
+  readonly table: string;
+  readonly model: ItemModel;
+  /** The managed version, timestamps and TTL. */
+  readonly behaviour: Behaviour;
+  /** The table's partition key attribute (a versionless put is conditioned on its absence). */
+  readonly partitionAttr: string;
+  /** The model as errors name it: `table Users`, `entity User`. */
+  readonly owner: string;
+}
+
+/**
+ * A write's conditions: the caller's, then the version check when `version` is given (or,
+ * for a put, `check` computed from the item).
+ */
+export function writeConditions<T>(
+  b: PlanBase,
+  condition: ConditionInput<T> | undefined,
+  version: unknown,
+  at: string,
+  check?: VersionCheck,
+): { conditions: Condition[]; version?: VersionCheck } {
+  const all =
+    condition === undefined ? [] : [conditionOf<T>(b.model, condition, fieldAt(at, "condition"))];
+  const expected = check
+    ? check.expected
+    : versionOf(b.behaviour, version, fieldAt(at, "version"), b.owner);
+  const guard =
+    check ??
+    (expected !== undefined ? { attribute: b.behaviour.version!.attr, expected } : undefined);
+  if (guard) all.push(versionCondition(b.behaviour, b.partitionAttr, guard.expected));
+  return guard ? { conditions: all, version: guard } : { conditions: all };
+}
+
+/** A delete of the item at the (encoded) key, conditioned on `options.version` when given. */
+export function keyedDelete<T>(
+  b: PlanBase,
+  encoded: StoredItem,
+  key: unknown,
+  options: VersionedPlanOptions<T>,
+  at: string,
+): DeletePlan {
+  const { conditions, version } = writeConditions(b, options.condition, options.version, at);
+  return {
+    kind: "Delete",
+    table: b.table,
+    key: encoded,
+    keyProps: key,
+    conditions,
+    ...(version ? { version } : {}),
+  };
+}
+
+/** A condition check on the item at the (encoded) key (transactions). */
+export function keyedCheck<T>(
+  b: PlanBase,
+  encoded: StoredItem,
+  key: unknown,
+  condition: ConditionInput<T>,
+  at: string,
+): CheckPlan {
+  if (condition === undefined) {
+    throw new DynoValidationError(fieldAt(at, "condition"), "a condition check needs a condition");
+  }
+  return {
+    kind: "ConditionCheck",
+    table: b.table,
+    key: encoded,
+    keyProps: key,
+    conditions: [conditionOf<T>(b.model, condition, fieldAt(at, "condition"))],
+  };
+}
+
+/**
+ * A read of the item at the (encoded) key: `decode` leaves out an item `owns` refuses and one
+ * whose TTL has passed unless `includeExpired`. A projection also reads `extra` and the TTL
+ * attribute, which that decision needs.
+ */
+export function keyedGet<T>(
+  b: PlanBase,
+  encoded: StoredItem,
+  key: unknown,
+  options: GetPlanOptions,
+  at: string,
+  extra: readonly string[] = [],
+  owns: (item: StoredItem) => boolean = () => true,
+): GetPlan<T> {
+  let projection: PathSegment[][] | undefined;
+  let schema = b.model.schema;
+  if (options.project !== undefined) {
+    const picked = b.model.projection(options.project, fieldAt(at, "project"));
+    const ttl = b.behaviour.ttl;
+    projection = [...picked.paths, ...extra.map((a) => [a]), ...(ttl ? [[ttl.attr]] : [])];
+    schema = picked.schema;
+  }
+  const hideExpired = b.behaviour.ttl !== undefined && options.includeExpired !== true;
+  return {
+    table: b.table,
+    key: encoded,
+    keyProps: key,
+    ...(projection ? { projection } : {}),
+    ...(options.consistentRead ? { consistentRead: true } : {}),
+    decode: (item) =>
+      owns(item) && !(hideExpired && expired(b.behaviour, item))
+        ? (unmarshalItem(item, schema) as T)
+        : undefined,
+  };
 }
 
 const keyFields = (keys: KeySchema) => (keys.sort ? [keys.partition, keys.sort] : [keys.partition]);
@@ -86,42 +216,43 @@ function keyPropsOf(keys: KeySchema, item: unknown): Record<string, unknown> {
 /** A field name under the action's location `at` (`""` for a single call). */
 export const fieldAt = (at: string, name: string): string => (at ? `${at}.${name}` : name);
 
-function noVersion(p: TablePlanner, version: number | undefined, at: string): void {
-  if (version !== undefined) {
-    throw new DynoValidationError(
-      fieldAt(at, "version"),
-      `table ${p.table} has no version property, so a write cannot be conditioned on one`,
-    );
-  }
-}
-
-const conditions = <T>(
-  p: TablePlanner,
-  c: ConditionInput<T> | undefined,
-  at: string,
-): Condition[] => (c === undefined ? [] : [conditionOf<T>(p.model, c, fieldAt(at, "condition"))]);
-
 /** A put of `item`. */
 export function putPlan<T>(
   p: TablePlanner,
   item: T,
   options: PutPlanOptions<T> = {},
   at = "",
+  validated = false,
 ): PutPlan {
-  const stored = encodeItem(p.model, item, fieldAt(at, "item"));
+  const field = fieldAt(at, "item");
+  if (!validated) validateSync(p.validate, item, field);
   if (options.batch && options.condition !== undefined) {
     throw new DynoValidationError(
       fieldAt(at, "condition"),
       "a batch write cannot carry a condition",
     );
   }
+  let value: unknown = item;
+  let check: VersionCheck | undefined;
+  if (item !== null && typeof item === "object") {
+    ({ value, check } = stampPut(
+      p.behaviour,
+      item as Record<string, unknown>,
+      field,
+      `table ${p.table}`,
+      options.batch === true,
+    ));
+  }
+  const stored = encodeItem(p.model, value, field);
+  const { conditions, version } = writeConditions(p, options.condition, undefined, at, check);
   return {
     kind: "Put",
     table: p.table,
     item: stored,
     key: storedKey(p.keys, stored),
     keyProps: keyPropsOf(p.keys, item),
-    conditions: conditions(p, options.condition, at),
+    conditions,
+    ...(version ? { version } : {}),
   };
 }
 
@@ -137,12 +268,13 @@ export function updatePlan<T>(
   at = "",
 ): UpdatePlan {
   const u = updateActionsOf<T>(p.model, fn, fieldAt(at, "actions"));
-  const actions = actionsOf(u);
+  const actions = [...actionsOf(u)];
   if (actions.length === 0) {
     throw new DynoValidationError(fieldAt(at, "actions"), "an update needs at least one action");
   }
   const encoded = encodeKey(p.model, p.keys, key, fieldAt(at, "key"));
   for (const action of actions) {
+    refuseVersionAction(p.behaviour, action, at, "table");
     const path = (action as { path?: readonly PathSegment[] }).path;
     const attr = path?.length === 1 ? path[0] : undefined;
     const k = keyFields(p.keys).find((f) => f.attr === attr);
@@ -153,8 +285,7 @@ export function updatePlan<T>(
       );
     }
   }
-  noVersion(p, options.version, at);
-  const all = conditions(p, options.condition, at);
+  const { conditions: all, version } = writeConditions(p, options.condition, options.version, at);
   // An item created by this update would hold only what it writes: unless that is every
   // required attribute, it may only change an existing item.
   const written = new Set(
@@ -162,9 +293,10 @@ export function updatePlan<T>(
       .filter((w) => w.creates && w.segments.length === 1)
       .map((w) => w.segments[0]),
   );
-  if (!p.required.every((a) => written.has(a))) {
+  if (!version && !p.required.every((a) => written.has(a))) {
     all.push(cond.exists([p.keys.partition.attr]));
   }
+  stampUpdate(p.behaviour, p.model, actions);
   return {
     kind: "Update",
     table: p.table,
@@ -172,6 +304,7 @@ export function updatePlan<T>(
     keyProps: key,
     actions,
     conditions: all,
+    ...(version ? { version } : {}),
   };
 }
 
@@ -182,15 +315,7 @@ export function deletePlan<T>(
   options: VersionedPlanOptions<T> = {},
   at = "",
 ): DeletePlan {
-  const encoded = encodeKey(p.model, p.keys, key, fieldAt(at, "key"));
-  noVersion(p, options.version, at);
-  return {
-    kind: "Delete",
-    table: p.table,
-    key: encoded,
-    keyProps: key,
-    conditions: conditions(p, options.condition, at),
-  };
+  return keyedDelete(p, encodeKey(p.model, p.keys, key, fieldAt(at, "key")), key, options, at);
 }
 
 /** A condition check on the item at `key`. */
@@ -200,40 +325,15 @@ export function checkPlan<T>(
   condition: ConditionInput<T>,
   at = "",
 ): CheckPlan {
-  const encoded = encodeKey(p.model, p.keys, key, fieldAt(at, "key"));
-  if (condition === undefined) {
-    throw new DynoValidationError(fieldAt(at, "condition"), "a condition check needs a condition");
-  }
-  return {
-    kind: "ConditionCheck",
-    table: p.table,
-    key: encoded,
-    keyProps: key,
-    conditions: [conditionOf<T>(p.model, condition, fieldAt(at, "condition"))],
-  };
+  return keyedCheck(p, encodeKey(p.model, p.keys, key, fieldAt(at, "key")), key, condition, at);
 }
 
-/** A read of the item at `key`. */
+/** A read of the item at `key` (an expired one is left out unless `includeExpired`). */
 export function getPlan<T>(
   p: TablePlanner,
   key: unknown,
   options: GetPlanOptions = {},
   at = "",
 ): GetPlan<T> {
-  const encoded = encodeKey(p.model, p.keys, key, fieldAt(at, "key"));
-  let projection: PathSegment[][] | undefined;
-  let schema = p.model.schema;
-  if (options.project !== undefined) {
-    const picked = p.model.projection(options.project, fieldAt(at, "project"));
-    projection = picked.paths;
-    schema = picked.schema;
-  }
-  return {
-    table: p.table,
-    key: encoded,
-    keyProps: key,
-    ...(projection ? { projection } : {}),
-    ...(options.consistentRead ? { consistentRead: true } : {}),
-    decode: (item) => unmarshalItem(item, schema) as T,
-  };
+  return keyedGet<T>(p, encodeKey(p.model, p.keys, key, fieldAt(at, "key")), key, options, at);
 }

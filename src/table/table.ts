@@ -6,7 +6,12 @@
  * middleware applies).
  * @module
  */
-import type { StreamViewType, TableDescription } from "@aws-sdk/client-dynamodb";
+import type {
+  QueryCommandInput,
+  ScanCommandInput,
+  StreamViewType,
+  TableDescription,
+} from "@aws-sdk/client-dynamodb";
 import {
   CreateTableBuilder,
   type Billing,
@@ -22,7 +27,18 @@ import type { Dyno } from "../session.js";
 import { conditionOf, type ConditionInput, type Updates } from "./expressions.js";
 
 export type { ConditionInput };
-import { ItemIterable, type RawItem } from "./items.js";
+import type { RawItem } from "./items.js";
+import type { StandardSchemaV1 } from "../encoding/schema/standard.js";
+import {
+  checkSecret,
+  checkValidator,
+  compileBehaviour,
+  unexpired,
+  validateAsync,
+  type Behaviour,
+} from "./behaviour.js";
+import { bindingOf } from "./cursor.js";
+import { PagedItems } from "./pages.js";
 import { decodeKey, keyCondition, keyField, type KeySchema } from "./keys.js";
 import { requiredAttributes } from "./storage.js";
 import type {
@@ -73,7 +89,31 @@ export interface TableOptions<
   sortKey?: SK;
   /** Secondary indexes by name: `{ byEmail: { partitionKey: "email" } }`, `{ byAge: { local: true, sortKey: "age" } }`. */
   indexes?: IX;
+  /**
+   * A number property holding the item's version: optimistic locking (API.md section 15). A put
+   * without a version writes 1 where no item exists; a put with version n, and an update or
+   * delete with `{ version: n }`, only where the stored version is n (else
+   * `VersionConflictError`), and puts and updates increment it.
+   */
+  version?: PathsOf<ItemOf<S>, number> & keyof ItemOf<S> & string;
+  /** Date properties set on writes: `createdAt` on a put that does not give it, `updatedAt` on every put and update. */
+  timestamps?: {
+    createdAt?: PathsOf<ItemOf<S>, Date> & keyof ItemOf<S> & string;
+    updatedAt?: PathsOf<ItemOf<S>, Date> & keyof ItemOf<S> & string;
+  };
+  /**
+   * A `s.date({ as: "epochSeconds" })` property holding the item's expiry: `create()` enables
+   * time to live on it, and reads leave expired items out unless `{ includeExpired: true }`.
+   */
+  ttl?: PathsOf<ItemOf<S>, Date> & keyof ItemOf<S> & string;
+  /** Checks every item a put writes before anything is sent: any Standard Schema (zod, valibot, arktype, `s.*`). */
+  validate?: StandardSchemaV1;
+  /** Signs the table's cursors (`.page()`, HMAC-SHA256): a modified cursor is refused. */
+  cursorSecret?: string | Uint8Array;
 }
+
+/** The item type of an object schema. */
+type ItemOf<S> = S extends Schema<infer T, boolean> ? T : never;
 
 /** Options of {@link Table.put}. */
 export interface PutOptions<T> {
@@ -85,6 +125,8 @@ export interface PutOptions<T> {
 
 /** Options of {@link Table.update}. */
 export interface UpdateOptions<T> {
+  /** The version the stored item must have (tables with `version`); the update increments it. */
+  version?: number;
   /** The update happens only if the existing item meets it. */
   condition?: ConditionInput<T>;
   /** `"ALL_NEW"` returns the item after the update, `"ALL_OLD"` before it. */
@@ -93,6 +135,8 @@ export interface UpdateOptions<T> {
 
 /** Options of {@link Table.delete}. */
 export interface DeleteOptions<T> {
+  /** The version the stored item must have (tables with `version`). */
+  version?: number;
   /** The delete happens only if the item meets it. */
   condition?: ConditionInput<T>;
   /** `"ALL_OLD"` returns the deleted item. */
@@ -101,6 +145,8 @@ export interface DeleteOptions<T> {
 
 /** Options of {@link Table.get}. */
 export interface GetOptions<P> {
+  /** Also returns an item whose TTL has passed (tables with `ttl`). */
+  includeExpired?: boolean;
   /** Strongly consistent read. */
   consistentRead?: boolean;
   /** Reads only these top-level properties; the item's type narrows to them. */
@@ -111,6 +157,8 @@ export interface GetOptions<P> {
 export interface ScanOptions<T, X, P> {
   /** Reads a declared secondary index instead of the table. */
   index?: X;
+  /** Also returns items whose TTL has passed (tables with `ttl`). */
+  includeExpired?: boolean;
   /** Keeps only the items that meet it (a FilterExpression). */
   filter?: ConditionInput<T>;
   /** Reads only these top-level properties; the items' type narrows to them. */
@@ -194,6 +242,9 @@ export class Table<
   readonly #keys: KeySchema;
   readonly #indexes = new Map<string, IndexModel>();
   readonly #planner: TablePlanner;
+  readonly #behaviour: Behaviour;
+  readonly #validate: StandardSchemaV1 | undefined;
+  readonly #cursorSecret: string | Uint8Array | undefined;
   readonly #keyAttributes: readonly string[];
   /** The attributes every stored item has (keys left out): what an update must write to create one. */
   readonly #required: readonly string[];
@@ -225,11 +276,22 @@ export class Table<
     }
     const keyAttrs = [this.#keys.partition.attr, this.#keys.sort?.attr];
     this.#required = requiredAttributes(this.#model.plan).filter((a) => !keyAttrs.includes(a));
+    this.#behaviour = compileBehaviour(this.#model, options, (prop) =>
+      prop === this.#keys.partition.prop || prop === this.#keys.sort?.prop
+        ? `${prop} is part of the table's key and cannot change on its own`
+        : undefined,
+    );
+    this.#validate = checkValidator(options.validate);
+    this.#cursorSecret = checkSecret(options.cursorSecret);
     this.#planner = {
       table: name,
       model: this.#model,
       keys: this.#keys,
       required: this.#required,
+      behaviour: this.#behaviour,
+      validate: this.#validate,
+      partitionAttr: this.#keys.partition.attr,
+      owner: `table ${name}`,
     };
     this.#keyAttributes = [
       this.#keys.partition.attr,
@@ -304,7 +366,9 @@ export class Table<
   put(item: T, options: PutOptions<T> & { returnValues: "ALL_OLD" }): Promise<T | undefined>;
   put(item: T, options?: PutOptions<T>): Promise<void>;
   async put(item: T, options: PutOptions<T> = {}): Promise<T | undefined | void> {
-    const out = await sendPut(this.dyno, this.putPlan(item, options), options.returnValues);
+    await validateAsync(this.#validate, item, "item");
+    const plan = putPlan(this.#planner, item, options, "", true);
+    const out = await sendPut(this.dyno, plan, options.returnValues);
     if (options.returnValues === "ALL_OLD")
       return out.Attributes ? (this.#decode(out.Attributes) as T) : undefined;
   }
@@ -374,24 +438,25 @@ export class Table<
   >(
     key: KeyQuery<T, IndexPartition<T, PK, IX, X>, IndexSort<T, SK, IX, X>>,
     options: QueryOptions<T, X, P> = {},
-  ): ItemIterable<Projected<IndexItem<T, PK, SK, IX, X>, P>> {
+  ): PagedItems<Projected<IndexItem<T, PK, SK, IX, X>, P>> {
     const index = this.#indexOf(options.index);
     const keys = index?.keys ?? this.#keys;
-    const b = new QueryBuilder()
-      .table(this.name)
-      .keyCondition(
-        keyCondition(this.#model, keys, key, index ? `index ${index.name}` : `table ${this.name}`),
-      );
-    if (options.descending) b.descending();
-    const schema = this.#read(b, index, options);
-    return new ItemIterable(
-      readSource(this.dyno, {
-        operation: "Query",
-        input: b.build(),
-        schema: schema ?? this.#model.schema,
-        maxItems: options.maxItems,
-      }),
-    );
+    const build = (ttl: boolean) => {
+      const b = new QueryBuilder()
+        .table(this.name)
+        .keyCondition(
+          keyCondition(
+            this.#model,
+            keys,
+            key,
+            index ? `index ${index.name}` : `table ${this.name}`,
+          ),
+        );
+      if (options.descending) b.descending();
+      this.#read(b, index, options, ttl);
+      return b.build();
+    };
+    return this.#paged("Query", build, index, options);
   }
 
   /** Every item of the table (or of an index), optionally filtered. Iterate it, or `.all()`. */
@@ -401,31 +466,68 @@ export class Table<
       string,
   >(
     options: TableScanOptions<T, X, P> = {},
-  ): ItemIterable<Projected<IndexItem<T, PK, SK, IX, X>, P>> {
+  ): PagedItems<Projected<IndexItem<T, PK, SK, IX, X>, P>> {
     const index = this.#indexOf(options.index);
-    const b = new ScanBuilder().table(this.name);
-    const schema = this.#read(b, index, options);
-    return new ItemIterable(
+    const build = (ttl: boolean) => {
+      const b = new ScanBuilder().table(this.name);
+      this.#read(b, index, options, ttl);
+      return b.build();
+    };
+    return this.#paged("Scan", build, index, options);
+  }
+
+  /**
+   * A query's or scan's items: read with the TTL filter (unless `includeExpired`), paged
+   * with cursors bound to the read without its TTL cut-off (the current time).
+   */
+  #paged<I>(
+    operation: "Query" | "Scan",
+    build: (ttl: boolean) => QueryCommandInput & ScanCommandInput,
+    index: IndexModel | undefined,
+    options: TableScanOptions<T, unknown, string>,
+  ): PagedItems<I> {
+    const input = build(true);
+    const schema = this.#read(new ScanBuilder(), index, { project: options.project }, false);
+    const decodeWith = schema ?? this.#model.schema;
+    const keyAttributes = new Set([...this.#keyAttributes]);
+    if (index) {
+      keyAttributes.add(index.keys.partition.attr);
+      if (index.keys.sort) keyAttributes.add(index.keys.sort.attr);
+    }
+    return new PagedItems<I>(
       readSource(this.dyno, {
-        operation: "Scan",
-        input: b.build(),
-        schema: schema ?? this.#model.schema,
+        operation,
+        input,
+        schema: decodeWith,
         maxItems: options.maxItems,
         ...(options.segments === undefined ? {} : { segments: options.segments }),
         ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       }),
+      {
+        session: this.dyno,
+        operation,
+        input,
+        binding: () =>
+          bindingOf(["table", this.name, operation, options.includeExpired === true, build(false)]),
+        keyAttributes: [...keyAttributes],
+        secret: this.#cursorSecret,
+      },
+      (item) => unmarshalItem(item, decodeWith) as I,
     );
   }
 
   /** Reads items by their keys (any number; unprocessed keys retried), in the order of the keys; missing ones are left out. */
   async batchGet(
     keys: readonly KeyOf<T, PK, SK>[],
-    options: BatchOptions & { consistentRead?: boolean } = {},
+    options: BatchOptions & { consistentRead?: boolean; includeExpired?: boolean } = {},
   ): Promise<T[]> {
     if (!Array.isArray(keys)) throw new DynoValidationError("keys", "expected an array of keys");
     if (keys.length === 0) return [];
-    const { consistentRead, ...batch } = options;
-    const read = consistentRead ? { consistentRead } : {};
+    const { consistentRead, includeExpired, ...batch } = options;
+    const read = {
+      ...(consistentRead ? { consistentRead } : {}),
+      ...(includeExpired ? { includeExpired } : {}),
+    };
     const entries = keys.map((k, i) => {
       const at = `keys[${i}]`;
       return { model: this, plan: this.getPlan(k, read, at), at };
@@ -479,7 +581,14 @@ export class Table<
     if (options.stream) b.stream(options.stream);
     if (options.tags) b.tags(options.tags);
     await this.dyno.createTable(b.build());
-    return this.#waitActive(options.timeoutMs ?? 60_000);
+    const description = await this.#waitActive(options.timeoutMs ?? 60_000);
+    if (this.#behaviour.ttl) {
+      await this.ttl(this.#behaviour.ttl.prop as never).catch((e: unknown) => {
+        // dynalite has no time to live; reads leave expired items out all the same.
+        if ((e as { name?: unknown }).name !== "UnknownOperationException") throw e;
+      });
+    }
+    return description;
   }
 
   async #waitActive(timeoutMs: number): Promise<TableDescription> {
@@ -633,10 +742,13 @@ export class Table<
     b: QueryBuilder | ScanBuilder,
     index: IndexModel | undefined,
     options: ScanOptions<T, unknown, string>,
+    ttl: boolean,
   ): AnySchema | undefined {
     if (index) b.index(index.name);
     if (options.filter !== undefined)
       b.filter(conditionOf<T>(this.#model, options.filter, "filter"));
+    const live = ttl ? unexpired(this.#behaviour, options.includeExpired) : undefined;
+    if (live) b.filter(live);
     if (options.consistentRead) b.consistentRead();
     if (options.pageSize !== undefined) b.limit(options.pageSize);
     if (

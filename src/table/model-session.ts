@@ -1,5 +1,5 @@
 /**
- * What entities need from a session: the single operations they send and the exhaustive
+ * What models (Tables and entities) need from a session: the single operations they send and the exhaustive
  * operations they read and write with. A `Dyno` (and a `Pool`) is one; entities never import
  * the session itself, so this room stays below it.
  * @module

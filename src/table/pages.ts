@@ -8,9 +8,9 @@
 import type { QueryCommandInput, ScanCommandInput } from "@aws-sdk/client-dynamodb";
 import { DynoValidationError } from "../errors.js";
 import { KeyTrail } from "../exhaustive/progress.js";
-import { ItemIterable, type ItemSource, type RawItem } from "../table/items.js";
+import { ItemIterable, type ItemSource, type RawItem } from "./items.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
-import type { ModelSession } from "./session.js";
+import type { ModelSession } from "./model-session.js";
 
 /** What `page()` takes. */
 export interface PageRequest {
@@ -79,7 +79,7 @@ export class PagedItems<T> extends ItemIterable<T> {
   readonly #pages: PageSource;
   readonly #decode: (item: RawItem) => T;
 
-  /** @internal Made by an entity. */
+  /** @internal Made by a Table or an entity. */
   constructor(source: ItemSource<T>, pages: PageSource, decode: (item: RawItem) => T) {
     super(source);
     this.#pages = pages;

@@ -1,0 +1,355 @@
+/**
+ * Versions, timestamps, TTL, cursors and validation on a plain `dyno.table(...)` (API.md
+ * section 15 "on tables and entities alike"), against the local DynamoDB, bad paths included:
+ * a version conflict in a single write and inside a transaction (nothing written), expired
+ * items left out of get/query/scan/batchGet/transactGet unless includeExpired, tampered and
+ * foreign cursors, a failed validation (nothing sent).
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+} from "@aws-sdk/client-dynamodb";
+import {
+  Dyno,
+  DynoValidationError,
+  VersionConflictError,
+  s,
+  type AnyMiddleware,
+  type StandardSchemaV1,
+} from "../../src/index.js";
+import { needsTransactions, testDyno, uniqueTableName } from "../support/db.js";
+
+const Doc = s.object({
+  pk: s.string(),
+  sk: s.number(),
+  title: s.string(),
+  version: s.number().optional(),
+  createdAt: s.date().optional(),
+  updatedAt: s.date().optional(),
+  expiresAt: s.date({ as: "epochSeconds" }).optional(),
+});
+type Doc = s.Infer<typeof Doc>;
+
+let dyno: Dyno;
+const sent: string[] = [];
+const record: AnyMiddleware = (next) => (ctx) => {
+  sent.push(ctx.operation);
+  return next(ctx);
+};
+const noShortTitles: StandardSchemaV1<unknown, unknown> = {
+  "~standard": {
+    version: 1,
+    vendor: "test",
+    validate: (v) =>
+      typeof (v as Doc).title === "string" && (v as Doc).title.length >= 2
+        ? { value: v }
+        : { issues: [{ message: "title too short", path: ["title"] }] },
+  },
+};
+const define = (name: string) =>
+  dyno.table(name, {
+    schema: Doc,
+    partitionKey: "pk",
+    sortKey: "sk",
+    version: "version",
+    timestamps: { createdAt: "createdAt", updatedAt: "updatedAt" },
+    ttl: "expiresAt",
+    validate: noShortTitles,
+    cursorSecret: "s3cret",
+  });
+let docs: ReturnType<typeof define>;
+let other: ReturnType<typeof define>;
+
+before(async () => {
+  dyno = (await testDyno()).use(record);
+  docs = define(uniqueTableName("tfeat"));
+  other = define(uniqueTableName("tfeat2"));
+  await Promise.all([docs.create(), other.create()]);
+});
+
+after(async () => {
+  await Promise.all([docs.drop(), other.drop()]);
+});
+
+function rejectsField(fn: () => unknown, field: string, message?: RegExp) {
+  return assert.rejects(
+    async () => fn(),
+    (e: unknown) => {
+      assert.ok(e instanceof DynoValidationError, `expected DynoValidationError, got ${String(e)}`);
+      assert.equal(e.field, field, e.message);
+      if (message) assert.match(e.message, message);
+      return true;
+    },
+  );
+}
+
+describe("versions on a table", () => {
+  test("put/update/delete conditioned on the version; conflicts name expected and actual", async () => {
+    const key = { pk: "v", sk: 1 };
+    const conflict = (expected: number | undefined, actual: number | undefined) => (e: unknown) => {
+      assert.ok(e instanceof VersionConflictError, String(e));
+      assert.equal(e.expected, expected);
+      assert.equal(e.actual, actual);
+      assert.deepEqual(e.key, key);
+      assert.ok(e.cause instanceof ConditionalCheckFailedException);
+      return true;
+    };
+    await docs.put({ ...key, title: "first" });
+    assert.equal((await docs.get(key))?.version, 1);
+    await assert.rejects(docs.put({ ...key, title: "again" }), conflict(undefined, 1));
+    await docs.put({ ...key, title: "second", version: 1 });
+    assert.equal((await docs.get(key))?.version, 2);
+    await assert.rejects(docs.put({ ...key, title: "stale", version: 1 }), conflict(1, 2));
+    await docs.update(key, (u) => u.set("title", "third"), { version: 2 });
+    const got = await docs.get(key);
+    assert.equal(got?.version, 3);
+    assert.equal(got?.title, "third");
+    await assert.rejects(
+      docs.update(key, (u) => u.set("title", "x1"), { version: 2 }),
+      conflict(2, 3),
+    );
+    // The caller's own condition failing at the right version: the SDK's error passes through.
+    await assert.rejects(
+      docs.update(key, (u) => u.set("title", "x1"), {
+        version: 3,
+        condition: (c) => c.eq("title", "nope"),
+      }),
+      (e: unknown) =>
+        e instanceof ConditionalCheckFailedException && !(e instanceof VersionConflictError),
+    );
+    await assert.rejects(docs.delete(key, { version: 1 }), conflict(1, 3));
+    await docs.delete(key, { version: 3 });
+    assert.equal(await docs.get(key), undefined);
+    await rejectsField(
+      () => docs.update(key, (u) => u.set("version", 9)),
+      "version",
+      /managed by the table/,
+    );
+    await rejectsField(() => docs.delete(key, { version: 0 }), "version", /positive integer/);
+    const plain = dyno.table(docs.name, { schema: Doc, partitionKey: "pk", sortKey: "sk" });
+    await rejectsField(() => plain.delete(key, { version: 1 }), "version", /no version property/);
+  });
+
+  test(
+    "a version conflict inside a transaction cancels it and writes nothing",
+    { skip: needsTransactions },
+    async () => {
+      await docs.put({ pk: "vt", sk: 1, title: "doc" });
+      await assert.rejects(
+        dyno.transact((tx) => {
+          tx.put(other, { pk: "vt", sk: 2, title: "side" });
+          tx.update(docs, { pk: "vt", sk: 1 }, (u) => u.set("title", "moved"), { version: 7 });
+        }),
+        (e: unknown) => e instanceof TransactionCanceledException,
+      );
+      assert.equal(await other.get({ pk: "vt", sk: 2 }), undefined);
+      assert.equal((await docs.get({ pk: "vt", sk: 1 }))?.title, "doc");
+      await dyno.transact((tx) => {
+        tx.put(other, { pk: "vt", sk: 2, title: "side" });
+        tx.update(docs, { pk: "vt", sk: 1 }, (u) => u.set("title", "moved"), { version: 1 });
+      });
+      const [d, o] = await dyno.transactGet((tx) => [
+        tx.get(docs, { pk: "vt", sk: 1 }),
+        tx.get(other, { pk: "vt", sk: 2 }),
+      ]);
+      assert.equal(d?.version, 2);
+      assert.equal(o?.version, 1);
+    },
+  );
+
+  test("a batch writes versionless items as version 1 and refuses versioned ones", async () => {
+    await docs.batchPut([
+      { pk: "vb", sk: 1, title: "aa" },
+      { pk: "vb", sk: 2, title: "bb" },
+    ]);
+    assert.equal((await docs.get({ pk: "vb", sk: 2 }))?.version, 1);
+    await rejectsField(
+      () => docs.batchPut([{ pk: "vb", sk: 3, title: "cc", version: 1 }]),
+      "items[0].item.version",
+      /batch/,
+    );
+  });
+});
+
+describe("timestamps on a table", () => {
+  test("a put sets both (createdAt only when missing), an update sets updatedAt", async () => {
+    const start = Date.now();
+    const key = { pk: "ts", sk: 1 };
+    await docs.put({ ...key, title: "doc" });
+    const a = (await docs.get(key))!;
+    assert.ok(a.createdAt && a.updatedAt);
+    assert.ok(a.createdAt.getTime() >= start - 1000);
+    await new Promise((r) => setTimeout(r, 20));
+    await docs.update(key, (u) => u.set("title", "doc2"));
+    const b = (await docs.get(key))!;
+    assert.equal(b.createdAt!.getTime(), a.createdAt.getTime());
+    assert.ok(b.updatedAt!.getTime() > a.updatedAt.getTime());
+  });
+});
+
+describe("ttl on a table", () => {
+  test("create() enabled it; expired items are left out of every read unless includeExpired", async (tc) => {
+    const past = new Date(Date.now() - 3600_000);
+    const future = new Date(Date.now() + 3600_000);
+    await docs.put({ pk: "ttl", sk: 1, title: "old", expiresAt: past });
+    await docs.put({ pk: "ttl", sk: 2, title: "new", expiresAt: future });
+    await docs.put({ pk: "ttl", sk: 3, title: "none" });
+    const titles = (xs: readonly ({ title: string } | undefined)[]) =>
+      xs.map((x) => x?.title ?? "-");
+    assert.equal(await docs.get({ pk: "ttl", sk: 1 }), undefined);
+    assert.equal((await docs.get({ pk: "ttl", sk: 1 }, { includeExpired: true }))?.title, "old");
+    assert.equal(
+      await docs.get({ pk: "ttl", sk: 1 }, { project: ["title"] }),
+      undefined,
+      "a projection still sees the TTL",
+    );
+    assert.deepEqual(titles(await docs.query({ pk: "ttl" }).all()), ["new", "none"]);
+    assert.deepEqual(titles(await docs.query({ pk: "ttl" }, { includeExpired: true }).all()), [
+      "old",
+      "new",
+      "none",
+    ]);
+    const scanned = (await docs.scan({ filter: (c) => c.eq("pk", "ttl") }).all()).map(
+      (d) => d.title,
+    );
+    assert.deepEqual(scanned.sort(), ["new", "none"]);
+    const keys = [1, 2, 3].map((sk) => ({ pk: "ttl", sk }));
+    assert.deepEqual(titles(await docs.batchGet(keys)), ["new", "none"]);
+    assert.deepEqual(titles(await dyno.batchGet(keys.map((k) => [docs, k] as const))), [
+      "-",
+      "new",
+      "none",
+    ]);
+    assert.deepEqual(titles(await docs.batchGet(keys, { includeExpired: true })), [
+      "old",
+      "new",
+      "none",
+    ]);
+    if (!needsTransactions) {
+      const [a, b] = await dyno.transactGet((tx) => [
+        tx.get(docs, { pk: "ttl", sk: 1 }),
+        tx.get(docs, { pk: "ttl", sk: 2 }),
+      ]);
+      assert.deepEqual(titles([a, b]), ["-", "new"]);
+      const [c] = await dyno.transactGet((tx) => [
+        tx.get(docs, { pk: "ttl", sk: 1 }, { includeExpired: true }),
+      ]);
+      assert.equal(c?.title, "old");
+    }
+    const page = await docs.query({ pk: "ttl" }).page({ limit: 10 });
+    assert.deepEqual(titles(page.items), ["new", "none"]);
+    if (needsTransactions) return tc.diagnostic("dynalite: no time to live to describe");
+    const ttl = await dyno.describeTimeToLive({ TableName: docs.name });
+    assert.equal(ttl.TimeToLiveDescription?.AttributeName, "expiresAt");
+  });
+
+  test("a ttl property must be stored as epoch seconds", () => {
+    assert.throws(
+      () =>
+        dyno.table("x", {
+          schema: s.object({ id: s.string(), at: s.date() }),
+          partitionKey: "id",
+          ttl: "at",
+        }),
+      (e: unknown) => e instanceof DynoValidationError && e.field === "ttl",
+    );
+    assert.throws(
+      () =>
+        dyno.table("x", {
+          schema: s.object({ id: s.number() }),
+          partitionKey: "id",
+          version: "id",
+        }),
+      (e: unknown) => e instanceof DynoValidationError && e.field === "version",
+    );
+  });
+});
+
+describe("cursors on a table", () => {
+  test("pages walk every item once; foreign, tampered and unsigned cursors are refused", async () => {
+    for (let sk = 1; sk <= 7; sk++) await docs.put({ pk: "cur", sk, title: `t${sk}` });
+    await other.put({ pk: "cur", sk: 1, title: "t1" });
+    const q = () => docs.query({ pk: "cur" });
+    const seen: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await q().page({ limit: 3, cursor });
+      assert.ok(page.items.length <= 3);
+      seen.push(...page.items.map((d) => d.sk));
+      cursor = page.cursor;
+      if (cursor) assert.match(cursor, /^[A-Za-z0-9_.-]+$/);
+    } while (cursor);
+    assert.deepEqual(seen, [1, 2, 3, 4, 5, 6, 7]);
+    const first = await q().page({ limit: 2 });
+    assert.ok(first.cursor);
+    await rejectsField(
+      () => docs.query({ pk: "other" }).page({ limit: 2, cursor: first.cursor }),
+      "cursor",
+      /another query/,
+    );
+    await rejectsField(
+      () => other.query({ pk: "cur" }).page({ limit: 2, cursor: first.cursor }),
+      "cursor",
+      /another query or model/,
+    );
+    await rejectsField(
+      () => docs.scan().page({ limit: 2, cursor: first.cursor }),
+      "cursor",
+      /another query/,
+    );
+    const [payload, sig] = first.cursor.split(".");
+    const bytes = Buffer.from(payload!, "base64url");
+    bytes[bytes.length - 3] ^= 1;
+    await rejectsField(
+      () => q().page({ limit: 2, cursor: `${bytes.toString("base64url")}.${sig}` }),
+      "cursor",
+      /modified/,
+    );
+    await rejectsField(() => q().page({ limit: 2, cursor: payload }), "cursor", /not signed/);
+    const scanned: number[] = [];
+    cursor = undefined;
+    do {
+      const page = await docs.scan({ filter: (c) => c.eq("pk", "cur") }).page({ limit: 4, cursor });
+      scanned.push(...page.items.map((d) => d.sk));
+      cursor = page.cursor;
+    } while (cursor);
+    assert.deepEqual(
+      scanned.sort((a, b) => a - b),
+      [1, 2, 3, 4, 5, 6, 7],
+    );
+  });
+});
+
+describe("validate on a table", () => {
+  test("a failed validation rejects with the validator's issues, and nothing is sent", async () => {
+    sent.length = 0;
+    await assert.rejects(
+      docs.put({ pk: "val", sk: 1, title: "x" }),
+      (e: unknown) =>
+        e instanceof DynoValidationError &&
+        e.field === "item.title" &&
+        Array.isArray(e.issues) &&
+        e.issues.length === 1,
+    );
+    await rejectsField(
+      () => dyno.transact((tx) => tx.put(docs, { pk: "val", sk: 1, title: "x" })),
+      "actions[0].item.title",
+    );
+    await rejectsField(
+      () => docs.batchPut([{ pk: "val", sk: 1, title: "x" }]),
+      "items[0].item.title",
+    );
+    assert.deepEqual(sent, []);
+    assert.throws(
+      () =>
+        dyno.table("x", {
+          schema: Doc,
+          partitionKey: "pk",
+          validate: {} as StandardSchemaV1,
+        }),
+      (e: unknown) => e instanceof DynoValidationError && e.field === "validate",
+    );
+  });
+});
