@@ -19,6 +19,12 @@ const EXPRESSIONS = [
   "UpdateExpression",
 ] as const;
 const LITERAL = /(^|[^#:\w])__proto__(?!\w)/;
+/**
+ * The input members whose keys are user names (tables, attributes, map keys): a `__proto__` key
+ * anywhere else is an undeclared member, which the SDK's serializer leaves out, as any other.
+ */
+const NAME_MAPS =
+  /(?:\.(?:RequestItems|Key|Item|ExclusiveStartKey|M|Expected|AttributeUpdates|KeyConditions|QueryFilter|ScanFilter)|\.Keys\[\d+\])$/;
 
 /** Where `input` names `__proto__` (a table or attribute name), or `undefined`. */
 export function protoNameIn(input: unknown, path = "input"): string | undefined {
@@ -32,7 +38,10 @@ export function protoNameIn(input: unknown, path = "input"): string | undefined 
   if (!input || typeof input !== "object" || input instanceof Uint8Array) return undefined;
   const record = input as Record<string, unknown>;
   for (const name of Object.keys(record)) {
-    if (name === PROTO) return `${path}.${name}`;
+    if (name === PROTO) {
+      if (NAME_MAPS.test(path)) return `${path}.${name}`;
+      continue;
+    }
     const value = record[name];
     if (
       value === PROTO &&

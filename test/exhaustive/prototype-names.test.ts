@@ -13,7 +13,7 @@ import {
   s,
   unmarshalItem,
 } from "../../src/index.js";
-import { createTestTable, testClient, testTransport } from "../support/db.js";
+import { createTestTable, engine, testClient, testTransport } from "../support/db.js";
 
 const NAMES = ["constructor", "toString", "hasOwnProperty", "valueOf"];
 
@@ -97,3 +97,48 @@ test("Table model: keys and optional fields named toString / constructor are the
   assert.equal(plain.constructor, undefined);
   assert.ok(Object.hasOwn(plain, "constructor"));
 });
+
+test(
+  "a table or key attribute named __proto__: the SDK path refuses before sending (its deserializer drops the name from the answer), the direct path loses nothing",
+  {
+    skip:
+      engine === "dynalite" &&
+      "dynalite's request validation drops a __proto__ member (RequestItems becomes {})",
+  },
+  async () => {
+    // Issue 16 attack: 48 of 60 writes landed and were reported done on the SDK path, the rest lost.
+    const { injectFaults } = await import("../../src/testing/index.js");
+    const client = await testClient();
+    const TableName = "__proto__";
+    const sdk = new Dyno({ client, transport: "sdk" });
+    await sdk.deleteTable({ TableName }).catch(() => undefined);
+    await createTestTable(client, { sortKey: null }, { TableName });
+    const writes = Array.from({ length: 60 }, (_, i) => ({
+      PutRequest: { Item: { pk: { S: `p${i}` }, n: { N: String(i) } } },
+    }));
+    const RequestItems = JSON.parse("{}") as Record<string, typeof writes>;
+    Object.defineProperty(RequestItems, TableName, { value: writes, enumerable: true });
+    await assert.rejects(
+      async () => sdk.batchWriteItemAll({ RequestItems }),
+      (e: unknown) =>
+        e instanceof DynoValidationError &&
+        /RequestItems\.__proto__/.test(e.field ?? "") &&
+        /direct/.test(e.message),
+    );
+    assert.equal((await sdk.scan({ TableName })).Count ?? 0, 0, "nothing written");
+    const direct = new Dyno({ client: await testClient(), transport: "direct" });
+    if (direct.transport !== "direct") return; // a client the direct path cannot honour: nothing more to check
+    const faults = injectFaults(direct.client, { unprocessedRate: 0.4, seed: 7 });
+    try {
+      await direct.batchWriteItemAll({ RequestItems });
+    } finally {
+      faults.remove();
+    }
+    const keys = Array.from({ length: 60 }, (_, i) => ({ pk: { S: `p${i}` } }));
+    const read = JSON.parse("{}") as Record<string, { Keys: typeof keys }>;
+    Object.defineProperty(read, TableName, { value: { Keys: keys }, enumerable: true });
+    const got = await direct.batchGetItemAll({ RequestItems: read });
+    assert.equal(got.Responses![TableName]!.length, 60, "every write landed and is read back");
+    await sdk.deleteTable({ TableName });
+  },
+);
