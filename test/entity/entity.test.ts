@@ -6,9 +6,10 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { Dyno, DynoValidationError } from "../../src/index.js";
+import { Dyno } from "../../src/index.js";
 import { testDyno, uniqueTableName } from "../support/db.js";
 import { User, define, type Reading } from "./schema.js";
+import { rejectsField } from "../support/assert.js";
 
 let dyno: Dyno;
 let t: ReturnType<typeof define>;
@@ -28,19 +29,6 @@ async function raw(pk: string, sk: string) {
     ConsistentRead: true,
   });
   return out.Item;
-}
-
-/** Asserts a DynoValidationError whose field is `field`. */
-function rejectsField(fn: () => unknown, field: string, message?: RegExp) {
-  return assert.rejects(
-    async () => fn(),
-    (e: unknown) => {
-      assert.ok(e instanceof DynoValidationError, `expected DynoValidationError, got ${String(e)}`);
-      assert.equal(e.field, field, e.message);
-      if (message) assert.match(e.message, message);
-      return true;
-    },
-  );
 }
 
 before(async () => {

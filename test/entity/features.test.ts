@@ -21,6 +21,7 @@ import {
 } from "../../src/index.js";
 import { needsTransactions, testDyno, uniqueTableName } from "../support/db.js";
 import { User, define, type Order } from "./schema.js";
+import { rejectsField } from "../support/assert.js";
 
 let dyno: Dyno;
 let t: ReturnType<typeof define>;
@@ -45,18 +46,6 @@ const order = (org: string, orderId: string, extra: Partial<Order> = {}): Order 
   placedAt: day("2024-01-01"),
   ...extra,
 });
-
-function rejectsField(fn: () => unknown, field: string, message?: RegExp) {
-  return assert.rejects(
-    async () => fn(),
-    (e: unknown) => {
-      assert.ok(e instanceof DynoValidationError, `expected DynoValidationError, got ${String(e)}`);
-      assert.equal(e.field, field, e.message);
-      if (message) assert.match(e.message, message);
-      return true;
-    },
-  );
-}
 
 before(async () => {
   dyno = (await testDyno()).use(record);

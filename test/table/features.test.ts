@@ -20,6 +20,7 @@ import {
   type StandardSchemaV1,
 } from "../../src/index.js";
 import { needsTransactions, testDyno, uniqueTableName } from "../support/db.js";
+import { rejectsField } from "../support/assert.js";
 
 const Doc = s.object({
   pk: s.string(),
@@ -72,18 +73,6 @@ before(async () => {
 after(async () => {
   await Promise.all([docs.drop(), other.drop()]);
 });
-
-function rejectsField(fn: () => unknown, field: string, message?: RegExp) {
-  return assert.rejects(
-    async () => fn(),
-    (e: unknown) => {
-      assert.ok(e instanceof DynoValidationError, `expected DynoValidationError, got ${String(e)}`);
-      assert.equal(e.field, field, e.message);
-      if (message) assert.match(e.message, message);
-      return true;
-    },
-  );
-}
 
 describe("versions on a table", () => {
   test("put/update/delete conditioned on the version; conflicts name expected and actual", async () => {

@@ -10,6 +10,7 @@ import { Dyno, DynoValidationError, cond, s, type AnyMiddleware } from "../../sr
 import { injectFaults } from "../../src/testing/index.js";
 import { engine, testClient, uniqueTableName } from "../support/db.js";
 import { User, user } from "./schema.js";
+import { rejectsField } from "../support/assert.js";
 
 let dyno: Dyno;
 const seen: string[] = [];
@@ -40,19 +41,6 @@ async function raw(org: string, id: string) {
     ConsistentRead: true,
   });
   return out.Item;
-}
-
-/** Asserts a DynoValidationError whose field is `field`. */
-function rejectsField(fn: () => unknown, field: string, message?: RegExp) {
-  return assert.rejects(
-    async () => fn(),
-    (e: unknown) => {
-      assert.ok(e instanceof DynoValidationError, `expected DynoValidationError, got ${String(e)}`);
-      assert.equal(e.field, field, e.message);
-      if (message) assert.match(e.message, message);
-      return true;
-    },
-  );
 }
 
 before(async () => {
