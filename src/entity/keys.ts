@@ -259,6 +259,8 @@ export function keyCondition(
           `${later} is given without ${prop}: the sort key template ${JSON.stringify(sort.template.source)} fills from the left`,
         );
       }
+      // a template that starts with this property: the whole partition (the entity filter keeps the entity's items)
+      if (prefix === "") return partition;
       return keyCond.and(partition, keyCond.beginsWith(sort.attr, prefix));
     }
     const kind = kinds.get(prop)!;
@@ -308,10 +310,15 @@ export function keyCondition(
         return between(low(arg), end);
       case "gt":
         return between(high(arg) + (last ? "\u0000" : ""), end);
+      // (DynamoDB refuses an empty string as a key condition's value: no lower bound is needed then)
       case "le":
-        return between(prefix, high(arg));
+        return prefix === ""
+          ? keyCond.and(partition, keyCond.le(sort.attr, high(arg)))
+          : between(prefix, high(arg));
       case "lt":
-        return between(prefix, below(low(arg)));
+        return prefix === ""
+          ? keyCond.and(partition, keyCond.lt(sort.attr, low(arg)))
+          : between(prefix, below(low(arg)));
       case "between": {
         if (!Array.isArray(arg) || arg.length !== 2)
           throw new DynoValidationError(what, "between takes [low, high]");

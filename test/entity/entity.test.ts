@@ -6,7 +6,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { Dyno } from "../../src/index.js";
+import { Dyno, s } from "../../src/index.js";
 import { testDyno, uniqueTableName } from "../support/db.js";
 import { User, define, type Reading } from "./schema.js";
 import { rejectsField } from "../support/assert.js";
@@ -290,6 +290,45 @@ describe("writes and reads", () => {
     );
     await t.Readings.batchDelete(items.map((r) => ({ sensor: r.sensor, value: r.value })));
     assert.equal((await t.Readings.query({ sensor: "batch" }).all()).length, 0);
+  });
+
+  test("a sort key template that starts with a property: a partition query, and lt/le without an empty bound", async () => {
+    // Stop 23 attack: `sortKey: "{b}"` queried by partition sent begins_with(sk, "") (a ValidationException).
+    const app = dyno.sharedTable(uniqueTableName("lead"), { partitionKey: "pk", sortKey: "sk" });
+    const Lead = app.entity("Lead", {
+      schema: s.object({ a: s.string(), b: s.string() }),
+      key: { partitionKey: "{a}", sortKey: "{b}" },
+    });
+    const Other = app.entity("Other", {
+      schema: s.object({ a: s.string(), n: s.number() }),
+      key: { partitionKey: "{a}", sortKey: "N#{n}" },
+    });
+    await app.create();
+    try {
+      for (const b of ["m", "p", "x"]) await Lead.put({ a: "g", b });
+      await Other.put({ a: "g", n: 1 });
+      const all = await Lead.query({ a: "g" }).all();
+      assert.deepEqual(
+        all.map((i) => i.b),
+        ["m", "p", "x"],
+      );
+      const lt = await Lead.query({ a: "g", b: { lt: "p" } }).all();
+      assert.deepEqual(
+        lt.map((i) => i.b),
+        ["m"],
+      );
+      const le = await Lead.query({ a: "g", b: { le: "p" } }).all();
+      assert.deepEqual(
+        le.map((i) => i.b),
+        ["m", "p"],
+      );
+      assert.deepEqual(
+        (await Other.query({ a: "g" }).all()).map((i) => i.n),
+        [1],
+      );
+    } finally {
+      await app.drop();
+    }
   });
 
   test("a get of another entity's key returns nothing", async () => {
