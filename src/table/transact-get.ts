@@ -40,6 +40,8 @@ export interface TransactGetItemOptions<P> {
 export interface TransactGetCallOptions {
   /** `ReturnConsumedCapacity`. */
   returnConsumedCapacity?: ReturnConsumedCapacity;
+  /** Every read also returns an item whose TTL has passed (a read's own option wins). */
+  includeExpired?: boolean;
 }
 
 /** The items of `dyno.transactGet`: for each read of the returned tuple, its item or `undefined`. */
@@ -55,7 +57,13 @@ interface Read {
 /** The reads of one transaction (the `t` of `dyno.transactGet((t) => [...])`). */
 export class TransactReader {
   readonly #reads: Read[] = [];
+  readonly #includeExpired: boolean;
   #closed = false;
+
+  /** `includeExpired`: the reads' default (the call's option). */
+  constructor(includeExpired = false) {
+    this.#includeExpired = includeExpired;
+  }
 
   /** Reads the item at `key` of `model`. */
   get<M extends AnyModel, P extends keyof ModelItem<M> & string = keyof ModelItem<M> & string>(
@@ -76,7 +84,7 @@ export class TransactReader {
       key,
       {
         ...(options.project ? { project: options.project } : {}),
-        ...(options.includeExpired ? { includeExpired: true } : {}),
+        ...((options.includeExpired ?? this.#includeExpired) ? { includeExpired: true } : {}),
       },
       at,
     );
@@ -156,14 +164,14 @@ export async function transactGet<const R extends readonly TransactGetRef<unknow
   fn: (t: TransactReader) => R | PromiseLike<R>,
   options: TransactGetCallOptions = {},
 ): Promise<TransactGetResult<R>> {
-  checkOptions(options, ["returnConsumedCapacity"], "transactGet");
+  checkOptions(options, ["returnConsumedCapacity", "includeExpired"], "transactGet");
   if (typeof fn !== "function") {
     throw new DynoValidationError(
       "transactGet",
       "expected a function returning the reads: (t) => [t.get(Users, key), ...]",
     );
   }
-  const t = new TransactReader();
+  const t = new TransactReader(options.includeExpired === true);
   let refs: unknown;
   try {
     refs = await fn(t);

@@ -226,6 +226,12 @@ describe("ttl on a table", () => {
         tx.get(docs, { pk: "ttl", sk: 1 }, { includeExpired: true }),
       ]);
       assert.equal(c?.title, "old");
+      // the call's option is every read's default
+      const [d, e] = await dyno.transactGet(
+        (tx) => [tx.get(docs, { pk: "ttl", sk: 1 }), tx.get(docs, { pk: "ttl", sk: 2 })],
+        { includeExpired: true },
+      );
+      assert.deepEqual(titles([d, e]), ["old", "new"]);
     }
     const page = await docs.query({ pk: "ttl" }).page({ limit: 10 });
     assert.deepEqual(titles(page.items), ["new", "none"]);
