@@ -215,15 +215,22 @@ async function handle(
     if (signal.aborted) return undefined;
     try {
       const items = options.decode(raw);
-      await options.handler(items, {
-        job: options.id,
-        segment,
-        signal,
-        fencingToken: lock.fencingToken,
-        items: state.items,
-        pages: state.pages,
-        attempt,
-      });
+      const handled = new Promise<unknown>((resolve) =>
+        resolve(
+          options.handler(items, {
+            job: options.id,
+            segment,
+            signal,
+            fencingToken: lock.fencingToken,
+            items: state.items,
+            pages: state.pages,
+            attempt,
+          }),
+        ),
+      );
+      // A handler that ignores ctx.signal must not keep the lease: the run stops waiting for it
+      // (the page is handled again by the segment's next holder; no checkpoint covers it).
+      if ((await unlessAborted(handled, signal)) === ABANDONED) return undefined;
       return items.length;
     } catch (error) {
       if (signal.aborted) return undefined;
@@ -231,6 +238,24 @@ async function handle(
       await sleep(backoffDelay(attempt, options), signal);
     }
   }
+}
+
+const ABANDONED: unique symbol = Symbol("abandoned");
+
+/** `work`'s outcome, or {@link ABANDONED} as soon as `signal` aborts (`work` then runs on unheard). */
+function unlessAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T | typeof ABANDONED> {
+  if (signal.aborted) {
+    work.catch(() => {});
+    return Promise.resolve(ABANDONED);
+  }
+  return new Promise<T | typeof ABANDONED>((resolve, reject) => {
+    const onAbort = () => resolve(ABANDONED);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      (value) => (signal.removeEventListener("abort", onAbort), resolve(value)),
+      (error: unknown) => (signal.removeEventListener("abort", onAbort), reject(error)),
+    );
+  });
 }
 
 /**

@@ -145,14 +145,7 @@ export class ResponseParser {
     const headers: Record<string, string | string[]> = {};
     let lengths = 0;
     for (let i = 1; i < lines.length; i++) {
-      const line = lines[i]!;
-      const colon = line.indexOf(":");
-      const rawName = colon < 0 ? line : line.slice(0, colon);
-      if (colon <= 0 || !TOKEN.test(rawName))
-        throw parseError("Invalid header token", "HPE_INVALID_HEADER_TOKEN"); // obs-fold too
-      const value = line.slice(colon + 1).replace(OUTER_SPACE, ""); // SP and HT only, as node
-      if (INVALID_VALUE_CHAR.test(value))
-        throw parseError("Invalid header value char", "HPE_INVALID_HEADER_TOKEN");
+      const [rawName, value] = fieldLine(lines[i]!);
       const name = rawName.toLowerCase();
       if (name === "content-length" && ++lengths > 1)
         throw parseError("Duplicate Content-Length", "HPE_UNEXPECTED_CONTENT_LENGTH");
@@ -230,6 +223,7 @@ export class ResponseParser {
       this.#buffer = lineEnd + 2 < buffer.length ? buffer.subarray(lineEnd + 2) : undefined;
       if (framing.trailers) {
         if (line === "") return true; // the empty line after the trailers ends the body
+        fieldLine(line); // a trailer is a header field, held to the same rules (as by llhttp)
         continue;
       }
       const size = /^([0-9a-fA-F]{1,12})[ \t]*(?:;[\t\x20-\x7e\x80-\xff]*)?$/.exec(line);
@@ -281,4 +275,16 @@ function framingOf(status: number, headers: Record<string, string | string[]>): 
   }
   if (length !== undefined) return { kind: "length", remaining: Number(length) };
   return { kind: "close" };
+}
+
+/** The name and value of a header (or trailer) field line, or the parse error llhttp gives. */
+function fieldLine(line: string): [name: string, value: string] {
+  const colon = line.indexOf(":");
+  const name = colon < 0 ? line : line.slice(0, colon);
+  if (colon <= 0 || !TOKEN.test(name))
+    throw parseError("Invalid header token", "HPE_INVALID_HEADER_TOKEN"); // obs-fold too
+  const value = line.slice(colon + 1).replace(OUTER_SPACE, ""); // SP and HT only, as node
+  if (INVALID_VALUE_CHAR.test(value))
+    throw parseError("Invalid header value char", "HPE_INVALID_HEADER_TOKEN");
+  return [name, value];
 }

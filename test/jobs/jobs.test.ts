@@ -220,6 +220,37 @@ test("signal stops one worker: it releases its leases at once, and another takes
   assert.ok(firstB !== undefined && firstB < leaseMs / 2, `B started ${firstB} ms after the abort`);
 });
 
+test(
+  "signal stops a worker whose handler ignores ctx.signal: it rejects and releases its leases at once",
+  { timeout: 30_000 },
+  async () => {
+    // Stop 23 attack: the aborted worker kept renewing its leases while its handler hung; the job stalled.
+    const id = newId();
+    const stopA = new AbortController();
+    const a = runJob(dyno, {
+      ...base(id),
+      concurrency: 4,
+      signal: stopA.signal,
+      handler: () => {
+        if (!stopA.signal.aborted) setTimeout(() => stopA.abort(new Error("enough")), 200);
+        return new Promise<void>(() => {}); // never settles, never looks at ctx.signal
+      },
+    });
+    const started = performance.now();
+    await assert.rejects(a, (e: unknown) => e instanceof AbortError);
+    const status = await jobStatus(dyno, { id, leaseTable });
+    assert.ok(status);
+    assert.deepEqual(
+      status.segmentStates.filter((seg) => seg.state === "held").map((seg) => seg.segment),
+      [],
+      "no lease is held once runJob rejected",
+    );
+    const summary = await runJob(dyno, { ...base(id), concurrency: 4, handler: () => {} });
+    assert.equal(summary.items, ITEMS);
+    assert.ok(performance.now() - started < 6000 * 2, "the job finished well within two leases");
+  },
+);
+
 test("a model job hands the handler typed, decoded items; raw hands AttributeValue maps", async () => {
   const Thing = s.object({ id: s.string(), n: s.number(), at: s.date() });
   const things = dyno.table(uniqueTableName("things"), { schema: Thing, partitionKey: "id" });
