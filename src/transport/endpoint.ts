@@ -98,7 +98,10 @@ export class EndpointResolver {
       if (parameter.from === "input") value = parameter.get(input);
       else if (parameter.from === "static") value = parameter.value;
       else if (parameter.from === "account") value = accountId;
-      else value = await this.#configValue(parameter, custom);
+      else {
+        value = this.#configValue(parameter, custom);
+        if (value instanceof Promise) value = await value; // a provider's answer, asked per request as by the SDK
+      }
       params[parameter.name] = value;
       if (parameter.from === "config" && parameter.key === "region") region = value;
       key += `\u0000${Array.isArray(value) ? value.join("\u0001") : String(value)}`;
@@ -175,11 +178,11 @@ export class EndpointResolver {
     return parameters;
   }
 
-  /** A config parameter's value, its provider called as the SDK's `createConfigValueProvider` does. */
-  async #configValue(
-    parameter: { name: string; key: string; clientContext: boolean },
-    custom: unknown,
-  ) {
+  /**
+   * A config parameter's value, its provider called as the SDK's `createConfigValueProvider` does
+   * (a provider's promise is returned as it is: the caller awaits it).
+   */
+  #configValue(parameter: { name: string; key: string; clientContext: boolean }, custom: unknown) {
     const config = this.#config;
     if (parameter.key === "endpoint" || parameter.name === "endpoint")
       return this.#endpointParam(custom);

@@ -43,7 +43,6 @@ const LF = 10;
 const MAX_HEAD_BYTES = maxHeaderSize;
 /** A header name: an RFC 9110 token (so no space before the colon). */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const OUTER_SPACE = /^[ \t]+|[ \t]+$/g;
 /** A character a header value may not hold: controls other than tab (obs-text is allowed). */
 const INVALID_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
 
@@ -283,8 +282,17 @@ function fieldLine(line: string): [name: string, value: string] {
   const name = colon < 0 ? line : line.slice(0, colon);
   if (colon <= 0 || !TOKEN.test(name))
     throw parseError("Invalid header token", "HPE_INVALID_HEADER_TOKEN"); // obs-fold too
-  const value = line.slice(colon + 1).replace(OUTER_SPACE, ""); // SP and HT only, as node
+  // SP and HT around the value only, as node trims
+  let start = colon + 1;
+  let end = line.length;
+  while (start < end && isSpaceOrTab(line.charCodeAt(start))) start++;
+  while (end > start && isSpaceOrTab(line.charCodeAt(end - 1))) end--;
+  const value = line.slice(start, end);
   if (INVALID_VALUE_CHAR.test(value))
     throw parseError("Invalid header value char", "HPE_INVALID_HEADER_TOKEN");
   return [name, value];
+}
+
+function isSpaceOrTab(code: number): boolean {
+  return code === 32 || code === 9;
 }

@@ -26,7 +26,7 @@ import {
   type SigningCredentials,
 } from "./sigv4.js";
 import { currentVerdict, sdkDefault } from "./support.js";
-import { userAgentHeaders, type UserAgentConfig } from "./user-agent.js";
+import { ClientUserAgent, type UserAgentConfig, type UserAgentHeaders } from "./user-agent.js";
 import { onClientDestroyed } from "./watch.js";
 import { commandLogger, logError, logOutput } from "./command-log.js";
 import { randomUUID } from "node:crypto";
@@ -71,6 +71,7 @@ interface ClientState {
   readonly config: ResolvedConfig;
   readonly keys: SigningKeys;
   readonly endpoints: EndpointResolver;
+  readonly userAgent: ClientUserAgent;
   readonly ready: Promise<{
     http: HttpSettings;
     retry: RetryStrategyV2;
@@ -114,6 +115,12 @@ function stateOf(client: DynamoDBClient, revision: number): ClientState {
     config,
     keys: new SigningKeys(),
     endpoints: new EndpointResolver(client, sdkDefault("endpointProvider")),
+    userAgent: new ClientUserAgent(
+      config as unknown as UserAgentConfig,
+      isSdkDefaultUserAgentProvider(
+        (config as { defaultUserAgentProvider?: unknown }).defaultUserAgentProvider,
+      ),
+    ),
     ready,
   };
   states.set(client, state);
@@ -127,52 +134,58 @@ function stateOf(client: DynamoDBClient, revision: number): ClientState {
  */
 export const directSender: RequestSender = <N extends OperationName>(request: WireRequest<N>) =>
   directOperations.has(request.operation)
-    ? (logged(request) as Promise<OutputOf<N>>)
+    ? (sendDirect(request) as Promise<OutputOf<N>>)
     : sdkSender(request);
 
-/** {@link sendDirect}, with the client's logger told of the outcome as the SDK's logger middleware tells it. */
-async function logged(request: WireRequest): Promise<unknown> {
-  const config = request.client.config as unknown as { logger?: unknown };
-  const logger = commandLogger(config);
-  let output: Record<string, unknown> | undefined;
-  try {
-    output = (await sendDirect(request)) as Record<string, unknown> | undefined;
-  } catch (error) {
-    if (!(error instanceof ViaSdk))
-      logError(logger, config, request.operation, request.input, error);
-    throw error instanceof ViaSdk ? error.error : error;
+/**
+ * Sends `request` directly when the client's verdict allows it, else through the SDK path (which
+ * logs itself); the client's logger is told of a direct request's outcome as the SDK's logger
+ * middleware tells it.
+ */
+function sendDirect(request: WireRequest): Promise<unknown> {
+  const { client, signal } = request;
+  if (signal.aborted) {
+    const error = abortError(signal);
+    const config = client.config as unknown as { logger?: unknown };
+    logError(commandLogger(config), config, request.operation, request.input, error);
+    return Promise.reject(error);
   }
-  if (output instanceof ViaSdk) return output.output;
-  if (logger) logOutput(logger, config, request.operation, request.input, output!);
-  return output;
+  const verdict = currentVerdict(client);
+  if (verdict.support.transport === "direct" && !verdict.checked)
+    return verdict.settled.then(() => sendDirect(request)); // the first requests wait for the retry strategy's check
+  if (verdict.support.transport !== "direct") return sdkSender(request);
+  return send(request, stateOf(client, verdict.revision));
 }
 
-/** What the SDK path answered (and logged itself) for a request the direct path handed over. */
-class ViaSdk {
-  constructor(
-    readonly output?: unknown,
-    readonly error?: unknown,
-  ) {}
-}
-
-/** The SDK path's answer to `request`, marked so it is not logged twice. */
-function viaSdk(request: WireRequest): Promise<ViaSdk> {
-  return sdkSender(request).then(
-    (output) => new ViaSdk(output),
-    (error: unknown) => {
-      throw new ViaSdk(undefined, error);
-    },
-  );
-}
-
-/** What every request of one operation to one endpoint shares: its headers and signer. */
+/** What every request of one operation to one endpoint with one user agent shares: its headers and signer. */
 interface RequestTemplate {
+  /** The user-agent headers it was made with. */
+  readonly agent: UserAgentHeaders | undefined;
   /**
-   * The signed headers but the date and token (content type, host, target, the endpoint's),
-   * as a flat list of names and values, as {@link post} takes them.
+   * The headers but the per-request ones (content type, host, target, the endpoint's, the user
+   * agent's), as a flat list of names and values, as {@link post} takes them.
    */
   readonly headerList: readonly string[];
   readonly signer: RequestSigner;
+}
+
+/** The headers each attempt has its own value of, signed (the date, token and payload hash aside). */
+const PER_REQUEST_HEADERS = ["amz-sdk-invocation-id", "amz-sdk-request", "content-length"];
+
+const SDK_DEFAULT_USER_AGENT_SOURCE = new WeakMap<object, boolean>();
+
+/**
+ * Whether `provider` is the SDK's own default user-agent provider (a closure made per client: the
+ * same code as a fresh client's, whose answer depends on the environment only).
+ */
+function isSdkDefaultUserAgentProvider(provider: unknown): boolean {
+  if (typeof provider !== "function") return false;
+  let known = SDK_DEFAULT_USER_AGENT_SOURCE.get(provider);
+  if (known === undefined) {
+    known = String(provider) === String(sdkDefault("defaultUserAgentProvider"));
+    SDK_DEFAULT_USER_AGENT_SOURCE.set(provider, known);
+  }
+  return known;
 }
 
 const templates = new WeakMap<ResolvedEndpoint, Map<OperationName, RequestTemplate>>();
@@ -181,17 +194,20 @@ function templateOf(
   state: ClientState,
   endpoint: ResolvedEndpoint,
   operation: OperationName,
+  agent: UserAgentHeaders | undefined,
 ): RequestTemplate {
   let byOperation = templates.get(endpoint);
   if (!byOperation) templates.set(endpoint, (byOperation = new Map()));
   let template = byOperation.get(operation);
-  if (template) return template;
+  if (template && template.agent === agent) return template;
   const headers: Record<string, string> = {
     ...endpoint.headers,
     "content-type": CONTENT_TYPE,
     host: endpoint.port ? `${endpoint.hostname}:${endpoint.port}` : endpoint.hostname,
     "x-amz-target": `${SERVICE_TARGET}.${operation}`,
   };
+  const userAgent = agent?.["x-amz-user-agent"];
+  if (userAgent !== undefined) headers["x-amz-user-agent"] = userAgent;
   // As the SDK's signer: the endpoint's auth scheme, else the scope its first signing wrote into the config.
   const config = state.config as ResolvedConfig & { signingRegion?: string; serviceId?: string };
   config.signingRegion ||= endpoint.signingRegion ?? endpoint.region;
@@ -203,114 +219,119 @@ function templateOf(
     endpoint.signingRegion ?? config.signingRegion,
     endpoint.signingName ?? config.signingName ?? "dynamodb",
     state.keys,
+    PER_REQUEST_HEADERS,
   );
-  template = { headerList: Object.entries(headers).flat(), signer };
+  const headerList = Object.entries(headers).flat();
+  if (agent) headerList.push("user-agent", agent["user-agent"]); // not signed, as by the SDK's signer
+  template = { agent, headerList, signer };
   byOperation.set(operation, template);
   return template;
 }
 
-async function sendDirect(request: WireRequest): Promise<unknown> {
+/**
+ * Sends `request` directly, retried as the client's retry strategy says; the client's logger
+ * is told of the outcome as the SDK's logger middleware tells it.
+ */
+async function send(request: WireRequest, state: ClientState): Promise<unknown> {
   const { client, operation, input, signal } = request;
-  if (signal.aborted) throw abortError(signal);
-  let verdict = currentVerdict(client);
-  if (verdict.support.transport === "direct" && !verdict.checked) {
-    await verdict.settled; // the first requests wait for the retry strategy's check
-    verdict = currentVerdict(client);
-  }
-  if (verdict.support.transport !== "direct") return viaSdk(request);
-  const state = stateOf(client, verdict.revision);
-  const { http, retry, noSkewCorrection } = await state.ready;
   const config = state.config;
-  // One identity per call, for the endpoint's account ID and for signing every attempt (as the SDK's auth scheme middleware)
-  const credentials = await config.credentials();
-  const endpoint = await state.endpoints.resolve(operation, input as object, credentials);
-  const template = templateOf(state, endpoint, operation);
-  const body = requestBody(operation, input as object);
-  // the SDK's retry and user-agent middleware's headers
-  const invocationId = randomUUID();
-  const maxAttempts = await config.maxAttempts();
-  const agent = await userAgentHeaders(
-    config as unknown as UserAgentConfig,
-    endpoint.hostname,
-    credentials,
-    (retry as { mode?: unknown }).mode,
-  );
-  const length = String(Buffer.byteLength(body));
+  const logger = commandLogger(config as unknown as { logger?: unknown });
+  try {
+    const { http, retry, noSkewCorrection } = await state.ready;
+    // One identity per call, for the endpoint's account ID and for signing every attempt (as the SDK's auth scheme middleware)
+    const credentials = await config.credentials();
+    const endpoint = await state.endpoints.resolve(operation, input as object, credentials);
+    const body = requestBody(operation, input as object);
+    // the SDK's retry and user-agent middleware's headers
+    const invocationId = randomUUID();
+    const maxAttempts = await config.maxAttempts();
+    const agent = await state.userAgent.headers(
+      endpoint.hostname,
+      credentials,
+      (retry as { mode?: unknown }).mode,
+    );
+    const template = templateOf(state, endpoint, operation, agent);
+    const length = String(Buffer.byteLength(body));
 
-  let token: RetryToken = await race(retry.acquireInitialRetryToken(""), signal);
-  let attempts = 0;
-  let totalRetryDelay = 0;
-  for (;;) {
-    let response: WireResponse | undefined;
-    let sentAt = 0;
-    let signedOffset = 0;
-    try {
-      const hooks = wireHooksOf(client); // e.g. injected faults: the same per attempt as on the SDK path
-      const plan: AttemptPlan = hooks?.beforeAttempt(operation, JSON.parse(body) as WireBody);
-      const sent = plan?.body ? JSON.stringify(plan.body) : body;
-      // the offset this attempt is signed with: whether its failure was a skew that got corrected compares with it
-      signedOffset = noSkewCorrection ? 0 : (config.systemClockOffset ?? 0);
-      const extra: Record<string, string> = {
-        "amz-sdk-invocation-id": invocationId,
-        "amz-sdk-request": `attempt=${attempts + 1}; max=${maxAttempts}`,
-        "content-length": sent === body ? length : String(Buffer.byteLength(sent)),
-      };
-      if (agent?.["x-amz-user-agent"] !== undefined)
-        extra["x-amz-user-agent"] = agent["x-amz-user-agent"];
-      const date = new Date(Date.now() + signedOffset);
-      const auth = template.signer.sign(sent, credentials, date, extra, true);
-      sentAt = Date.now();
-      response = plan?.answer
-        ? answered(plan.answer.status, plan.answer.body)
-        : await post(endpoint, withSignature(template, extra, agent, auth), sent, http, signal);
-      if (plan?.body && response.statusCode === 200)
-        response = answered(200, plan.complete(parsed(response, JSON.parse) as WireBody), response);
-      if (response.statusCode >= 300) throw responseError(response);
-      const output = parsed(response);
-      if (!noSkewCorrection) correctClock(config, response, sentAt, signedOffset);
-      retry.recordSuccess(token);
-      const metadata = responseMetadata(response);
-      metadata.attempts = attempts + 1;
-      metadata.totalRetryDelay = totalRetryDelay;
-      output.$metadata = metadata;
-      return output;
-    } catch (error) {
-      const failure = asError(error);
-      if (response && !noSkewCorrection)
-        correctClock(config, response, sentAt, signedOffset, failure);
+    let token: RetryToken = await race(retry.acquireInitialRetryToken(""), signal);
+    let attempts = 0;
+    let totalRetryDelay = 0;
+    for (;;) {
+      let response: WireResponse | undefined;
+      let sentAt = 0;
+      let signedOffset = 0;
       try {
-        if (signal.aborted) throw failure;
-        token = await race(
-          retry.refreshRetryTokenForRetry(token, retryErrorInfo(failure, response?.headers)),
-          signal,
-        );
-      } catch (refreshError) {
-        if (refreshError !== failure && signal.aborted && isAbortError(refreshError))
-          throw refreshError;
-        const withMeta = failure as Error & { $metadata?: Record<string, unknown> };
-        withMeta.$metadata ??= {};
-        withMeta.$metadata.attempts = attempts + 1;
-        withMeta.$metadata.totalRetryDelay = totalRetryDelay;
-        throw failure;
+        const hooks = wireHooksOf(client); // e.g. injected faults: the same per attempt as on the SDK path
+        const plan: AttemptPlan = hooks?.beforeAttempt(operation, JSON.parse(body) as WireBody);
+        const sent = plan?.body ? JSON.stringify(plan.body) : body;
+        // the offset this attempt is signed with: whether its failure was a skew that got corrected compares with it
+        signedOffset = noSkewCorrection ? 0 : (config.systemClockOffset ?? 0);
+        const extra: Record<string, string> = {
+          "amz-sdk-invocation-id": invocationId,
+          "amz-sdk-request": `attempt=${attempts + 1}; max=${maxAttempts}`,
+          "content-length": sent === body ? length : String(Buffer.byteLength(sent)),
+        };
+        const date = new Date(Date.now() + signedOffset);
+        const auth = template.signer.sign(sent, credentials, date, extra, true);
+        sentAt = Date.now();
+        response = plan?.answer
+          ? answered(plan.answer.status, plan.answer.body)
+          : await post(endpoint, withSignature(template, extra, auth), sent, http, signal);
+        if (plan?.body && response.statusCode === 200)
+          response = answered(
+            200,
+            plan.complete(parsed(response, JSON.parse) as WireBody),
+            response,
+          );
+        if (response.statusCode >= 300) throw responseError(response);
+        const output = parsed(response);
+        if (!noSkewCorrection) correctClock(config, response, sentAt, signedOffset);
+        retry.recordSuccess(token);
+        const metadata = responseMetadata(response);
+        metadata.attempts = attempts + 1;
+        metadata.totalRetryDelay = totalRetryDelay;
+        output.$metadata = metadata;
+        if (logger) logOutput(logger, config, operation, input, output);
+        return output;
+      } catch (error) {
+        const failure = asError(error);
+        if (response && !noSkewCorrection)
+          correctClock(config, response, sentAt, signedOffset, failure);
+        try {
+          if (signal.aborted) throw failure;
+          token = await race(
+            retry.refreshRetryTokenForRetry(token, retryErrorInfo(failure, response?.headers)),
+            signal,
+          );
+        } catch (refreshError) {
+          if (refreshError !== failure && signal.aborted && isAbortError(refreshError))
+            throw refreshError;
+          const withMeta = failure as Error & { $metadata?: Record<string, unknown> };
+          withMeta.$metadata ??= {};
+          withMeta.$metadata.attempts = attempts + 1;
+          withMeta.$metadata.totalRetryDelay = totalRetryDelay;
+          throw failure;
+        }
+        attempts = token.getRetryCount();
+        const delay = token.getRetryDelay();
+        totalRetryDelay += (token.$retryLog?.acquisitionDelay ?? 0) + delay;
+        if (delay > 0) await race(new Promise((resolve) => setTimeout(resolve, delay)), signal);
       }
-      attempts = token.getRetryCount();
-      const delay = token.getRetryDelay();
-      totalRetryDelay += (token.$retryLog?.acquisitionDelay ?? 0) + delay;
-      if (delay > 0) await race(new Promise((resolve) => setTimeout(resolve, delay)), signal);
     }
+  } catch (error) {
+    logError(logger, config, operation, input, error);
+    throw error;
   }
 }
 
-/** The request's headers: the template's, this request's own (signed or not) and the signature's. */
+/** The request's headers: the template's, this request's own and the signature's. */
 function withSignature(
   template: RequestTemplate,
   extra: Record<string, string>,
-  agent: { "user-agent": string } | undefined,
   auth: SignedHeaders,
 ): string[] {
   const headers = template.headerList.slice();
   for (const name in extra) headers.push(name, extra[name]!);
-  if (agent) headers.push("user-agent", agent["user-agent"]);
   headers.push("x-amz-date", auth["x-amz-date"]);
   const token = auth["x-amz-security-token"];
   if (token !== undefined) headers.push("x-amz-security-token", token);

@@ -83,32 +83,46 @@ export class SigningKeys {
   }
 }
 
+/** Where a per-request header's value comes from in a canonical layout. */
+const DATE = 0;
+const TOKEN = 1;
+const CONTENT_SHA256 = 2;
+
 /**
- * The canonical header lines of one set of header names: the fixed headers' lines as text, and
- * the names of the per-request headers (date, token, ...) where their lines go, in sorted order.
+ * The canonical header lines of one kind of request: the fixed headers' lines as text, and
+ * where each per-request header's line goes (in sorted order): the date, the token, the payload
+ * hash, or one of the caller's per-request headers by name.
  */
 interface CanonicalLayout {
-  readonly parts: readonly (string | { readonly name: string })[];
+  readonly parts: readonly (
+    string | typeof DATE | typeof TOKEN | typeof CONTENT_SHA256 | { readonly name: string }
+  )[];
   readonly signedNames: string;
 }
 
 /**
  * The signer of one kind of request: its method, path, headers (everything but the date and
- * session token), region and service. What does not change between requests (the sorted,
- * canonical header lines and the canonical path) is worked out once; {@link sign} adds the
- * date, token and body.
+ * session token), the names of the headers each request brings its own value of, region and
+ * service. What does not change between requests (the sorted, canonical header lines and the
+ * canonical path) is worked out once; {@link sign} adds the date, token, payload hash and the
+ * per-request values.
  */
 export class RequestSigner {
   readonly #head: string;
   readonly #region: string;
   readonly #service: string;
   readonly #headers: Record<string, string>;
+  readonly #perRequest: readonly string[];
   readonly #keys: SigningKeys;
-  readonly #layouts = new Map<string, CanonicalLayout>();
+  /** By whether there is a token (1) and a payload hash header (2). */
+  readonly #layouts: (CanonicalLayout | undefined)[] = [];
+  #token = "";
+  #canonicalToken = "";
 
   /**
-   * `headers`: lower-case names, `host` among them; each one is signed. `keys`: the client's
-   * signing-key cache.
+   * `headers`: lower-case names, `host` among them; each one is signed. `perRequest`: the
+   * lower-case names of the headers (none of `headers`') each {@link sign} call gives a value
+   * of. `keys`: the client's signing-key cache.
    */
   constructor(
     method: string,
@@ -117,12 +131,15 @@ export class RequestSigner {
     region: string,
     service: string,
     keys: SigningKeys,
+    perRequest: readonly string[] = [],
   ) {
     this.#keys = keys;
     this.#head = `${method}\n${canonicalPath(path)}\n\n`;
     this.#headers = { ...headers };
     delete this.#headers["x-amz-date"];
     delete this.#headers["x-amz-security-token"];
+    delete this.#headers["x-amz-content-sha256"];
+    this.#perRequest = perRequest.filter((name) => !(name in this.#headers));
     this.#region = region;
     this.#service = service;
   }
@@ -130,33 +147,34 @@ export class RequestSigner {
   /**
    * The headers that sign a request with `body`: `x-amz-date`, `x-amz-security-token` when the
    * credentials have a session token, `x-amz-content-sha256` when `contentSha256` (as the SDK's
-   * signer adds it), and `authorization`. `extra`: headers of this request only (lower-case
-   * names, none of the constructor's), signed too; a signer is used with few sets of names.
+   * signer adds it), and `authorization`. `perRequest`: the values of the headers named at
+   * construction, each one present.
    */
   sign(
     body: string | Uint8Array,
     credentials: SigningCredentials,
     date: Date,
-    extra?: Readonly<Record<string, string>>,
+    perRequest?: Readonly<Record<string, string>>,
     contentSha256 = false,
   ): SignedHeaders {
     const { long, short } = amzDates(date);
     const token = credentials.sessionToken;
     const payloadHash = sha256Hex(body);
-    const values: Record<string, string> = { ...extra, "x-amz-date": long };
-    if (token) values["x-amz-security-token"] = token;
-    if (contentSha256) values["x-amz-content-sha256"] = payloadHash;
-    const names = Object.keys(values);
-    const layoutKey = names.join(",");
-    let layout = this.#layouts.get(layoutKey);
-    if (!layout) {
-      layout = this.#layout(names);
-      this.#layouts.set(layoutKey, layout);
-    }
+    const variant = (token ? 1 : 0) | (contentSha256 ? 2 : 0);
+    const layout = (this.#layouts[variant] ??= this.#layout(!!token, contentSha256));
     let headers = "";
-    for (const part of layout.parts)
-      headers +=
-        typeof part === "string" ? part : `${part.name}:${canonicalValue(values[part.name]!)}\n`;
+    for (const part of layout.parts) {
+      if (typeof part === "string") headers += part;
+      else if (part === DATE) headers += `x-amz-date:${long}\n`;
+      else if (part === TOKEN) headers += `x-amz-security-token:${this.#canonical(token!)}\n`;
+      else if (part === CONTENT_SHA256) headers += `x-amz-content-sha256:${payloadHash}\n`;
+      else {
+        const value = perRequest?.[part.name];
+        if (value === undefined)
+          throw new TypeError(`no value for per-request header ${part.name}`);
+        headers += `${part.name}:${canonicalValue(value)}\n`;
+      }
+    }
     const canonicalRequest = `${this.#head}${headers}\n${layout.signedNames}\n${payloadHash}`;
     const scope = `${short}/${this.#region}/${this.#service}/aws4_request`;
     const stringToSign = `${ALGORITHM}\n${long}\n${scope}\n${sha256Hex(canonicalRequest)}`;
@@ -178,11 +196,25 @@ export class RequestSigner {
     return signed;
   }
 
-  #layout(dynamic: readonly string[]): CanonicalLayout {
-    const names = [...Object.keys(this.#headers), ...dynamic].sort();
-    const parts: (string | { name: string })[] = [];
+  /** The canonical value of a session token (the last one's is kept: tokens are long, and the same for hours). */
+  #canonical(token: string): string {
+    if (token !== this.#token) {
+      this.#canonicalToken = canonicalValue(token);
+      this.#token = token;
+    }
+    return this.#canonicalToken;
+  }
+
+  #layout(token: boolean, contentSha256: boolean): CanonicalLayout {
+    const dynamic = new Map<string, CanonicalLayout["parts"][number]>([["x-amz-date", DATE]]);
+    if (token) dynamic.set("x-amz-security-token", TOKEN);
+    if (contentSha256) dynamic.set("x-amz-content-sha256", CONTENT_SHA256);
+    for (const name of this.#perRequest) dynamic.set(name, { name });
+    const names = [...Object.keys(this.#headers), ...dynamic.keys()].sort();
+    const parts: CanonicalLayout["parts"][number][] = [];
     for (const name of names) {
-      if (dynamic.includes(name)) parts.push({ name });
+      const part = dynamic.get(name);
+      if (part !== undefined) parts.push(part);
       else {
         const line = `${name}:${canonicalValue(this.#headers[name]!)}\n`;
         if (typeof parts.at(-1) === "string") parts[parts.length - 1] += line;

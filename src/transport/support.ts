@@ -94,8 +94,10 @@ export const CONFIG_RULES: Readonly<Record<string, "honoured" | "default" | "che
 };
 
 /** Keys the SDK itself writes while it runs (a change there is not the user's). */
+const RUNTIME_KEYS = ["systemClockOffset", "signingRegion", "signingName"] as const;
+
 function isRuntimeKey(key: string): boolean {
-  return key === "systemClockOffset" || key === "signingRegion" || key === "signingName";
+  return (RUNTIME_KEYS as readonly string[]).includes(key);
 }
 
 interface Reference {
@@ -174,9 +176,9 @@ function unchanged(client: DynamoDBClient, verdict: Verdict): boolean {
   const values = verdict.values;
   for (let i = 0; i < keys.length; i++) if (config[keys[i]!] !== values[i]) return false;
   // a key added (or removed): the count of keys, runtime keys aside, differs
-  let count = 0;
-  for (const key in config) if (!isRuntimeKey(key)) count++;
-  return count === keys.length;
+  let runtime = 0;
+  for (const key of RUNTIME_KEYS) if (key in config) runtime++;
+  return Object.keys(config).length - runtime === keys.length;
 }
 
 function makeVerdict(client: DynamoDBClient, generation: number): Verdict {

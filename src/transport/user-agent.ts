@@ -29,45 +29,117 @@ const FEATURE_BYTES = 1024;
 const ACCOUNT_ID_MODES: Record<string, string> = { disabled: "Q", preferred: "P", required: "R" };
 
 /**
- * The headers of one request to `hostname`, signed with `credentials` (their `$source` and
- * `accountId` are features), retried by a strategy of `retryMode`.
+ * The user-agent headers of one client's requests, as its user-agent middleware makes them per
+ * request; the same inputs give the same headers object (so a request template can hold them).
+ * `sdkDefaultProvider`: the client's `defaultUserAgentProvider` is the SDK's own, whose answer
+ * depends only on the process (its platform, Node version and `AWS_EXECUTION_ENV`, set before a
+ * Lambda function starts): then it is asked once, not per request; any other provider is asked
+ * per request, as the SDK asks it.
  */
-export async function userAgentHeaders(
-  config: UserAgentConfig,
-  hostname: string,
-  credentials: object,
-  retryMode: unknown,
-): Promise<UserAgentHeaders | undefined> {
-  if (typeof config.defaultUserAgentProvider !== "function") return undefined;
-  const sections = await config.defaultUserAgentProvider();
-  // features in the SDK's order: the endpoint middleware's, then the user-agent middleware's
-  let features = config.isCustomEndpoint ? "N" : "";
-  const add = (code: unknown) => {
-    if (typeof code !== "string") return;
-    if (features.length + code.length + 1 > FEATURE_BYTES) return;
-    features = features ? `${features},${code}` : code;
+export class ClientUserAgent {
+  readonly #config: UserAgentConfig;
+  readonly #sdkDefaultProvider: boolean;
+  #sections?: readonly (readonly string[])[];
+  #features?: {
+    readonly credentials: object;
+    readonly hostname: string;
+    readonly mode: unknown;
+    readonly accountMode: unknown;
+    readonly value: string;
   };
-  if (retryMode === "adaptive") add("F");
-  else if (retryMode === "standard") add("E");
-  if (typeof config.accountIdEndpointMode === "function") {
-    if (ACCOUNT_ID_ENDPOINT.test(hostname)) add("O");
-    add(ACCOUNT_ID_MODES[String(await config.accountIdEndpointMode())]);
+  #last?: {
+    readonly sections: readonly (readonly string[])[];
+    readonly features: string;
+    readonly appId: unknown;
+    readonly headers: UserAgentHeaders;
+  };
+
+  constructor(config: UserAgentConfig, sdkDefaultProvider: boolean) {
+    this.#config = config;
+    this.#sdkDefaultProvider = sdkDefaultProvider;
   }
-  const identity = credentials as { accountId?: string; $source?: Record<string, unknown> };
-  if (identity.$source) {
-    if (identity.accountId) add("T");
-    for (const code of Object.values(identity.$source)) add(code);
+
+  /**
+   * The headers of one request to `hostname`, signed with `credentials` (their `$source` and
+   * `accountId` are features), retried by a strategy of `retryMode`.
+   */
+  async headers(
+    hostname: string,
+    credentials: object,
+    retryMode: unknown,
+  ): Promise<UserAgentHeaders | undefined> {
+    const config = this.#config;
+    if (typeof config.defaultUserAgentProvider !== "function") return undefined;
+    const sections = this.#sections ?? (await this.#ask());
+    const accountMode =
+      typeof config.accountIdEndpointMode === "function"
+        ? await config.accountIdEndpointMode()
+        : NO_ACCOUNT_MODE;
+    const features = this.#featuresOf(hostname, credentials, retryMode, accountMode);
+    const appId = await config.userAgentAppId?.();
+    const last = this.#last;
+    if (last?.sections === sections && last.features === features && last.appId === appId)
+      return last.headers;
+    const headers = build(sections, features, appId, config.customUserAgent ?? []);
+    this.#last = { sections, features, appId, headers };
+    return headers;
   }
-  const appId = await config.userAgentAppId?.();
-  const customUserAgent = config.customUserAgent ?? [];
-  // the same inputs give the same headers: the escaping is done once per set of inputs
-  const key = `${sections.join("\u0001")}\u0002${features}\u0002${appId ?? ""}\u0002${customUserAgent.join("\u0001")}`;
+
+  async #ask(): Promise<readonly (readonly string[])[]> {
+    const sections = await this.#config.defaultUserAgentProvider!();
+    if (this.#sdkDefaultProvider) this.#sections = sections;
+    return sections;
+  }
+
+  /** The feature metadata (`m/...`), in the SDK's order: the endpoint middleware's, then the user-agent middleware's. */
+  #featuresOf(hostname: string, credentials: object, mode: unknown, accountMode: unknown): string {
+    const known = this.#features;
+    if (
+      known?.credentials === credentials &&
+      known.hostname === hostname &&
+      known.mode === mode &&
+      known.accountMode === accountMode
+    )
+      return known.value;
+    let features = this.#config.isCustomEndpoint ? "N" : "";
+    const add = (code: unknown) => {
+      if (typeof code !== "string") return;
+      if (features.length + code.length + 1 > FEATURE_BYTES) return;
+      features = features ? `${features},${code}` : code;
+    };
+    if (mode === "adaptive") add("F");
+    else if (mode === "standard") add("E");
+    if (accountMode !== NO_ACCOUNT_MODE) {
+      if (ACCOUNT_ID_ENDPOINT.test(hostname)) add("O");
+      add(ACCOUNT_ID_MODES[String(accountMode)]);
+    }
+    const identity = credentials as { accountId?: string; $source?: Record<string, unknown> };
+    if (identity.$source) {
+      if (identity.accountId) add("T");
+      for (const code of Object.values(identity.$source)) add(code);
+    }
+    this.#features = { credentials, hostname, mode, accountMode, value: features };
+    return features;
+  }
+}
+
+/** No `accountIdEndpointMode` in the config (unlike a provider that answers `undefined`). */
+const NO_ACCOUNT_MODE = Symbol("no account ID endpoint mode");
+
+/** The headers of one set of inputs (the escaping is done once per set, across clients). */
+function build(
+  sections: readonly (readonly string[])[],
+  features: string,
+  appId: unknown,
+  customUserAgent: readonly (readonly string[])[],
+): UserAgentHeaders {
+  const key = `${sections.join("\u0001")}\u0002${features}\u0002${String(appId ?? "")}\u0002${customUserAgent.join("\u0001")}`;
   let headers = cache.get(key);
   if (headers) return headers;
   const defaults = sections.map(escape);
   defaults.push(`m/${features}`);
   const custom = customUserAgent.map(escape);
-  if (appId) defaults.push(escape(["app", `${appId}`]));
+  if (appId) defaults.push(escape(["app", `${String(appId)}`]));
   const normal = [...defaults.filter((s) => s.startsWith("aws-sdk-")), ...custom].join(" ");
   const full = [...defaults, ...custom].join(" ");
   headers = normal ? { "user-agent": full, "x-amz-user-agent": normal } : { "user-agent": full };
