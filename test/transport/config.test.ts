@@ -313,6 +313,38 @@ test("the SDK's headers: user agent (customUserAgent, userAgentAppId), invocatio
   }
 });
 
+test("a user-agent provider and an app id provider whose answers change are asked per request, as by the SDK", async () => {
+  await using env = await loopback();
+  const Key = { pk: { S: "a" }, sk: { S: "1" } };
+  const sent: Record<string, CapturedRequest[]> = {};
+  for (const transport of ["sdk", "direct"] as const) {
+    let calls = 0;
+    let app = 0;
+    const client = env.client({
+      defaultUserAgentProvider: () =>
+        Promise.resolve([
+          ["aws-sdk-js", `9.${++calls}`],
+          ["ua", "2.1"],
+        ]),
+      userAgentAppId: () => Promise.resolve(`app-${++app}`),
+    } as ClientConfig);
+    const dyno = new Dyno({ client, transport });
+    assert.equal(dyno.transport, transport);
+    const before = env.proxy.seen.length;
+    for (let i = 0; i < 3; i++) await dyno.getItem({ TableName: env.TableName, Key });
+    sent[transport] = env.proxy.seen.slice(before);
+  }
+  const agents = (requests: CapturedRequest[]) =>
+    requests.map((r) => [r.headers["user-agent"], r.headers["x-amz-user-agent"]]);
+  assert.equal(sent.direct!.length, 3);
+  assert.deepEqual(agents(sent.direct!), agents(sent.sdk!));
+  assert.equal(
+    new Set(agents(sent.direct!).map(([ua]) => ua)).size,
+    3,
+    "each request's own answer",
+  );
+});
+
 test("the client's logger gets each command's outcome as from the SDK's logger middleware", async () => {
   await using env = await loopback();
   const entries: Record<string, { level: string; entry: Record<string, unknown> }[]> = {};
