@@ -219,7 +219,9 @@ function valueOf(d: Desc): unknown {
     case "map":
       return new Map(Array.from({ length: int(4) }, (_, i) => [word(4) + i, valueOf(d.value)]));
     case "record":
-      return Object.fromEntries(Array.from({ length: int(4) }, (_, i) => [word(4) + i, valueOf(d.value)]));
+      return Object.fromEntries(
+        Array.from({ length: int(4) }, (_, i) => [word(4) + i, valueOf(d.value)]),
+      );
     case "object": {
       const o: Record<string, unknown> = {};
       for (const f of d.fields) if (!f.optional || rnd() < 0.5) o[f.name] = valueOf(f.d);
@@ -516,7 +518,6 @@ function round(): void {
     ratios.unmarshal[i]!.push(u);
   }
 }
-
 
 function describe(d: Desc): string {
   switch (d.k) {

@@ -200,6 +200,20 @@ function genEnc(
     else if (kind === "binary" && !omit) fast = `if (x instanceof Uint8Array) ${v} = { B: x };`;
     else if (kind === "date" && f.schema.def.kind === "date" && f.schema.def.as === "iso") {
       fast = `if (x instanceof Date) ${v} = { S: H.iso(x) };`;
+    } else if (kind === "date" && f.schema.def.kind === "date" && !omit) {
+      // Epoch dates: the shared date codec's closures share one feedback vector across every
+      // schema, so its call sites go megamorphic; inline the common case per schema.
+      const t = `(x.getTime()${f.schema.def.as === "epochSeconds" ? " / 1000" : ""})`;
+      fast = `if (x instanceof Date && x.getTime() === x.getTime()) ${v} = { N: H.num(${f.schema.def.as === "epochSeconds" ? `Math.floor${t}` : t}) };`;
+    } else if ((kind === "stringSet" || kind === "numberSet") && !omit) {
+      // A non-empty set whose members all fit; anything else goes to the codec (same errors).
+      const ok =
+        kind === "stringSet"
+          ? `typeof m === "string"`
+          : `typeof m === "number" && m < 1e126 && m > -1e126 && (m >= 1e-130 || m <= -1e-130 || m === 0)`;
+      fast =
+        `if (x instanceof Set && x.size !== 0) { var s${i} = []; for (var m of x) { if (!(${ok})) { s${i} = undefined; break; } s${i}.push(${kind === "stringSet" ? "m" : `"" + m`}); }\n` +
+        ` ${v} = s${i} !== undefined ? { ${kind === "stringSet" ? "SS" : "NS"}: s${i} } : C[${i}].enc(x, d); }`;
     } else if (kind === "object" && !omit) {
       fast = `if (typeof x === "object" && x !== null && !Array.isArray(x) && x[TA] === undefined) ${v} = { M: C[${i}].encItem(x, d + 1) };`;
     } else if (
@@ -216,6 +230,17 @@ function genEnc(
         ` try { for (; j < n${i}; j++) { it = x[j];\n` +
         `  if (typeof it === "object" && it !== null && !Array.isArray(it) && it[TA] === undefined) l${i}[j] = { M: ic.encItem(it, d + 2) };\n` +
         `  else { a = ic.enc(it, d + 1); if (a === undefined) H.emptyInList(); l${i}[j] = a; } }\n` +
+        ` } catch (e) { throw H.idx(e, j, x); }\n` +
+        ` ${v} = { L: l${i} };\n}`;
+    } else if (kind === "list" && !omit && f.schema.def.kind === "list") {
+      // Any other list: the element codec called from this schema's own code (monomorphic),
+      // as the generic list codec would call it.
+      itemCodec = build(f.schema.def.item);
+      fast =
+        `if (Array.isArray(x)) {\n` +
+        ` if (d + 1 > ${MAX_DEPTH}) H.tooDeep();\n` +
+        ` var n${i} = x.length, l${i} = new Array(n${i}), j = 0, ic = I[${i}];\n` +
+        ` try { for (; j < n${i}; j++) { a = ic.enc(x[j], d + 1); if (a === undefined) H.emptyInList(); l${i}[j] = a; }\n` +
         ` } catch (e) { throw H.idx(e, j, x); }\n` +
         ` ${v} = { L: l${i} };\n}`;
     }
@@ -335,7 +360,16 @@ function genDec(
     else if (kind === "bigint") fast = `if (typeof (x = a.N) === "string") ${v} = H.bigint(x);`;
     else if (kind === "binary") fast = `if ((x = a.B) instanceof Uint8Array) ${v} = x;`;
     else if (kind === "stringSet") fast = `if (Array.isArray(x = a.SS)) ${v} = new Set(x);`;
-    else if (kind === "binarySet") fast = `if (Array.isArray(x = a.BS)) ${v} = new Set(x);`;
+    else if (kind === "numberSet") {
+      fast =
+        `if (Array.isArray(x = a.NS)) { ${v} = new Set(); for (var k = 0, y, z; k < x.length; k++) {\n` +
+        ` y = x[k]; if (typeof y !== "string" || (z = H.short(y)) !== z) z = H.exact(y); ${v}.add(z); } }`;
+    } else if (kind === "date" && f.schema.def.kind === "date" && f.schema.def.as !== "iso") {
+      // Epoch dates inline (see the encoder); an invalid time goes to the codec for its error.
+      fast =
+        `if (typeof (x = a.N) === "string") { var t${i} = H.short(x); if (t${i} !== t${i}) t${i} = H.exact(x);\n` +
+        ` ${v} = new Date(t${i}${f.schema.def.as === "epochSeconds" ? " * 1000" : ""}); if (${v}.getTime() !== ${v}.getTime()) ${v} = C[${i}].dec(a, fl); }`;
+    } else if (kind === "binarySet") fast = `if (Array.isArray(x = a.BS)) ${v} = new Set(x);`;
     else if (kind === "date" && f.schema.def.kind === "date" && f.schema.def.as === "iso") {
       fast = `if (typeof (x = a.S) === "string") ${v} = H.date(x);`;
     } else if (f.schema.def.kind === "object" && level < INLINE_DEPTH) {
@@ -383,6 +417,15 @@ function genDec(
         ` var n${i} = x.length, l${i} = new Array(n${i}), j = 0, it, im, ic = I[${i}];\n` +
         ` try { for (; j < n${i}; j++) { it = x[j];\n` +
         `  l${i}[j] = it !== null && typeof it === "object" && (im = it.M) !== undefined && im !== null && typeof im === "object" ? ic.decItem(im, fl) : ic.dec(it, fl); }\n` +
+        ` } catch (e) { throw H.idx(e, j); }\n` +
+        ` ${v} = l${i};\n}`;
+    } else if (f.schema.def.kind === "list") {
+      // Any other list: the element codec called from this schema's own code (monomorphic).
+      itemCodec = build(f.schema.def.item);
+      fast =
+        `if (Array.isArray(x = a.L)) {\n` +
+        ` var n${i} = x.length, l${i} = new Array(n${i}), j = 0, ic = I[${i}];\n` +
+        ` try { for (; j < n${i}; j++) l${i}[j] = ic.dec(x[j], fl);\n` +
         ` } catch (e) { throw H.idx(e, j); }\n` +
         ` ${v} = l${i};\n}`;
     }
