@@ -26,7 +26,16 @@ import { isoToDate } from "./kinds.js";
 import { PathError, segment, withRawSegment, withSegment } from "./path-error.js";
 import { toAttribute } from "./hooks.js";
 import { interpretObject } from "./interpret.js";
-import { MAX_DEPTH, dateToIso, define, inherited, own, tooDeep } from "./marshal.js";
+import {
+  MAX_DEPTH,
+  bytesKey,
+  dateToIso,
+  define,
+  distinct,
+  inherited,
+  own,
+  tooDeep,
+} from "./marshal.js";
 import { bigintToN, numberToN, parseBigInt, parseExactNumber, shortDecimal } from "./numbers.js";
 import type { AnySchema, ObjectPlan } from "./schema/schema.js";
 
@@ -63,6 +72,8 @@ const H = {
   seg: withRawSegment,
   idx: withSegment,
   encRec: encEmbedRecord,
+  distinct,
+  bytesKey,
   decRec: decEmbedRecord,
   anyPresent,
   unknownAttrs,
@@ -214,6 +225,10 @@ function genEnc(
       fast =
         `if (x instanceof Set && x.size !== 0) { var s${i} = []; for (var m of x) { if (!(${ok})) { s${i} = undefined; break; } s${i}.push(${kind === "stringSet" ? "m" : `"" + m`}); }\n` +
         ` ${v} = s${i} !== undefined ? { ${kind === "stringSet" ? "SS" : "NS"}: s${i} } : C[${i}].enc(x, d); }`;
+    } else if (kind === "binarySet" && !omit) {
+      fast =
+        `if (x instanceof Set && x.size !== 0) { var s${i} = []; for (var m of x) { if (!(m instanceof Uint8Array)) { s${i} = undefined; break; } s${i}.push(m); }\n` +
+        ` if (s${i} !== undefined) { H.distinct(x, s${i}, H.bytesKey, "binary"); ${v} = { BS: s${i} }; } else ${v} = C[${i}].enc(x, d); }`;
     } else if (kind === "object" && !omit) {
       fast = `if (typeof x === "object" && x !== null && !Array.isArray(x) && x[TA] === undefined) ${v} = { M: C[${i}].encItem(x, d + 1) };`;
     } else if (
@@ -364,6 +379,14 @@ function genDec(
       fast =
         `if (Array.isArray(x = a.NS)) { ${v} = new Set(); for (var k = 0, y, z; k < x.length; k++) {\n` +
         ` y = x[k]; if (typeof y !== "string" || (z = H.short(y)) !== z) z = H.exact(y); ${v}.add(z); } }`;
+    } else if (f.schema.def.kind === "map" || f.schema.def.kind === "record") {
+      // Entries decoded from this schema's own code (the shared codec's call went megamorphic).
+      const asMap = f.schema.def.kind === "map";
+      itemCodec = build(f.schema.def.value);
+      fast =
+        `if ((x = a.M) !== null && typeof x === "object") { var r${i} = ${asMap ? "new Map()" : "{}"}, k${i}, y, z, rc = I[${i}];\n` +
+        ` try { for (k${i} in x) { y = x[k${i}]; if (y === undefined) continue; z = rc.dec(y, fl); ${asMap ? `r${i}.set(k${i}, z)` : `H.define(r${i}, k${i}, z)`}; }\n` +
+        ` } catch (e) { throw H.idx(e, k${i}); }\n ${v} = r${i}; }`;
     } else if (kind === "date" && f.schema.def.kind === "date" && f.schema.def.as !== "iso") {
       // Epoch dates inline (see the encoder); an invalid time goes to the codec for its error.
       fast =
