@@ -1,0 +1,105 @@
+/**
+ * The per-schema inlined paths of the generated codec (epoch dates, sets of every member
+ * type, lists of any element, maps and records): same output and same error (message and
+ * path) as the interpreter, and the same items as the schema-less path where the mappings
+ * agree; with odd property names (Object.prototype members, quotes, NULs, separators).
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import { DynoEncodingError, marshalItem, s, unmarshalItem } from "../../src/index.js";
+
+function outcome(fn: () => unknown): unknown {
+  try {
+    return { ok: fn() };
+  } catch (e) {
+    if (!(e instanceof DynoEncodingError)) throw e;
+    return { error: e.name, path: e.path, message: e.message };
+  }
+}
+const gen = { codegen: true };
+const int = { codegen: false };
+const names = [
+  "a",
+  "constructor",
+  "__proto__",
+  "toString",
+  "q\"u'o`te",
+  "n\0ul",
+  "a.b[0]#:x",
+  "$x",
+];
+
+const fields = {
+  ms: s.date({ as: "epochMs" }),
+  sec: s.date({ as: "epochSeconds" }),
+  ss: s.stringSet(),
+  ns: s.numberSet(),
+  bs: s.binarySet(),
+  ln: s.list(s.number()),
+  lss: s.list(s.stringSet()),
+  rec: s.record(s.number()),
+  map: s.map(s.string()),
+};
+type K = keyof typeof fields;
+const odd: unknown[] = [
+  new Date(NaN),
+  new Date(-1500),
+  new Date(8.64e15),
+  new Set(),
+  new Set(["x", 1]),
+  new Set([1, NaN]),
+  new Set([1e200]),
+  new Set([1, 1n]),
+  new Set([Uint8Array.of(1), Uint8Array.of(1)]),
+  new Set([Uint8Array.of(1), "x"]),
+  [1, "2", 3],
+  [new Set()],
+  [new Set(["a"]), new Set([2])],
+  { a: 1, b: "x" },
+  new Map([["k", 1]]),
+  new Map([["k", "v"]]),
+  null,
+  "str",
+  1.5e-7,
+];
+const oddItems: AttributeValue[] = [
+  { N: "1e3" },
+  { N: "not" },
+  { N: "1e400" },
+  { NS: ["1", "x"] },
+  { NS: [1 as unknown as string] },
+  { SS: ["a"] },
+  { BS: [Uint8Array.of(1)] },
+  { L: [{ N: "1" }, { S: "2" }] },
+  { L: [{ SS: ["a"] }, { NS: ["1"] }] },
+  { M: { k: { N: "0.1" }, j: { S: "x" } } },
+  { M: { k: { S: "v" }, constructor: { S: "c" } } },
+  { NULL: true },
+];
+
+describe("compiled inline paths", () => {
+  for (const name of names) {
+    for (const k of Object.keys(fields) as K[]) {
+      const S = s.object({ [name]: fields[k], pad: s.string() });
+      it(`${k} under ${JSON.stringify(name)}: values and items agree with the interpreter`, () => {
+        for (const v of odd) {
+          const x = { [name]: v, pad: "p" };
+          Object.defineProperty(x, name, { value: v, enumerable: true });
+          assert.deepStrictEqual(
+            outcome(() => marshalItem(x, S as never, gen)),
+            outcome(() => marshalItem(x, S as never, int)),
+          );
+        }
+        for (const a of oddItems) {
+          const m: Record<string, AttributeValue> = { pad: { S: "p" } };
+          Object.defineProperty(m, name, { value: a, enumerable: true });
+          assert.deepStrictEqual(
+            outcome(() => unmarshalItem(m, S, gen)),
+            outcome(() => unmarshalItem(m, S, int)),
+          );
+        }
+      });
+    }
+  }
+});
