@@ -214,7 +214,7 @@ const notation = fc.constantFrom(
 
 /** The item with every N (and NS member) rewritten by `f`. */
 function renotate(av: AttributeValue, f: (n: string) => string): AttributeValue {
-  const a = av as Record<string, unknown>;
+  const a = av as unknown as Record<string, unknown>;
   if (a.N !== undefined) return { N: f(a.N as string) };
   if (a.NS !== undefined) return { NS: (a.NS as string[]).map(f) };
   if (a.L !== undefined) return { L: (a.L as AttributeValue[]).map((x) => renotate(x, f)) };
