@@ -12,8 +12,9 @@
  *   npx tsx bench/encoding-shapes.ts
  *   SHAPES=40 ROUNDS=7 MS=8 SEED=7 npx tsx bench/encoding-shapes.ts
  *
- * Prints each shape's compiled / hand-written ratio (median over rounds, CPU time) per
- * direction, then the worst and the median ratio per direction.
+ * Prints each shape's compiled / hand-written ratio per direction (the median of every pass
+ * pair of every round; the spread is the lowest and highest round median), then the worst and
+ * the median ratio per direction.
  */
 import { deepStrictEqual } from "node:assert/strict";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
@@ -32,6 +33,7 @@ const SHAPES = Number(process.env.SHAPES ?? 32);
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
 const MS = Number(process.env.MS ?? 8);
 const SEED = Number(process.env.SEED ?? 7);
+const WARM = Number(process.env.WARM ?? 2);
 const N = 64; // items per shape
 
 function prng(seed: number): () => number {
@@ -465,33 +467,38 @@ function cpu(): number {
 
 /**
  * Compiled `a` against hand-written `b`: back-to-back passes over the items (who goes first
- * alternates) for about `ms` of CPU time, returning the median over pass pairs of
- * time(b) / time(a) (a's speed relative to b's). Summing long separate windows let one
- * garbage collection or one preemption (2 cores, 8 engineers) swing a ratio 2x or more;
- * the median of adjacent pairs does not see them.
+ * alternates) for about `ms` of CPU time, returning the ratio time(b) / time(a) of each pass
+ * pair (a's speed relative to b's). Summing long separate windows let one garbage collection
+ * or one preemption (2 cores, 8 engineers) swing a ratio 2x or more; pairs of short adjacent
+ * passes, pooled over every round and reduced to their median, do not see them.
  */
-function pair(a: (j: number) => unknown, b: (j: number) => unknown, ms: number): number {
+function pair(a: (j: number) => unknown, b: (j: number) => unknown, ms: number): number[] {
   const rs: number[] = [];
   const stop = cpu() + ms * 1000;
-  for (let k = 0; cpu() < stop; k++) {
+  for (let k = 0; cpu() < stop || rs.length < 5; k++) {
     let ta = 0,
       tb = 0;
     for (let twice = 0; twice < 2; twice++) {
       const isA = (k + twice) % 2 === 0;
       const f = isA ? a : b;
       const t0 = performance.now();
-      for (let r = 0; r < 4; r++) for (let j = 0; j < N; j++) sink = f(j);
+      for (let j = 0; j < N; j++) sink = f(j);
       const dt = performance.now() - t0;
       if (isA) ta = dt;
       else tb = dt;
     }
     rs.push(tb / ta);
   }
-  return median(rs);
+  return rs;
 }
 
 type Dir = "marshal" | "unmarshal";
+/** Per shape: the median of each round (for the spread), and every pass pair pooled. */
 const ratios: Record<Dir, number[][]> = {
+  marshal: shapes.map(() => []),
+  unmarshal: shapes.map(() => []),
+};
+const pooled: Record<Dir, number[][]> = {
   marshal: shapes.map(() => []),
   unmarshal: shapes.map(() => []),
 };
@@ -514,8 +521,10 @@ function round(): void {
       (j) => sh.hand.dec(sh.items[j]!),
       MS,
     );
-    ratios.marshal[i]!.push(m);
-    ratios.unmarshal[i]!.push(u);
+    ratios.marshal[i]!.push(median(m));
+    ratios.unmarshal[i]!.push(median(u));
+    pooled.marshal[i]!.push(...m);
+    pooled.unmarshal[i]!.push(...u);
   }
 }
 
@@ -533,11 +542,18 @@ function describe(d: Desc): string {
   }
 }
 
-round(); // warm-up, discarded
-for (const dir of ["marshal", "unmarshal"] as const) for (const x of ratios[dir]) x.length = 0;
+// Warm-up, discarded: every function reaches its optimised tier with the feedback of every
+// shape before anything is timed (one round left late deoptimisations in the first timed one).
+for (let w = 0; w < WARM; w++) round();
+for (const dir of ["marshal", "unmarshal"] as const) {
+  for (const x of ratios[dir]) x.length = 0;
+  for (const x of pooled[dir]) x.length = 0;
+}
 for (let r = 1; r <= ROUNDS; r++) round();
 
-console.log(`shapes=${SHAPES} rounds=${ROUNDS} ms=${MS} seed=${SEED} node=${process.version}`);
+console.log(
+  `shapes=${SHAPES} rounds=${ROUNDS} warm=${WARM} ms=${MS} seed=${SEED} node=${process.version}`,
+);
 console.log("| shape | marshal c/h | unmarshal c/h | spread m | spread u | description |");
 console.log("|---|---|---|---|---|---|");
 const summary: Record<Dir, number[]> = { marshal: [], unmarshal: [] };
@@ -546,7 +562,7 @@ for (const sh of shapes) {
   const spreads: string[] = [];
   for (const dir of ["marshal", "unmarshal"] as const) {
     const xs = ratios[dir][sh.i]!;
-    const m = median(xs);
+    const m = median(pooled[dir][sh.i]!);
     summary[dir].push(m);
     cells.push(m.toFixed(2));
     spreads.push(`${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`);
