@@ -545,6 +545,21 @@ function describe(d: Desc): string {
 // Warm-up, discarded: every function reaches its optimised tier with the feedback of every
 // shape before anything is timed (one round left late deoptimisations in the first timed one).
 for (let w = 0; w < WARM; w++) round();
+// PROFILE=<shape>:<marshal|unmarshal>: after the warm-up, only that shape's compiled path runs
+// for 3 s of CPU (for node --cpu-prof / --trace-deopt), with every other schema still warm.
+if (process.env.PROFILE) {
+  const [which, dir] = process.env.PROFILE.split(":");
+  const sh = shapes[Number(which)]!;
+  const stop = cpu() + 3e6;
+  while (cpu() < stop)
+    for (let r = 0; r < 50; r++)
+      for (let j = 0; j < N; j++)
+        sink =
+          dir === "unmarshal"
+            ? unmarshalItem(sh.items[j]!, sh.schema)
+            : marshalItem(sh.values[j] as Record<string, unknown>, sh.schema);
+  process.exit(0);
+}
 for (const dir of ["marshal", "unmarshal"] as const) {
   for (const x of ratios[dir]) x.length = 0;
   for (const x of pooled[dir]) x.length = 0;
@@ -569,7 +584,7 @@ for (const sh of shapes) {
   }
   const text = describe(sh.desc);
   console.log(
-    `| ${sh.i} | ${cells[0]} | ${cells[1]} | ${spreads[0]} | ${spreads[1]} | ${text.length > 90 ? text.slice(0, 87) + "..." : text} |`,
+    `| ${sh.i} | ${cells[0]} | ${cells[1]} | ${spreads[0]} | ${spreads[1]} | ${process.env.FULL ? text : text.length > 90 ? text.slice(0, 87) + "..." : text} |`,
   );
 }
 for (const dir of ["marshal", "unmarshal"] as const) {

@@ -23,15 +23,15 @@ import {
   unknownAttrs,
 } from "./fields.js";
 import { isoToDate } from "./kinds.js";
-import { PathError, segment, withRawSegment, withSegment } from "./path-error.js";
+import { PathError, describe, segment, withRawSegment, withSegment } from "./path-error.js";
 import { toAttribute } from "./hooks.js";
 import { interpretObject } from "./interpret.js";
 import {
   MAX_DEPTH,
-  bytesKey,
+  checkName,
   dateToIso,
   define,
-  distinct,
+  distinctBytes,
   inherited,
   own,
   tooDeep,
@@ -72,8 +72,12 @@ const H = {
   seg: withRawSegment,
   idx: withSegment,
   encRec: encEmbedRecord,
-  distinct,
-  bytesKey,
+  distinctBytes,
+  checkName,
+  /** The error of `recordCodec` for a Map key that is not a string. */
+  mapKey(key: unknown): never {
+    throw new PathError(`a Map key must be a string, not ${describe(key)}`);
+  },
   decRec: decEmbedRecord,
   anyPresent,
   unknownAttrs,
@@ -228,7 +232,26 @@ function genEnc(
     } else if (kind === "binarySet" && !omit) {
       fast =
         `if (x instanceof Set && x.size !== 0) { var s${i} = []; for (var m of x) { if (!(m instanceof Uint8Array)) { s${i} = undefined; break; } s${i}.push(m); }\n` +
-        ` if (s${i} !== undefined) { H.distinct(x, s${i}, H.bytesKey, "binary"); ${v} = { BS: s${i} }; } else ${v} = C[${i}].enc(x, d); }`;
+        ` if (s${i} !== undefined) { H.distinctBytes(x, s${i}); ${v} = { BS: s${i} }; } else ${v} = C[${i}].enc(x, d); }`;
+    } else if ((f.schema.def.kind === "record" || f.schema.def.kind === "map") && !omit) {
+      // Entries encoded from this schema's own code, as recordCodec does (same checks, same
+      // error paths); the shared codec's call to the value codec went megamorphic.
+      const asMap = f.schema.def.kind === "map";
+      itemCodec = build(f.schema.def.value);
+      const put =
+        `if (z === undefined) continue;\n` +
+        `  if (k${i} === "__proto__" || k${i} === "") H.define(r${i}, H.checkName(k${i}), z); else r${i}[k${i}] = z;`;
+      fast =
+        `if (${asMap ? "x instanceof Map" : `x !== null && typeof x === "object" && !Array.isArray(x) && !(x instanceof Map)`}) {\n` +
+        ` if (d + 1 > ${MAX_DEPTH}) H.tooDeep();\n` +
+        ` var r${i} = {}, k${i}, y, z, rc = I[${i}];\n` +
+        ` try { ${
+          asMap
+            ? `for (var en of x) { k${i} = en[0]; if (typeof k${i} !== "string") H.mapKey(k${i}); y = en[1];`
+            : `for (k${i} in x) { y = x[k${i}];`
+        }\n  if (y === undefined) continue; z = rc.enc(y, d + 1); ${put} }\n` +
+        ` } catch (e) { throw H.idx(e, String(k${i}), x); }\n` +
+        ` ${v} = { M: r${i} };\n}`;
     } else if (kind === "object" && !omit) {
       fast = `if (typeof x === "object" && x !== null && !Array.isArray(x) && x[TA] === undefined) ${v} = { M: C[${i}].encItem(x, d + 1) };`;
     } else if (
@@ -385,7 +408,7 @@ function genDec(
       itemCodec = build(f.schema.def.value);
       fast =
         `if ((x = a.M) !== null && typeof x === "object") { var r${i} = ${asMap ? "new Map()" : "{}"}, k${i}, y, z, rc = I[${i}];\n` +
-        ` try { for (k${i} in x) { y = x[k${i}]; if (y === undefined) continue; z = rc.dec(y, fl); ${asMap ? `r${i}.set(k${i}, z)` : `H.define(r${i}, k${i}, z)`}; }\n` +
+        ` try { for (k${i} in x) { y = x[k${i}]; if (y === undefined) continue; z = rc.dec(y, fl); ${asMap ? `r${i}.set(k${i}, z)` : `if (k${i} === "__proto__") H.define(r${i}, k${i}, z); else r${i}[k${i}] = z`}; }\n` +
         ` } catch (e) { throw H.idx(e, k${i}); }\n ${v} = r${i}; }`;
     } else if (kind === "date" && f.schema.def.kind === "date" && f.schema.def.as !== "iso") {
       // Epoch dates inline (see the encoder); an invalid time goes to the codec for its error.

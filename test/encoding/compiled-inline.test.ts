@@ -40,6 +40,8 @@ const fields = {
   lss: s.list(s.stringSet()),
   rec: s.record(s.number()),
   map: s.map(s.string()),
+  mapn: s.map(s.number()),
+  recb: s.record(s.binarySet()),
 };
 type K = keyof typeof fields;
 const odd: unknown[] = [
@@ -59,6 +61,29 @@ const odd: unknown[] = [
   { a: 1, b: "x" },
   new Map([["k", 1]]),
   new Map([["k", "v"]]),
+  new Map<unknown, unknown>([
+    ["k", 1],
+    [2, 3],
+  ]),
+  new Map([["", 1]]),
+  new Map([
+    ["__proto__", 1],
+    ["constructor", 2],
+    ["u", undefined],
+  ]),
+  new Map([["k", NaN]]),
+  new Map([["k", "x"]]),
+  JSON.parse('{"__proto__": 1, "toString": 2, "q\\"": 3}'),
+  { "": 1 },
+  { k: undefined, j: 1 },
+  { k: Infinity },
+  Object.assign(Object.create({ inheritedKey: 1 }), { own: 2 }),
+  new Set(Array.from({ length: 8 }, (_, i) => Uint8Array.of(i, 1))),
+  new Set([...Array.from({ length: 7 }, (_, i) => Uint8Array.of(i, 1)), Uint8Array.of(3, 1)]),
+  new Set([...Array.from({ length: 12 }, (_, i) => Uint8Array.of(i)), Uint8Array.of(11)]),
+  new Set([Uint8Array.of(), Uint8Array.of(0)]),
+  new Set([Uint8Array.of(), new Uint8Array(0)]),
+  new Set([Buffer.from("ab"), Uint8Array.of(97, 98)]),
   null,
   "str",
   1.5e-7,
