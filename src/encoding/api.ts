@@ -83,6 +83,16 @@ function toSchema(schema: unknown): AnySchema {
   );
 }
 
+/** The codec of a schema in the default mode when it is already built (else `undefined`). */
+function compiledOf(schema: Schema<unknown, boolean>): Codec | undefined {
+  const compiled = schema.compiled as { codegen?: Codec; interpret?: Codec };
+  return autoMode === "codegen"
+    ? compiled.codegen
+    : autoMode === "interpret"
+      ? compiled.interpret
+      : undefined;
+}
+
 function codec(schema: unknown, options: MarshalOptions | undefined): Codec {
   if (schema instanceof Schema) {
     // The hot path: no option, the mode is known, the codec is kept on the schema.
@@ -157,6 +167,17 @@ export function marshalItem(
   schema?: unknown,
   options?: MarshalOptions,
 ): Record<string, AttributeValue> {
+  if (options === undefined && schema instanceof Schema) {
+    // The hot path (see unmarshalItem).
+    const enc = compiledOf(schema)?.encItem;
+    if (enc !== undefined) {
+      try {
+        return enc(value, 1);
+      } catch (e) {
+        throw toPublic(e);
+      }
+    }
+  }
   if (options !== undefined) checkOptions(options, "marshalItem");
   try {
     if (schema !== undefined) {
@@ -217,6 +238,17 @@ export function unmarshalItem(
   schema?: unknown,
   options?: UnmarshalOptions,
 ): unknown {
+  if (options === undefined && schema instanceof Schema) {
+    // The hot path, kept to constant-name loads: a schema already compiled in the default mode.
+    const dec = compiledOf(schema)?.decItem;
+    if (dec !== undefined && item !== null && typeof item === "object") {
+      try {
+        return dec(item, 0);
+      } catch (e) {
+        throw toPublic(e);
+      }
+    }
+  }
   if (options !== undefined) checkOptions(options, "unmarshalItem");
   try {
     if (schema !== undefined && item !== null && typeof item === "object") {
