@@ -83,14 +83,12 @@ function toSchema(schema: unknown): AnySchema {
   );
 }
 
-/** The codec of a schema in the default mode when it is already built (else `undefined`). */
+/**
+ * The codec of a schema in the default mode when it is generated code and already built (else
+ * `undefined`: the general path builds it, or interprets).
+ */
 function compiledOf(schema: Schema<unknown, boolean>): Codec | undefined {
-  const compiled = schema.compiled as { codegen?: Codec; interpret?: Codec };
-  return autoMode === "codegen"
-    ? compiled.codegen
-    : autoMode === "interpret"
-      ? compiled.interpret
-      : undefined;
+  return autoMode === "codegen" ? (schema.compiled as { codegen?: Codec }).codegen : undefined;
 }
 
 function codec(schema: unknown, options: MarshalOptions | undefined): Codec {
@@ -178,6 +176,14 @@ export function marshalItem(
       }
     }
   }
+  return marshalItemAny(value, schema, options);
+}
+
+function marshalItemAny(
+  value: unknown,
+  schema: unknown,
+  options: MarshalOptions | undefined,
+): Record<string, AttributeValue> {
   if (options !== undefined) checkOptions(options, "marshalItem");
   try {
     if (schema !== undefined) {
@@ -249,6 +255,14 @@ export function unmarshalItem(
       }
     }
   }
+  return unmarshalItemAny(item, schema, options);
+}
+
+function unmarshalItemAny(
+  item: Record<string, AttributeValue>,
+  schema: unknown,
+  options: UnmarshalOptions | undefined,
+): unknown {
   if (options !== undefined) checkOptions(options, "unmarshalItem");
   try {
     if (schema !== undefined && item !== null && typeof item === "object") {
