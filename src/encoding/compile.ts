@@ -145,6 +145,30 @@ function literalOk(plan: ObjectPlan): boolean {
 
 // ---------------------------------------------------------------- encoder
 
+/**
+ * For a list element of a leaf kind: the head of a conditional expression that encodes `x`
+ * when it has the exact type (what the element codec would return), ending in `: ` so that
+ * the codec call follows for anything else (null, a hook, a wrong type: same result, same
+ * error). Empty for other kinds.
+ */
+function leafEnc(schema: AnySchema, x: string): string {
+  const def = schema.def;
+  switch (def.kind) {
+    case "string":
+      return `typeof ${x} === "string" ? { S: ${x} } : `;
+    case "number":
+      return `typeof ${x} === "number" && ${x} < 1e126 && ${x} > -1e126 && (${x} >= 1e-130 || ${x} <= -1e-130 || ${x} === 0) ? { N: "" + ${x} } : `;
+    case "boolean":
+      return `typeof ${x} === "boolean" ? { BOOL: ${x} } : `;
+    case "binary":
+      return `${x} instanceof Uint8Array ? { B: ${x} } : `;
+    case "date":
+      return def.as === "iso" ? `${x} instanceof Date ? { S: H.iso(${x}) } : ` : "";
+    default:
+      return "";
+  }
+}
+
 interface EncOut {
   code: string;
   /** Attributes always written: they go in the object literal. */
@@ -274,11 +298,12 @@ function genEnc(
       // Any other list: the element codec called from this schema's own code (monomorphic),
       // as the generic list codec would call it.
       itemCodec = build(f.schema.def.item);
+      const leaf = leafEnc(f.schema.def.item, "it");
       fast =
         `if (Array.isArray(x)) {\n` +
         ` if (d + 1 > ${MAX_DEPTH}) H.tooDeep();\n` +
-        ` var n${i} = x.length, l${i} = new Array(n${i}), j = 0, ic = I[${i}];\n` +
-        ` try { for (; j < n${i}; j++) { a = ic.enc(x[j], d + 1); if (a === undefined) H.emptyInList(); l${i}[j] = a; }\n` +
+        ` var n${i} = x.length, l${i} = new Array(n${i}), j = 0, ic = I[${i}], it;\n` +
+        ` try { for (; j < n${i}; j++) { it = x[j]; a = ${leaf}ic.enc(it, d + 1); if (a === undefined) H.emptyInList(); l${i}[j] = a; }\n` +
         ` } catch (e) { throw H.idx(e, j, x); }\n` +
         ` ${v} = { L: l${i} };\n}`;
     }
