@@ -146,6 +146,28 @@ function literalOk(plan: ObjectPlan): boolean {
 // ---------------------------------------------------------------- encoder
 
 /**
+ * For a set schema: statements that encode the non-empty set `x` whose members all fit into
+ * `out` (the binary set checked distinct), and anything else by `fallback` (the set codec:
+ * same result, same error). `undefined` for other kinds.
+ */
+function setEnc(schema: AnySchema, x: string, out: string, fallback: string): string | undefined {
+  const kind = schema.def.kind;
+  if (kind !== "stringSet" && kind !== "numberSet" && kind !== "binarySet") return undefined;
+  const ok =
+    kind === "stringSet"
+      ? `typeof m === "string"`
+      : kind === "numberSet"
+        ? `typeof m === "number" && m < 1e126 && m > -1e126 && (m >= 1e-130 || m <= -1e-130 || m === 0)`
+        : `m instanceof Uint8Array`;
+  const tag = kind === "stringSet" ? "SS" : kind === "numberSet" ? "NS" : "BS";
+  return (
+    `if (${x} instanceof Set && ${x}.size !== 0) { var q = []; for (var m of ${x}) { if (!(${ok})) { q = undefined; break; } q.push(${kind === "numberSet" ? `"" + m` : "m"}); }\n` +
+    `  if (q !== undefined) { ${kind === "binarySet" ? `H.distinctBytes(${x}, q); ` : ""}${out} = { ${tag}: q }; } else ${out} = ${fallback}; }\n` +
+    `  else ${out} = ${fallback};`
+  );
+}
+
+/**
  * For a list element of a leaf kind: the head of a conditional expression that encodes `x`
  * when it has the exact type (what the element codec would return), ending in `: ` so that
  * the codec call follows for anything else (null, a hook, a wrong type: same result, same
@@ -303,7 +325,7 @@ function genEnc(
         `if (Array.isArray(x)) {\n` +
         ` if (d + 1 > ${MAX_DEPTH}) H.tooDeep();\n` +
         ` var n${i} = x.length, l${i} = new Array(n${i}), j = 0, ic = I[${i}], it;\n` +
-        ` try { for (; j < n${i}; j++) { it = x[j]; a = ${leaf}ic.enc(it, d + 1); if (a === undefined) H.emptyInList(); l${i}[j] = a; }\n` +
+        ` try { for (; j < n${i}; j++) { it = x[j]; ${setEnc(f.schema.def.item, "it", "a", "ic.enc(it, d + 1)") ?? `a = ${leaf}ic.enc(it, d + 1);`} if (a === undefined) H.emptyInList(); l${i}[j] = a; }\n` +
         ` } catch (e) { throw H.idx(e, j, x); }\n` +
         ` ${v} = { L: l${i} };\n}`;
     }
