@@ -83,6 +83,14 @@ function toSchema(schema: unknown): AnySchema {
   );
 }
 
+/**
+ * The codec of a schema in the default mode when it is generated code and already built (else
+ * `undefined`: the general path builds it, or interprets).
+ */
+function compiledOf(schema: Schema<unknown, boolean>): Codec | undefined {
+  return autoMode === "codegen" ? (schema.compiled as { codegen?: Codec }).codegen : undefined;
+}
+
 function codec(schema: unknown, options: MarshalOptions | undefined): Codec {
   if (schema instanceof Schema) {
     // The hot path: no option, the mode is known, the codec is kept on the schema.
@@ -157,6 +165,25 @@ export function marshalItem(
   schema?: unknown,
   options?: MarshalOptions,
 ): Record<string, AttributeValue> {
+  if (options === undefined && schema instanceof Schema) {
+    // The hot path (see unmarshalItem).
+    const enc = compiledOf(schema)?.encItem;
+    if (enc !== undefined) {
+      try {
+        return enc(value, 1);
+      } catch (e) {
+        throw toPublic(e);
+      }
+    }
+  }
+  return marshalItemAny(value, schema, options);
+}
+
+function marshalItemAny(
+  value: unknown,
+  schema: unknown,
+  options: MarshalOptions | undefined,
+): Record<string, AttributeValue> {
   if (options !== undefined) checkOptions(options, "marshalItem");
   try {
     if (schema !== undefined) {
@@ -216,6 +243,25 @@ export function unmarshalItem(
   item: Record<string, AttributeValue>,
   schema?: unknown,
   options?: UnmarshalOptions,
+): unknown {
+  if (options === undefined && schema instanceof Schema) {
+    // The hot path, kept to constant-name loads: a schema already compiled in the default mode.
+    const dec = compiledOf(schema)?.decItem;
+    if (dec !== undefined && item !== null && typeof item === "object") {
+      try {
+        return dec(item, 0);
+      } catch (e) {
+        throw toPublic(e);
+      }
+    }
+  }
+  return unmarshalItemAny(item, schema, options);
+}
+
+function unmarshalItemAny(
+  item: Record<string, AttributeValue>,
+  schema: unknown,
+  options: UnmarshalOptions | undefined,
 ): unknown {
   if (options !== undefined) checkOptions(options, "unmarshalItem");
   try {

@@ -23,10 +23,19 @@ import {
   unknownAttrs,
 } from "./fields.js";
 import { isoToDate } from "./kinds.js";
-import { PathError, segment, withRawSegment, withSegment } from "./path-error.js";
+import { PathError, describe, segment, withRawSegment, withSegment } from "./path-error.js";
 import { toAttribute } from "./hooks.js";
 import { interpretObject } from "./interpret.js";
-import { MAX_DEPTH, dateToIso, define, inherited, own, tooDeep } from "./marshal.js";
+import {
+  MAX_DEPTH,
+  checkName,
+  dateToIso,
+  define,
+  distinctBytes,
+  inherited,
+  own,
+  tooDeep,
+} from "./marshal.js";
 import { bigintToN, numberToN, parseBigInt, parseExactNumber, shortDecimal } from "./numbers.js";
 import type { AnySchema, ObjectPlan } from "./schema/schema.js";
 
@@ -63,6 +72,12 @@ const H = {
   seg: withRawSegment,
   idx: withSegment,
   encRec: encEmbedRecord,
+  distinctBytes,
+  checkName,
+  /** The error of `recordCodec` for a Map key that is not a string. */
+  mapKey(key: unknown): never {
+    throw new PathError(`a Map key must be a string, not ${describe(key)}`);
+  },
   decRec: decEmbedRecord,
   anyPresent,
   unknownAttrs,
@@ -129,6 +144,52 @@ function literalOk(plan: ObjectPlan): boolean {
 }
 
 // ---------------------------------------------------------------- encoder
+
+/**
+ * For a set schema: statements that encode the non-empty set `x` whose members all fit into
+ * `out` (the binary set checked distinct), and anything else by `fallback` (the set codec:
+ * same result, same error). `undefined` for other kinds.
+ */
+function setEnc(schema: AnySchema, x: string, out: string, fallback: string): string | undefined {
+  const kind = schema.def.kind;
+  if (kind !== "stringSet" && kind !== "numberSet" && kind !== "binarySet") return undefined;
+  const ok =
+    kind === "stringSet"
+      ? `typeof m === "string"`
+      : kind === "numberSet"
+        ? `typeof m === "number" && m < 1e126 && m > -1e126 && (m >= 1e-130 || m <= -1e-130 || m === 0)`
+        : `m instanceof Uint8Array`;
+  const tag = kind === "stringSet" ? "SS" : kind === "numberSet" ? "NS" : "BS";
+  return (
+    `if (${x} instanceof Set && ${x}.size !== 0) { var q = []; for (var m of ${x}) { if (!(${ok})) { q = undefined; break; } q.push(${kind === "numberSet" ? `"" + m` : "m"}); }\n` +
+    `  if (q !== undefined) { ${kind === "binarySet" ? `H.distinctBytes(${x}, q); ` : ""}${out} = { ${tag}: q }; } else ${out} = ${fallback}; }\n` +
+    `  else ${out} = ${fallback};`
+  );
+}
+
+/**
+ * For a list element of a leaf kind: the head of a conditional expression that encodes `x`
+ * when it has the exact type (what the element codec would return), ending in `: ` so that
+ * the codec call follows for anything else (null, a hook, a wrong type: same result, same
+ * error). Empty for other kinds.
+ */
+function leafEnc(schema: AnySchema, x: string): string {
+  const def = schema.def;
+  switch (def.kind) {
+    case "string":
+      return `typeof ${x} === "string" ? { S: ${x} } : `;
+    case "number":
+      return `typeof ${x} === "number" && ${x} < 1e126 && ${x} > -1e126 && (${x} >= 1e-130 || ${x} <= -1e-130 || ${x} === 0) ? { N: "" + ${x} } : `;
+    case "boolean":
+      return `typeof ${x} === "boolean" ? { BOOL: ${x} } : `;
+    case "binary":
+      return `${x} instanceof Uint8Array ? { B: ${x} } : `;
+    case "date":
+      return def.as === "iso" ? `${x} instanceof Date ? { S: H.iso(${x}) } : ` : "";
+    default:
+      return "";
+  }
+}
 
 interface EncOut {
   code: string;
@@ -200,6 +261,43 @@ function genEnc(
     else if (kind === "binary" && !omit) fast = `if (x instanceof Uint8Array) ${v} = { B: x };`;
     else if (kind === "date" && f.schema.def.kind === "date" && f.schema.def.as === "iso") {
       fast = `if (x instanceof Date) ${v} = { S: H.iso(x) };`;
+    } else if (kind === "date" && f.schema.def.kind === "date" && !omit) {
+      // Epoch dates: the shared date codec's closures share one feedback vector across every
+      // schema, so its call sites go megamorphic; inline the common case per schema.
+      const t = `(x.getTime()${f.schema.def.as === "epochSeconds" ? " / 1000" : ""})`;
+      fast = `if (x instanceof Date && x.getTime() === x.getTime()) ${v} = { N: H.num(${f.schema.def.as === "epochSeconds" ? `Math.floor${t}` : t}) };`;
+    } else if ((kind === "stringSet" || kind === "numberSet") && !omit) {
+      // A non-empty set whose members all fit; anything else goes to the codec (same errors).
+      const ok =
+        kind === "stringSet"
+          ? `typeof m === "string"`
+          : `typeof m === "number" && m < 1e126 && m > -1e126 && (m >= 1e-130 || m <= -1e-130 || m === 0)`;
+      fast =
+        `if (x instanceof Set && x.size !== 0) { var s${i} = []; for (var m of x) { if (!(${ok})) { s${i} = undefined; break; } s${i}.push(${kind === "stringSet" ? "m" : `"" + m`}); }\n` +
+        ` ${v} = s${i} !== undefined ? { ${kind === "stringSet" ? "SS" : "NS"}: s${i} } : C[${i}].enc(x, d); }`;
+    } else if (kind === "binarySet" && !omit) {
+      fast =
+        `if (x instanceof Set && x.size !== 0) { var s${i} = []; for (var m of x) { if (!(m instanceof Uint8Array)) { s${i} = undefined; break; } s${i}.push(m); }\n` +
+        ` if (s${i} !== undefined) { H.distinctBytes(x, s${i}); ${v} = { BS: s${i} }; } else ${v} = C[${i}].enc(x, d); }`;
+    } else if ((f.schema.def.kind === "record" || f.schema.def.kind === "map") && !omit) {
+      // Entries encoded from this schema's own code, as recordCodec does (same checks, same
+      // error paths); the shared codec's call to the value codec went megamorphic.
+      const asMap = f.schema.def.kind === "map";
+      itemCodec = build(f.schema.def.value);
+      const put =
+        `if (z === undefined) continue;\n` +
+        `  if (k${i} === "__proto__" || k${i} === "") H.define(r${i}, H.checkName(k${i}), z); else r${i}[k${i}] = z;`;
+      fast =
+        `if (${asMap ? "x instanceof Map" : `x !== null && typeof x === "object" && !Array.isArray(x) && !(x instanceof Map)`}) {\n` +
+        ` if (d + 1 > ${MAX_DEPTH}) H.tooDeep();\n` +
+        ` var r${i} = {}, k${i}, y, z, rc = I[${i}];\n` +
+        ` try { ${
+          asMap
+            ? `for (var en of x) { k${i} = en[0]; if (typeof k${i} !== "string") H.mapKey(k${i}); y = en[1];`
+            : `for (k${i} in x) { y = x[k${i}];`
+        }\n  if (y === undefined) continue; z = rc.enc(y, d + 1); ${put} }\n` +
+        ` } catch (e) { throw H.idx(e, String(k${i}), x); }\n` +
+        ` ${v} = { M: r${i} };\n}`;
     } else if (kind === "object" && !omit) {
       fast = `if (typeof x === "object" && x !== null && !Array.isArray(x) && x[TA] === undefined) ${v} = { M: C[${i}].encItem(x, d + 1) };`;
     } else if (
@@ -216,6 +314,18 @@ function genEnc(
         ` try { for (; j < n${i}; j++) { it = x[j];\n` +
         `  if (typeof it === "object" && it !== null && !Array.isArray(it) && it[TA] === undefined) l${i}[j] = { M: ic.encItem(it, d + 2) };\n` +
         `  else { a = ic.enc(it, d + 1); if (a === undefined) H.emptyInList(); l${i}[j] = a; } }\n` +
+        ` } catch (e) { throw H.idx(e, j, x); }\n` +
+        ` ${v} = { L: l${i} };\n}`;
+    } else if (kind === "list" && !omit && f.schema.def.kind === "list") {
+      // Any other list: the element codec called from this schema's own code (monomorphic),
+      // as the generic list codec would call it.
+      itemCodec = build(f.schema.def.item);
+      const leaf = leafEnc(f.schema.def.item, "it");
+      fast =
+        `if (Array.isArray(x)) {\n` +
+        ` if (d + 1 > ${MAX_DEPTH}) H.tooDeep();\n` +
+        ` var n${i} = x.length, l${i} = new Array(n${i}), j = 0, ic = I[${i}], it;\n` +
+        ` try { for (; j < n${i}; j++) { it = x[j]; ${setEnc(f.schema.def.item, "it", "a", "ic.enc(it, d + 1)") ?? `a = ${leaf}ic.enc(it, d + 1);`} if (a === undefined) H.emptyInList(); l${i}[j] = a; }\n` +
         ` } catch (e) { throw H.idx(e, j, x); }\n` +
         ` ${v} = { L: l${i} };\n}`;
     }
@@ -335,7 +445,24 @@ function genDec(
     else if (kind === "bigint") fast = `if (typeof (x = a.N) === "string") ${v} = H.bigint(x);`;
     else if (kind === "binary") fast = `if ((x = a.B) instanceof Uint8Array) ${v} = x;`;
     else if (kind === "stringSet") fast = `if (Array.isArray(x = a.SS)) ${v} = new Set(x);`;
-    else if (kind === "binarySet") fast = `if (Array.isArray(x = a.BS)) ${v} = new Set(x);`;
+    else if (kind === "numberSet") {
+      fast =
+        `if (Array.isArray(x = a.NS)) { ${v} = new Set(); for (var k = 0, y, z; k < x.length; k++) {\n` +
+        ` y = x[k]; if (typeof y !== "string" || (z = H.short(y)) !== z) z = H.exact(y); ${v}.add(z); } }`;
+    } else if (f.schema.def.kind === "map" || f.schema.def.kind === "record") {
+      // Entries decoded from this schema's own code (the shared codec's call went megamorphic).
+      const asMap = f.schema.def.kind === "map";
+      itemCodec = build(f.schema.def.value);
+      fast =
+        `if ((x = a.M) !== null && typeof x === "object") { var r${i} = ${asMap ? "new Map()" : "{}"}, k${i}, y, z, rc = I[${i}];\n` +
+        ` try { for (k${i} in x) { y = x[k${i}]; if (y === undefined) continue; z = rc.dec(y, fl); ${asMap ? `r${i}.set(k${i}, z)` : `if (k${i} === "__proto__") H.define(r${i}, k${i}, z); else r${i}[k${i}] = z`}; }\n` +
+        ` } catch (e) { throw H.idx(e, k${i}); }\n ${v} = r${i}; }`;
+    } else if (kind === "date" && f.schema.def.kind === "date" && f.schema.def.as !== "iso") {
+      // Epoch dates inline (see the encoder); an invalid time goes to the codec for its error.
+      fast =
+        `if (typeof (x = a.N) === "string") { var t${i} = H.short(x); if (t${i} !== t${i}) t${i} = H.exact(x);\n` +
+        ` ${v} = new Date(t${i}${f.schema.def.as === "epochSeconds" ? " * 1000" : ""}); if (${v}.getTime() !== ${v}.getTime()) ${v} = C[${i}].dec(a, fl); }`;
+    } else if (kind === "binarySet") fast = `if (Array.isArray(x = a.BS)) ${v} = new Set(x);`;
     else if (kind === "date" && f.schema.def.kind === "date" && f.schema.def.as === "iso") {
       fast = `if (typeof (x = a.S) === "string") ${v} = H.date(x);`;
     } else if (f.schema.def.kind === "object" && level < INLINE_DEPTH) {
@@ -383,6 +510,15 @@ function genDec(
         ` var n${i} = x.length, l${i} = new Array(n${i}), j = 0, it, im, ic = I[${i}];\n` +
         ` try { for (; j < n${i}; j++) { it = x[j];\n` +
         `  l${i}[j] = it !== null && typeof it === "object" && (im = it.M) !== undefined && im !== null && typeof im === "object" ? ic.decItem(im, fl) : ic.dec(it, fl); }\n` +
+        ` } catch (e) { throw H.idx(e, j); }\n` +
+        ` ${v} = l${i};\n}`;
+    } else if (f.schema.def.kind === "list") {
+      // Any other list: the element codec called from this schema's own code (monomorphic).
+      itemCodec = build(f.schema.def.item);
+      fast =
+        `if (Array.isArray(x = a.L)) {\n` +
+        ` var n${i} = x.length, l${i} = new Array(n${i}), j = 0, ic = I[${i}];\n` +
+        ` try { for (; j < n${i}; j++) l${i}[j] = ic.dec(x[j], fl);\n` +
         ` } catch (e) { throw H.idx(e, j); }\n` +
         ` ${v} = l${i};\n}`;
     }

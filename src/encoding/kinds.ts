@@ -11,12 +11,11 @@ import { WRAP } from "./flags.js";
 import { toAttribute } from "./hooks.js";
 import {
   MAX_DEPTH,
-  bytesKey,
   callToAttribute,
   checkName,
   dateToIso,
   define,
-  distinct,
+  distinctBytes,
   encodeValue,
   tooDeep,
 } from "./marshal.js";
@@ -267,7 +266,7 @@ export function setCodec(kind: "stringSet" | "numberSet" | "binarySet"): Codec {
           throw new PathError(`expected a Set of ${what}, but it holds ${describe(m)}`);
         out.push(v);
       }
-      if (kind === "binarySet") distinct(x, out as Uint8Array[], bytesKey, "binary");
+      if (kind === "binarySet") distinctBytes(x, out as Uint8Array[]);
       return { [tag]: out } as unknown as AttributeValue;
     },
     dec: (av) => {
@@ -391,7 +390,9 @@ function encEntries(x: object, value: Codec, depth: number): Record<string, Attr
           throw new PathError(`a Map key must be a string, not ${describe(key)}`);
         if (v === undefined) continue;
         const av = value.enc(v, d);
-        if (av !== undefined) define(out, checkName(key), av);
+        if (av === undefined) continue;
+        if (key === "__proto__" || key === "") define(out, checkName(key), av);
+        else out[key] = av;
       }
     } else {
       for (k in x) {
@@ -429,7 +430,8 @@ export function recordCodec(value: Codec, asMap: boolean): Codec {
           if (a === undefined) continue;
           const v = value.dec(a, flags);
           if (asMap) (out as Map<string, unknown>).set(k, v);
-          else define(out, k, v);
+          else if (k === "__proto__") define(out, k, v);
+          else (out as Record<string, unknown>)[k] = v;
         }
       } catch (e) {
         throw withSegment(e, k!);

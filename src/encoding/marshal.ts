@@ -255,6 +255,28 @@ export function bytesKey(b: string | Uint8Array): string {
 }
 
 /**
+ * {@link distinct} for a binary set: a small set is compared pairwise, byte by byte, instead of
+ * building a key string per member (most of the cost of a small set); a duplicate, or a larger
+ * set, goes to {@link distinct}, so the error is the same.
+ */
+export function distinctBytes(set: ReadonlySet<unknown>, stored: readonly Uint8Array[]): void {
+  const n = stored.length;
+  if (n < 2) return;
+  if (n > 8) return distinct(set, stored, bytesKey, "binary");
+  for (let i = 1; i < n; i++) {
+    const a = stored[i]!;
+    const len = a.length;
+    for (let j = 0; j < i; j++) {
+      const b = stored[j]!;
+      if (b.length !== len) continue;
+      let k = 0;
+      while (k < len && a[k] === b[k]) k++;
+      if (k === len) return distinct(set, stored, bytesKey, "binary");
+    }
+  }
+}
+
+/**
  * Throws when two members of a set are stored as the same value (DynamoDB rejects such a set
  * as holding duplicates): `1` and `1n`, `1` and `NumberValue("1.0")`, two equal Uint8Arrays.
  * `stored[i]` is the stored form of the i-th member of `set`.
