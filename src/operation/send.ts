@@ -10,7 +10,7 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { Handler, OperationContext } from "./middleware.js";
 import { refuseProtoNamesForSdk } from "./sdk-names.js";
-import { commands, type InputOf, type OperationName, type OutputOf } from "./registry.js";
+import { commandClass, type InputOf, type OperationName, type OutputOf } from "./registry.js";
 
 /** `meta` key under which the final handler counts the HTTP attempts it made (SDK retries included). */
 export const ATTEMPTS_META = "dyno.attempts";
@@ -49,7 +49,7 @@ export type SendingContext<N extends OperationName = OperationName> = OperationC
  * table or attribute `__proto__` is refused before sending (see `sdk-names.ts`).
  */
 export const sdkSender: RequestSender = <N extends OperationName>(request: WireRequest<N>) => {
-  const Command = commands.get(request.operation)!;
+  const Command = commandClass(request.operation);
   try {
     refuseProtoNamesForSdk(request.operation, request.input);
   } catch (error) {

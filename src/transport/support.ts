@@ -7,7 +7,8 @@
  * SDK path; nothing is silently ignored.
  * @module
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { requireSdk } from "../sdk-module.js";
 import { WIRE_HOOK_MIDDLEWARE } from "../operation/wire-hooks.js";
 import { clientGeneration, onClientDestroyed } from "./watch.js";
 
@@ -108,7 +109,7 @@ let reference: Reference | undefined;
 /** A fresh client's defaults, to tell the user's own settings from the SDK's (made once). */
 function defaults(): Reference {
   if (reference) return reference;
-  const fresh = new DynamoDBClient({
+  const fresh = new (requireSdk().DynamoDBClient)({
     region: "us-east-1",
     credentials: { accessKeyId: "reference", secretAccessKey: "reference" },
   });
