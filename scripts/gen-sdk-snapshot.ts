@@ -7,4 +7,4 @@
 import { writeFileSync } from "node:fs";
 import { sdkSnapshotSource } from "./sdk-snapshot-source.js";
 
-writeFileSync(new URL("../src/sdk-snapshot.ts", import.meta.url), sdkSnapshotSource());
+writeFileSync(new URL("../src/sdk-snapshot.ts", import.meta.url), await sdkSnapshotSource());

@@ -16,7 +16,11 @@ const resolve = (s: unknown): unknown => {
 };
 
 /** The snapshot module's source text. */
-export function sdkSnapshotSource(): string {
+export async function sdkSnapshotSource(): Promise<string> {
+  const reference = new sdk.DynamoDBClient({ region: "us-east-1" });
+  const sections = await reference.config.defaultUserAgentProvider();
+  reference.destroy();
+  const version = sections.find(([name]) => name === "aws-sdk-js")![1]!;
   const all = sdk as unknown as Record<string, unknown>;
   const names = Object.keys(all)
     .filter((name) => /^[A-Z][A-Za-z0-9]*Command$/.test(name))
@@ -73,6 +77,9 @@ export function sdkSnapshotSource(): string {
 /* eslint-disable */
 // prettier-ignore
 type Schema = number | readonly unknown[] | (() => Schema);
+
+/** The SDK's version (its user-agent sections name it). */
+export const SDK_VERSION = ${JSON.stringify(version)};
 
 /** Every operation of the SDK, in its export order. */
 // prettier-ignore

@@ -8,6 +8,9 @@
 // prettier-ignore
 type Schema = number | readonly unknown[] | (() => Schema);
 
+/** The SDK's version (its user-agent sections name it). */
+export const SDK_VERSION = "3.1168.0";
+
 /** Every operation of the SDK, in its export order. */
 // prettier-ignore
 export const OPERATION_NAMES = ["BatchExecuteStatement","BatchGetItem","BatchWriteItem","CancelBulkOperation","CreateBackup","CreateGlobalTable","CreateTable","DeleteBackup","DeleteItem","DeleteResourcePolicy","DeleteTable","DescribeBackup","DescribeBulkOperation","DescribeContinuousBackups","DescribeContributorInsights","DescribeEndpoints","DescribeExport","DescribeGlobalTable","DescribeGlobalTableSettings","DescribeImport","DescribeKinesisStreamingDestination","DescribeLimits","DescribeTable","DescribeTableReplicaAutoScaling","DescribeTimeToLive","DisableKinesisStreamingDestination","EnableKinesisStreamingDestination","ExecuteStatement","ExecuteTransaction","ExportTableToPointInTime","GetItem","GetResourcePolicy","ImportTable","ListBackups","ListBulkOperations","ListContributorInsights","ListExports","ListGlobalTables","ListImports","ListTables","ListTagsOfResource","PutItem","PutResourcePolicy","Query","RestoreTableFromBackup","RestoreTableToPointInTime","Scan","SearchVectors","StartBulkPutItems","TagResource","TransactGetItems","TransactWriteItems","UntagResource","UpdateContinuousBackups","UpdateContributorInsights","UpdateGlobalTable","UpdateGlobalTableSettings","UpdateItem","UpdateKinesisStreamingDestination","UpdateTable","UpdateTableReplicaAutoScaling","UpdateTimeToLive"] as const;

@@ -28,6 +28,7 @@ import {
 import { currentVerdict, sdkDefault } from "./support.js";
 import { userAgentHeaders, type UserAgentConfig } from "./user-agent.js";
 import { onClientDestroyed } from "./watch.js";
+import { directState } from "./direct-state.js";
 import { commandLogger, logError, logOutput } from "./command-log.js";
 import { randomUUID } from "node:crypto";
 
@@ -64,19 +65,29 @@ interface HandlerConfig {
 /**
  * What the transport keeps per client: resolved settings, endpoints, the retry strategy and the
  * signing keys; made again when the client changes (see `watch.ts`), dropped when it is destroyed.
+ * A client that is not the SDK's (a lean session's) carries its own (see `direct-state.ts`).
  */
-interface ClientState {
+export interface DirectClientState {
   /** The revision of the client's verdict this state was made under (see `support.ts`). */
   readonly revision: number;
   readonly config: ResolvedConfig;
   readonly keys: SigningKeys;
-  readonly endpoints: EndpointResolver;
+  /** The endpoint of a request; undefined: the SDK's rules are needed, and the request goes through the SDK. */
+  readonly endpoints: {
+    resolve(
+      operation: OperationName,
+      input: object,
+      credentials: object | undefined,
+    ): Promise<ResolvedEndpoint | undefined>;
+  };
   readonly ready: Promise<{
     http: HttpSettings;
     retry: RetryStrategyV2;
     noSkewCorrection: boolean;
   }>;
 }
+
+type ClientState = DirectClientState;
 
 const states = new WeakMap<DynamoDBClient, ClientState>();
 onClientDestroyed((client) => states.delete(client));
@@ -212,18 +223,26 @@ function templateOf(
 async function sendDirect(request: WireRequest): Promise<unknown> {
   const { client, operation, input, signal } = request;
   if (signal.aborted) throw abortError(signal);
-  let verdict = currentVerdict(client);
-  if (verdict.support.transport === "direct" && !verdict.checked) {
-    await verdict.settled; // the first requests wait for the retry strategy's check
-    verdict = currentVerdict(client);
+  let state: ClientState;
+  if (directState in client) {
+    const own = (client as { [directState]?: ClientState })[directState];
+    if (!own) return viaSdk(request); // a lean client whose settings only the SDK honours
+    state = own;
+  } else {
+    let verdict = currentVerdict(client);
+    if (verdict.support.transport === "direct" && !verdict.checked) {
+      await verdict.settled; // the first requests wait for the retry strategy's check
+      verdict = currentVerdict(client);
+    }
+    if (verdict.support.transport !== "direct") return viaSdk(request);
+    state = stateOf(client, verdict.revision);
   }
-  if (verdict.support.transport !== "direct") return viaSdk(request);
-  const state = stateOf(client, verdict.revision);
   const { http, retry, noSkewCorrection } = await state.ready;
   const config = state.config;
   // One identity per call, for the endpoint's account ID and for signing every attempt (as the SDK's auth scheme middleware)
   const credentials = await config.credentials();
   const endpoint = await state.endpoints.resolve(operation, input as object, credentials);
+  if (!endpoint) return viaSdk(request);
   const template = templateOf(state, endpoint, operation);
   const body = requestBody(operation, input as object);
   // the SDK's retry and user-agent middleware's headers
@@ -257,6 +276,8 @@ async function sendDirect(request: WireRequest): Promise<unknown> {
       };
       if (agent?.["x-amz-user-agent"] !== undefined)
         extra["x-amz-user-agent"] = agent["x-amz-user-agent"];
+      const trace = lambdaTraceId();
+      if (trace !== undefined) extra["x-amzn-trace-id"] = trace;
       const date = new Date(Date.now() + signedOffset);
       const auth = template.signer.sign(sent, credentials, date, extra, true);
       sentAt = Date.now();
@@ -299,6 +320,17 @@ async function sendDirect(request: WireRequest): Promise<unknown> {
       if (delay > 0) await race(new Promise((resolve) => setTimeout(resolve, delay)), signal);
     }
   }
+}
+
+/**
+ * Lambda's trace header, as the SDK's recursion-detection middleware adds it (read per request:
+ * Lambda sets `_X_AMZN_TRACE_ID` per invocation).
+ */
+function lambdaTraceId(): string | undefined {
+  const env = process.env;
+  const name = env.AWS_LAMBDA_FUNCTION_NAME;
+  const trace = env._X_AMZN_TRACE_ID;
+  return name && trace ? trace : undefined;
 }
 
 /** The request's headers: the template's, this request's own (signed or not) and the signature's. */

@@ -11,6 +11,7 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { requireSdk } from "../sdk-module.js";
 import { WIRE_HOOK_MIDDLEWARE } from "../operation/wire-hooks.js";
 import { clientGeneration, onClientDestroyed } from "./watch.js";
+import { directState as leanMark } from "./direct-state.js";
 
 /** The verdict on one client: `"direct"`, or `"sdk"` with the reason. */
 export type DirectSupport =
@@ -153,6 +154,13 @@ let revisions = 0;
  * The retry strategy is checked as soon as it resolves (a microtask after the first call).
  */
 export function directSupport(client: DynamoDBClient): DirectSupport {
+  const lean = client as { sdkReason?: unknown; [leanMark]?: unknown };
+  if (leanMark in lean) {
+    // a lean session's client: its settings were judged when it was made
+    return typeof lean.sdkReason === "string"
+      ? { transport: "sdk", reason: lean.sdkReason }
+      : { transport: "direct" };
+  }
   return currentVerdict(client).support;
 }
 
