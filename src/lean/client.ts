@@ -43,6 +43,30 @@ export interface LeanOptions {
   useDualstackEndpoint?: boolean;
   /** At most this many attempts per request; default `AWS_MAX_ATTEMPTS`, else DynamoDB's 4. */
   maxAttempts?: number;
+  /**
+   * Milliseconds a connected request may go without data before it fails with a `TimeoutError`
+   * (the SDK handler's `socketTimeout`); default {@link DEFAULT_SOCKET_TIMEOUT_MS}.
+   */
+  socketTimeout?: number;
+  /** Milliseconds to establish a connection before the request fails (the handler's `connectionTimeout`); default none, as the SDK. */
+  connectionTimeout?: number;
+}
+
+/**
+ * DynamoDB's service default socket timeout in the SDK (`defaultSocketTimeout`), which the SDK
+ * applies only under `AWS_ENABLE_DEFAULT_SOCKET_TIMEOUT_2026=true`; a lean session always does,
+ * so that no request waits forever on a server that accepted it and never answers.
+ */
+export const DEFAULT_SOCKET_TIMEOUT_MS = 300_000;
+
+/** A timeout option: a positive finite number of milliseconds, or undefined. */
+function timeoutOption(options: LeanOptions, name: "socketTimeout" | "connectionTimeout") {
+  const value = options[name];
+  if (value !== undefined && !(typeof value === "number" && value > 0 && Number.isFinite(value)))
+    throw new TypeError(
+      `${name}: expected a positive number of milliseconds, got ${String(value)}`,
+    );
+  return value;
 }
 
 /** The SDK's `booleanSelector` of an env variable: `"true"`/`"false"`, else not honoured here. */
@@ -56,6 +80,8 @@ function envBoolean(env: NodeJS.ProcessEnv, name: string): boolean | string {
 /** The settings of a lean client, or why it sends everything through the SDK. */
 interface Settings extends EndpointSettings {
   readonly maxAttempts: number;
+  readonly socketTimeout: number | undefined;
+  readonly connectionTimeout: number | undefined;
   /** Set when the lean path does not cover the configuration: every request goes through the SDK. */
   readonly sdkReason: string | undefined;
 }
@@ -94,6 +120,8 @@ function settingsOf(options: LeanOptions, env: NodeJS.ProcessEnv): Settings {
     useDualstackEndpoint: dual === true,
     endpoint: options.endpoint,
     maxAttempts,
+    socketTimeout: timeoutOption(options, "socketTimeout"),
+    connectionTimeout: timeoutOption(options, "connectionTimeout"),
   };
   if (reasons.length === 0) {
     const uncovered = uncoveredReason(settings);
@@ -155,6 +183,9 @@ export class LeanClient {
     };
     const retry = new StandardRetry(settings.maxAttempts);
     const http = {
+      connectionTimeout: settings.connectionTimeout,
+      socketTimeout: settings.socketTimeout,
+      defaultSocketTimeout: DEFAULT_SOCKET_TIMEOUT_MS,
       httpAgent: this.#agents.http,
       httpsAgent: this.#agents.https,
       httpAgentProvider: () => Promise.resolve(this.#agents.http),
@@ -199,7 +230,9 @@ export class LeanClient {
         http: {
           httpAgent: http.httpAgent,
           httpsAgent: http.httpsAgent,
-          socketTimeoutIsDefault: true,
+          connectionTimeout: settings.connectionTimeout,
+          socketTimeout: settings.socketTimeout ?? DEFAULT_SOCKET_TIMEOUT_MS,
+          socketTimeoutIsDefault: settings.socketTimeout === undefined,
         },
         retry,
         noSkewCorrection: false,
@@ -217,6 +250,12 @@ export class LeanClient {
         ...(s.useFipsEndpoint && { useFipsEndpoint: true }),
         ...(s.useDualstackEndpoint && { useDualstackEndpoint: true }),
         maxAttempts: s.maxAttempts,
+        // the SDK's NodeHttpHandler options: the same deadlines as the direct requests'
+        requestHandler: {
+          defaultSocketTimeout: DEFAULT_SOCKET_TIMEOUT_MS,
+          ...(s.socketTimeout !== undefined && { socketTimeout: s.socketTimeout }),
+          ...(s.connectionTimeout !== undefined && { connectionTimeout: s.connectionTimeout }),
+        },
         ...(this.credentialSource !== "sdk" && {
           credentials: this.config.credentials as CredentialProvider,
         }),
