@@ -88,12 +88,20 @@ function exceptionClass(name: string): ExceptionClass | undefined {
     : undefined;
 }
 
+/** The Smithy shape IDs the SDK's classes carry (`static shapeId`), by which its `instanceof` knows them. */
+export const SERVICE_EXCEPTION_SHAPE_ID =
+  "smithy.ts.sdk.synthetic.com.amazonaws.dynamodb#DynamoDBServiceException";
+export const EXCEPTION_SHAPE_NAMESPACE = "com.amazonaws.dynamodb#";
+
 /**
- * An exception of the SDK's shape made without its classes (the SDK is not loaded): its
- * `ServiceException` recognises it by that shape, so `instanceof ConditionalCheckFailedException`
- * (by name) and `instanceof ServiceException` hold.
+ * An exception of the SDK's shape made without its classes (the SDK is not loaded): the SDK's
+ * `ServiceException[Symbol.hasInstance]` recognises it by its shape and the shape IDs on its
+ * prototype chain, so `instanceof DynamoDBServiceException` and `instanceof
+ * ConditionalCheckFailedException` (its own class, by {@link leanExceptionClass}) hold once the
+ * SDK is imported, even if that happens after the error was thrown.
  */
 class LeanServiceException extends Error {
+  static readonly shapeId: string = SERVICE_EXCEPTION_SHAPE_ID;
   $fault: "client" | "server";
   $metadata: ResponseMetadata;
   constructor(name: string, fault: "client" | "server", $metadata: ResponseMetadata) {
@@ -102,6 +110,20 @@ class LeanServiceException extends Error {
     this.$fault = fault;
     this.$metadata = $metadata;
   }
+}
+
+const leanClasses = new Map<string, typeof LeanServiceException>();
+
+/** The stand-in class of modelled exception `name`: its shape ID is the SDK class's. */
+function leanExceptionClass(name: string): typeof LeanServiceException {
+  let ctor = leanClasses.get(name);
+  if (!ctor) {
+    ctor = class extends LeanServiceException {
+      static override readonly shapeId: string = EXCEPTION_SHAPE_NAMESPACE + name;
+    };
+    leanClasses.set(name, ctor);
+  }
+  return ctor;
 }
 
 /** The `$metadata` the SDK reads from response headers. */
@@ -148,7 +170,7 @@ export function responseError(response: WireResponse): DynamoDBServiceException 
     for (const member of known.members) if (data[member] != null) modelled[member] = data[member];
     error = Ctor
       ? new Ctor({})
-      : (new LeanServiceException(code, known.fault, $metadata) as never);
+      : (new (leanExceptionClass(code))(code, known.fault, $metadata) as never);
     const traitFault = error.$fault;
     Object.assign(
       error,
