@@ -168,9 +168,13 @@ export function responseError(response: WireResponse): DynamoDBServiceException 
   if (known && Object.hasOwn(EXCEPTIONS, code)) {
     const modelled: Record<string, unknown> = {};
     for (const member of known.members) if (data[member] != null) modelled[member] = data[member];
-    error = Ctor
-      ? new Ctor({})
-      : (new (leanExceptionClass(code))(code, known.fault, $metadata) as never);
+    if (Ctor) error = new Ctor({});
+    else {
+      error = new (leanExceptionClass(code))(code, known.fault, $metadata) as never;
+      // the SDK class's constructor sets every modelled member, undefined when absent
+      for (const member of known.members)
+        (error as unknown as Record<string, unknown>)[member] = undefined;
+    }
     const traitFault = error.$fault;
     Object.assign(
       error,

@@ -80,11 +80,14 @@ test("lean errors before the SDK is loaded: instanceof the SDK's classes, same f
   assert.deepEqual(out.before, [], "no @aws-sdk module loaded before the errors were thrown");
   out.errors.forEach(({ instanceOfService, instanceOfOwn, instanceOfOther, ...lean }, i) => {
     const what = REQUESTS(TableName)[i]!.expected;
-    assert.equal(lean.name, what);
     assert.ok(instanceOfService, `${what} instanceof DynamoDBServiceException`);
-    assert.ok(instanceOfOwn, `${what} instanceof ${what}`);
     assert.ok(!instanceOfOther, `${what} not instanceof ${REQUESTS(TableName)[i]!.other}`);
     assert.deepEqual(lean, expected[i], `${what}: the same fields as the SDK path's`);
+    // dynalite has no transactions: both paths get its UnknownOperationException (unmodelled)
+    if (process.env.DYNO_TEST_ENGINE === "dynalite" && lean.name === "UnknownOperationException")
+      return;
+    assert.equal(lean.name, what);
+    assert.ok(instanceOfOwn, `${what} instanceof ${what}`);
   });
 });
 
