@@ -144,28 +144,46 @@ async function main(): Promise<void> {
     await db.dyno.putItem({ TableName, Item: { id: { S: "a" }, n: { N: "1" } } });
 
     const variants: Variant[] = [];
+    let externalSize = 0;
+    const options = (source: string, outfile: string) => ({
+      entryPoints: [source],
+      outfile,
+      bundle: true,
+      platform: "node" as const,
+      format: "cjs" as const,
+      target: "node20",
+      minify: true,
+      logLevel: "error" as const,
+      // an ESM module's import.meta.url, in the CommonJS bundle
+      define: { "import.meta.url": "__import_meta_url" },
+      banner: { js: `var __import_meta_url=require("url").pathToFileURL(__filename).href;` },
+    });
     const sizes = new Map<Client, number>();
     for (const client of Object.keys(programs) as Client[]) {
       const slug = client.replace(/[^a-z]+/g, "-");
       const source = join(work, `${slug}.mjs`);
       writeFileSync(source, programOf(client));
       const bundle = join(work, `${slug}.bundle.cjs`);
-      await build({
-        entryPoints: [source],
-        outfile: bundle,
-        bundle: true,
-        platform: "node",
-        format: "cjs",
-        target: "node20",
-        minify: true,
-        logLevel: "error",
-        // an ESM module's import.meta.url, in the CommonJS bundle
-        define: { "import.meta.url": "__import_meta_url" },
-        banner: { js: `var __import_meta_url=require("url").pathToFileURL(__filename).href;` },
-      });
+      await build(options(source, bundle));
       sizes.set(client, statSync(bundle).size);
+      if (client === "dyno-ts/lean") {
+        // as a Lambda deployment that leaves @aws-sdk/* to the runtime (CDK's default): the SDK
+        // is then not in the file, and loaded from the runtime only if something needs it
+        const external = join(work, `${slug}.bundle-external-sdk.cjs`);
+        await build({ ...options(source, external), external: ["@aws-sdk/*"] });
+        externalSize = statSync(external).size;
+        for (const mode of ["full", "import"] as const)
+          variants.push({
+            name: `${client} ${mode} (bundle, @aws-sdk external)`,
+            client,
+            mode,
+            file: external,
+            bundled: true,
+          });
+      }
       // `import` alone: the two dyno-ts main-entry clients import the same modules
-      const modes = client === "dyno-ts direct" ? (["full"] as const) : (["full", "import"] as const);
+      const modes =
+        client === "dyno-ts direct" ? (["full"] as const) : (["full", "import"] as const);
       for (const mode of modes)
         for (const [file, bundled] of [
           [source, false],
@@ -199,7 +217,7 @@ async function main(): Promise<void> {
     for (const v of variants) await runOnce(v, env);
     const samples = new Map<string, Sample[]>(variants.map((v) => [v.name, []]));
     let seed = 19;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let round = 0; round < rounds; round++) {
       const order = [...variants].sort(() => random() - 0.5);
       for (const v of order) samples.get(v.name)!.push(await runOnce(v, env));
@@ -225,7 +243,7 @@ async function main(): Promise<void> {
       const s = stat(v.name);
       const base = stat(`sdk ${v.mode}${v.bundled ? " (bundle)" : ""}`);
       console.log(
-        `| ${v.name} | ${f(s.in)} | ${r(s.in, base.in)} | ${f(s.proc)} | ${r(s.proc, base.proc)} | ${f(s.inCpu)} | ${r(s.inCpu, base.inCpu)} | ${f(s.procCpu)} | ${r(s.procCpu, base.procCpu)} | ${v.bundled ? sizes.get(v.client) : ""} |`,
+        `| ${v.name} | ${f(s.in)} | ${r(s.in, base.in)} | ${f(s.proc)} | ${r(s.proc, base.proc)} | ${f(s.inCpu)} | ${r(s.inCpu, base.inCpu)} | ${f(s.procCpu)} | ${r(s.procCpu, base.procCpu)} | ${v.bundled ? (v.name.includes("external") ? externalSize : sizes.get(v.client)) : ""} |`,
       );
     }
     // the targets: lean ≤ 0.5× the SDK and below @aws-lite/client, in and proc, wall (and CPU shown)
@@ -233,6 +251,9 @@ async function main(): Promise<void> {
     for (const bundled of [false, true]) {
       const tag = bundled ? " (bundle)" : "";
       const lean = stat(`dyno-ts/lean full${tag}`);
+      const leanExternal = bundled
+        ? stat("dyno-ts/lean full (bundle, @aws-sdk external)")
+        : undefined;
       const sdk = stat(`sdk full${tag}`);
       const lite = stat(`aws-lite full${tag}`);
       for (const m of ["in", "proc", "inCpu", "procCpu"] as const) {
@@ -240,6 +261,10 @@ async function main(): Promise<void> {
         console.log(
           `target${tag} ${m}: lean ${f(lean[m])} ms = ${r(lean[m], sdk[m])}× SDK, ${r(lean[m], lite[m])}× aws-lite → ${ok ? "met" : "MISSED"}`,
         );
+        if (leanExternal)
+          console.log(
+            `  with @aws-sdk external: lean ${f(leanExternal[m])} ms = ${r(leanExternal[m], sdk[m])}× SDK, ${r(leanExternal[m], lite[m])}× aws-lite`,
+          );
       }
     }
   } finally {
