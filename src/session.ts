@@ -3,12 +3,13 @@
  * derived from the operation registry.
  * @module
  */
-import {
+import type {
   DynamoDBClient,
-  type BatchWriteItemCommandOutput,
-  type DynamoDBClientConfig,
-  type TransactWriteItemsCommandOutput,
+  BatchWriteItemCommandOutput,
+  DynamoDBClientConfig,
+  TransactWriteItemsCommandOutput,
 } from "@aws-sdk/client-dynamodb";
+import { requireSdk } from "./sdk-module.js";
 import { DynoValidationError } from "./errors.js";
 import { installExhaustiveMethods, type ExhaustiveMethods } from "./exhaustive/index.js";
 import type { AnyMiddleware, Middleware } from "./operation/middleware.js";
@@ -110,7 +111,7 @@ export class Dyno implements OperationRuntime {
       }
       this.client = options.client;
     } else if (options.clientConfig && typeof options.clientConfig === "object") {
-      this.client = new DynamoDBClient(options.clientConfig);
+      this.client = new (requireSdk().DynamoDBClient)(options.clientConfig);
     } else {
       throw new DynoValidationError("options", "expected { client } or { clientConfig }");
     }

@@ -1,12 +1,15 @@
 /**
  * The one registry of DynamoDB operations, derived from the installed
  * `@aws-sdk/client-dynamodb`: every exported `XxxCommand` class is an operation `"Xxx"`.
- * Types come from the SDK's declarations, the runtime table from its exports, so a command
- * added to the SDK becomes a session method, a pool method and an `Operation` name without
- * a line of code here.
+ * Types come from the SDK's declarations, the runtime list from its snapshot
+ * (`src/sdk-snapshot.ts`, generated from the SDK's exports and checked against them by a test,
+ * and by the type check below), so that naming the operations does not load the SDK; a
+ * command's class is taken from the SDK only when a request is sent through it.
  * @module
  */
-import * as sdk from "@aws-sdk/client-dynamodb";
+import type * as sdk from "@aws-sdk/client-dynamodb";
+import { OPERATION_NAMES } from "../sdk-snapshot.js";
+import { requireSdk } from "../sdk-module.js";
 
 type Sdk = typeof sdk;
 
@@ -50,14 +53,20 @@ const isCommandClass = (value: unknown): value is AnyCommandClass =>
   typeof (value as { prototype?: { resolveMiddleware?: unknown } }).prototype?.resolveMiddleware ===
     "function";
 
-/** Operation name → SDK command class, for every command the installed SDK exports. */
-export const commands: ReadonlyMap<OperationName, AnyCommandClass> = new Map(
-  Object.keys(sdk)
-    .filter((exportName) => /^[A-Z][A-Za-z0-9]*Command$/.test(exportName))
-    .map((exportName) => [exportName, (sdk as Record<string, unknown>)[exportName]] as const)
-    .filter((entry): entry is readonly [string, AnyCommandClass] => isCommandClass(entry[1]))
-    .map(([exportName, ctor]) => [exportName.slice(0, -"Command".length) as OperationName, ctor]),
-);
+// The snapshot names every operation of the installed SDK's types, and no other (else: regenerate it).
+type Snapshot = (typeof OPERATION_NAMES)[number];
+const snapshotCoversSdk: [Exclude<OperationName, Snapshot>, Exclude<Snapshot, OperationName>] extends [never, never] ? true : false = true; // prettier-ignore
+void snapshotCoversSdk;
+
+/**
+ * The SDK command class of operation `name` (`GetItemCommand`), from the SDK, loaded now if it
+ * is not yet (only a request sent through an SDK client asks, and its SDK is loaded).
+ */
+export function commandClass(name: OperationName): AnyCommandClass {
+  const ctor = (requireSdk() as unknown as Record<string, unknown>)[`${name}Command`];
+  if (!isCommandClass(ctor)) throw new TypeError(`the installed SDK has no ${name}Command`);
+  return ctor;
+}
 
 /**
  * The data-plane operations: the ones that read or write items. They take
@@ -70,7 +79,9 @@ export const dataPlaneOperations: ReadonlySet<OperationName> = new Set<Operation
 ]); // prettier-ignore
 
 /** Every operation name, in the SDK's export order. */
-export const operationNames: readonly OperationName[] = [...commands.keys()];
+export const operationNames: readonly OperationName[] = OPERATION_NAMES;
+
+const operationSet: ReadonlySet<string> = new Set(OPERATION_NAMES);
 
 /** `"GetItem"` → `"getItem"`. */
 export function methodName<N extends OperationName>(name: N): MethodName<N> {
@@ -79,5 +90,5 @@ export function methodName<N extends OperationName>(name: N): MethodName<N> {
 
 /** True when `name` is an operation of the installed SDK. */
 export function isOperationName(name: unknown): name is OperationName {
-  return typeof name === "string" && commands.has(name as OperationName);
+  return typeof name === "string" && operationSet.has(name);
 }

@@ -9,8 +9,9 @@
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { Handler, OperationContext } from "./middleware.js";
+import { loadedSdk, loadSdk } from "../sdk-module.js";
 import { refuseProtoNamesForSdk } from "./sdk-names.js";
-import { commands, type InputOf, type OperationName, type OutputOf } from "./registry.js";
+import { commandClass, type InputOf, type OperationName, type OutputOf } from "./registry.js";
 
 /** `meta` key under which the final handler counts the HTTP attempts it made (SDK retries included). */
 export const ATTEMPTS_META = "dyno.attempts";
@@ -48,8 +49,12 @@ export type SendingContext<N extends OperationName = OperationName> = OperationC
  * The SDK transport: `client.send(new XxxCommand(input), { abortSignal })`; a request naming a
  * table or attribute `__proto__` is refused before sending (see `sdk-names.ts`).
  */
-export const sdkSender: RequestSender = <N extends OperationName>(request: WireRequest<N>) => {
-  const Command = commands.get(request.operation)!;
+export const sdkSender: RequestSender = <N extends OperationName>(
+  request: WireRequest<N>,
+): Promise<OutputOf<N>> => {
+  // a lean session's first control-plane request loads the SDK (asynchronously, as a bundle can)
+  if (!loadedSdk()) return loadSdk().then(() => sdkSender(request));
+  const Command = commandClass(request.operation);
   try {
     refuseProtoNamesForSdk(request.operation, request.input);
   } catch (error) {

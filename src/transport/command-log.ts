@@ -5,7 +5,7 @@
  * and output passed through the command's own sensitive-data filters.
  * @module
  */
-import { commands, type OperationName } from "../operation/registry.js";
+import { commandClass, type OperationName } from "../operation/registry.js";
 
 interface Logger {
   info?: (entry: object) => void;
@@ -29,7 +29,7 @@ const contexts = new Map<OperationName, CommandContext>();
 function contextOf(operation: OperationName, config: object): CommandContext {
   let context = contexts.get(operation);
   if (context) return context;
-  const Command = commands.get(operation)!;
+  const Command = commandClass(operation);
   let captured: CommandContext | undefined;
   const recorder = {
     concat: () => ({

@@ -5,7 +5,7 @@
  * @module
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { commands, type OperationName } from "../operation/registry.js";
+import { commandClass, type OperationName } from "../operation/registry.js";
 import type { Target } from "./http.js";
 
 type Instruction =
@@ -222,7 +222,7 @@ export class EndpointResolver {
 }
 
 function instructionsOf(operation: OperationName): Record<string, Instruction> {
-  const command = commands.get(operation) as unknown as {
+  const command = commandClass(operation) as unknown as {
     getEndpointParameterInstructions(): Record<string, Instruction>;
   };
   return command.getEndpointParameterInstructions();

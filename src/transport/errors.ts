@@ -4,8 +4,9 @@
  * or `DynamoDBServiceException` for a name the SDK does not model, with the same fields.
  * @module
  */
-import * as sdk from "@aws-sdk/client-dynamodb";
-import { DynamoDBServiceException } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBServiceException } from "@aws-sdk/client-dynamodb";
+import { EXCEPTIONS } from "../sdk-snapshot.js";
+import { loadedSdk } from "../sdk-module.js";
 import { parseBody } from "./json.js";
 
 /** What the SDK's deserializer appends to the message of an error met while reading a body. */
@@ -72,23 +73,58 @@ export function deserializationError<E extends Error>(
 
 type ExceptionClass = new (options: object) => DynamoDBServiceException;
 
-const baseKeys = new Set(["name", "$fault", "$retryable", "$metadata", "$response", "message"]);
+/**
+ * The SDK's class of exception `name`, if the SDK is loaded (the main entry loads it; `dyno-ts/lean`
+ * only when something needed it).
+ */
+function exceptionClass(name: string): ExceptionClass | undefined {
+  const sdk = loadedSdk();
+  if (!sdk) return undefined;
+  const ctor = (sdk as unknown as Record<string, unknown>)[name];
+  return typeof ctor === "function" &&
+    ctor !== sdk.DynamoDBServiceException &&
+    ctor.prototype instanceof sdk.DynamoDBServiceException
+    ? (ctor as ExceptionClass)
+    : undefined;
+}
 
-/** Exception name → class and its modelled members, from the SDK's exports. */
-const exceptionClasses: ReadonlyMap<string, { ctor: ExceptionClass; members: string[] }> = new Map(
-  (Object.values(sdk) as unknown[])
-    .filter(
-      (value): value is ExceptionClass =>
-        typeof value === "function" &&
-        value !== DynamoDBServiceException &&
-        value.prototype instanceof DynamoDBServiceException,
-    )
-    .map((ctor) => {
-      const sample = new ctor({});
-      const members = Object.keys(sample).filter((key) => !baseKeys.has(key));
-      return [sample.name, { ctor, members }] as const;
-    }),
-);
+/** The Smithy shape IDs the SDK's classes carry (`static shapeId`), by which its `instanceof` knows them. */
+export const SERVICE_EXCEPTION_SHAPE_ID =
+  "smithy.ts.sdk.synthetic.com.amazonaws.dynamodb#DynamoDBServiceException";
+export const EXCEPTION_SHAPE_NAMESPACE = "com.amazonaws.dynamodb#";
+
+/**
+ * An exception of the SDK's shape made without its classes (the SDK is not loaded): the SDK's
+ * `ServiceException[Symbol.hasInstance]` recognises it by its shape and the shape IDs on its
+ * prototype chain, so `instanceof DynamoDBServiceException` and `instanceof
+ * ConditionalCheckFailedException` (its own class, by {@link leanExceptionClass}) hold once the
+ * SDK is imported, even if that happens after the error was thrown.
+ */
+class LeanServiceException extends Error {
+  static readonly shapeId: string = SERVICE_EXCEPTION_SHAPE_ID;
+  $fault: "client" | "server";
+  $metadata: ResponseMetadata;
+  constructor(name: string, fault: "client" | "server", $metadata: ResponseMetadata) {
+    super();
+    this.name = name;
+    this.$fault = fault;
+    this.$metadata = $metadata;
+  }
+}
+
+const leanClasses = new Map<string, typeof LeanServiceException>();
+
+/** The stand-in class of modelled exception `name`: its shape ID is the SDK class's. */
+function leanExceptionClass(name: string): typeof LeanServiceException {
+  let ctor = leanClasses.get(name);
+  if (!ctor) {
+    ctor = class extends LeanServiceException {
+      static override readonly shapeId: string = EXCEPTION_SHAPE_NAMESPACE + name;
+    };
+    leanClasses.set(name, ctor);
+  }
+  return ctor;
+}
 
 /** The `$metadata` the SDK reads from response headers. */
 export function responseMetadata(response: Omit<WireResponse, "body">): ResponseMetadata {
@@ -126,12 +162,19 @@ export function responseError(response: WireResponse): DynamoDBServiceException 
   const $metadata = responseMetadata(response);
   const code = errorCode(response, data) ?? "Unknown";
   const statusFault = response.statusCode < 500 ? "client" : "server";
-  const known = exceptionClasses.get(code);
+  const known = EXCEPTIONS[code];
+  const Ctor = known && Object.hasOwn(EXCEPTIONS, code) ? exceptionClass(code) : undefined;
   let error: DynamoDBServiceException;
-  if (known) {
+  if (known && Object.hasOwn(EXCEPTIONS, code)) {
     const modelled: Record<string, unknown> = {};
     for (const member of known.members) if (data[member] != null) modelled[member] = data[member];
-    error = new known.ctor({});
+    if (Ctor) error = new Ctor({});
+    else {
+      error = new (leanExceptionClass(code))(code, known.fault, $metadata) as never;
+      // the SDK class's constructor sets every modelled member, undefined when absent
+      for (const member of known.members)
+        (error as unknown as Record<string, unknown>)[member] = undefined;
+    }
     const traitFault = error.$fault;
     Object.assign(
       error,
@@ -141,10 +184,13 @@ export function responseError(response: WireResponse): DynamoDBServiceException 
     );
   } else {
     data.message = data.message ?? data.Message ?? "UnknownError";
-    error = Object.assign(new DynamoDBServiceException({ name: code } as never), {
-      $metadata,
-      $fault: statusFault,
-    });
+    const sdk = loadedSdk();
+    error = Object.assign(
+      sdk
+        ? new sdk.DynamoDBServiceException({ name: code } as never)
+        : (new LeanServiceException(code, statusFault, $metadata) as never),
+      { $metadata, $fault: statusFault },
+    );
   }
   decorate(error, data);
   Object.defineProperty(error, "$response", {

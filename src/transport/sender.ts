@@ -28,6 +28,7 @@ import {
 import { currentVerdict, sdkDefault } from "./support.js";
 import { ClientUserAgent, type UserAgentConfig, type UserAgentHeaders } from "./user-agent.js";
 import { onClientDestroyed } from "./watch.js";
+import { directState } from "./direct-state.js";
 import { commandLogger, logError, logOutput } from "./command-log.js";
 import { randomUUID } from "node:crypto";
 
@@ -64,13 +65,21 @@ interface HandlerConfig {
 /**
  * What the transport keeps per client: resolved settings, endpoints, the retry strategy and the
  * signing keys; made again when the client changes (see `watch.ts`), dropped when it is destroyed.
+ * A client that is not the SDK's (a lean session's) carries its own (see `direct-state.ts`).
  */
-interface ClientState {
+export interface DirectClientState {
   /** The revision of the client's verdict this state was made under (see `support.ts`). */
   readonly revision: number;
   readonly config: ResolvedConfig;
   readonly keys: SigningKeys;
-  readonly endpoints: EndpointResolver;
+  /** The endpoint of a request; undefined: the SDK's rules are needed, and the request goes through the SDK. */
+  readonly endpoints: {
+    resolve(
+      operation: OperationName,
+      input: object,
+      credentials: object | undefined,
+    ): Promise<ResolvedEndpoint | undefined>;
+  };
   readonly userAgent: ClientUserAgent;
   readonly ready: Promise<{
     http: HttpSettings;
@@ -78,6 +87,8 @@ interface ClientState {
     noSkewCorrection: boolean;
   }>;
 }
+
+type ClientState = DirectClientState;
 
 const states = new WeakMap<DynamoDBClient, ClientState>();
 onClientDestroyed((client) => states.delete(client));
@@ -149,6 +160,11 @@ function sendDirect(request: WireRequest): Promise<unknown> {
     const config = client.config as unknown as { logger?: unknown };
     logError(commandLogger(config), config, request.operation, request.input, error);
     return Promise.reject(error);
+  }
+  if (directState in client) {
+    // a lean session's client carries its own state; none: only the SDK honours its settings
+    const own = (client as { [directState]?: ClientState })[directState];
+    return own ? send(request, own) : sdkSender(request);
   }
   const verdict = currentVerdict(client);
   if (verdict.support.transport === "direct" && !verdict.checked)
@@ -241,6 +257,7 @@ async function send(request: WireRequest, state: ClientState): Promise<unknown> 
     // One identity per call, for the endpoint's account ID and for signing every attempt (as the SDK's auth scheme middleware)
     const credentials = await config.credentials();
     const endpoint = await state.endpoints.resolve(operation, input as object, credentials);
+    if (!endpoint) return sdkSender(request); // the SDK's endpoint rules are needed: its path (which logs itself)
     const body = requestBody(operation, input as object);
     // the SDK's retry and user-agent middleware's headers
     const invocationId = randomUUID();
@@ -271,6 +288,8 @@ async function send(request: WireRequest, state: ClientState): Promise<unknown> 
           "amz-sdk-request": `attempt=${attempts + 1}; max=${maxAttempts}`,
           "content-length": sent === body ? length : String(Buffer.byteLength(sent)),
         };
+        const trace = lambdaTraceId();
+        if (trace !== undefined) extra["x-amzn-trace-id"] = trace; // not signed, as by the SDK's signer
         const date = new Date(Date.now() + signedOffset);
         const auth = template.signer.sign(sent, credentials, date, extra, true);
         sentAt = Date.now();
@@ -324,7 +343,18 @@ async function send(request: WireRequest, state: ClientState): Promise<unknown> 
   }
 }
 
-/** The request's headers: the template's, this request's own and the signature's. */
+/**
+ * Lambda's trace header, as the SDK's recursion-detection middleware adds it (read per request:
+ * Lambda sets `_X_AMZN_TRACE_ID` per invocation).
+ */
+function lambdaTraceId(): string | undefined {
+  const env = process.env;
+  const name = env.AWS_LAMBDA_FUNCTION_NAME;
+  const trace = env._X_AMZN_TRACE_ID;
+  return name && trace ? trace : undefined;
+}
+
+/** The request's headers: the template's, this request's own (signed or not) and the signature's. */
 function withSignature(
   template: RequestTemplate,
   extra: Record<string, string>,

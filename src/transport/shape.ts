@@ -6,7 +6,7 @@
  * members as given, as the SDK's serializer keeps them.
  * @module
  */
-import * as sdk from "@aws-sdk/client-dynamodb";
+import { INPUT_SCHEMAS } from "../sdk-snapshot.js";
 
 /** A schema as the SDK's generated code writes it: a number, a tuple, or a function to one. */
 type Schema = number | readonly unknown[] | (() => Schema);
@@ -28,7 +28,7 @@ function resolve(schema: unknown): Resolved {
 
 /** The input schema of `operation` (`XxxInput$`), or undefined when the SDK exports none. */
 export function inputSchema(operation: string): Resolved | undefined {
-  const schema = (sdk as unknown as Record<string, unknown>)[`${operation}Input$`];
+  const schema = INPUT_SCHEMAS[operation];
   return schema === undefined ? undefined : resolve(schema);
 }
 

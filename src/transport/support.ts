@@ -7,9 +7,11 @@
  * SDK path; nothing is silently ignored.
  * @module
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { requireSdk } from "../sdk-module.js";
 import { WIRE_HOOK_MIDDLEWARE } from "../operation/wire-hooks.js";
 import { clientGeneration, onClientDestroyed } from "./watch.js";
+import { directState as leanMark } from "./direct-state.js";
 
 /** The verdict on one client: `"direct"`, or `"sdk"` with the reason. */
 export type DirectSupport =
@@ -110,7 +112,7 @@ let reference: Reference | undefined;
 /** A fresh client's defaults, to tell the user's own settings from the SDK's (made once). */
 function defaults(): Reference {
   if (reference) return reference;
-  const fresh = new DynamoDBClient({
+  const fresh = new (requireSdk().DynamoDBClient)({
     region: "us-east-1",
     credentials: { accessKeyId: "reference", secretAccessKey: "reference" },
   });
@@ -154,6 +156,13 @@ let revisions = 0;
  * The retry strategy is checked as soon as it resolves (a microtask after the first call).
  */
 export function directSupport(client: DynamoDBClient): DirectSupport {
+  const lean = client as { sdkReason?: unknown; [leanMark]?: unknown };
+  if (leanMark in lean) {
+    // a lean session's client: its settings were judged when it was made
+    return typeof lean.sdkReason === "string"
+      ? { transport: "sdk", reason: lean.sdkReason }
+      : { transport: "direct" };
+  }
   return currentVerdict(client).support;
 }
 

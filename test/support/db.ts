@@ -58,10 +58,26 @@ export async function testClient(
  * handler, still uses the SDK, as it would for a user).
  */
 export const testTransport: "sdk" | "direct" =
-  process.env.DYNO_TEST_TRANSPORT === "direct" ? "direct" : "sdk";
+  process.env.DYNO_TEST_TRANSPORT === "direct" || process.env.DYNO_TEST_TRANSPORT === "lean"
+    ? "direct"
+    : "sdk";
 
-/** A session over a new client for the suite's DynamoDB, on the suite's transport. */
+const leanClients: { destroy(): void }[] = [];
+after(() => leanClients.forEach((c) => c.destroy()));
+
+/**
+ * A session over a new client for the suite's DynamoDB, on the suite's transport:
+ * `DYNO_TEST_TRANSPORT=lean` makes it a `dyno-ts/lean` session (`leanDyno`), sessions over a
+ * client of the test's own stay on the direct transport.
+ */
 export async function testDyno(): Promise<Dyno> {
+  if (process.env.DYNO_TEST_TRANSPORT === "lean") {
+    const { leanDyno } = await import("../../src/lean/index.js");
+    const { endpoint, region, credentials } = localClientConfig(await testEndpoint());
+    const dyno = leanDyno({ endpoint, region, credentials });
+    leanClients.push(dyno.client as unknown as { destroy(): void });
+    return dyno;
+  }
   return new Dyno({ client: await testClient(), transport: testTransport });
 }
 
