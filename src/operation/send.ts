@@ -10,6 +10,7 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { Handler, OperationContext } from "./middleware.js";
 import { refuseProtoNamesForSdk } from "./sdk-names.js";
+import { refuseIllFormed } from "../well-formed.js";
 import { commands, type InputOf, type OperationName, type OutputOf } from "./registry.js";
 
 /** `meta` key under which the final handler counts the HTTP attempts it made (SDK retries included). */
@@ -46,12 +47,14 @@ export type SendingContext<N extends OperationName = OperationName> = OperationC
 
 /**
  * The SDK transport: `client.send(new XxxCommand(input), { abortSignal })`; a request naming a
- * table or attribute `__proto__` is refused before sending (see `sdk-names.ts`).
+ * table or attribute `__proto__` is refused before sending (see `sdk-names.ts`), and so is a
+ * string with a lone surrogate (see `well-formed.ts`).
  */
 export const sdkSender: RequestSender = <N extends OperationName>(request: WireRequest<N>) => {
   const Command = commands.get(request.operation)!;
   try {
     refuseProtoNamesForSdk(request.operation, request.input);
+    refuseIllFormed(request.operation, request.input);
   } catch (error) {
     return Promise.reject(error as Error);
   }

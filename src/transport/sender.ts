@@ -8,6 +8,7 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { dataPlaneOperations, type OperationName, type OutputOf } from "../operation/registry.js";
 import { sdkSender, type RequestSender, type WireRequest } from "../operation/send.js";
+import { refuseIllFormedBody } from "../well-formed.js";
 import { wireHooksOf, type AttemptPlan, type WireBody } from "../operation/wire-hooks.js";
 import { EndpointResolver, type ResolvedEndpoint } from "./endpoint.js";
 import {
@@ -226,6 +227,7 @@ async function sendDirect(request: WireRequest): Promise<unknown> {
   const endpoint = await state.endpoints.resolve(operation, input as object, credentials);
   const template = templateOf(state, endpoint, operation);
   const body = requestBody(operation, input as object);
+  refuseIllFormedBody(operation, input, body);
   // the SDK's retry and user-agent middleware's headers
   const invocationId = randomUUID();
   const maxAttempts = await config.maxAttempts();
