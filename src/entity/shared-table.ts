@@ -12,7 +12,7 @@ import type { AnySchema, Schema } from "../encoding/schema/schema.js";
 import type { StandardSchemaV1 } from "../encoding/schema/standard.js";
 import { DynoValidationError } from "../errors.js";
 import { setOwn } from "../own.js";
-import { Table, type CreateOptions } from "../table/table.js";
+import { Table, type CreateOptions, type DropOptions } from "../table/table.js";
 import type { PathsOf } from "../table/types.js";
 import { Collection, type Members } from "./collection.js";
 import { defineEntity, type SharedKeys } from "./definition.js";
@@ -233,9 +233,9 @@ export class SharedTable<
     return description;
   }
 
-  /** Deletes the table and waits until it is gone. */
-  drop(): Promise<void> {
-    return this.#table().drop();
+  /** Deletes the table and waits until it is gone (see {@link Table.drop}: a deadline and a signal). */
+  drop(options: DropOptions = {}): Promise<void> {
+    return this.#table().drop(options);
   }
 
   /** The table's description (DescribeTable). */
