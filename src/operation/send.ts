@@ -9,8 +9,7 @@
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { Handler, OperationContext } from "./middleware.js";
-import { refuseProtoNamesForSdk } from "./sdk-names.js";
-import { refuseIllFormed } from "../well-formed.js";
+import { refuseForSdk } from "./sdk-names.js";
 import { commands, type InputOf, type OperationName, type OutputOf } from "./registry.js";
 
 /** `meta` key under which the final handler counts the HTTP attempts it made (SDK retries included). */
@@ -53,8 +52,7 @@ export type SendingContext<N extends OperationName = OperationName> = OperationC
 export const sdkSender: RequestSender = <N extends OperationName>(request: WireRequest<N>) => {
   const Command = commands.get(request.operation)!;
   try {
-    refuseProtoNamesForSdk(request.operation, request.input);
-    refuseIllFormed(request.operation, request.input);
+    refuseForSdk(request.operation, request.input);
   } catch (error) {
     return Promise.reject(error as Error);
   }
