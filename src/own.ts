@@ -27,3 +27,12 @@ export function ownOrSet<V>(record: Record<string, V>, name: string, make: () =>
     ? record[name]
     : setOwn(record, name, make());
 }
+
+/** Copies every own enumerable member of `from` into `into` as own data (`Object.assign` would set a `__proto__` member as the prototype). */
+export function assignOwn<V>(
+  into: Record<string, V>,
+  from: Readonly<Record<string, V>> | undefined,
+): void {
+  if (from === undefined) return;
+  for (const name of Object.keys(from)) setOwn(into, name, from[name]!);
+}

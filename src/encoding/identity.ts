@@ -3,7 +3,8 @@
  * attribute, their numbers have the same decimal value (any notation, any number of digits:
  * `"1E+30"`, `"1000000000000000000000000000000"` and `"10e29"` are one; `-0` is `0`), their
  * binaries the same bytes (a `Uint8Array` of any view, a `Buffer`, or base64 text as on the
- * wire) and their strings the same code points (a lone surrogate counting as U+FFFD). The identity is a string built so that no two
+ * wire) and their strings the same code points (a string with a lone surrogate has no identity:
+ * DynamoDB cannot store it as given, see `well-formed.ts`). The identity is a string built so that no two
  * different keys can share it: every attribute name and value is length-prefixed, so no choice
  * of names, NULs or separators inside a value can make one key read as another.
  *
@@ -14,6 +15,7 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { DynoValidationError } from "../errors.js";
 import { decompose } from "./numbers.js";
+import { isWellFormed } from "../well-formed.js";
 
 /** An item or key as AttributeValues. */
 type AttributeMap = Record<string, AttributeValue>;
@@ -59,24 +61,15 @@ export function bytesIdentity(b: unknown): string | undefined {
   return undefined;
 }
 
-const LONE_SURROGATE = /[\ud800-\udfff]/;
-
-/**
- * The string's code points, a lone surrogate (not a code point, not encodable in UTF-8) read as
- * U+FFFD as UTF-8 encoders do. DynamoDB engines store such strings with a replacement character,
- * so two strings that differ only there are one key.
- */
-function wellFormed(s: string): string {
-  return LONE_SURROGATE.test(s) ? Buffer.from(s, "utf8").toString("utf8") : s;
-}
-
 /** The identity of one key attribute value, or why it has none. */
 function scalar(value: AttributeValue | undefined): { id: string } | Refusal {
   if (value === null || typeof value !== "object") return "is missing";
   const v = value as { S?: unknown; N?: unknown; B?: unknown };
   if (v.S !== undefined) {
     if (typeof v.S !== "string") return "has an S that is not a string";
-    return { id: `S${piece(wellFormed(v.S))}` };
+    if (!isWellFormed(v.S))
+      return "has an S with a lone UTF-16 surrogate, which DynamoDB cannot store as given (it has no UTF-8 form); use well-formed text";
+    return { id: `S${piece(v.S)}` };
   }
   if (v.N !== undefined) {
     const n = numberIdentity(v.N as string);

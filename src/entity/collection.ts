@@ -8,6 +8,7 @@ import type { QueryCommandInput } from "@aws-sdk/client-dynamodb";
 import { QueryBuilder } from "../builders/read.js";
 import { unmarshalItems } from "../encoding/api.js";
 import { DynoValidationError } from "../errors.js";
+import { setOwn } from "../own.js";
 import { cond } from "../expression/condition.js";
 import { key as keyCond } from "../expression/key-condition.js";
 import type { RawItem } from "../table/items.js";
@@ -242,7 +243,7 @@ export class CollectionItems<M extends Members> implements AsyncIterable<Collect
       if (member) buckets.get(member)!.push(raw);
     }
     const groups: Record<string, unknown[]> = {};
-    for (const [name, raws] of buckets) groups[name] = this.#source.decodeAll(name, raws);
+    for (const [name, raws] of buckets) setOwn(groups, name, this.#source.decodeAll(name, raws));
     return groups as CollectionGroups<M>;
   }
 

@@ -6,6 +6,7 @@
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { DynoValidationError } from "../errors.js";
+import { setOwn } from "../own.js";
 import { key as keyCond } from "../expression/key-condition.js";
 import type { KeyCondition } from "../expression/types.js";
 import type { ItemModel } from "../table/paths.js";
@@ -188,7 +189,7 @@ export function keyAttributes(
   if (keys.sort) {
     const sk = fill(keys.sort.template, kinds, values, field, strict);
     if (sk === undefined) return undefined;
-    out[keys.sort.attr] = { S: sk };
+    setOwn(out, keys.sort.attr, { S: sk });
   }
   return out;
 }

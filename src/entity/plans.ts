@@ -45,24 +45,25 @@ import {
 import type { PathValue, PropertyPath } from "../table/types.js";
 import type { EntityDefinition } from "./definition.js";
 import { encodeKey, keyAttributes } from "./keys.js";
+import { assignOwn, ownValue, setOwn } from "../own.js";
 
 export { expired, nowSeconds, validateAsync, validateSync };
 
 /** True when the stored item belongs to the entity. */
 export const owns = (d: EntityDefinition, item: StoredItem): boolean =>
-  item[d.entityAttribute]?.S === d.name;
+  ownValue(item, d.entityAttribute)?.S === d.name;
 
 /** The key properties of a value (an item or a key), as users write a key. */
 function keyProps(d: EntityDefinition, value: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const p of d.key.props) out[p] = (value as Record<string, unknown>)[p];
+  for (const p of d.key.props) setOwn(out, p, ownValue(value as Record<string, unknown>, p));
   return out;
 }
 
 /** The stored primary key of a stored item. */
 function storedKey(d: EntityDefinition, item: StoredItem): StoredItem {
-  const out: StoredItem = { [d.key.partition.attr]: item[d.key.partition.attr]! };
-  if (d.key.sort) out[d.key.sort.attr] = item[d.key.sort.attr]!;
+  const out: StoredItem = { [d.key.partition.attr]: ownValue(item, d.key.partition.attr)! };
+  if (d.key.sort) setOwn(out, d.key.sort.attr, ownValue(item, d.key.sort.attr)!);
   return out;
 }
 
@@ -98,19 +99,19 @@ export function putPlan<T>(
   );
   const stored = marshalAt(d.model, value, field);
   for (const attr of d.computed) {
-    if (stored[attr] !== undefined) {
+    if (ownValue(stored, attr) !== undefined) {
       throw new DynoValidationError(
         field,
         `the item would store ${attr}, which the shared table computes`,
       );
     }
   }
-  Object.assign(stored, keyAttributes(d.key, d.kinds, value, field, true));
+  assignOwn(stored, keyAttributes(d.key, d.kinds, value, field, true));
   for (const ix of d.indexes.values()) {
     const attrs = keyAttributes(ix, d.kinds, value, field, false);
-    if (attrs) Object.assign(stored, attrs);
+    if (attrs) assignOwn(stored, attrs);
   }
-  stored[d.entityAttribute] = { S: d.name };
+  setOwn<AttributeValue>(stored, d.entityAttribute, { S: d.name });
   const { conditions, version } = writeConditions(d, options.condition, undefined, at, check);
   return {
     kind: "Put",
@@ -215,9 +216,13 @@ export function updatePlan<T>(
     const given: Record<string, unknown> = {};
     const missing: string[] = [];
     for (const p of ix.props) {
-      const v = u.values.has(p) ? u.values.get(p) : d.key.props.includes(p) ? values[p] : undefined;
+      const v = u.values.has(p)
+        ? u.values.get(p)
+        : d.key.props.includes(p)
+          ? ownValue(values, p)
+          : undefined;
       if (v === undefined) missing.push(p);
-      else given[p] = v;
+      else setOwn(given, p, v);
     }
     if (missing.length) {
       throw new DynoValidationError(
@@ -230,7 +235,9 @@ export function updatePlan<T>(
   }
   for (const p of d.key.props) {
     const f = d.model.field(p) as { attr: string };
-    actions.push(update.set([f.attr], encoded(encodeAt(d, p, values[p], `${keyField}.${p}`))));
+    actions.push(
+      update.set([f.attr], encoded(encodeAt(d, p, ownValue(values, p), `${keyField}.${p}`))),
+    );
   }
   actions.push(update.set([d.entityAttribute], d.name));
   stampUpdate(d, d.model, actions);

@@ -11,7 +11,8 @@ import * as s from "../encoding/schema/s.js";
 import type { AnySchema, Schema } from "../encoding/schema/schema.js";
 import type { StandardSchemaV1 } from "../encoding/schema/standard.js";
 import { DynoValidationError } from "../errors.js";
-import { Table, type CreateOptions } from "../table/table.js";
+import { setOwn } from "../own.js";
+import { Table, type CreateOptions, type DropOptions } from "../table/table.js";
 import type { PathsOf } from "../table/types.js";
 import { Collection, type Members } from "./collection.js";
 import { defineEntity, type SharedKeys } from "./definition.js";
@@ -232,9 +233,9 @@ export class SharedTable<
     return description;
   }
 
-  /** Deletes the table and waits until it is gone. */
-  drop(): Promise<void> {
-    return this.#table().drop();
+  /** Deletes the table and waits until it is gone (see {@link Table.drop}: a deadline and a signal). */
+  drop(options: DropOptions = {}): Promise<void> {
+    return this.#table().drop(options);
   }
 
   /** The table's description (DescribeTable). */
@@ -246,18 +247,18 @@ export class SharedTable<
   #table(): Table<Record<string, unknown>, never, never> {
     const k = this.keys;
     const shape: Record<string, AnySchema> = { [k.partitionKey]: s.string() };
-    if (k.sortKey) shape[k.sortKey] = s.string();
+    if (k.sortKey) setOwn(shape, k.sortKey, s.string());
     const indexes: Record<string, { partitionKey: string; sortKey?: string }> = {};
     for (const [name, ix] of k.indexes) {
-      shape[ix.partitionKey] = s.string();
-      if (ix.sortKey) shape[ix.sortKey] = s.string();
-      indexes[name] = {
+      setOwn(shape, ix.partitionKey, s.string());
+      if (ix.sortKey) setOwn(shape, ix.sortKey, s.string());
+      setOwn(indexes, name, {
         partitionKey: ix.partitionKey,
         ...(ix.sortKey ? { sortKey: ix.sortKey } : {}),
-      };
+      });
     }
     const ttl = [...this.#entities.values()].find((e) => e.definition.ttl)?.definition.ttl;
-    if (ttl) shape[ttl.attr] = s.date({ as: "epochSeconds" });
+    if (ttl) setOwn(shape, ttl.attr, s.date({ as: "epochSeconds" }));
     // The Table runs on the session's operations; it takes the session type this room does not import.
     return new Table(this.#session as never, this.name, {
       schema: s.object(shape) as never,

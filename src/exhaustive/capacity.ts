@@ -4,6 +4,7 @@
  * @module
  */
 import type { Capacity, ConsumedCapacity } from "@aws-sdk/client-dynamodb";
+import { setOwn } from "../own.js";
 
 const UNITS = ["CapacityUnits", "ReadCapacityUnits", "WriteCapacityUnits"] as const;
 
@@ -20,8 +21,9 @@ function addIndexes(
 ): Record<string, Capacity> | undefined {
   if (!from) return into;
   const out = into ?? {};
+  // An index may be called "constructor" or "__proto__" (a valid index name): own members only.
   for (const [name, capacity] of Object.entries(from))
-    out[name] = addUnits(Object.hasOwn(out, name) ? out[name]! : {}, capacity); // an index may be called "constructor"
+    setOwn(out, name, addUnits(Object.hasOwn(out, name) ? out[name]! : {}, capacity));
   return out;
 }
 

@@ -5,10 +5,10 @@
  * @module
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynoValidationError } from "../errors.js";
+import { DynoError, DynoValidationError } from "../errors.js";
 import type { Dyno } from "../session.js";
 import { sleep } from "../exhaustive/backoff.js";
-import { within } from "../lock/wire.js";
+import { monotonic, within } from "../lock/wire.js";
 
 /** The lease table's partition key attribute (the job's id). */
 export const JOB_KEY = "job";
@@ -16,6 +16,9 @@ export const JOB_KEY = "job";
 export const PART_KEY = "part";
 
 const ready = new WeakMap<DynamoDBClient, Set<string>>();
+
+/** How long a worker waits for the lease table to be ACTIVE. */
+const LEASE_TABLE_WAIT_MS = 60_000;
 
 /**
  * Makes sure `table` exists, is ACTIVE and has the lease table's key schema; creates it when
@@ -27,18 +30,29 @@ export async function ensureLeaseTable(
   signal: AbortSignal,
 ): Promise<void> {
   if (ready.get(dyno.client)?.has(table)) return;
+  // A lease table stuck in a state (CREATING, DELETING, UPDATING...) ends the wait with an error, not a worker waiting forever.
+  const deadline = monotonic() + LEASE_TABLE_WAIT_MS;
+  let last = "not yet described";
   for (;;) {
+    if (monotonic() >= deadline) {
+      throw new DynoError(
+        `lease table ${table} is still ${last} after ${LEASE_TABLE_WAIT_MS} ms (waiting until it is ACTIVE)`,
+      );
+    }
     let status: string | undefined;
     try {
-      const out = await within(dyno.describeTable({ TableName: table }), signal);
+      const out = await within(dyno.describeTable({ TableName: table }), signal, deadline);
       checkKeySchema(table, out.Table?.KeySchema ?? [], out.Table?.AttributeDefinitions ?? []);
       status = out.Table?.TableStatus;
+      last = status ?? "of unknown status";
     } catch (error) {
+      if (!signal.aborted && monotonic() >= deadline) continue; // the describe outlasted the wait
       if ((error as { name?: string }).name !== "ResourceNotFoundException") throw error;
+      last = "not found";
       await create(dyno, table, signal);
     }
     if (status === "ACTIVE") break;
-    await sleep(200, signal);
+    await sleep(Math.min(200, Math.max(0, deadline - monotonic())), signal);
   }
   let tables = ready.get(dyno.client);
   if (!tables) ready.set(dyno.client, (tables = new Set()));

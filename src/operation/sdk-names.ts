@@ -8,6 +8,7 @@
  * @module
  */
 import { DynoValidationError } from "../errors.js";
+import { illFormedError, isWellFormed } from "../well-formed.js";
 
 const PROTO = "__proto__";
 /** Expression members that may name an attribute literally. */
@@ -26,11 +27,24 @@ const LITERAL = /(^|[^#:\w])__proto__(?!\w)/;
 const NAME_MAPS =
   /(?:\.(?:RequestItems|Key|Item|ExclusiveStartKey|M|Expected|AttributeUpdates|KeyConditions|QueryFilter|ScanFilter)|\.Keys\[\d+\])$/;
 
-/** Where `input` names `__proto__` (a table or attribute name), or `undefined`. */
-export function protoNameIn(input: unknown, path = "input"): string | undefined {
+/** What the SDK path refuses, and where: a `__proto__` name, or a string with a lone surrogate. */
+interface Refused {
+  readonly where: string;
+  readonly surrogate: boolean;
+}
+
+const proto = (where: string): Refused => ({ where, surrogate: false });
+const lone = (where: string): Refused => ({ where, surrogate: true });
+
+/**
+ * Where `input` names `__proto__` (a table or attribute name) or holds a string with a lone
+ * surrogate (see `well-formed.ts`), or `undefined`: one walk for both checks.
+ */
+function refusedIn(input: unknown, path: string): Refused | undefined {
+  if (typeof input === "string") return isWellFormed(input) ? undefined : lone(path);
   if (Array.isArray(input)) {
     for (let i = 0; i < input.length; i++) {
-      const found = protoNameIn(input[i], `${path}[${i}]`);
+      const found = refusedIn(input[i], `${path}[${i}]`);
       if (found) return found;
     }
     return undefined;
@@ -38,8 +52,9 @@ export function protoNameIn(input: unknown, path = "input"): string | undefined 
   if (!input || typeof input !== "object" || input instanceof Uint8Array) return undefined;
   const record = input as Record<string, unknown>;
   for (const name of Object.keys(record)) {
+    if (!isWellFormed(name)) return lone(`${path}[${JSON.stringify(name)}]`);
     if (name === PROTO) {
-      if (NAME_MAPS.test(path)) return `${path}.${name}`;
+      if (NAME_MAPS.test(path)) return proto(`${path}.${name}`);
       continue;
     }
     const value = record[name];
@@ -48,14 +63,15 @@ export function protoNameIn(input: unknown, path = "input"): string | undefined 
       ((name === "TableName" && path.includes("TransactItems")) ||
         path.endsWith("ExpressionAttributeNames"))
     )
-      return `${path}.${name}`;
+      return proto(`${path}.${name}`);
     if (name === "AttributesToGet" && Array.isArray(value) && value.includes(PROTO))
-      return `${path}.${name}`;
+      return proto(`${path}.${name}`);
     if (typeof value === "string" && (EXPRESSIONS as readonly string[]).includes(name)) {
-      if (LITERAL.test(value)) return `${path}.${name}`;
+      if (LITERAL.test(value)) return proto(`${path}.${name}`);
+      if (!isWellFormed(value)) return lone(`${path}.${name}`);
       continue;
     }
-    const found = protoNameIn(value, `${path}.${name}`);
+    const found = refusedIn(value, `${path}.${name}`);
     if (found) return found;
   }
   return undefined;
@@ -63,14 +79,16 @@ export function protoNameIn(input: unknown, path = "input"): string | undefined 
 
 /**
  * Throws before sending when `input` names a table or attribute `__proto__`, which the SDK
- * cannot carry back in its answer.
- * @throws DynoValidationError naming where the name is.
+ * cannot carry back in its answer, or holds a string with a lone surrogate, which DynamoDB
+ * cannot store as given.
+ * @throws DynoValidationError naming where.
  */
-export function refuseProtoNamesForSdk(operation: string, input: unknown): void {
-  const where = protoNameIn(input);
-  if (where === undefined) return;
+export function refuseForSdk(operation: string, input: unknown): void {
+  const found = refusedIn(input, "input");
+  if (found === undefined) return;
+  if (found.surrogate) throw illFormedError(operation, found.where);
   throw new DynoValidationError(
-    where,
+    found.where,
     `${operation}: a table or attribute named "__proto__" cannot be read back by the AWS SDK ` +
       `(its deserializer drops that name from the answer); not sent. Use the direct transport ` +
       `(new Dyno({ transport: "direct" })) or rename it`,

@@ -10,7 +10,7 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { Handler, OperationContext } from "./middleware.js";
 import { loadedSdk, loadSdk } from "../sdk-module.js";
-import { refuseProtoNamesForSdk } from "./sdk-names.js";
+import { refuseForSdk } from "./sdk-names.js";
 import { commandClass, type InputOf, type OperationName, type OutputOf } from "./registry.js";
 
 /** `meta` key under which the final handler counts the HTTP attempts it made (SDK retries included). */
@@ -47,7 +47,8 @@ export type SendingContext<N extends OperationName = OperationName> = OperationC
 
 /**
  * The SDK transport: `client.send(new XxxCommand(input), { abortSignal })`; a request naming a
- * table or attribute `__proto__` is refused before sending (see `sdk-names.ts`).
+ * table or attribute `__proto__` is refused before sending (see `sdk-names.ts`), and so is a
+ * string with a lone surrogate (see `well-formed.ts`).
  */
 export const sdkSender: RequestSender = <N extends OperationName>(
   request: WireRequest<N>,
@@ -56,7 +57,7 @@ export const sdkSender: RequestSender = <N extends OperationName>(
   if (!loadedSdk()) return loadSdk().then(() => sdkSender(request));
   const Command = commandClass(request.operation);
   try {
-    refuseProtoNamesForSdk(request.operation, request.input);
+    refuseForSdk(request.operation, request.input);
   } catch (error) {
     return Promise.reject(error as Error);
   }

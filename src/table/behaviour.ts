@@ -8,6 +8,7 @@ import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import type { AnySchema } from "../encoding/schema/schema.js";
 import type { StandardSchemaV1 } from "../encoding/schema/standard.js";
 import { DynoValidationError } from "../errors.js";
+import { ownValue, setOwn } from "../own.js";
 import { cond } from "../expression/condition.js";
 import type { Condition, PathSegment, UpdateAction } from "../expression/types.js";
 import { update } from "../expression/update.js";
@@ -188,17 +189,23 @@ export function stampPut(
   const value = { ...item };
   let check: VersionCheck | undefined;
   const now = new Date();
-  if (b.updatedAt) value[b.updatedAt.prop] = now;
-  if (b.createdAt && value[b.createdAt.prop] === undefined) value[b.createdAt.prop] = now;
+  if (b.updatedAt) setOwn(value, b.updatedAt.prop, now);
+  if (b.createdAt && ownValue(value, b.createdAt.prop) === undefined)
+    setOwn(value, b.createdAt.prop, now);
   if (b.version) {
-    const expected = versionOf(b, value[b.version.prop], `${field}.${b.version.prop}`, owner);
+    const expected = versionOf(
+      b,
+      ownValue(value, b.version.prop),
+      `${field}.${b.version.prop}`,
+      owner,
+    );
     if (batch && expected !== undefined) {
       throw new DynoValidationError(
         `${field}.${b.version.prop}`,
         "a versioned item cannot be written by a batch (it cannot check the version): use put or transact",
       );
     }
-    value[b.version.prop] = expected === undefined ? 1 : expected + 1;
+    setOwn(value, b.version.prop, expected === undefined ? 1 : expected + 1);
     if (!batch) check = { attribute: b.version.attr, expected };
   }
   return { value, check };

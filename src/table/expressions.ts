@@ -14,7 +14,7 @@ import { checkPlainCondition } from "./plain.js";
 import { encoded, type ItemModel, type ResolvedPath } from "./paths.js";
 import { markTyped, propertyAt } from "./plain.js";
 import { describeSchema, mayBeMissing, readsAs } from "./storage.js";
-import type { PathValue, PathsOf, PropertyPath } from "./types.js";
+import type { PathValue, PathsOf, PropertyPath, RemovablePath } from "./types.js";
 
 /** What a comparison takes on its right: a value of the field's type, or another attribute. */
 export type Comparand<T, P extends string> = PathValue<T, P> | AttributeRef;
@@ -279,7 +279,7 @@ export class Updates<T> {
     );
   }
   /** `REMOVE path`, for each path. A property the schema requires (at any depth) cannot be removed. */
-  remove(...paths: PropertyPath<T>[]): this {
+  remove(...paths: RemovablePath<T>[]): this {
     for (const p of paths) this.#remove(this.#path(p, "u.remove"), "u.remove");
     return this;
   }

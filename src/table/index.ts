@@ -13,6 +13,7 @@ export {
   type ScanOptions,
   type QueryOptions,
   type CreateOptions,
+  type DropOptions,
   type TableScanOptions,
 } from "./table.js";
 export { Conditions, Updates, type Comparand, type ElementOf } from "./expressions.js";

@@ -60,6 +60,7 @@ import { ItemModel } from "./paths.js";
 import { readSource } from "./runs.js";
 import { readEntries } from "./batch-get.js";
 import { writeEntries } from "./batch-write.js";
+import { waitForTable, type TableWaitGoal, type TableWaitOptions } from "./wait.js";
 import type { BatchOptions } from "../exhaustive/options.js";
 import type {
   IndexDefinition,
@@ -196,9 +197,30 @@ export interface CreateOptions {
   stream?: StreamViewType;
   /** Tags of the table. */
   tags?: Record<string, string>;
-  /** How long to wait for ACTIVE, in ms (default 60 000). */
+  /**
+   * How long to wait for ACTIVE, in ms (default 60 000): a table (or index) stuck in another
+   * state ends the wait with a `DynoError` naming the table and its state.
+   */
   timeoutMs?: number;
+  /** Cancels the creation's wait (and the request in flight) with `AbortError`. */
+  signal?: AbortSignal;
 }
+
+/** Options of {@link Table.drop}: how long to wait until the table is gone, and a signal to cancel the wait. */
+export type DropOptions = TableWaitOptions;
+
+/** The goal of `create()`'s wait: the table and every global index ACTIVE. */
+const ACTIVE: TableWaitGoal = {
+  state: "ACTIVE",
+  ready: (table) =>
+    table?.TableStatus === "ACTIVE" &&
+    (table.GlobalSecondaryIndexes ?? []).every(
+      (g) => g.IndexStatus === undefined || g.IndexStatus === "ACTIVE",
+    ),
+};
+
+/** The goal of `drop()`'s wait: DescribeTable answers ResourceNotFoundException. */
+const DELETED: TableWaitGoal = { state: "deleted", ready: (table) => table === undefined };
 
 interface IndexModel {
   readonly name: string;
@@ -208,8 +230,6 @@ interface IndexModel {
   readonly projection: IndexProjection;
   readonly local: boolean;
 }
-
-const poll = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * A table seen through an object schema. Made by `dyno.table(name, options)`.
@@ -580,8 +600,10 @@ export class Table<
     b.billing(options.billing ?? "PAY_PER_REQUEST");
     if (options.stream) b.stream(options.stream);
     if (options.tags) b.tags(options.tags);
-    await this.dyno.createTable(b.build());
-    const description = await this.#waitActive(options.timeoutMs ?? 60_000);
+    await (options.signal ? this.dyno.withSignal(options.signal) : this.dyno).createTable(
+      b.build(),
+    );
+    const description = await this.#waitActive(options);
     if (this.#behaviour.ttl) {
       await this.ttl(this.#behaviour.ttl.prop as never).catch((e: unknown) => {
         // dynalite has no time to live; reads leave expired items out all the same.
@@ -591,43 +613,20 @@ export class Table<
     return description;
   }
 
-  async #waitActive(timeoutMs: number): Promise<TableDescription> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const table = await this.describe().catch((e: unknown) => {
-        if ((e as { name?: string }).name === "ResourceNotFoundException") return undefined; // dynalite, right after CreateTable
-        throw e;
-      });
-      const ready =
-        table?.TableStatus === "ACTIVE" &&
-        (table.GlobalSecondaryIndexes ?? []).every(
-          (g) => g.IndexStatus === undefined || g.IndexStatus === "ACTIVE",
-        );
-      if (ready) return table!;
-      if (Date.now() > deadline) {
-        throw new DynoValidationError(
-          "timeoutMs",
-          `table ${this.name} is not ACTIVE after ${timeoutMs} ms`,
-        );
-      }
-      await poll(50);
-    }
+  #waitActive(options: TableWaitOptions): Promise<TableDescription> {
+    return waitForTable(this.dyno, this.name, ACTIVE, options) as Promise<TableDescription>;
   }
 
-  /** Deletes the table and waits until it is gone. */
-  async drop(): Promise<void> {
-    await this.dyno.deleteTable({ TableName: this.name });
-    for (;;) {
-      const gone = await this.describe().then(
-        () => false,
-        (e: unknown) => {
-          if ((e as { name?: string }).name === "ResourceNotFoundException") return true;
-          throw e;
-        },
-      );
-      if (gone) return;
-      await poll(50);
-    }
+  /**
+   * Deletes the table and waits until it is gone, at most `timeoutMs` (default 60 000): a table
+   * stuck in a state ends the wait with a `DynoError` naming the table and its state; `signal`
+   * cancels it (`AbortError`).
+   */
+  async drop(options: DropOptions = {}): Promise<void> {
+    await (options.signal ? this.dyno.withSignal(options.signal) : this.dyno).deleteTable({
+      TableName: this.name,
+    });
+    await waitForTable(this.dyno, this.name, DELETED, options);
   }
 
   /** The table's description (DescribeTable). */

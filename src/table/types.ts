@@ -43,6 +43,39 @@ type SubPath<T, D extends number> = [D] extends [never] ? never : Path<T, D>;
 /** A property path of an item type, as a user writes it: `"address.city"`, `"lines[0].sku"`. */
 export type PropertyPath<T> = StripDot<Path<T>>;
 
+/**
+ * The property paths `u.remove` takes: those that may be missing once removed. An optional
+ * property (at any depth: `"age"`, `"profile.bio"` only when `bio` is optional), a set (an empty
+ * set is stored as no attribute), a list element (`"lines[0]"`) or a record entry (`"meta.k"`);
+ * never a required property, whose removal would leave an item the schema cannot read (a
+ * required `.omitEmpty()` property is emptied with `u.set(path, "")` instead).
+ */
+export type RemovablePath<T> = StripDot<Removable<T>>;
+
+type Removable<T, D extends number = 5> = [D] extends [never]
+  ? never
+  : T extends Leaf
+    ? never
+    : T extends readonly (infer E)[]
+      ? `[${number}]` | `[${number}]${SubRemovable<E, Prev[D]>}`
+      : T extends Map<string, infer V>
+        ? `.${string}` | `.${string}${SubRemovable<V, Prev[D]>}`
+        : T extends object
+          ? string extends keyof T
+            ? `.${string}` | `.${string}${SubRemovable<NonNullable<T[string & keyof T]>, Prev[D]>}`
+            : {
+                [K in keyof T & string]-?:
+                  | (undefined extends T[K]
+                      ? `.${K}`
+                      : NonNullable<T[K]> extends Set<unknown>
+                        ? `.${K}`
+                        : never)
+                  | `.${K}${SubRemovable<NonNullable<T[K]>, Prev[D]>}`;
+              }[keyof T & string]
+          : never;
+
+type SubRemovable<T, D extends number> = [D] extends [never] ? never : Removable<T, D>;
+
 type StripDot<P> = P extends `.${infer R}` ? R : never;
 
 /** The value type at property path `P` of `T` (optional properties without `undefined`). */

@@ -8,6 +8,7 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { dataPlaneOperations, type OperationName, type OutputOf } from "../operation/registry.js";
 import { sdkSender, type RequestSender, type WireRequest } from "../operation/send.js";
+import { refuseIllFormedBody } from "../well-formed.js";
 import { wireHooksOf, type AttemptPlan, type WireBody } from "../operation/wire-hooks.js";
 import { EndpointResolver, type ResolvedEndpoint } from "./endpoint.js";
 import {
@@ -259,6 +260,7 @@ async function send(request: WireRequest, state: ClientState): Promise<unknown> 
     const endpoint = await state.endpoints.resolve(operation, input as object, credentials);
     if (!endpoint) return sdkSender(request); // the SDK's endpoint rules are needed: its path (which logs itself)
     const body = requestBody(operation, input as object);
+    refuseIllFormedBody(operation, input, body);
     // the SDK's retry and user-agent middleware's headers
     const invocationId = randomUUID();
     const maxAttempts = await config.maxAttempts();

@@ -7,6 +7,7 @@
  * @module
  */
 import { INPUT_SCHEMAS } from "../sdk-snapshot.js";
+import { setOwn } from "../own.js";
 
 /** A schema as the SDK's generated code writes it: a number, a tuple, or a function to one. */
 type Schema = number | readonly unknown[] | (() => Schema);
@@ -110,7 +111,7 @@ export function serializable(schema: Schema, value: unknown): unknown {
         const member = (value as Record<string, unknown>)[key];
         if (member == null) continue;
         const index = names.indexOf(key);
-        out[key] = index < 0 ? member : serializable(schemas[index]!, member);
+        put(out, key, index < 0 ? member : serializable(schemas[index]!, member));
       }
       return out;
     }
@@ -124,7 +125,7 @@ export function serializable(schema: Schema, value: unknown): unknown {
       const out: Record<string, unknown> = {};
       for (const key in value) {
         const member = (value as Record<string, unknown>)[key];
-        if (member != null) out[key] = serializable(s[5] as Schema, member);
+        if (member != null) put(out, key, serializable(s[5] as Schema, member));
       }
       return out;
     }
@@ -133,8 +134,14 @@ export function serializable(schema: Schema, value: unknown): unknown {
   }
 }
 
+/** `out[key] = value`, as an own data member even for `__proto__` (a user's table or attribute name). */
+function put(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") setOwn(out, key, value);
+  else out[key] = value;
+}
+
 function withoutNullValues(map: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key in map) if (map[key] != null) out[key] = map[key];
+  for (const key in map) if (map[key] != null) put(out, key, map[key]);
   return out;
 }

@@ -65,6 +65,9 @@ export async function keys(): Promise<void> {
   await Users.update({ org: "o", id: "u" }, (x) => x.set("age", 3), { version: 2 });
   // @ts-expect-error update takes a key, not an item
   await Users.update({ org: "o", email: "e" }, (x) => x.set("age", 3));
+  await Users.update({ org: "o", id: "u" }, (x) => x.remove("age"));
+  // @ts-expect-error a required property cannot be removed
+  await Users.update({ org: "o", id: "u" }, (x) => x.remove("email"));
 }
 
 export async function queries(): Promise<void> {

@@ -14,6 +14,7 @@ import {
   unmarshalItem,
 } from "../../src/index.js";
 import { createTestTable, engine, testClient, testTransport } from "../support/db.js";
+import { addCapacity } from "../../src/exhaustive/capacity.js";
 
 const NAMES = ["constructor", "toString", "hasOwnProperty", "valueOf"];
 
@@ -142,3 +143,18 @@ test(
     await sdk.deleteTable({ TableName });
   },
 );
+
+test("consumed capacity of an index named __proto__ or constructor is summed as its own (direct transport answers keep the name)", () => {
+  const page = () =>
+    JSON.parse(
+      '{"TableName":"t","CapacityUnits":2,"GlobalSecondaryIndexes":{"__proto__":{"CapacityUnits":1},"constructor":{"CapacityUnits":0.5}}}',
+    );
+  const sum = addCapacity(addCapacity(undefined, page()), page())!;
+  const indexes = sum.GlobalSecondaryIndexes!;
+  assert.equal(Object.getPrototypeOf(indexes), Object.prototype);
+  assert.deepEqual(Object.getOwnPropertyDescriptor(indexes, "__proto__")?.value, {
+    CapacityUnits: 2,
+  });
+  assert.deepEqual(indexes.constructor, { CapacityUnits: 1 });
+  assert.equal(sum.CapacityUnits, 4);
+});

@@ -13,10 +13,11 @@ export interface SeenRequest {
   body: unknown;
 }
 
-/** A canned answer: status and JSON body. */
+/** A canned answer: status and JSON body; `hang` (faultProxy only): never answer at all. */
 export interface CannedResponse {
   status: number;
   body: unknown;
+  hang?: boolean;
 }
 
 /**
@@ -137,6 +138,7 @@ export async function faultProxy(
       const entry = { operation, body: raw.length ? JSON.parse(raw.toString("utf8")) : undefined };
       seen.push(entry);
       const canned = intercept?.(entry, seen.length - 1);
+      if (canned?.hang) return; // black-holed: the socket stays open until stop()
       if (canned) {
         const text = JSON.stringify(canned.body);
         res.writeHead(canned.status, {

@@ -183,36 +183,47 @@ describe("update actions checked against the schema (item 4)", () => {
 
   test("removing a required property at any depth is refused; optional ones, elements and entries go", async () => {
     await refused(
+      // @ts-expect-error a required property: refused at compile time, and at run time
       () => users.update(key, (u) => u.remove("address.city")),
       "address.city",
       /u\.remove: address\.city is required/,
     );
     await refused(
+      // @ts-expect-error a required property: refused at compile time, and at run time
       () => users.update(key, (u) => u.remove("address.street")),
       "address.street",
       /required/,
     );
     await refused(
+      // @ts-expect-error a required property: refused at compile time, and at run time
       () => users.update(key, (u) => u.remove("profile.bio")),
       "profile.bio",
       /required/,
     );
     await refused(
+      // @ts-expect-error a required property: refused at compile time, and at run time
       () => users.update(key, (u) => u.remove("profile.links")),
       "profile.links",
       /required/,
     );
     await refused(
+      // @ts-expect-error a required property: refused at compile time, and at run time
       () => users.update(key, (u) => u.remove("history[0].what")),
       "history[0].what",
       /required/,
     );
+    // @ts-expect-error a required property: refused at compile time, and at run time
     await refused(() => users.update(key, (u) => u.remove("joined")), "joined", /required/);
+    // @ts-expect-error a required property: refused at compile time, and at run time
     await refused(() => users.update(key, (u) => u.remove("age", "email")), "email", /required/);
     // Each of these leaves an item the schema reads.
     await users.update(key, (u) =>
-      u.remove("age", "history[0]", "meta.k", "extra.k", "tags", "nick", "profile.links[0]"),
+      u.remove("age", "history[0]", "meta.k", "extra.k", "tags", "profile.links[0]"),
     );
+    // A required .omitEmpty() property may be missing (it reads back ""): run time allows its
+    // removal; the item type cannot tell it from a required one, so the type wants u.set(p, "").
+    // @ts-expect-error not removable by type
+    await users.update(key, (u) => u.remove("nick"));
     const got = await users.get(key, { consistentRead: true });
     assert.equal(got?.age, undefined);
     assert.deepEqual(got?.history, []);

@@ -356,6 +356,7 @@ describe("update", () => {
       "address",
       /embedded/,
     );
+    // @ts-expect-error a required property: refused at compile time, and at run time
     await rejectsField(() => users.update(key, (u) => u.remove("name")), "name", /required/);
     await rejectsField(() => users.update(key, (u) => u.set("id", "other")), "id", /key attribute/);
     await rejectsField(

@@ -51,7 +51,23 @@ export async function updates(): Promise<void> {
   await users.update({ org: "o", id: "u" }, (u) =>
     u.set("history[0].what", "x").append("history", [{ at: new Date(), what: "y" }]),
   );
-  await users.update({ org: "o", id: "u" }, (u) => u.set("meta.anything", 1).remove("profile.bio"));
+  await users.update({ org: "o", id: "u" }, (u) => u.set("meta.anything", 1).remove("profile"));
+  // Removable: optional properties, sets, list elements, record entries (at any depth).
+  await users.update({ org: "o", id: "u" }, (u) =>
+    u.remove("age", "tags", "history[0]", "meta.k", "extra.k", "profile.links[1]", "settings"),
+  );
+  // @ts-expect-error a required top-level property
+  await users.update({ org: "o", id: "u" }, (u) => u.remove("name"));
+  // @ts-expect-error a required embedded property
+  await users.update({ org: "o", id: "u" }, (u) => u.remove("address.city"));
+  // @ts-expect-error a required property of an optional nested object
+  await users.update({ org: "o", id: "u" }, (u) => u.remove("profile.bio"));
+  // @ts-expect-error a required property inside a list element
+  await users.update({ org: "o", id: "u" }, (u) => u.remove("history[0].what"));
+  // @ts-expect-error one required among optional ones
+  await users.update({ org: "o", id: "u" }, (u) => u.remove("age", "joined"));
+  // @ts-expect-error the key
+  await users.update({ org: "o", id: "u" }, (u) => u.remove("org"));
   // @ts-expect-error a value of the wrong type
   await users.update({ org: "o", id: "u" }, (u) => u.set("age", "x"));
   // @ts-expect-error a wrong property name

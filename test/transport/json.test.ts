@@ -17,7 +17,10 @@ function expected(value: unknown): unknown {
   return value;
 }
 
-const name = fc.constantFrom("B", "BS", "0", "type", "S", "M", "L", "x", '"B":{"0"', "B\\");
+const name = fc.constantFrom(
+  ...["B", "BS", "0", "type", "S", "M", "L", "x", '"B":{"0"', "B\\"],
+  ...["__proto__", "constructor", "toString", "null"],
+);
 const bytes = fc.oneof(
   fc.uint8Array({ maxLength: 8 }),
   fc.uint8Array({ maxLength: 8 }).map((b) => Buffer.from(b)),
@@ -25,7 +28,14 @@ const bytes = fc.oneof(
 const attributeValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   value: fc.oneof(
     { depthSize: "small" },
-    fc.record({ S: fc.oneof(fc.string(), fc.constant('"B":{"0":1}'), fc.constant('{"B":{}}')) }),
+    fc.record({
+      S: fc.oneof(
+        fc.string(),
+        fc.constant('"B":{"0":1}'),
+        fc.constant('{"B":{}}'),
+        fc.constant("null"),
+      ),
+    }),
     fc.record({ N: fc.integer().map(String) }),
     fc.record({ B: bytes }),
     fc.record({ BS: fc.array(bytes, { minLength: 1, maxLength: 3 }) }),
@@ -43,6 +53,31 @@ test("binary values anywhere become base64, and nothing else changes", () => {
     }),
     { numRuns: 1000 },
   );
+});
+
+test("an attribute or table named __proto__ is sent when the body takes the slow path (a null, the text null)", () => {
+  // Issue 16 attack: a body holding the text "null" is cleaned by a copy, which assigned
+  // members with out[key] = ...: a __proto__ attribute became the copy's prototype, and the
+  // item was written without it, silently.
+  const Item = JSON.parse(
+    '{"k":{"S":"a"},"__proto__":{"S":"p"},"x":{"S":"null"},"m":{"M":{"__proto__":{"B":"AQ=="}}}}',
+  ) as Record<string, unknown>;
+  (Item.m as { M: Record<string, unknown> }).M.__proto__ = {
+    B: new Uint8Array([9, 1, 2]).subarray(1),
+  };
+  const body = JSON.parse(
+    requestBody("PutItem", { TableName: "t", Item, ReturnValues: undefined }),
+  );
+  assert.deepEqual(Object.keys(body.Item), ["k", "__proto__", "x", "m"]);
+  assert.deepEqual(Object.getOwnPropertyDescriptor(body.Item, "__proto__")!.value, { S: "p" });
+  assert.deepEqual(Object.getOwnPropertyDescriptor(body.Item.m.M, "__proto__")!.value, {
+    B: "AQI=",
+  });
+  const RequestItems = JSON.parse('{"__proto__":[{"PutRequest":{"Item":{"k":{"S":"null"}}}}]}');
+  const batch = JSON.parse(
+    requestBody("BatchWriteItem", { RequestItems, ReturnConsumedCapacity: undefined }),
+  );
+  assert.ok(Object.hasOwn(batch.RequestItems, "__proto__"));
 });
 
 test("empty binary values, Buffers, and binary keys of batch requests", () => {
