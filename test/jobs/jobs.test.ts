@@ -116,16 +116,30 @@ test("bad options are DynoValidationErrors naming the option, before any request
   await assert.rejects(runJob({} as Dyno, { ...base("x"), handler }), DynoValidationError);
 });
 
-test("joining a job with other segments or input is refused; a lease table of another schema too", async () => {
+test("joining a job with other options is refused naming each option, stored and given; a lease table of another schema too", async () => {
   const id = newId();
   await runJob(dyno, { ...base(id), handler: () => {} });
+  const refused = (pattern: RegExp) => (e: unknown) =>
+    e instanceof DynoValidationError && pattern.test(e.message);
   await assert.rejects(
     runJob(dyno, { ...base(id), segments: 8, handler: () => {} }),
-    (e: unknown) => e instanceof DynoValidationError && /4 segments/.test(e.message),
+    refused(/other options: segments: stored 4, given 8;/),
   );
   await assert.rejects(
     runJob(dyno, { ...base(id), input: { Limit: 31 }, handler: () => {} }),
-    (e: unknown) => e instanceof DynoValidationError && /another input/.test(e.message),
+    refused(/other options: input\.Limit: stored 30, given 31;/),
+  );
+  await assert.rejects(
+    runJob(dyno, {
+      ...base(id),
+      input: { Limit: 30, FilterExpression: "attribute_exists(n)" },
+      handler: () => {},
+    }),
+    refused(/input\.FilterExpression: stored \(none\), given "attribute_exists\(n\)"/),
+  );
+  await assert.rejects(
+    runJob(dyno, { ...base(id), raw: true, handler: () => {} }),
+    refused(/items: stored as table, given raw: true/),
   );
   const other = await createTestTable(dyno.client, { partitionKey: ["id", "S"], sortKey: null });
   await assert.rejects(
