@@ -308,7 +308,8 @@ class JobWorker {
           key: keyOf(o.id, segmentPart(segment)),
           leaseMs: o.leaseMs,
           owner: o.owner,
-          signal: this.#stop.signal,
+          // No signal: an attempt cut off when this worker stops may still land, leaving a lease
+          // held in our name; it completes (within a lease), and is released below.
         },
         accept,
         true, // the segment's checkpoint comes with the lease: no read before the first page

@@ -3,6 +3,7 @@
  * stopped by its signal, models and raw items, lost answers to checkpoints, fencing.
  */
 import { test } from "node:test";
+import { createServer } from "node:http";
 import assert from "node:assert/strict";
 import {
   AbortError,
@@ -20,6 +21,7 @@ import { localClientConfig } from "../../src/local/index.js";
 import { keyOf, segmentPart, writeCheckpoint, readSegmentItem } from "../../src/jobs/records.js";
 import { createTestTable, testDyno, testEndpoint, uniqueTableName } from "../support/db.js";
 import { filledTable, itemId, lossyProxy } from "./support.js";
+import { forwardTo, listenOnLoopback, readRequest } from "../support/loopback-server.js";
 
 const dyno = await testDyno();
 const leaseTable = uniqueTableName("jobs");
@@ -264,6 +266,41 @@ test(
     assert.ok(performance.now() - started < 6000 * 2, "the job finished well within two leases");
   },
 );
+
+test("signal stops a worker while its lease acquisitions are in flight: none is left held", async () => {
+  const id = newId();
+  const stop = new AbortController();
+  let held = 0;
+  // Lease acquisitions (ReturnValues ALL_NEW on a segment's item) reach DynamoDB 800 ms late.
+  const server = createServer((req, res) =>
+    readRequest(req, (raw, operation) => {
+      const body = raw.length ? (JSON.parse(raw.toString("utf8")) as Record<string, unknown>) : {};
+      const acquiring =
+        operation === "UpdateItem" &&
+        body.ReturnValues === "ALL_NEW" &&
+        JSON.stringify(body.Key).includes("segment#");
+      if (!acquiring) return forwardTo(endpoint, req, res, raw);
+      held++;
+      setTimeout(() => forwardTo(endpoint, req, res, raw), 800);
+    }),
+  );
+  const endpoint = await testEndpoint();
+  const proxy = await listenOnLoopback(server);
+  const slow = new Dyno({ clientConfig: localClientConfig(proxy.endpoint) });
+  try {
+    const run = runJob(slow, { ...base(id), signal: stop.signal, handler: () => {} });
+    while (held === 0) await new Promise((r) => setTimeout(r, 10));
+    stop.abort();
+    await assert.rejects(run, AbortError);
+    await new Promise((r) => setTimeout(r, 1500)); // every delayed acquisition has landed
+    const status = await jobStatus(dyno, { id, leaseTable });
+    const left = status?.segmentStates.filter((s) => s.state === "held").map((s) => s.segment);
+    assert.deepEqual(left, [], "segments left held after the worker stopped");
+  } finally {
+    slow.client.destroy();
+    await proxy.stop();
+  }
+});
 
 test("a model job hands the handler typed, decoded items; raw hands AttributeValue maps", async () => {
   const Thing = s.object({ id: s.string(), n: s.number(), at: s.date() });

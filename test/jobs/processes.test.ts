@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { jobStatus } from "../../src/index.js";
 import { testDyno, testEndpoint, uniqueTableName } from "../support/db.js";
-import { filledTable, itemId, spawnChild, type Child } from "./support.js";
+import { spawnChild, type Child } from "../support/proc.js";
+import { filledTable, itemId } from "./support.js";
 
 const dyno = await testDyno();
 const endpoint = await testEndpoint();
