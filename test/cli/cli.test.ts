@@ -217,14 +217,30 @@ test("common options come before the command too, as the AWS CLI takes them", as
   assert.equal(help.code, 0);
 });
 
-test("an import with __proto__ attributes names every such line and writes nothing (the SDK path cannot send them)", async () => {
+/** A new table and `count` sample lines with some replaced (`{ index: line }`), written to `file`. */
+async function importCase(
+  count: number,
+  replaced: Record<number, string>,
+  file: string,
+): Promise<{ table: string; lines: string[]; input: string }> {
   const table = await newTable();
-  const lines = sampleLines(12);
-  lines[2] = '{"Item":{"id":{"S":"p"},"m":{"M":{"__proto__":{"S":"nested"}}}}}';
-  lines[6] = '{"Item":{"id":{"S":"q"},"__proto__":{"S":"top"}}}';
-  lines[9] = '{"Item":{"id":{"S":"r"},"l":{"L":[{"M":{"k":{"M":{"__proto__":{"N":"1"}}}}}]}}}';
-  const input = join(dir, "proto.jsonl");
+  const lines = sampleLines(count);
+  for (const [i, line] of Object.entries(replaced)) lines[Number(i)] = line;
+  const input = join(dir, file);
   await writeFile(input, lines.join("\n"));
+  return { table, lines, input };
+}
+
+test("an import with __proto__ attributes names every such line and writes nothing (the SDK path cannot send them)", async () => {
+  const { table, lines, input } = await importCase(
+    12,
+    {
+      2: '{"Item":{"id":{"S":"p"},"m":{"M":{"__proto__":{"S":"nested"}}}}}',
+      6: '{"Item":{"id":{"S":"q"},"__proto__":{"S":"top"}}}',
+      9: '{"Item":{"id":{"S":"r"},"l":{"L":[{"M":{"k":{"M":{"__proto__":{"N":"1"}}}}}]}}}',
+    },
+    "proto.jsonl",
+  );
   const r = await cli("import", table, "--in", input, ...local);
   assert.equal(r.code, 1, r.stderr);
   assert.equal(r.stderr.split("\n").length, 2, "one line");
@@ -247,12 +263,12 @@ test("an import with __proto__ attributes names every such line and writes nothi
 });
 
 test("an import line DynamoDB refuses is named; every other line is written, and the count said", async () => {
-  const table = await newTable();
-  const lines = sampleLines(60);
-  lines[11] = '{"Item":{"id":{"N":"12"}}}'; // the key of the wrong type
-  lines[40] = '{"Item":{"id":{"S":""}}}'; // an empty key
-  const input = join(dir, "refused.jsonl");
-  await writeFile(input, lines.join("\n"));
+  const { table, input } = await importCase(
+    60,
+    // The key of the wrong type; an empty key.
+    { 11: '{"Item":{"id":{"N":"12"}}}', 40: '{"Item":{"id":{"S":""}}}' },
+    "refused.jsonl",
+  );
   const r = await cli("import", table, "--in", input, ...local);
   assert.equal(r.code, 1, r.stderr);
   assert.equal(r.stderr.split("\n").length, 2, "one line");
@@ -264,11 +280,11 @@ test("an import line DynamoDB refuses is named; every other line is written, and
 });
 
 test("an import with a bad line fails naming the line, and writes nothing", async () => {
-  const table = await newTable();
-  const lines = sampleLines(50);
-  lines[36] = '{"Item":{"id":{"S":"x"},"n":{"Q":"1"}}}';
-  const input = join(dir, "bad.jsonl");
-  await writeFile(input, lines.join("\n"));
+  const { table, input } = await importCase(
+    50,
+    { 36: '{"Item":{"id":{"S":"x"},"n":{"Q":"1"}}}' },
+    "bad.jsonl",
+  );
   const r = await cli("import", table, "--in", input, ...local);
   assert.equal(r.code, 1);
   assert.match(

@@ -376,38 +376,13 @@ test("a stale fencing token can never move a checkpoint", async () => {
   const second = await tryAcquireLock(dyno, lease);
   assert.ok(second.lock && second.lock.fencingToken > first.lock.fencingToken);
   const write = { segment: 0, previousPages: 0, lastKey: { id: { S: "a" } }, items: 5, pages: 1 };
-  assert.equal(
-    await writeCheckpoint(
-      dyno,
-      leaseTable,
-      id,
-      { ...write, fencingToken: first.lock.fencingToken },
-      undefined,
-    ),
-    false,
-  );
+  const checkpointUnder = (fencingToken: bigint) =>
+    writeCheckpoint(dyno, leaseTable, id, { ...write, fencingToken }, undefined);
+  assert.equal(await checkpointUnder(first.lock.fencingToken), false);
   assert.equal((await readSegmentItem(dyno, leaseTable, id, 0, undefined))?.pages, 0);
-  assert.equal(
-    await writeCheckpoint(
-      dyno,
-      leaseTable,
-      id,
-      { ...write, fencingToken: second.lock.fencingToken },
-      undefined,
-    ),
-    true,
-  );
+  assert.equal(await checkpointUnder(second.lock.fencingToken), true);
   // The same write again (a retry after a lost answer) is recognised, not applied twice.
-  assert.equal(
-    await writeCheckpoint(
-      dyno,
-      leaseTable,
-      id,
-      { ...write, fencingToken: second.lock.fencingToken },
-      undefined,
-    ),
-    true,
-  );
+  assert.equal(await checkpointUnder(second.lock.fencingToken), true);
   const record = await readSegmentItem(dyno, leaseTable, id, 0, undefined);
   assert.deepEqual([record?.pages, record?.items, record?.lastKey], [1, 5, { id: { S: "a" } }]);
   // A held lease cannot be taken by a one-shot attempt.
