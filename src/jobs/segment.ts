@@ -111,7 +111,7 @@ async function run(
   try {
     // Each pass scans from the last page handled; a failed page read starts a new pass.
     for (;;) {
-      const outcome = await stored.settle(MAX_UNSTORED_PAGES);
+      const outcome = await stored.keepUp();
       if (outcome) return outcome;
       const pages = source.scanPages(
         {
@@ -153,10 +153,10 @@ async function run(
           if (handled === undefined) return ended();
           state = advance(state, lastKey, handled);
           stored.handled(state);
-          if (!lastKey) return (await stored.settle(0)) ?? "done";
-          if (yieldAsked()) return (await stored.settle(0)) ?? "yielded";
+          if (!lastKey) return (await stored.drained()) ?? "done";
+          if (yieldAsked()) return (await stored.drained()) ?? "yielded";
           // The scan runs ahead of slow checkpoint writes by a few pages at most.
-          const outcome = await stored.settle(MAX_UNSTORED_PAGES);
+          const outcome = await stored.keepUp();
           if (outcome) return outcome;
           if (signal.aborted) return ended();
         }
@@ -172,11 +172,11 @@ async function run(
 }
 
 /**
- * Pages handled beyond the stored checkpoint before the scan waits for the checkpoint writes
- * (pages a crash would have handled again). While a checkpoint is being written the next pages
- * are handled; the write after it then covers all of them at once.
+ * Pages handled beyond the checkpoint being written before the scan waits for it (a crash has
+ * those pages, and the write's, handled again). While a checkpoint is being written the next
+ * pages are handled; the write after it then covers all of them at once.
  */
-const MAX_UNSTORED_PAGES = 2;
+const MAX_UNWRITTEN_PAGES = 2;
 
 /**
  * A segment's checkpoint writes: one at a time, each only for pages whose handler resolved,
@@ -187,6 +187,8 @@ class Checkpoints {
   #stored: SegmentRecord;
   #handled: SegmentRecord;
   #writing: Promise<void> | undefined;
+  /** The pages the write in flight covers (the stored ones when none is). */
+  #writingTo: number;
   #outcome: SegmentOutcome | undefined;
   #failure: SegmentFailure | undefined;
 
@@ -198,6 +200,7 @@ class Checkpoints {
     private readonly ended: () => SegmentOutcome,
   ) {
     this.#stored = this.#handled = state;
+    this.#writingTo = state.pages;
   }
 
   /** A page's handler resolved: `state` is stored as soon as the write before it landed. */
@@ -211,6 +214,7 @@ class Checkpoints {
     if (this.#handled.pages === this.#stored.pages) return;
     const from = this.#stored;
     const to = this.#handled;
+    this.#writingTo = to.pages;
     this.#writing = checkpoint(this.env, this.segment, this.lock, from, to).then(
       (written) => {
         this.#writing = undefined;
@@ -231,13 +235,21 @@ class Checkpoints {
   }
 
   /**
-   * Waits until at most `pages` handled pages are not stored yet; an outcome when the run must
-   * end (the lease was lost, or the worker stops); rejects with the write's `SegmentFailure`.
+   * Waits while more than {@link MAX_UNWRITTEN_PAGES} handled pages are not covered by the write
+   * in flight; an outcome when the run must end (the lease was lost, or the worker stops);
+   * rejects with the write's `SegmentFailure`.
    */
-  async settle(pages: number): Promise<SegmentOutcome | undefined> {
-    while (this.#writing && !this.#outcome && this.#handled.pages - this.#stored.pages > pages) {
-      await this.#writing;
-    }
+  keepUp(): Promise<SegmentOutcome | undefined> {
+    return this.#until(() => this.#handled.pages - this.#writingTo <= MAX_UNWRITTEN_PAGES);
+  }
+
+  /** Waits until every handled page is stored; an outcome or a rejection as {@link keepUp}. */
+  drained(): Promise<SegmentOutcome | undefined> {
+    return this.#until(() => this.#handled.pages === this.#stored.pages);
+  }
+
+  async #until(enough: () => boolean): Promise<SegmentOutcome | undefined> {
+    while (this.#writing && !this.#outcome && !enough()) await this.#writing;
     if (this.#failure) throw this.#failure;
     return this.#outcome;
   }

@@ -267,29 +267,52 @@ test(
   },
 );
 
-test("signal stops a worker while its lease acquisitions are in flight: none is left held", async () => {
-  const id = newId();
-  const stop = new AbortController();
-  let held = 0;
-  // Lease acquisitions (ReturnValues ALL_NEW on a segment's item) reach DynamoDB 800 ms late.
+/**
+ * A session through a loopback proxy that forwards the requests `pick` chooses `delayMs` late
+ * (they still land, as a slow network's would); `delayed` counts them.
+ */
+async function delaying(
+  pick: (operation: string, body: Record<string, unknown>) => boolean,
+  delayMs: number,
+): Promise<{ dyno: Dyno; readonly delayed: number; stop(): Promise<void> }> {
+  const endpoint = await testEndpoint();
+  let delayed = 0;
   const server = createServer((req, res) =>
     readRequest(req, (raw, operation) => {
       const body = raw.length ? (JSON.parse(raw.toString("utf8")) as Record<string, unknown>) : {};
-      const acquiring =
-        operation === "UpdateItem" &&
-        body.ReturnValues === "ALL_NEW" &&
-        JSON.stringify(body.Key).includes("segment#");
-      if (!acquiring) return forwardTo(endpoint, req, res, raw);
-      held++;
-      setTimeout(() => forwardTo(endpoint, req, res, raw), 800);
+      if (!pick(operation, body)) return forwardTo(endpoint, req, res, raw);
+      delayed++;
+      setTimeout(() => forwardTo(endpoint, req, res, raw), delayMs);
     }),
   );
-  const endpoint = await testEndpoint();
   const proxy = await listenOnLoopback(server);
   const slow = new Dyno({ clientConfig: localClientConfig(proxy.endpoint) });
+  return {
+    dyno: slow,
+    get delayed() {
+      return delayed;
+    },
+    stop: async () => {
+      slow.client.destroy();
+      await proxy.stop();
+    },
+  };
+}
+
+const onSegment = (body: Record<string, unknown>) => JSON.stringify(body.Key).includes("segment#");
+
+test("signal stops a worker while its lease acquisitions are in flight: none is left held", async () => {
+  const id = newId();
+  const stop = new AbortController();
+  // Lease acquisitions (ReturnValues ALL_NEW on a segment's item) reach DynamoDB 800 ms late.
+  const slow = await delaying(
+    (operation, body) =>
+      operation === "UpdateItem" && body.ReturnValues === "ALL_NEW" && onSegment(body),
+    800,
+  );
   try {
-    const run = runJob(slow, { ...base(id), signal: stop.signal, handler: () => {} });
-    while (held === 0) await new Promise((r) => setTimeout(r, 10));
+    const run = runJob(slow.dyno, { ...base(id), signal: stop.signal, handler: () => {} });
+    while (slow.delayed === 0) await new Promise((r) => setTimeout(r, 10));
     stop.abort();
     await assert.rejects(run, AbortError);
     await new Promise((r) => setTimeout(r, 1500)); // every delayed acquisition has landed
@@ -297,8 +320,45 @@ test("signal stops a worker while its lease acquisitions are in flight: none is 
     const left = status?.segmentStates.filter((s) => s.state === "held").map((s) => s.segment);
     assert.deepEqual(left, [], "segments left held after the worker stopped");
   } finally {
-    slow.client.destroy();
-    await proxy.stop();
+    await slow.stop();
+  }
+});
+
+test("slow checkpoint writes do not hold the scan back: one write covers the pages handled meanwhile, counts stay exact", async () => {
+  const id = newId();
+  // Checkpoints (conditioned on the checkpoint they follow) reach DynamoDB 400 ms late.
+  const slow = await delaying(
+    (operation, body) =>
+      operation === "UpdateItem" &&
+      String(body.ConditionExpression).includes(":prev") &&
+      onSegment(body),
+    400,
+  );
+  try {
+    const seen = new Map<string, number>();
+    const summary = await runJob(slow.dyno, {
+      ...base(id),
+      segments: 1,
+      input: { Limit: 20 }, // 20 pages
+      handler: (items) => {
+        for (const item of items)
+          seen.set(item.id as string, (seen.get(item.id as string) ?? 0) + 1);
+      },
+    });
+    assert.deepEqual([summary.items, summary.pages], [ITEMS, ITEMS / 20 + 1]);
+    assert.equal(seen.size, ITEMS);
+    assert.ok(
+      [...seen.values()].every((n) => n === 1),
+      "every item handled once",
+    );
+    assert.ok(
+      slow.delayed < summary.pages / 2,
+      `${slow.delayed} checkpoint writes for ${summary.pages} pages: not coalesced`,
+    );
+    const status = await jobStatus(dyno, { id, leaseTable });
+    assert.deepEqual([status?.items, status?.pages, status?.state], [ITEMS, summary.pages, "done"]);
+  } finally {
+    await slow.stop();
   }
 });
 
