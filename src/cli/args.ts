@@ -11,7 +11,7 @@ export class UsageError extends Error {
 }
 
 /** The usage text (`dyno-ts --help`). */
-export const USAGE = `Usage: dyno-ts <command> [options]
+export const USAGE = `Usage: dyno-ts [--endpoint URL] [--region R] [--profile P] <command> [options]
 
 Commands:
   local [--port N] [--engine dynamodb-local|dynalite]      a local DynamoDB until Ctrl-C
@@ -85,9 +85,49 @@ export interface Command {
   readonly values: Readonly<Record<string, string | string[] | boolean | undefined>>;
 }
 
+/**
+ * The common options given before the command (`dyno-ts --region R scan T`, as the AWS CLI
+ * takes them), and the command line from the command on.
+ */
+function leadingOptions(argv: readonly string[]): { lead: string[]; rest: readonly string[] } {
+  const lead: string[] = [];
+  let i = 0;
+  while (i < argv.length && argv[i]!.startsWith("-")) {
+    const arg = argv[i]!;
+    const flag = arg.split("=", 1)[0]!;
+    if (flag === "-h" || flag === "--help") {
+      lead.push(arg);
+      i++;
+      continue;
+    }
+    const option = flag.startsWith("--") ? flag.slice(2) : "";
+    if (!Object.hasOwn(COMMON, option)) {
+      throw new UsageError(
+        `${JSON.stringify(arg)} before the command: only ${Object.keys(COMMON)
+          .filter((o) => o !== "help")
+          .map((o) => `--${o}`)
+          .join(", ")} may come before it`,
+      );
+    }
+    if (arg.includes("=")) {
+      lead.push(arg);
+      i++;
+    } else {
+      if (i + 1 >= argv.length) throw new UsageError(`${flag}: expected a value`);
+      lead.push(arg, argv[i + 1]!);
+      i += 2;
+    }
+  }
+  return { lead, rest: argv.slice(i) };
+}
+
 /** Parses `argv` (without node and the script); throws {@link UsageError}. */
 export function parseCommand(argv: readonly string[]): Command {
-  const [name, ...rest] = argv;
+  const { lead, rest: fromCommand } = leadingOptions(argv);
+  if (lead.some((a) => a === "-h" || a === "--help")) {
+    return { name: "help", positionals: [], values: {} };
+  }
+  const [name, ...rest] = fromCommand;
   if (name === undefined) throw new UsageError("no command given");
   if (name === "-h" || name === "--help" || name === "help") {
     return { name: "help", positionals: [], values: {} };
@@ -99,7 +139,7 @@ export function parseCommand(argv: readonly string[]): Command {
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...rest],
+      args: [...lead, ...rest],
       options: { ...COMMON, ...spec.options } as ParseArgsConfig["options"],
       allowPositionals: true,
       strict: true,

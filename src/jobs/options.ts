@@ -346,3 +346,44 @@ function fingerprintOf(table: string, segments: number, input: object, items: st
   };
   return JSON.stringify({ table, segments, items, input: stable(input) });
 }
+
+/**
+ * What differs between a stored job and these options, naming each option with its stored and
+ * given values (`segments: stored 8, given 4`); undefined when they are the same job.
+ */
+export function jobDifference(
+  stored: { table: string; segments: number; fingerprint: string },
+  given: ResolvedJobOptions,
+): string | undefined {
+  if (stored.fingerprint === given.fingerprint) return undefined;
+  const show = (v: unknown) => (v === undefined ? "(none)" : JSON.stringify(v));
+  const parse = (text: string): Record<string, unknown> => {
+    try {
+      const value: unknown = JSON.parse(text);
+      return value && typeof value === "object" ? (value as Record<string, unknown>) : {};
+    } catch {
+      return {};
+    }
+  };
+  const before = parse(stored.fingerprint);
+  const now = parse(given.fingerprint);
+  const found: string[] = [];
+  if (stored.table !== given.table)
+    found.push(`table: stored ${show(stored.table)}, given ${show(given.table)}`);
+  if (stored.segments !== given.segments) {
+    found.push(`segments: stored ${stored.segments}, given ${given.segments}`);
+  }
+  if (before.items !== now.items) {
+    const kind = (k: unknown) => (k === "model" ? "model" : k === "raw" ? "raw: true" : "table");
+    found.push(`items: stored as ${kind(before.items)}, given ${kind(now.items)}`);
+  }
+  const inputBefore = (before.input ?? {}) as Record<string, unknown>;
+  const inputNow = (now.input ?? {}) as Record<string, unknown>;
+  for (const key of [...new Set([...Object.keys(inputBefore), ...Object.keys(inputNow)])].sort()) {
+    const a = JSON.stringify(inputBefore[key]);
+    const b = JSON.stringify(inputNow[key]);
+    if (a !== b)
+      found.push(`input.${key}: stored ${show(inputBefore[key])}, given ${show(inputNow[key])}`);
+  }
+  return found.length > 0 ? found.join("; ") : "the stored job's options are unreadable";
+}

@@ -266,8 +266,8 @@ export async function writeCheckpoint(
 }
 
 /**
- * Creates the job's item unless it exists; resolves with the job's item as stored (created now
- * or earlier by another worker).
+ * Creates the job's item unless it exists; resolves with the job's item as stored, and whether
+ * this call created it (else another worker did, earlier).
  */
 export async function openJobItem(
   dyno: Dyno,
@@ -275,7 +275,7 @@ export async function openJobItem(
   id: string,
   job: { table: string; segments: number; fingerprint: string; createdAt: number },
   signal: AbortSignal,
-): Promise<JobRecord> {
+): Promise<{ job: JobRecord; created: boolean }> {
   const item: StoredItem = {
     ...keyOf(id, JOB_PART),
     table: { S: job.table },
@@ -294,7 +294,7 @@ export async function openJobItem(
       }),
       signal,
     );
-    return readJobItem(item);
+    return { job: readJobItem(item), created: true };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     const stored =
@@ -305,22 +305,8 @@ export async function openJobItem(
           signal,
         )
       ).Item;
-    return readJobItem(stored ?? item);
+    return { job: readJobItem(stored ?? item), created: !stored };
   }
-}
-
-/** Reads the job's own item (strongly consistent); undefined when the job does not exist. */
-export async function getJobItem(
-  dyno: Dyno,
-  leaseTable: string,
-  id: string,
-  signal: AbortSignal | undefined,
-): Promise<JobRecord | undefined> {
-  const out = await within(
-    dyno.getItem({ TableName: leaseTable, Key: keyOf(id, JOB_PART), ConsistentRead: true }),
-    signal,
-  );
-  return out.Item && readJobItem(out.Item);
 }
 
 /** Records the job's failure (the first one wins); resolves with the failure as stored. */

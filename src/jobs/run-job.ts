@@ -7,11 +7,14 @@
  * @module
  */
 import { AbortError, DynoValidationError, JobFailedError } from "../errors.js";
+import type { DistributedLock } from "../lock/lock.js";
 import { tryAcquireLock } from "../lock/try-acquire.js";
 import { isTransient, jitter, monotonic, sleep } from "../lock/wire.js";
 import type { Dyno } from "../session.js";
+import type { StoredItem } from "../table/model.js";
 import { ensureLeaseTable } from "./lease-table.js";
 import {
+  jobDifference,
   resolveJobOptions,
   type JobOptions,
   type JobSummary,
@@ -22,7 +25,6 @@ import {
 } from "./options.js";
 import {
   clearFailure,
-  getJobItem,
   keyOf,
   openJobItem,
   readJob,
@@ -89,6 +91,8 @@ class JobWorker {
   /** The write recording our failure for the other workers (awaited before `run` settles). */
   #recording: Promise<void> | undefined;
   #wake: (() => void) | undefined;
+  /** This worker's leaving beat, once sent. */
+  #leaving: Promise<void> | undefined;
   /** A segment ended (or the worker stopped) since the last round began. */
   #woken = false;
 
@@ -107,10 +111,10 @@ class JobWorker {
     let joined = false;
     try {
       this.#throwIfStopped();
-      const job = await this.#open();
-      if (job.summary) return job.summary;
+      const opened = await this.#open();
+      if (opened.job.summary) return opened.job.summary;
       joined = true;
-      return await this.#rounds(job, this.#beat(false));
+      return await this.#rounds(opened.job, this.#beat(false), opened);
     } catch (error) {
       if (this.#failure) throw this.#failure;
       if (this.#stop.signal.aborted) throw this.#stop.signal.reason;
@@ -120,7 +124,7 @@ class JobWorker {
       if (!this.#stop.signal.aborted) this.#stop.abort(new AbortError(`runJob ${id}: ended`));
       await Promise.all([...this.#runs.values()].map((r) => r.promise));
       await this.#recording;
-      if (joined) await this.#beat(true).catch(() => {});
+      if (joined) await (this.#leaving ?? this.#beat(true).catch(() => {}));
     }
   }
 
@@ -135,8 +139,11 @@ class JobWorker {
     this.#wake?.();
   }
 
-  /** Creates or joins the job: its lease table and item, checked against our options. */
-  async #open(): Promise<JobRecord> {
+  /**
+   * Creates or joins the job: its lease table and item, checked against our options. Resolves
+   * with the job and its partition as read (or as just created): the first lease round's listing.
+   */
+  async #open(): Promise<JobView & { job: JobRecord }> {
     const o = this.#options;
     const signal = this.#stop.signal;
     // Both at once (each request costs a round trip): the source table (its size for the ETA;
@@ -144,41 +151,47 @@ class JobWorker {
     const source = this.#totals.estimateFrom(this.#dyno, o.table, signal);
     source.catch(() => {}); // awaited below unless the job is finished
     await ensureLeaseTable(this.#dyno, o.leaseTable, signal);
-    const known = await getJobItem(this.#dyno, o.leaseTable, o.id, signal);
-    // A new job's item is written while the source table is still being described.
-    const job =
-      known ??
-      (
-        await Promise.all([
-          openJobItem(
-            this.#dyno,
-            o.leaseTable,
-            o.id,
-            {
-              table: o.table,
-              segments: o.segments,
-              fingerprint: o.fingerprint,
-              createdAt: Date.now(),
-            },
-            signal,
-          ),
-          source,
-        ])
-      )[0];
+    const known = await readJob(this.#dyno, o.leaseTable, o.id, signal);
+    let view: JobView & { job: JobRecord };
+    if (known.job) view = { ...known, job: known.job };
+    else {
+      // A new job's item is written while the source table is still being described.
+      const [opened] = await Promise.all([
+        openJobItem(
+          this.#dyno,
+          o.leaseTable,
+          o.id,
+          {
+            table: o.table,
+            segments: o.segments,
+            fingerprint: o.fingerprint,
+            createdAt: Date.now(),
+          },
+          signal,
+        ),
+        source,
+      ]);
+      // Created by another worker meanwhile: its partition is listed again.
+      view = opened.created
+        ? { job: opened.job, segments: new Map(), workers: [] }
+        : { ...(await readJob(this.#dyno, o.leaseTable, o.id, signal)), job: opened.job };
+    }
+    const job = view.job;
     if (!job.summary) await source;
-    if (job.table !== o.table || job.segments !== o.segments || job.fingerprint !== o.fingerprint) {
+    const differs = jobDifference(job, o);
+    if (differs) {
       throw new DynoValidationError(
         "id",
-        `job ${o.id} in ${o.leaseTable} was started over table ${job.table} with ${job.segments} ` +
-          `segments${job.fingerprint === o.fingerprint ? "" : " and another input"}; ` +
+        `job ${o.id} in ${o.leaseTable} was started with other options: ${differs}; ` +
           `join it with the same options, or use a new id`,
       );
     }
     if (job.failed && !job.summary) {
       if (!o.retryFailed) throw failedError(o.id, job.failed);
       await clearFailure(this.#dyno, o.leaseTable, o.id, signal);
+      view = { ...view, job: { ...job, failed: undefined } };
     }
-    return job;
+    return view;
   }
 
   #beat(left: boolean): Promise<void> {
@@ -193,18 +206,30 @@ class JobWorker {
     );
   }
 
-  /** The lease rounds; `joining` is this worker's first beat, sent alongside the first listing. */
-  async #rounds(job: JobRecord, joining: Promise<void>): Promise<JobSummary> {
+  /**
+   * The lease rounds; `joining` is this worker's first beat, sent alongside the first round;
+   * `opened` is the partition as the job was opened (the first round's listing).
+   */
+  async #rounds(
+    job: JobRecord,
+    joining: Promise<void>,
+    opened: JobView | undefined,
+  ): Promise<JobSummary> {
     const o = this.#options;
     joining.catch(() => {}); // awaited after the first listing
     let first = true;
     const roundMs = Math.min(2000, Math.max(50, o.leaseMs / 5));
     let failures = 0;
+    let last: JobView | undefined;
     for (;;) {
       this.#throwIfStopped();
+      // Our own checkpoints finished the job: no listing needed to know it.
+      if (last && this.#totals.segmentsDone === o.segments) return this.#finish(job, last);
       let view: JobView;
       try {
-        view = await readJob(this.#dyno, o.leaseTable, o.id, this.#stop.signal);
+        view = opened ?? (await readJob(this.#dyno, o.leaseTable, o.id, this.#stop.signal));
+        opened = undefined;
+        last = view;
         failures = 0;
       } catch (error) {
         this.#throwIfStopped();
@@ -244,7 +269,13 @@ class JobWorker {
         const run = [...this.#runs.values()].find((r) => !r.yield);
         if (run) run.yield = true;
       }
-      await Promise.all(decided.take.map((t) => this.#take(t.segment, t.accept)));
+      // Every lease first, then the scans: a lease write queued behind other segments' scans
+      // (DynamoDB Local serialises writes after reads) would start its segment late.
+      const taken = await Promise.allSettled(
+        decided.take.map((t) => this.#take(t.segment, t.accept)),
+      );
+      for (const t of taken) if (t.status === "fulfilled") t.value?.();
+      for (const t of taken) if (t.status === "rejected") throw t.reason;
       await this.#beat(false).catch((error) => {
         if (!isTransient(error)) throw error;
       });
@@ -265,8 +296,8 @@ class JobWorker {
     }
   }
 
-  /** Tries to take a segment's lease; on success, starts working it. */
-  async #take(segment: number, accept: readonly string[]): Promise<void> {
+  /** Tries to take a segment's lease; on success, resolves with what starts working it. */
+  async #take(segment: number, accept: readonly string[]): Promise<(() => void) | undefined> {
     const o = this.#options;
     let result;
     try {
@@ -277,21 +308,28 @@ class JobWorker {
           key: keyOf(o.id, segmentPart(segment)),
           leaseMs: o.leaseMs,
           owner: o.owner,
-          signal: this.#stop.signal,
+          // No signal: an attempt cut off when this worker stops may still land, leaving a lease
+          // held in our name; it completes (within a lease), and is released below.
         },
         accept,
         true, // the segment's checkpoint comes with the lease: no read before the first page
       );
     } catch (error) {
-      if (this.#stop.signal.aborted || isTransient(error)) return; // tried again next round
+      if (this.#stop.signal.aborted || isTransient(error)) return undefined; // tried next round
       throw error;
     }
     const lock = result.lock;
-    if (!lock) return;
+    if (!lock) return undefined;
     if (this.#stop.signal.aborted) {
       await lock.release().catch(() => {});
-      return;
+      return undefined;
     }
+    return () => this.#work(segment, lock, result.item);
+  }
+
+  /** Works a segment whose lease `lock` holds, from its item as the acquisition returned it. */
+  #work(segment: number, lock: DistributedLock, item: StoredItem | undefined): void {
+    const o = this.#options;
     const entry = { promise: Promise.resolve(), yield: false };
     entry.promise = workSegment(
       {
@@ -305,7 +343,7 @@ class JobWorker {
       },
       segment,
       lock,
-      result.item,
+      item,
       () => entry.yield,
     ).then(
       () => this.#ended(segment),
@@ -344,6 +382,8 @@ class JobWorker {
     const o = this.#options;
     const totals = this.#totals.progress();
     report(o.onProgress, { ...totals, etaMs: 0 });
+    // This worker leaves while the summary is written (the finally below then waits for it).
+    this.#leaving = this.#beat(true).catch(() => {});
     return writeSummary(
       this.#dyno,
       o.leaseTable,

@@ -2,8 +2,9 @@
  * Working one leased segment: read its checkpoint, scan its pages from there (the exhaustive
  * layer's `scanPages`, on the pool when there is one; the next page is requested while the
  * handler works on this one), hand each page to the handler (retried with backoff), and after
- * each page write the checkpoint under the lease's fencing token (while the next page is handled;
- * checkpoints go out one at a time, in page order, each only after its page's handler resolved). Ends when the segment is done,
+ * each page write the checkpoint under the lease's fencing token (while the next pages are
+ * handled; checkpoints go out one at a time, in page order, each only for pages whose handler
+ * resolved; pages handled during a slow write are covered by the next one). Ends when the segment is done,
  * when the worker gives the segment back (at a page boundary), or when the lease is lost.
  * @module
  */
@@ -106,23 +107,11 @@ async function run(
   if (state.done) return "done";
   const source: PageSource = options.pool ?? dyno;
   let failures = 0;
-  // The checkpoint of the page handled last, still being written: it overlaps the next page's
-  // handling (the scan never waits for it), and the next checkpoint is written only after it.
-  let pending: Promise<SegmentRecord | false | undefined> | undefined;
-  /** Waits for the pending checkpoint; an outcome when the run must end. */
-  const settle = async (): Promise<SegmentOutcome | undefined> => {
-    if (!pending) return undefined;
-    const committed = await pending;
-    pending = undefined;
-    if (committed === undefined) return ended();
-    if (committed === false) return "lost";
-    env.committed(committed);
-    return committed.done ? "done" : undefined;
-  };
+  const stored = new Checkpoints(env, segment, lock, state, ended);
   try {
-    // Each pass scans from the last checkpoint; a failed page read starts a new pass.
+    // Each pass scans from the last page handled; a failed page read starts a new pass.
     for (;;) {
-      const outcome = await settle();
+      const outcome = await stored.keepUp();
       if (outcome) return outcome;
       const pages = source.scanPages(
         {
@@ -152,7 +141,7 @@ async function run(
             }
             await sleep(backoffDelay(failures, options), signal);
             if (signal.aborted) return ended();
-            break; // a new pass from the checkpoint
+            break; // a new pass from the last page handled
           }
           const lastKey = page.LastEvaluatedKey;
           // Prefetch: the next page is read while this one is handled.
@@ -162,14 +151,13 @@ async function run(
           }
           const handled = await handle(env, segment, lock, state, page.Items ?? [], signal);
           if (handled === undefined) return ended();
-          // This page's checkpoint never goes out before the previous one is stored.
-          const outcome = await settle();
-          if (outcome) return outcome;
-          pending = checkpoint(env, segment, lock, state, lastKey, handled);
-          pending.catch(() => {}); // awaited by settle, or in the finally below
           state = advance(state, lastKey, handled);
-          if (!lastKey) return (await settle()) ?? "done";
-          if (yieldAsked()) return (await settle()) ?? "yielded";
+          stored.handled(state);
+          if (!lastKey) return (await stored.drained()) ?? "done";
+          if (yieldAsked()) return (await stored.drained()) ?? "yielded";
+          // The scan runs ahead of slow checkpoint writes by a few pages at most.
+          const outcome = await stored.keepUp();
+          if (outcome) return outcome;
           if (signal.aborted) return ended();
         }
       } finally {
@@ -178,8 +166,97 @@ async function run(
       }
     }
   } finally {
-    // The last handled page's checkpoint lands (or fails) before the lease is released.
-    await pending?.catch(() => {});
+    // What was handled is stored (or refused) before the lease is released.
+    await stored.idle();
+  }
+}
+
+/**
+ * Pages handled beyond the checkpoint being written before the scan waits for it (a crash has
+ * those pages, and the write's, handled again). While a checkpoint is being written the next
+ * pages are handled; the write after it then covers all of them at once.
+ */
+const MAX_UNWRITTEN_PAGES = 2;
+
+/**
+ * A segment's checkpoint writes: one at a time, each only for pages whose handler resolved,
+ * under the lease's fencing token, each following the one stored before it. Pages handled while
+ * a write is in flight are covered together by the next write.
+ */
+class Checkpoints {
+  #stored: SegmentRecord;
+  #handled: SegmentRecord;
+  #writing: Promise<void> | undefined;
+  /** The pages the write in flight covers (the stored ones when none is). */
+  #writingTo: number;
+  #outcome: SegmentOutcome | undefined;
+  #failure: SegmentFailure | undefined;
+
+  constructor(
+    private readonly env: SegmentEnv,
+    private readonly segment: number,
+    private readonly lock: DistributedLock,
+    state: SegmentRecord,
+    private readonly ended: () => SegmentOutcome,
+  ) {
+    this.#stored = this.#handled = state;
+    this.#writingTo = state.pages;
+  }
+
+  /** A page's handler resolved: `state` is stored as soon as the write before it landed. */
+  handled(state: SegmentRecord): void {
+    this.#handled = state;
+    this.#write();
+  }
+
+  #write(): void {
+    if (this.#writing || this.#outcome || this.#failure) return;
+    if (this.#handled.pages === this.#stored.pages) return;
+    const from = this.#stored;
+    const to = this.#handled;
+    this.#writingTo = to.pages;
+    this.#writing = checkpoint(this.env, this.segment, this.lock, from, to).then(
+      (written) => {
+        this.#writing = undefined;
+        if (written === undefined) this.#outcome = this.ended();
+        else if (written === false) this.#outcome = "lost";
+        else {
+          this.#stored = to;
+          this.env.committed(to);
+          this.#write();
+        }
+      },
+      (error: unknown) => {
+        this.#writing = undefined;
+        this.#failure =
+          error instanceof SegmentFailure ? error : new SegmentFailure(this.segment, error);
+      },
+    );
+  }
+
+  /**
+   * Waits while more than {@link MAX_UNWRITTEN_PAGES} handled pages are not covered by the write
+   * in flight; an outcome when the run must end (the lease was lost, or the worker stops);
+   * rejects with the write's `SegmentFailure`.
+   */
+  keepUp(): Promise<SegmentOutcome | undefined> {
+    return this.#until(() => this.#handled.pages - this.#writingTo <= MAX_UNWRITTEN_PAGES);
+  }
+
+  /** Waits until every handled page is stored; an outcome or a rejection as {@link keepUp}. */
+  drained(): Promise<SegmentOutcome | undefined> {
+    return this.#until(() => this.#handled.pages === this.#stored.pages);
+  }
+
+  async #until(enough: () => boolean): Promise<SegmentOutcome | undefined> {
+    while (this.#writing && !this.#outcome && !enough()) await this.#writing;
+    if (this.#failure) throw this.#failure;
+    return this.#outcome;
+  }
+
+  /** Resolves once no write is in flight (nothing handled is left to write, or writing stopped). */
+  async idle(): Promise<void> {
+    while (this.#writing) await this.#writing;
   }
 }
 
@@ -259,27 +336,25 @@ function unlessAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T | ty
 }
 
 /**
- * Writes the checkpoint after a handled page, retrying transient failures while the lease lasts.
- * Resolves with the new state, `false` when the lease was taken over, or undefined when the run
- * must stop (the page is then handled again by the segment's next holder).
+ * Writes the checkpoint `to` over the stored one `from` (pages handled since), retrying transient
+ * failures while the lease lasts. Resolves `true` once written, `false` when the lease was taken
+ * over, or undefined when the run must stop (those pages are handled again by the next holder).
  */
 async function checkpoint(
   env: SegmentEnv,
   segment: number,
   lock: DistributedLock,
-  state: SegmentRecord,
-  lastKey: StoredItem | undefined,
-  handled: number,
-): Promise<SegmentRecord | false | undefined> {
+  from: SegmentRecord,
+  to: SegmentRecord,
+): Promise<true | false | undefined> {
   const { dyno, options } = env;
-  const next = advance(state, lastKey, handled);
   const write = {
     segment,
     fencingToken: lock.fencingToken,
-    previousPages: state.pages,
-    lastKey,
-    items: next.items,
-    pages: next.pages,
+    previousPages: from.pages,
+    lastKey: to.lastKey,
+    items: to.items,
+    pages: to.pages,
   };
   for (let attempt = 1; ; attempt++) {
     try {
@@ -294,7 +369,7 @@ async function checkpoint(
         undefined,
         deadline,
       );
-      return written ? next : false;
+      return written;
     } catch (error) {
       if (!isTransient(error)) throw new SegmentFailure(segment, error);
       if (lock.signal.aborted) return undefined; // the segment's next holder handles the page again

@@ -94,3 +94,13 @@ export function refuseForSdk(operation: string, input: unknown): void {
       `(new Dyno({ transport: "direct" })) or rename it`,
   );
 }
+
+/**
+ * Where `input` names a table or attribute `__proto__` (paths start with `path`), or
+ * `undefined`: what {@link refuseForSdk} refuses for that reason, for a caller that names the
+ * offending record itself (the command line's import names the file and line).
+ */
+export function protoNameIn(input: unknown, path = "input"): string | undefined {
+  const found = refusedIn(input, path);
+  return found && !found.surrogate ? found.where : undefined;
+}

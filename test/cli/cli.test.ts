@@ -12,7 +12,7 @@ import { appendFile, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/p
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestTable, testDyno, testEndpoint, uniqueTableName } from "../support/db.js";
-import { root, spawnChild } from "../jobs/support.js";
+import { root, spawnChild } from "../support/proc.js";
 import { faultProxy } from "../support/http.js";
 
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
@@ -41,15 +41,22 @@ const dir = await mkdtemp(join(tmpdir(), "dyno-cli-"));
 test.after(() => rm(dir, { recursive: true, force: true }));
 
 /** Runs `dyno-ts ...args` to its end. */
-async function cli(
+function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return cliWith(undefined, ...args);
+}
+
+/** Runs `dyno-ts ...args` to its end, `stdin` written to its standard input. */
+async function cliWith(
+  stdin: string | undefined,
   ...args: string[]
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawnChild(
     entry,
     args,
     { AWS_ACCESS_KEY_ID: undefined, AWS_PROFILE: undefined },
-    { tsx: !useDist },
+    { tsx: !useDist, stdin: stdin === undefined ? "ignore" : "pipe" },
   );
+  if (stdin !== undefined) child.child.stdin!.end(stdin);
   const code = await child.exited;
   return { code, stdout: child.stdout(), stderr: child.stderr() };
 }
@@ -73,7 +80,6 @@ function sampleLines(count = 1000): string[] {
       bs: { BS: [Buffer.from("x").toString("base64")] },
       m: { M: { nested: { L: [{ NULL: true }, { BOOL: i % 2 === 0 }, { S: "" }] } } },
     };
-    if (i % 10 === 0) item["__proto__"] = { S: "an attribute like any other" };
     if (i % 7 === 0) item["constructor"] = { N: "7" };
     return JSON.stringify({ Item: item });
   });
@@ -113,7 +119,7 @@ function canonical(lines: string[]): string[] {
 test(`help, usage errors and failures: exit statuses 0, 2 and 1 (${useDist ? "built dist/cli" : "src/cli via tsx"})`, async () => {
   const help = await cli("--help");
   assert.equal(help.code, 0);
-  assert.match(help.stdout, /^Usage: dyno-ts <command>/);
+  assert.match(help.stdout, /^Usage: dyno-ts .*<command>/);
   assert.equal(help.stderr, "");
 
   for (const args of [
@@ -125,6 +131,9 @@ test(`help, usage errors and failures: exit statuses 0, 2 and 1 (${useDist ? "bu
     ["scan", "t", "--bogus"],
     ["job", "stop", "x"],
     ["scan", "t", "--format", "xml"],
+    ["--bogus", "scan", "t"],
+    ["--segments", "2", "scan", "t"],
+    ["--region"],
   ]) {
     const r = await cli(...args);
     assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
@@ -193,12 +202,89 @@ test("import → scan → export of 1,000 items: equal to the input; query; job 
   assert.deepEqual([s.state, s.items, s.segments], ["done", 1000, 4]);
 });
 
-test("an import with a bad line fails naming the line, and writes nothing", async () => {
+test("common options come before the command too, as the AWS CLI takes them", async () => {
   const table = await newTable();
-  const lines = sampleLines(50);
-  lines[36] = '{"Item":{"id":{"S":"x"},"n":{"Q":"1"}}}';
-  const input = join(dir, "bad.jsonl");
+  await dyno.putItem({ TableName: table, Item: { id: { S: "a" } } });
+  for (const args of [
+    ["--endpoint", endpoint, "scan", table],
+    [`--endpoint=${endpoint}`, "--region", "local", "scan", table, "--limit", "1"],
+    ["--region=local", "scan", table, "--endpoint", endpoint],
+  ]) {
+    const r = await cli(...args);
+    assert.deepEqual([r.code, r.stderr, r.stdout], [0, "", '{"id":"a"}\n'], args.join(" "));
+  }
+  const help = await cli("--endpoint", endpoint, "--help");
+  assert.equal(help.code, 0);
+});
+
+/** A new table and `count` sample lines with some replaced (`{ index: line }`), written to `file`. */
+async function importCase(
+  count: number,
+  replaced: Record<number, string>,
+  file: string,
+): Promise<{ table: string; lines: string[]; input: string }> {
+  const table = await newTable();
+  const lines = sampleLines(count);
+  for (const [i, line] of Object.entries(replaced)) lines[Number(i)] = line;
+  const input = join(dir, file);
   await writeFile(input, lines.join("\n"));
+  return { table, lines, input };
+}
+
+test("an import with __proto__ attributes names every such line and writes nothing (the SDK path cannot send them)", async () => {
+  const { table, lines, input } = await importCase(
+    12,
+    {
+      2: '{"Item":{"id":{"S":"p"},"m":{"M":{"__proto__":{"S":"nested"}}}}}',
+      6: '{"Item":{"id":{"S":"q"},"__proto__":{"S":"top"}}}',
+      9: '{"Item":{"id":{"S":"r"},"l":{"L":[{"M":{"k":{"M":{"__proto__":{"N":"1"}}}}}]}}}',
+    },
+    "proto.jsonl",
+  );
+  const r = await cli("import", table, "--in", input, ...local);
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(r.stderr.split("\n").length, 2, "one line");
+  assert.match(
+    r.stderr,
+    /nothing written: .*proto\.jsonl:3: Item\.m\.M\.__proto__: an attribute named "__proto__"/,
+  );
+  assert.match(r.stderr, /proto\.jsonl:7: Item\.__proto__: /);
+  assert.match(r.stderr, /proto\.jsonl:10: Item\.l\.L\[0\]\.M\.k\.M\.__proto__: /);
+  assert.equal((await dyno.scan({ TableName: table, Select: "COUNT" })).Count, 0);
+
+  // From stdin (read as it comes): what came before the bad line is written, and said so.
+  const piped = await cliWith(`${lines.join("\n")}\n`, "import", table, "--in", "-", ...local);
+  assert.equal(piped.code, 1, piped.stderr);
+  assert.match(
+    piped.stderr,
+    /: 2 items written \(lines up to 2\); nothing from line 3 on written: stdin:3: Item\.m\.M\.__proto__: /,
+  );
+  assert.equal((await dyno.scan({ TableName: table, Select: "COUNT" })).Count, 2);
+});
+
+test("an import line DynamoDB refuses is named; every other line is written, and the count said", async () => {
+  const { table, input } = await importCase(
+    60,
+    // The key of the wrong type; an empty key.
+    { 11: '{"Item":{"id":{"N":"12"}}}', 40: '{"Item":{"id":{"S":""}}}' },
+    "refused.jsonl",
+  );
+  const r = await cli("import", table, "--in", input, ...local);
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(r.stderr.split("\n").length, 2, "one line");
+  assert.match(
+    r.stderr,
+    /: 58 items written \(every line up to 60 but those named\); 2 lines refused: .*refused\.jsonl:12: ValidationException: .*; .*refused\.jsonl:41: ValidationException: /,
+  );
+  assert.equal((await dyno.scan({ TableName: table, Select: "COUNT" })).Count, 58);
+});
+
+test("an import with a bad line fails naming the line, and writes nothing", async () => {
+  const { table, input } = await importCase(
+    50,
+    { 36: '{"Item":{"id":{"S":"x"},"n":{"Q":"1"}}}' },
+    "bad.jsonl",
+  );
   const r = await cli("import", table, "--in", input, ...local);
   assert.equal(r.code, 1);
   assert.match(

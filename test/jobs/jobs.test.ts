@@ -3,6 +3,7 @@
  * stopped by its signal, models and raw items, lost answers to checkpoints, fencing.
  */
 import { test } from "node:test";
+import { createServer } from "node:http";
 import assert from "node:assert/strict";
 import {
   AbortError,
@@ -20,6 +21,7 @@ import { localClientConfig } from "../../src/local/index.js";
 import { keyOf, segmentPart, writeCheckpoint, readSegmentItem } from "../../src/jobs/records.js";
 import { createTestTable, testDyno, testEndpoint, uniqueTableName } from "../support/db.js";
 import { filledTable, itemId, lossyProxy } from "./support.js";
+import { forwardTo, listenOnLoopback, readRequest } from "../support/loopback-server.js";
 
 const dyno = await testDyno();
 const leaseTable = uniqueTableName("jobs");
@@ -116,16 +118,30 @@ test("bad options are DynoValidationErrors naming the option, before any request
   await assert.rejects(runJob({} as Dyno, { ...base("x"), handler }), DynoValidationError);
 });
 
-test("joining a job with other segments or input is refused; a lease table of another schema too", async () => {
+test("joining a job with other options is refused naming each option, stored and given; a lease table of another schema too", async () => {
   const id = newId();
   await runJob(dyno, { ...base(id), handler: () => {} });
+  const refused = (pattern: RegExp) => (e: unknown) =>
+    e instanceof DynoValidationError && pattern.test(e.message);
   await assert.rejects(
     runJob(dyno, { ...base(id), segments: 8, handler: () => {} }),
-    (e: unknown) => e instanceof DynoValidationError && /4 segments/.test(e.message),
+    refused(/other options: segments: stored 4, given 8;/),
   );
   await assert.rejects(
     runJob(dyno, { ...base(id), input: { Limit: 31 }, handler: () => {} }),
-    (e: unknown) => e instanceof DynoValidationError && /another input/.test(e.message),
+    refused(/other options: input\.Limit: stored 30, given 31;/),
+  );
+  await assert.rejects(
+    runJob(dyno, {
+      ...base(id),
+      input: { Limit: 30, FilterExpression: "attribute_exists(n)" },
+      handler: () => {},
+    }),
+    refused(/input\.FilterExpression: stored \(none\), given "attribute_exists\(n\)"/),
+  );
+  await assert.rejects(
+    runJob(dyno, { ...base(id), raw: true, handler: () => {} }),
+    refused(/items: stored as table, given raw: true/),
   );
   const other = await createTestTable(dyno.client, { partitionKey: ["id", "S"], sortKey: null });
   await assert.rejects(
@@ -251,6 +267,101 @@ test(
   },
 );
 
+/**
+ * A session through a loopback proxy that forwards the requests `pick` chooses `delayMs` late
+ * (they still land, as a slow network's would); `delayed` counts them.
+ */
+async function delaying(
+  pick: (operation: string, body: Record<string, unknown>) => boolean,
+  delayMs: number,
+): Promise<{ dyno: Dyno; readonly delayed: number; stop(): Promise<void> }> {
+  const endpoint = await testEndpoint();
+  let delayed = 0;
+  const server = createServer((req, res) =>
+    readRequest(req, (raw, operation) => {
+      const body = raw.length ? (JSON.parse(raw.toString("utf8")) as Record<string, unknown>) : {};
+      if (!pick(operation, body)) return forwardTo(endpoint, req, res, raw);
+      delayed++;
+      setTimeout(() => forwardTo(endpoint, req, res, raw), delayMs);
+    }),
+  );
+  const proxy = await listenOnLoopback(server);
+  const slow = new Dyno({ clientConfig: localClientConfig(proxy.endpoint) });
+  return {
+    dyno: slow,
+    get delayed() {
+      return delayed;
+    },
+    stop: async () => {
+      slow.client.destroy();
+      await proxy.stop();
+    },
+  };
+}
+
+const onSegment = (body: Record<string, unknown>) => JSON.stringify(body.Key).includes("segment#");
+
+test("signal stops a worker while its lease acquisitions are in flight: none is left held", async () => {
+  const id = newId();
+  const stop = new AbortController();
+  // Lease acquisitions (ReturnValues ALL_NEW on a segment's item) reach DynamoDB 800 ms late.
+  const slow = await delaying(
+    (operation, body) =>
+      operation === "UpdateItem" && body.ReturnValues === "ALL_NEW" && onSegment(body),
+    800,
+  );
+  try {
+    const run = runJob(slow.dyno, { ...base(id), signal: stop.signal, handler: () => {} });
+    while (slow.delayed === 0) await new Promise((r) => setTimeout(r, 10));
+    stop.abort();
+    await assert.rejects(run, AbortError);
+    await new Promise((r) => setTimeout(r, 1500)); // every delayed acquisition has landed
+    const status = await jobStatus(dyno, { id, leaseTable });
+    const left = status?.segmentStates.filter((s) => s.state === "held").map((s) => s.segment);
+    assert.deepEqual(left, [], "segments left held after the worker stopped");
+  } finally {
+    await slow.stop();
+  }
+});
+
+test("slow checkpoint writes do not hold the scan back: one write covers the pages handled meanwhile, counts stay exact", async () => {
+  const id = newId();
+  // Checkpoints (conditioned on the checkpoint they follow) reach DynamoDB 400 ms late.
+  const slow = await delaying(
+    (operation, body) =>
+      operation === "UpdateItem" &&
+      String(body.ConditionExpression).includes(":prev") &&
+      onSegment(body),
+    400,
+  );
+  try {
+    const seen = new Map<string, number>();
+    const summary = await runJob(slow.dyno, {
+      ...base(id),
+      segments: 1,
+      input: { Limit: 20 }, // 20 pages
+      handler: (items) => {
+        for (const item of items)
+          seen.set(item.id as string, (seen.get(item.id as string) ?? 0) + 1);
+      },
+    });
+    assert.deepEqual([summary.items, summary.pages], [ITEMS, ITEMS / 20 + 1]);
+    assert.equal(seen.size, ITEMS);
+    assert.ok(
+      [...seen.values()].every((n) => n === 1),
+      "every item handled once",
+    );
+    assert.ok(
+      slow.delayed < summary.pages / 2,
+      `${slow.delayed} checkpoint writes for ${summary.pages} pages: not coalesced`,
+    );
+    const status = await jobStatus(dyno, { id, leaseTable });
+    assert.deepEqual([status?.items, status?.pages, status?.state], [ITEMS, summary.pages, "done"]);
+  } finally {
+    await slow.stop();
+  }
+});
+
 test("a model job hands the handler typed, decoded items; raw hands AttributeValue maps", async () => {
   const Thing = s.object({ id: s.string(), n: s.number(), at: s.date() });
   const things = dyno.table(uniqueTableName("things"), { schema: Thing, partitionKey: "id" });
@@ -325,38 +436,13 @@ test("a stale fencing token can never move a checkpoint", async () => {
   const second = await tryAcquireLock(dyno, lease);
   assert.ok(second.lock && second.lock.fencingToken > first.lock.fencingToken);
   const write = { segment: 0, previousPages: 0, lastKey: { id: { S: "a" } }, items: 5, pages: 1 };
-  assert.equal(
-    await writeCheckpoint(
-      dyno,
-      leaseTable,
-      id,
-      { ...write, fencingToken: first.lock.fencingToken },
-      undefined,
-    ),
-    false,
-  );
+  const checkpointUnder = (fencingToken: bigint) =>
+    writeCheckpoint(dyno, leaseTable, id, { ...write, fencingToken }, undefined);
+  assert.equal(await checkpointUnder(first.lock.fencingToken), false);
   assert.equal((await readSegmentItem(dyno, leaseTable, id, 0, undefined))?.pages, 0);
-  assert.equal(
-    await writeCheckpoint(
-      dyno,
-      leaseTable,
-      id,
-      { ...write, fencingToken: second.lock.fencingToken },
-      undefined,
-    ),
-    true,
-  );
+  assert.equal(await checkpointUnder(second.lock.fencingToken), true);
   // The same write again (a retry after a lost answer) is recognised, not applied twice.
-  assert.equal(
-    await writeCheckpoint(
-      dyno,
-      leaseTable,
-      id,
-      { ...write, fencingToken: second.lock.fencingToken },
-      undefined,
-    ),
-    true,
-  );
+  assert.equal(await checkpointUnder(second.lock.fencingToken), true);
   const record = await readSegmentItem(dyno, leaseTable, id, 0, undefined);
   assert.deepEqual([record?.pages, record?.items, record?.lastKey], [1, 5, { id: { S: "a" } }]);
   // A held lease cannot be taken by a one-shot attempt.

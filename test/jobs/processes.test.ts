@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { jobStatus } from "../../src/index.js";
 import { testDyno, testEndpoint, uniqueTableName } from "../support/db.js";
-import { filledTable, itemId, spawnChild, type Child } from "./support.js";
+import { spawnChild, type Child } from "../support/proc.js";
+import { filledTable, itemId } from "./support.js";
 
 const dyno = await testDyno();
 const endpoint = await testEndpoint();
@@ -170,7 +171,10 @@ test("a worker SIGKILLed mid-page: the job completes; only its pages are handled
   const victimIds = new Set(pagesOf(victim, "start").flatMap((p) => p.ids));
   const twice = [...counts].filter(([, n]) => n > 1).map(([itemId]) => itemId);
   for (const itemId of twice)
-    assert.ok(victimIds.has(itemId), `${itemId} handled twice, not by the killed worker`);
+    assert.ok(
+      victimIds.has(itemId),
+      `${itemId} handled twice, not by the killed worker: ${duplicates(workers)}`,
+    );
   for (const n of counts.values()) assert.ok(n <= 2);
   assertNoOverlap([workers[0]!, workers[2]!]);
 });

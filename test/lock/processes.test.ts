@@ -1,83 +1,22 @@
-import { after, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { acquireLock } from "../../src/index.js";
 import { testDyno, testEndpoint } from "../support/db.js";
+import { spawnChild, type Child } from "../support/proc.js";
 import { lockTable } from "./support.js";
 
 const dyno = await testDyno();
 const table = await lockTable(dyno.client);
 const workerPath = fileURLToPath(new URL("./worker.ts", import.meta.url));
-const root = fileURLToPath(new URL("../..", import.meta.url));
 
-const children = new Set<ChildProcess>();
-after(() => {
-  // Whatever happened in a test, no worker outlives the file.
-  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
-});
-
-interface Worker {
-  child: ChildProcess;
-  /** Resolves with the next JSON line matching `pick`. */
-  next<T>(pick: (event: Record<string, unknown>) => boolean): Promise<T>;
-  events: Record<string, unknown>[];
-  exited: Promise<number | null>;
-  stderr(): string;
-}
-
-async function startWorker(mode: string, env: Record<string, string>): Promise<Worker> {
-  const child = spawn(process.execPath, ["--import", "tsx", workerPath, mode], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DYNO_TEST_ENDPOINT: await testEndpoint(),
-      LOCK_TABLE: table,
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+/** Starts a lock worker process in `mode`. */
+async function startWorker(mode: string, env: Record<string, string>): Promise<Child> {
+  return spawnChild(workerPath, [mode], {
+    DYNO_TEST_ENDPOINT: await testEndpoint(),
+    LOCK_TABLE: table,
+    ...env,
   });
-  children.add(child);
-  let stderr = "";
-  child.stderr!.on("data", (chunk) => (stderr += chunk));
-  const events: Record<string, unknown>[] = [];
-  const waiters: {
-    pick: (e: Record<string, unknown>) => boolean;
-    resolve: (e: unknown) => void;
-  }[] = [];
-  createInterface({ input: child.stdout! }).on("line", (line) => {
-    const event = JSON.parse(line) as Record<string, unknown>;
-    events.push(event);
-    for (const waiter of [...waiters]) {
-      if (waiter.pick(event)) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(event);
-      }
-    }
-  });
-  const exited = new Promise<number | null>((resolve) =>
-    child.once("exit", (code) => {
-      children.delete(child);
-      for (const waiter of waiters.splice(0)) {
-        waiter.resolve(Promise.reject(new Error(`worker ${child.pid} exited ${code}: ${stderr}`)));
-      }
-      resolve(code);
-    }),
-  );
-  return {
-    child,
-    events,
-    exited,
-    stderr: () => stderr,
-    next<T>(pick: (event: Record<string, unknown>) => boolean): Promise<T> {
-      const seen = events.find(pick);
-      if (seen) return Promise.resolve(seen as T);
-      return new Promise<T>((resolve) =>
-        waiters.push({ pick, resolve: resolve as (e: unknown) => void }),
-      );
-    },
-  };
 }
 
 test("6 processes × 30 lock-protected increments: exactly 180, critical sections never overlap", async (t) => {

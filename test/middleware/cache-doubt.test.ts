@@ -5,61 +5,35 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer, request as httpRequest, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { AbortError, Dyno, cacheMiddleware } from "../../src/index.js";
 import { localClientConfig } from "../../src/local/index.js";
 import { createTestTable, testClient, testEndpoint, testTransport } from "../support/db.js";
+import { forwardTo, listenOnLoopback, readRequest } from "../support/loopback-server.js";
 
 /**
  * A proxy to `target` that holds each PutItem for `delayMs` before forwarding it, and forwards
  * it even when the client has gone (as a server that received a request applies it).
  */
 async function slowWrites(target: string, delayMs: number) {
-  const upstream = new URL(target);
   const state = { held: 0, landed: 0 };
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks);
-      const isPut = String(req.headers["x-amz-target"] ?? "").endsWith(".PutItem");
+  const server: Server = createServer((req, res) =>
+    readRequest(req, (body, operation) => {
+      const isPut = operation === "PutItem";
       if (isPut) state.held++;
-      const forward = () => {
-        const out = httpRequest(
-          {
-            host: upstream.hostname,
-            port: upstream.port,
-            path: req.url,
-            method: req.method,
-            headers: req.headers,
-          },
-          (answer) => {
-            if (isPut) state.landed++;
-            if (res.destroyed) return void answer.resume();
-            res.writeHead(answer.statusCode ?? 500, answer.headers);
-            answer.pipe(res);
-          },
-        );
-        out.on("error", () => res.destroy());
-        out.end(body);
-      };
+      const forward = () =>
+        forwardTo(target, req, res, body, (answer) => {
+          if (isPut) state.landed++;
+          if (res.destroyed) return void answer.resume();
+          res.writeHead(answer.statusCode ?? 500, answer.headers);
+          answer.pipe(res);
+        });
       if (isPut) setTimeout(forward, delayMs);
       else forward();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    state,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+    }),
+  );
+  return { ...(await listenOnLoopback(server)), state };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

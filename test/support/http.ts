@@ -3,9 +3,10 @@
  * answer some requests itself (faults DynamoDB Local cannot produce on demand), and a
  * "black hole" server that accepts requests and never answers (to test aborts).
  */
-import { createServer, request as httpRequest, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import { Readable } from "node:stream";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { forwardTo, listenOnLoopback, readRequest } from "./loopback-server.js";
 
 /** A request as the handler sees it. */
 export interface SeenRequest {
@@ -96,22 +97,16 @@ export async function blackHole(): Promise<{
     state.received++;
     req.socket.once("close", () => state.closed++);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
+  const { endpoint, stop } = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     get received() {
       return state.received;
     },
     get closed() {
       return state.closed;
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    stop,
   };
 }
 
@@ -125,57 +120,21 @@ export async function faultProxy(
   intercept?: (request: SeenRequest, index: number) => CannedResponse | undefined,
 ): Promise<{ endpoint: string; seen: SeenRequest[]; stop(): Promise<void> }> {
   const seen: SeenRequest[] = [];
-  const upstream = new URL(target);
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const raw = Buffer.concat(chunks);
-      const operation =
-        String(req.headers["x-amz-target"] ?? "")
-          .split(".")
-          .pop() ?? "";
+  const server: Server = createServer((req, res) =>
+    readRequest(req, (raw, operation) => {
       const entry = { operation, body: raw.length ? JSON.parse(raw.toString("utf8")) : undefined };
       seen.push(entry);
       const canned = intercept?.(entry, seen.length - 1);
       if (canned?.hang) return; // black-holed: the socket stays open until stop()
-      if (canned) {
-        const text = JSON.stringify(canned.body);
-        res.writeHead(canned.status, {
-          "content-type": "application/x-amz-json-1.0",
-          "content-length": Buffer.byteLength(text),
-          "x-amzn-requestid": `proxy-${seen.length}`,
-        });
-        res.end(text);
-        return;
-      }
-      const forward = httpRequest(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          path: req.url,
-          method: req.method,
-          headers: req.headers,
-        },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 500, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      forward.on("error", () => res.destroy());
-      forward.end(raw);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    seen,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+      if (!canned) return forwardTo(target, req, res, raw);
+      const text = JSON.stringify(canned.body);
+      res.writeHead(canned.status, {
+        "content-type": "application/x-amz-json-1.0",
+        "content-length": Buffer.byteLength(text),
+        "x-amzn-requestid": `proxy-${seen.length}`,
+      });
+      res.end(text);
+    }),
+  );
+  return { ...(await listenOnLoopback(server)), seen };
 }

@@ -4,7 +4,8 @@
  * its own `Date` header and refuses signatures too far from its clock, as DynamoDB does. Both
  * transports are pointed at it in the same run, so what each sends can be compared exactly.
  */
-import { createServer, request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import { forwardTo, listenOnLoopback, readRequest } from "./loopback-server.js";
 
 /** A request as the proxy received it. */
 export interface CapturedRequest {
@@ -29,16 +30,9 @@ export async function loopbackProxy(
   options: LoopbackOptions = {},
 ): Promise<{ endpoint: string; seen: CapturedRequest[]; stop(): Promise<void> }> {
   const seen: CapturedRequest[] = [];
-  const upstream = new URL(target);
   const offset = options.clockOffsetMs ?? 0;
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const raw = Buffer.concat(chunks);
-      const operation = String(req.headers["x-amz-target"] ?? "")
-        .split(".")
-        .pop()!;
+  const server = createServer((req, res) =>
+    readRequest(req, (raw, operation) => {
       seen.push({ operation, headers: req.headers, body: raw.toString("utf8") });
       const now = new Date(Date.now() + offset);
       const signed = parseAmzDate(String(req.headers["x-amz-date"] ?? ""));
@@ -56,37 +50,15 @@ export async function loopbackProxy(
         res.end(text);
         return;
       }
-      const forward = httpRequest(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          path: req.url,
-          method: req.method,
-          headers: req.headers,
-        },
-        (answer) => {
-          const headers = { ...answer.headers };
-          if (offset !== 0) headers.date = now.toUTCString();
-          res.writeHead(answer.statusCode ?? 500, headers);
-          answer.pipe(res);
-        },
-      );
-      forward.on("error", () => res.destroy());
-      forward.end(raw);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    seen,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+      forwardTo(target, req, res, raw, (answer) => {
+        const headers = { ...answer.headers };
+        if (offset !== 0) headers.date = now.toUTCString();
+        res.writeHead(answer.statusCode ?? 500, headers);
+        answer.pipe(res);
+      });
+    }),
+  );
+  return { ...(await listenOnLoopback(server)), seen };
 }
 
 /** `20150830T123600Z` as ms since the epoch (NaN when malformed). */

@@ -1,8 +1,107 @@
 /**
- * Linux process and socket facts read from /proc, for tests of what `dyno-ts/local` leaves
- * running and where it listens.
+ * Child processes of tests (workers, the command line) whose JSON-line events are collected as
+ * they come and which never outlive their test file; and Linux process and socket facts read from
+ * /proc, for tests of what `dyno-ts/local` leaves running and where it listens.
  */
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, readlinkSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+/** The repository's root (the working directory of spawned children). */
+export const root = fileURLToPath(new URL("../..", import.meta.url));
+
+const children = new Set<ChildProcess>();
+let cleanup = false;
+
+/** A running child process and what it printed. */
+export interface Child {
+  readonly child: ChildProcess;
+  /** Every JSON line printed on stdout so far, parsed. */
+  readonly events: Record<string, unknown>[];
+  /** Resolves with the first event matching `pick` (at once if already seen). */
+  next<T>(pick: (event: Record<string, unknown>) => boolean): Promise<T>;
+  readonly exited: Promise<number | null>;
+  stdout(): string;
+  stderr(): string;
+}
+
+/**
+ * Spawns `node [--import tsx] <script> ...args`, collecting stdout's JSON lines as events (lines
+ * that are not JSON are kept in `stdout()` only).
+ */
+export function spawnChild(
+  script: string,
+  args: readonly string[],
+  env: Record<string, string | undefined>,
+  options: { tsx?: boolean; stdin?: "ignore" | "pipe" } = {},
+): Child {
+  const child = spawn(
+    process.execPath,
+    [...(options.tsx === false ? [] : ["--import", "tsx"]), script, ...args],
+    {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: [options.stdin ?? "ignore", "pipe", "pipe"],
+    },
+  );
+  children.add(child);
+  if (!cleanup) {
+    cleanup = true;
+    // Whatever happened in a test, no child outlives the test file's process.
+    process.once("exit", () => {
+      for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+    });
+  }
+  let stderr = "";
+  let stdout = "";
+  child.stderr!.on("data", (chunk) => (stderr += chunk));
+  const events: Record<string, unknown>[] = [];
+  const waiters: {
+    pick: (e: Record<string, unknown>) => boolean;
+    resolve: (e: unknown) => void;
+  }[] = [];
+  createInterface({ input: child.stdout! }).on("line", (line) => {
+    stdout += `${line}\n`;
+    let event: Record<string, unknown>;
+    try {
+      event = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      return;
+    }
+    events.push(event);
+    for (const waiter of [...waiters]) {
+      if (waiter.pick(event)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(event);
+      }
+    }
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    // "close": after stdout ended, so every line has been read.
+    child.once("close", (code) => {
+      children.delete(child);
+      for (const waiter of waiters.splice(0)) {
+        waiter.resolve(Promise.reject(new Error(`child ${child.pid} exited ${code}: ${stderr}`)));
+      }
+      resolve(code);
+    }),
+  );
+  return {
+    child,
+    events,
+    exited,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    next<T>(pick: (event: Record<string, unknown>) => boolean): Promise<T> {
+      const seen = events.find(pick);
+      if (seen) return Promise.resolve(seen as T);
+      return new Promise<T>((resolve) =>
+        waiters.push({ pick, resolve: resolve as (e: unknown) => void }),
+      );
+    },
+  };
+}
 
 /** A skip value for tests that need Linux's /proc. */
 export const needsProc: string | false = existsSync("/proc/net/tcp")

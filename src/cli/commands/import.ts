@@ -1,37 +1,63 @@
 /**
  * `dyno-ts import TABLE --in FILE`: JSON lines written with `batchWriteItemAll` (unprocessed
  * items retried with backoff until written), a thousand lines at a time. A file is checked
- * whole before anything is written, so a bad line fails the import with nothing half done.
+ * whole before anything is written, so a bad line (not an item, or one this session cannot
+ * send) fails the import naming every such line, with nothing written. A line DynamoDB refuses
+ * (a ValidationException) is named too: its chunk is written item by item to find it, the other
+ * lines are written, and the import fails saying how many items were written and which lines not.
  * @module
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { BatchIncompleteError, type Dyno } from "../../index.js";
+import { protoNameIn } from "../../operation/sdk-names.js";
 import { formatFlag, stringFlag, type Command, type Format } from "../args.js";
 import { LineError, parseItem } from "../format.js";
 import type { Io } from "../io.js";
 import { progressBar } from "../progress.js";
 
 const CHUNK = 1000;
+/** Bad lines named in one failure; past that, counted. */
+const SHOWN = 10;
+/** Lines refused by DynamoDB before the import stops (a systematic error stops early). */
+const MAX_REFUSED = 10;
 
-/** The items of a JSON-lines source, with their line numbers; a bad line throws naming it. */
-async function* itemsOf(
+type Line = { line: number; item: Record<string, AttributeValue> };
+type Checked = Line | { line: number; error: string };
+
+/** The lines of a JSON-lines source as items, or what is wrong with each (`name:line: what`). */
+async function* linesOf(
   source: NodeJS.ReadableStream,
   name: string,
   format: Format,
-): AsyncGenerator<{ line: number; item: Record<string, AttributeValue> }> {
+  sdk: boolean,
+): AsyncGenerator<Checked> {
   let line = 0;
   for await (const text of createInterface({ input: source, crlfDelay: Infinity })) {
     line++;
     if (text.trim() === "") continue;
     try {
-      yield { line, item: parseItem(text, format) };
+      const item = parseItem(text, format);
+      // The SDK path refuses the whole batch naming "__proto__"; each such line is named here.
+      const proto = sdk ? protoNameIn({ Item: item }, "") : undefined;
+      if (proto !== undefined) {
+        throw new LineError(
+          `${proto.slice(1)}: an attribute named "__proto__" cannot be written through the AWS ` +
+            `SDK (its deserializer drops that name from answers); rename it`,
+        );
+      }
+      yield { line, item };
     } catch (error) {
-      const message = error instanceof LineError ? error.message : (error as Error).message;
-      throw new LineError(`${name}:${line}: ${message}`);
+      yield { line, error: `${name}:${line}: ${(error as Error).message}` };
     }
   }
+}
+
+/** One message naming up to {@link SHOWN} bad lines and counting the rest. */
+function badLines(errors: readonly string[]): string {
+  const more = errors.length > SHOWN ? `; and ${errors.length - SHOWN} more bad lines` : "";
+  return errors.slice(0, SHOWN).join("; ") + more;
 }
 
 /** `dyno-ts import TABLE --in FILE.jsonl` (`--in -` reads stdin). */
@@ -39,35 +65,68 @@ export async function importTable(dyno: Dyno, command: Command, io: Io): Promise
   const table = command.positionals[0]!;
   const input = stringFlag(command.values, "in", true);
   const format = formatFlag(command.values, "dynamodb");
+  const name = input === "-" ? "stdin" : input;
+  const sdk = dyno.transport === "sdk";
   const open = () => (input === "-" ? io.stdin : createReadStream(input));
-  if (input !== "-") for await (const _ of itemsOf(open(), input, format)); // check every line first
+  if (input !== "-") {
+    // Every line is checked before anything is written.
+    const errors: string[] = [];
+    for await (const entry of linesOf(open(), name, format, sdk)) {
+      if ("error" in entry) errors.push(entry.error);
+    }
+    if (errors.length > 0) throw new LineError(`nothing written: ${badLines(errors)}`);
+  }
   const bar = progressBar(`import ${table}`, io.stderr);
   let written = 0;
-  let chunk: { line: number; item: Record<string, AttributeValue> }[] = [];
+  let lastLine = 0;
+  const refused: string[] = [];
+  /** What was written so far, for a failure's message. */
+  const sofar = () =>
+    `${written} items written (${
+      refused.length > 0 ? "every line up to" : "lines up to"
+    } ${lastLine}${refused.length > 0 ? " but those named" : ""})`;
+  let chunk: Line[] = [];
   const flush = async () => {
     if (chunk.length === 0) return;
-    const first = chunk[0]!.line;
-    const last = chunk.at(-1)!.line;
+    const lines = chunk;
+    chunk = [];
+    const first = lines[0]!.line;
+    const last = lines.at(-1)!.line;
     try {
       await dyno.batchWriteItemAll(
-        { RequestItems: { [table]: chunk.map(({ item }) => ({ PutRequest: { Item: item } })) } },
+        { RequestItems: { [table]: lines.map(({ item }) => ({ PutRequest: { Item: item } })) } },
         { signal: io.signal },
       );
+      written += lines.length;
     } catch (error) {
-      const left =
-        error instanceof BatchIncompleteError
-          ? ` (${countOf(error.unprocessed)} of lines ${first}-${last} not written)`
-          : ` (lines ${first}-${last})`;
-      throw new Error(`${written} items written before ${(error as Error).message}${left}`, {
-        cause: error,
-      });
+      if (!refusedByDynamo(error)) {
+        const left =
+          error instanceof BatchIncompleteError
+            ? `${countOf(error.unprocessed)} of lines ${first}-${last} not written`
+            : `lines ${first}-${last} maybe not written`;
+        throw new Error(`${sofar()}; ${left}: ${(error as Error).message}`, { cause: error });
+      }
+      // A line DynamoDB refuses fails its whole batch: each line is written alone to name it.
+      written += await oneByOne(dyno, table, lines, name, refused, io.signal);
     }
-    written += chunk.length;
+    lastLine = last;
     bar.update({ items: written });
-    chunk = [];
+    if (refused.length >= MAX_REFUSED) {
+      throw new Error(
+        `${sofar()}; stopped, nothing after line ${last} written: ${badLines(refused)}`,
+      );
+    }
   };
   try {
-    for await (const entry of itemsOf(open(), input === "-" ? "stdin" : input, format)) {
+    for await (const entry of linesOf(open(), name, format, sdk)) {
+      if ("error" in entry) {
+        // Only from stdin (a file was checked whole first): what came before it is written.
+        await flush();
+        throw new LineError(
+          `${sofar()}; nothing from line ${entry.line} on written: ${entry.error}` +
+            (refused.length > 0 ? `; ${badLines(refused)}` : ""),
+        );
+      }
       chunk.push(entry);
       if (chunk.length >= CHUNK) await flush();
     }
@@ -75,7 +134,54 @@ export async function importTable(dyno: Dyno, command: Command, io: Io): Promise
   } finally {
     bar.end();
   }
+  if (refused.length > 0) {
+    throw new Error(`${sofar()}; ${refused.length} lines refused: ${badLines(refused)}`);
+  }
   if (io.stderr.isTTY) io.stderr.write(`imported ${written} items into ${table}\n`);
+}
+
+/** True when DynamoDB refused the request itself (not a throttle, a network or an abort). */
+function refusedByDynamo(error: unknown): boolean {
+  const cause = error instanceof BatchIncompleteError ? error.cause : error;
+  return (cause as { name?: unknown } | null)?.name === "ValidationException";
+}
+
+/**
+ * Writes `lines` one item at a time, naming each line DynamoDB refuses in `refused`; resolves
+ * with the number of items written. Other errors (throttling past retries, aborts) are thrown.
+ */
+async function oneByOne(
+  dyno: Dyno,
+  table: string,
+  lines: readonly Line[],
+  name: string,
+  refused: string[],
+  signal: AbortSignal,
+): Promise<number> {
+  let written = 0;
+  let next = 0;
+  const failed: { line: number; message: string }[] = [];
+  const worker = async () => {
+    while (next < lines.length) {
+      const { line, item } = lines[next++]!;
+      try {
+        await dyno.batchWriteItemAll(
+          { RequestItems: { [table]: [{ PutRequest: { Item: item } }] } },
+          { signal },
+        );
+        written++;
+      } catch (error) {
+        if (!refusedByDynamo(error)) throw error;
+        const e = error instanceof BatchIncompleteError ? error.cause : error;
+        failed.push({ line, message: `${(e as Error).name}: ${(e as Error).message}` });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  for (const f of failed.sort((a, b) => a.line - b.line)) {
+    refused.push(`${name}:${f.line}: ${f.message}`);
+  }
+  return written;
 }
 
 function countOf(unprocessed: unknown): number {
