@@ -14,8 +14,8 @@ import { DynoValidationError } from "../errors.js";
 import { cond, isCondition } from "../expression/condition.js";
 import type { Condition } from "../expression/types.js";
 import type { BatchOptions } from "../exhaustive/options.js";
-import { readEntries } from "../table/batch-get.js";
-import { writeEntries } from "../table/batch-write.js";
+import { modelBatchGet } from "../table/batch-get.js";
+import { modelBatchDelete, writeEntries } from "../table/batch-write.js";
 import { Conditions, type ConditionInput, type Updates } from "../table/expressions.js";
 import type { RawItem } from "../table/items.js";
 import type {
@@ -30,7 +30,7 @@ import type {
   UpdatePlan,
   VersionedPlanOptions,
 } from "../table/model.js";
-import { readSource } from "../table/runs.js";
+import { checkMaxItems, readSource } from "../table/runs.js";
 import { sendDelete, sendGet, sendPut, sendUpdate } from "../table/send.js";
 import type { Projected } from "../table/types.js";
 import { bindingOf } from "../table/cursor.js";
@@ -360,19 +360,7 @@ export class Entity<
     keys: readonly EntityKey<T, K>[],
     options: EntityBatchGetOptions = {},
   ): Promise<T[]> {
-    if (!Array.isArray(keys)) throw new DynoValidationError("keys", "expected an array of keys");
-    if (keys.length === 0) return [];
-    const { consistentRead, includeExpired, ...batch } = options;
-    const read = {
-      ...(consistentRead ? { consistentRead } : {}),
-      ...(includeExpired ? { includeExpired } : {}),
-    };
-    const entries = keys.map((k, i) => {
-      const at = `keys[${i}]`;
-      return { model: this, plan: this.getPlan(k, read, at), at };
-    });
-    const items = (await readEntries(this.#session, entries, batch)) as (T | undefined)[];
-    return items.filter((x): x is T => x !== undefined);
+    return (await modelBatchGet(this.#session, this, keys, options)) as T[];
   }
 
   /**
@@ -398,12 +386,7 @@ export class Entity<
 
   /** Deletes items by their keys (any number, unprocessed ones retried). */
   async batchDelete(keys: readonly EntityKey<T, K>[], options: BatchOptions = {}): Promise<void> {
-    if (!Array.isArray(keys)) throw new DynoValidationError("keys", "expected an array of keys");
-    const entries = keys.map((k, i) => {
-      const at = `keys[${i}]`;
-      return { model: this, plan: this.deletePlan(k, {}, at), at };
-    });
-    await writeEntries(this.#session, entries, options);
+    await modelBatchDelete(this.#session, this, keys, options);
   }
 
   // ------------------------------------------------------------------ helpers
@@ -438,15 +421,7 @@ export class Entity<
     options: EntityScanOptions<T, unknown, P>,
   ): PagedItems<Projected<T, P & keyof T>> {
     const d = this.definition;
-    if (
-      options.maxItems !== undefined &&
-      (!Number.isInteger(options.maxItems) || options.maxItems < 1)
-    ) {
-      throw new DynoValidationError(
-        "maxItems",
-        `must be a positive integer, got ${String(options.maxItems)}`,
-      );
-    }
+    checkMaxItems(options.maxItems);
     let schema: AnySchema = d.model.schema;
     const build = (own: Condition | undefined) => {
       const b = make();
