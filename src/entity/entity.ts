@@ -14,7 +14,15 @@ import { DynoValidationError } from "../errors.js";
 import { cond, isCondition } from "../expression/condition.js";
 import type { Condition } from "../expression/types.js";
 import type { BatchOptions } from "../exhaustive/options.js";
-import { modelBatchGet } from "../table/batch-get.js";
+import { modelBatchGet, type ModelBatchGetOptions } from "../table/batch-get.js";
+import type {
+  DeleteOptions,
+  GetOptions,
+  PutOptions,
+  QueryOptions,
+  ScanOptions,
+  UpdateOptions,
+} from "../table/table.js";
 import { modelBatchDelete, writeEntries } from "../table/batch-write.js";
 import { Conditions, type ConditionInput, type Updates } from "../table/expressions.js";
 import type { RawItem } from "../table/items.js";
@@ -51,75 +59,26 @@ import {
 import type { ModelSession } from "../table/model-session.js";
 import type { EntityKey, EntityQuery, KeyOfIndex, KeyTemplates } from "./types.js";
 
-/** Options of {@link Entity.get}. */
-export interface EntityGetOptions<P> {
-  /** Strongly consistent read. */
-  consistentRead?: boolean;
-  /** Reads only these top-level properties; the item's type narrows to them. */
-  project?: readonly P[];
-  /** Also returns an item whose TTL has passed (DynamoDB deletes such items up to days later). */
-  includeExpired?: boolean;
-}
+/** Options of {@link Entity.get}: a Table's ({@link GetOptions}). */
+export type EntityGetOptions<P> = GetOptions<P>;
 
-/** Options of {@link Entity.put}. */
-export interface EntityPutOptions<T> {
-  /** The write happens only if the existing item meets it. */
-  condition?: ConditionInput<T>;
-  /** `"ALL_OLD"` returns the item the put replaced. */
-  returnValues?: "NONE" | "ALL_OLD";
-}
+/** Options of {@link Entity.put}: a Table's ({@link PutOptions}). */
+export type EntityPutOptions<T> = PutOptions<T>;
 
-/** Options of {@link Entity.update}. */
-export interface EntityUpdateOptions<T> {
-  /** The update happens only if the existing item meets it. */
-  condition?: ConditionInput<T>;
-  /** The version the stored item must have (an entity with `version`); the update increments it. */
-  version?: number;
-  /** `"ALL_NEW"` returns the item after the update, `"ALL_OLD"` before it. */
-  returnValues?: "NONE" | "ALL_NEW" | "ALL_OLD";
-}
+/** Options of {@link Entity.update}: a Table's ({@link UpdateOptions}). */
+export type EntityUpdateOptions<T> = UpdateOptions<T>;
 
-/** Options of {@link Entity.delete}. */
-export interface EntityDeleteOptions<T> {
-  /** The delete happens only if the item meets it. */
-  condition?: ConditionInput<T>;
-  /** The version the stored item must have (an entity with `version`). */
-  version?: number;
-  /** `"ALL_OLD"` returns the deleted item. */
-  returnValues?: "NONE" | "ALL_OLD";
-}
+/** Options of {@link Entity.delete}: a Table's ({@link DeleteOptions}). */
+export type EntityDeleteOptions<T> = DeleteOptions<T>;
 
-/** Options of {@link Entity.scan} (and, with more, of {@link Entity.query}). */
-export interface EntityScanOptions<T, X, P> {
-  /** Reads a declared index instead of the table. */
-  index?: X;
-  /** Keeps only the items that meet it (a FilterExpression). */
-  filter?: ConditionInput<T>;
-  /** Reads only these top-level properties; the items' type narrows to them. */
-  project?: readonly P[];
-  /** Strongly consistent reads (not on global secondary indexes). */
-  consistentRead?: boolean;
-  /** Stops after this many items. */
-  maxItems?: number;
-  /** Items DynamoDB evaluates per request (`Limit`). */
-  pageSize?: number;
-  /** Also returns items whose TTL has passed. */
-  includeExpired?: boolean;
-}
+/** Options of {@link Entity.scan}: a Table's ({@link ScanOptions}; `index` names one of the entity's indexes). */
+export type EntityScanOptions<T, X, P> = ScanOptions<T, X, P>;
 
-/** Options of {@link Entity.query}. */
-export interface EntityQueryOptions<T, X, P> extends EntityScanOptions<T, X, P> {
-  /** Descending sort key order. */
-  descending?: boolean;
-}
+/** Options of {@link Entity.query}: a Table's ({@link QueryOptions}). */
+export type EntityQueryOptions<T, X, P> = QueryOptions<T, X, P>;
 
-/** Options of {@link Entity.batchGet}. */
-export interface EntityBatchGetOptions extends BatchOptions {
-  /** Strongly consistent reads. */
-  consistentRead?: boolean;
-  /** Also returns items whose TTL has passed. */
-  includeExpired?: boolean;
-}
+/** Options of {@link Entity.batchGet}: a Table's ({@link ModelBatchGetOptions}). */
+export type EntityBatchGetOptions = ModelBatchGetOptions;
 
 /** The behaviour options of an entity (besides its schema and templates). */
 export interface EntityBehaviour {
