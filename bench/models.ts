@@ -22,14 +22,8 @@ import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
 import { Dyno } from "../src/session.js";
 import { s } from "../src/index.js";
 import { localClientConfig, startLocal } from "../src/local/index.js";
-import { compare, fmt, type Totals } from "./support.js";
+import { arg, compare, fmt, type Totals } from "./support.js";
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-
-const arg = (name: string, fallback: number) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? Number(process.argv[index + 1]) : fallback;
-};
 const BATCHES = arg("batches", 40);
 const CONCURRENCY = arg("concurrency", 8);
 

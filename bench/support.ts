@@ -1,5 +1,27 @@
-/** Shared bench helpers: timing rounds, a median, and a request handler that answers without a network. */
+/**
+ * Shared bench helpers: command-line numbers, timing rounds, a median, interleaved comparison,
+ * and a client whose request handler answers without a network.
+ */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { Readable } from "node:stream";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+/** The number after `--name` on the command line, or `fallback`. */
+export function arg(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  return index > 0 ? Number(process.argv[index + 1]) : fallback;
+}
+
+/** A client that answers every request with `body` at once, with no socket (client CPU only). */
+export function stubClient(body: unknown): DynamoDBClient {
+  return new DynamoDBClient({
+    region: "us-east-1",
+    endpoint: "http://127.0.0.1:9",
+    credentials: { accessKeyId: "x", secretAccessKey: "y" },
+    requestHandler: stubRequestHandler(body) as never,
+  });
+}
 
 /** Rate and cost of one timed run. */
 export interface Rate {

@@ -22,14 +22,8 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { Dyno, marshalItem, s, unmarshalItem } from "../src/index.js";
 import { localClientConfig, startLocal } from "../src/local/index.js";
-import { compare, fmt, stubRequestHandler, type Totals } from "./support.js";
+import { arg, compare, fmt, stubClient, type Totals } from "./support.js";
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-
-const arg = (name: string, fallback: number) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? Number(process.argv[index + 1]) : fallback;
-};
 const BATCHES = arg("batches", 40);
 const BATCH = arg("batch", 50);
 const CONCURRENCY = arg("concurrency", 4);
@@ -164,22 +158,12 @@ const header = () => {
 };
 
 // ---- stub: no network, client CPU only
-const stubWrite = new DynamoDBClient({
-  region: "us-east-1",
-  endpoint: "http://127.0.0.1:9",
-  credentials: { accessKeyId: "x", secretAccessKey: "y" },
-  requestHandler: stubRequestHandler({}) as never,
-});
-const stubRead = new DynamoDBClient({
-  region: "us-east-1",
-  endpoint: "http://127.0.0.1:9",
-  credentials: { accessKeyId: "x", secretAccessKey: "y" },
-  requestHandler: stubRequestHandler({
-    Responses: [
-      { Item: marshalItem(order("o1"), Order) },
-      { Item: marshalItem({ org: "acme", id: "a1", balance: 5 }, Account) },
-    ],
-  }) as never,
+const stubWrite = stubClient({});
+const stubRead = stubClient({
+  Responses: [
+    { Item: marshalItem(order("o1"), Order) },
+    { Item: marshalItem({ org: "acme", id: "a1", balance: 5 }, Account) },
+  ],
 });
 const tables = TABLES;
 const options = { batches: BATCHES, batchSize: BATCH, concurrency: CONCURRENCY };

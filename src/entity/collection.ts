@@ -13,6 +13,7 @@ import { cond } from "../expression/condition.js";
 import { key as keyCond } from "../expression/key-condition.js";
 import type { RawItem } from "../table/items.js";
 import { bindingOf } from "../table/cursor.js";
+import { checkMaxItems } from "../table/runs.js";
 import type { Entity } from "./entity.js";
 import { fill } from "./keys.js";
 import { readPage, type Page, type PageRequest } from "../table/pages.js";
@@ -121,15 +122,7 @@ export class Collection<M extends Members> {
           `${p} is not named by the members' partition key templates`,
         );
     }
-    if (
-      options.maxItems !== undefined &&
-      (!Number.isInteger(options.maxItems) || options.maxItems < 1)
-    ) {
-      throw new DynoValidationError(
-        "maxItems",
-        `must be a positive integer, got ${String(options.maxItems)}`,
-      );
-    }
+    checkMaxItems(options.maxItems);
     const build = (ttl: boolean): QueryCommandInput => {
       const b = new QueryBuilder().table(this.#table).keyCondition(keyCond.eq(attr!, pk!));
       const own = [...this.#byEntity.values()].map(([, e]) =>

@@ -14,8 +14,16 @@ import { DynoValidationError } from "../errors.js";
 import { cond, isCondition } from "../expression/condition.js";
 import type { Condition } from "../expression/types.js";
 import type { BatchOptions } from "../exhaustive/options.js";
-import { readEntries } from "../table/batch-get.js";
-import { writeEntries } from "../table/batch-write.js";
+import { modelBatchGet, type ModelBatchGetOptions } from "../table/batch-get.js";
+import type {
+  DeleteOptions,
+  GetOptions,
+  PutOptions,
+  QueryOptions,
+  ScanOptions,
+  UpdateOptions,
+} from "../table/table.js";
+import { modelBatchDelete, writeEntries } from "../table/batch-write.js";
 import { Conditions, type ConditionInput, type Updates } from "../table/expressions.js";
 import type { RawItem } from "../table/items.js";
 import type {
@@ -30,7 +38,7 @@ import type {
   UpdatePlan,
   VersionedPlanOptions,
 } from "../table/model.js";
-import { readSource } from "../table/runs.js";
+import { checkMaxItems, readSource } from "../table/runs.js";
 import { sendDelete, sendGet, sendPut, sendUpdate } from "../table/send.js";
 import type { Projected } from "../table/types.js";
 import { bindingOf } from "../table/cursor.js";
@@ -51,75 +59,26 @@ import {
 import type { ModelSession } from "../table/model-session.js";
 import type { EntityKey, EntityQuery, KeyOfIndex, KeyTemplates } from "./types.js";
 
-/** Options of {@link Entity.get}. */
-export interface EntityGetOptions<P> {
-  /** Strongly consistent read. */
-  consistentRead?: boolean;
-  /** Reads only these top-level properties; the item's type narrows to them. */
-  project?: readonly P[];
-  /** Also returns an item whose TTL has passed (DynamoDB deletes such items up to days later). */
-  includeExpired?: boolean;
-}
+/** Options of {@link Entity.get}: a Table's ({@link GetOptions}). */
+export type EntityGetOptions<P> = GetOptions<P>;
 
-/** Options of {@link Entity.put}. */
-export interface EntityPutOptions<T> {
-  /** The write happens only if the existing item meets it. */
-  condition?: ConditionInput<T>;
-  /** `"ALL_OLD"` returns the item the put replaced. */
-  returnValues?: "NONE" | "ALL_OLD";
-}
+/** Options of {@link Entity.put}: a Table's ({@link PutOptions}). */
+export type EntityPutOptions<T> = PutOptions<T>;
 
-/** Options of {@link Entity.update}. */
-export interface EntityUpdateOptions<T> {
-  /** The update happens only if the existing item meets it. */
-  condition?: ConditionInput<T>;
-  /** The version the stored item must have (an entity with `version`); the update increments it. */
-  version?: number;
-  /** `"ALL_NEW"` returns the item after the update, `"ALL_OLD"` before it. */
-  returnValues?: "NONE" | "ALL_NEW" | "ALL_OLD";
-}
+/** Options of {@link Entity.update}: a Table's ({@link UpdateOptions}). */
+export type EntityUpdateOptions<T> = UpdateOptions<T>;
 
-/** Options of {@link Entity.delete}. */
-export interface EntityDeleteOptions<T> {
-  /** The delete happens only if the item meets it. */
-  condition?: ConditionInput<T>;
-  /** The version the stored item must have (an entity with `version`). */
-  version?: number;
-  /** `"ALL_OLD"` returns the deleted item. */
-  returnValues?: "NONE" | "ALL_OLD";
-}
+/** Options of {@link Entity.delete}: a Table's ({@link DeleteOptions}). */
+export type EntityDeleteOptions<T> = DeleteOptions<T>;
 
-/** Options of {@link Entity.scan} (and, with more, of {@link Entity.query}). */
-export interface EntityScanOptions<T, X, P> {
-  /** Reads a declared index instead of the table. */
-  index?: X;
-  /** Keeps only the items that meet it (a FilterExpression). */
-  filter?: ConditionInput<T>;
-  /** Reads only these top-level properties; the items' type narrows to them. */
-  project?: readonly P[];
-  /** Strongly consistent reads (not on global secondary indexes). */
-  consistentRead?: boolean;
-  /** Stops after this many items. */
-  maxItems?: number;
-  /** Items DynamoDB evaluates per request (`Limit`). */
-  pageSize?: number;
-  /** Also returns items whose TTL has passed. */
-  includeExpired?: boolean;
-}
+/** Options of {@link Entity.scan}: a Table's ({@link ScanOptions}; `index` names one of the entity's indexes). */
+export type EntityScanOptions<T, X, P> = ScanOptions<T, X, P>;
 
-/** Options of {@link Entity.query}. */
-export interface EntityQueryOptions<T, X, P> extends EntityScanOptions<T, X, P> {
-  /** Descending sort key order. */
-  descending?: boolean;
-}
+/** Options of {@link Entity.query}: a Table's ({@link QueryOptions}). */
+export type EntityQueryOptions<T, X, P> = QueryOptions<T, X, P>;
 
-/** Options of {@link Entity.batchGet}. */
-export interface EntityBatchGetOptions extends BatchOptions {
-  /** Strongly consistent reads. */
-  consistentRead?: boolean;
-  /** Also returns items whose TTL has passed. */
-  includeExpired?: boolean;
-}
+/** Options of {@link Entity.batchGet}: a Table's ({@link ModelBatchGetOptions}). */
+export type EntityBatchGetOptions = ModelBatchGetOptions;
 
 /** The behaviour options of an entity (besides its schema and templates). */
 export interface EntityBehaviour {
@@ -360,19 +319,7 @@ export class Entity<
     keys: readonly EntityKey<T, K>[],
     options: EntityBatchGetOptions = {},
   ): Promise<T[]> {
-    if (!Array.isArray(keys)) throw new DynoValidationError("keys", "expected an array of keys");
-    if (keys.length === 0) return [];
-    const { consistentRead, includeExpired, ...batch } = options;
-    const read = {
-      ...(consistentRead ? { consistentRead } : {}),
-      ...(includeExpired ? { includeExpired } : {}),
-    };
-    const entries = keys.map((k, i) => {
-      const at = `keys[${i}]`;
-      return { model: this, plan: this.getPlan(k, read, at), at };
-    });
-    const items = (await readEntries(this.#session, entries, batch)) as (T | undefined)[];
-    return items.filter((x): x is T => x !== undefined);
+    return (await modelBatchGet(this.#session, this, keys, options)) as T[];
   }
 
   /**
@@ -398,12 +345,7 @@ export class Entity<
 
   /** Deletes items by their keys (any number, unprocessed ones retried). */
   async batchDelete(keys: readonly EntityKey<T, K>[], options: BatchOptions = {}): Promise<void> {
-    if (!Array.isArray(keys)) throw new DynoValidationError("keys", "expected an array of keys");
-    const entries = keys.map((k, i) => {
-      const at = `keys[${i}]`;
-      return { model: this, plan: this.deletePlan(k, {}, at), at };
-    });
-    await writeEntries(this.#session, entries, options);
+    await modelBatchDelete(this.#session, this, keys, options);
   }
 
   // ------------------------------------------------------------------ helpers
@@ -438,15 +380,7 @@ export class Entity<
     options: EntityScanOptions<T, unknown, P>,
   ): PagedItems<Projected<T, P & keyof T>> {
     const d = this.definition;
-    if (
-      options.maxItems !== undefined &&
-      (!Number.isInteger(options.maxItems) || options.maxItems < 1)
-    ) {
-      throw new DynoValidationError(
-        "maxItems",
-        `must be a positive integer, got ${String(options.maxItems)}`,
-      );
-    }
+    checkMaxItems(options.maxItems);
     let schema: AnySchema = d.model.schema;
     const build = (own: Condition | undefined) => {
       const b = make();

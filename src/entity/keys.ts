@@ -10,6 +10,7 @@ import { setOwn } from "../own.js";
 import { key as keyCond } from "../expression/key-condition.js";
 import type { KeyCondition } from "../expression/types.js";
 import type { ItemModel } from "../table/paths.js";
+import { isPlainObject, sortOperation } from "../table/keys.js";
 import { MAX_CHAR, encodeValue, parseTemplate, type Template, type ValueKind } from "./template.js";
 
 /** One key attribute of the table and the template that fills it. */
@@ -31,12 +32,6 @@ export interface EntityKeySchema {
 
 /** The value kind of each template property, from the schema. */
 export type PropKinds = ReadonlyMap<string, ValueKind>;
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> => {
-  if (v === null || typeof v !== "object") return false;
-  const proto: unknown = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-};
 
 const own = (o: Record<string, unknown>, k: string): unknown =>
   Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined;
@@ -194,9 +189,6 @@ export function keyAttributes(
   return out;
 }
 
-const SORT_OPS = ["eq", "lt", "le", "gt", "ge", "between", "beginsWith"] as const;
-type SortOp = (typeof SORT_OPS)[number];
-
 /** The largest string below `s` and everything starting with it: `s` less one at its end, then the maximum. */
 function below(s: string): string {
   const cps = [...s];
@@ -291,15 +283,7 @@ export function keyCondition(
         `a condition on ${prop} must be on the last property given`,
       );
     }
-    const ops = Object.keys(v);
-    const op = ops[0] as SortOp;
-    if (ops.length !== 1 || !SORT_OPS.includes(op)) {
-      throw new DynoValidationError(
-        what,
-        `expected a value or one of { ${SORT_OPS.join(" | ")} }, got { ${ops.join(", ")} }`,
-      );
-    }
-    const arg = v[op];
+    const [op, arg] = sortOperation(v, what);
     const between = (lo: string, hi: string) =>
       keyCond.and(partition, keyCond.between(sort.attr, lo, hi));
     switch (op) {
@@ -321,9 +305,8 @@ export function keyCondition(
           ? keyCond.and(partition, keyCond.lt(sort.attr, low(arg)))
           : between(prefix, below(low(arg)));
       case "between": {
-        if (!Array.isArray(arg) || arg.length !== 2)
-          throw new DynoValidationError(what, "between takes [low, high]");
-        return between(low(arg[0]), high(arg[1]));
+        const [lo, hi] = arg as [unknown, unknown];
+        return between(low(lo), high(hi));
       }
       case "beginsWith":
         if (kind !== "string" || typeof arg !== "string") {

@@ -135,24 +135,35 @@ function parseIndex(text: string, at: number, fail: (message: string) => never):
 }
 
 function checkSegments(segments: readonly unknown[]): PathSegment[] {
-  const label = pathLabel(segments as PathInput);
-  const fail = (message: string): never => {
-    throw new DynoValidationError(label, `malformed path ${label}: ${message}`);
-  };
-  if (segments.length === 0) fail("empty path");
-  segments.forEach((segment, i) => {
+  // The label is made only for an error: this runs for every path of every expression.
+  if (segments.length === 0) throw badSegments(segments, "empty path");
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i];
     if (typeof segment === "string") {
-      if (segment === "") fail(`empty name at segment ${i}`);
+      if (segment === "") throw badSegments(segments, `empty name at segment ${i}`);
     } else if (typeof segment === "number") {
-      if (i === 0) fail("a path must start with an attribute name, not an index");
+      if (i === 0) {
+        throw badSegments(segments, "a path must start with an attribute name, not an index");
+      }
       if (!Number.isSafeInteger(segment) || segment < 0) {
-        fail(`index ${segment} at segment ${i} is not a non-negative integer`);
+        throw badSegments(
+          segments,
+          `index ${segment} at segment ${i} is not a non-negative integer`,
+        );
       }
     } else {
-      fail(`segment ${i} must be a name (string) or an index (number), got ${describe(segment)}`);
+      throw badSegments(
+        segments,
+        `segment ${i} must be a name (string) or an index (number), got ${describe(segment)}`,
+      );
     }
-  });
-  return [...(segments as PathSegment[])];
+  }
+  return segments.slice() as PathSegment[];
+}
+
+function badSegments(segments: readonly unknown[], message: string): DynoValidationError {
+  const label = pathLabel(segments as PathInput);
+  return new DynoValidationError(label, `malformed path ${label}: ${message}`);
 }
 
 function describe(value: unknown): string {

@@ -226,3 +226,25 @@ export async function batchGetGrouped<const G extends BatchGetGroups>(
   });
   return out as BatchGetGroupedResult<G>;
 }
+
+/**
+ * A model's own `batchGet(keys, options)` (tables and entities alike): the items at `keys`, in
+ * their order, missing and expired ones left out.
+ * @throws DynoValidationError: not an array, a bad key (`keys[i].<prop>`).
+ */
+export async function modelBatchGet(
+  dyno: Pick<Dyno, "batchGetItemAll">,
+  model: AnyModel,
+  keys: readonly unknown[],
+  options: ModelBatchGetOptions,
+): Promise<unknown[]> {
+  if (!Array.isArray(keys)) throw new DynoValidationError("keys", "expected an array of keys");
+  if (keys.length === 0) return [];
+  const { read, batch } = readOptions(options);
+  const entries = keys.map((k, i) => {
+    const at = `keys[${i}]`;
+    return { model, plan: model.getPlan(k as never, read, at), at };
+  });
+  const items = await readEntries(dyno, entries, batch);
+  return items.filter((item) => item !== undefined);
+}

@@ -125,3 +125,22 @@ export async function batchWrite(
   await collect(b, fn, "batchWrite");
   return writeEntries(dyno, b.entries, options);
 }
+
+/**
+ * A model's own `batchDelete(keys, options)` (tables and entities alike): every key deleted,
+ * unprocessed ones retried.
+ * @throws DynoValidationError: not an array, a bad key (`keys[i].<prop>`).
+ */
+export async function modelBatchDelete(
+  dyno: Pick<Dyno, "batchWriteItemAll">,
+  model: AnyModel,
+  keys: readonly unknown[],
+  options: BatchOptions,
+): Promise<void> {
+  if (!Array.isArray(keys)) throw new DynoValidationError("keys", "expected an array of keys");
+  const entries = keys.map((k, i) => {
+    const at = `keys[${i}]`;
+    return { model, plan: model.deletePlan(k as never, {}, at), at };
+  });
+  await writeEntries(dyno, entries, options);
+}

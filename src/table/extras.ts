@@ -22,55 +22,68 @@ export function undeclaredProperties(
   value: unknown,
   limit = LISTED + 1,
 ): PathSegment[][] {
-  const out: PathSegment[][] = [];
-  const seen = new Set<object>();
-  const walk = (schema: AnySchema, value: unknown, at: PathSegment[]): void => {
-    if (out.length >= limit || value === null || typeof value !== "object") return;
-    let def = schema.def;
-    if (def.kind === "embed") def = def.inner.def; // the same value, flattened
-    if (seen.has(value)) return; // a cycle: the encoder reports it
-    seen.add(value);
-    switch (def.kind) {
-      case "object":
-        walkObject(def.shape, value, at);
-        break;
-      case "list":
-        if (Array.isArray(value)) value.forEach((v, i) => walk(def.item, v, [...at, i]));
-        break;
-      case "record":
-      case "map":
-        if (value instanceof Map) {
-          for (const [k, v] of value as Map<unknown, unknown>)
-            walk(def.value, v, [...at, String(k)]);
-        } else {
-          for (const k of Object.keys(value))
-            walk(def.value, (value as Record<string, unknown>)[k], [...at, k]);
-        }
-        break;
-      default:
-        break; // scalars, sets, dates, binaries; any, json and custom keep what they are given
-    }
-    seen.delete(value);
-  };
-  const walkObject = (
-    shape: Readonly<Record<string, AnySchema>>,
-    value: object,
-    at: PathSegment[],
-  ): void => {
-    for (const k of Object.keys(value)) {
-      if (!Object.hasOwn(shape, k)) {
-        if ((value as Record<string, unknown>)[k] === undefined) continue; // undefined is "absent"
-        out.push([...at, k]);
-        if (out.length >= limit) return;
-        continue;
+  // Module-level walkers over one state (no closures made per call: this runs on every write).
+  const state: Walk = { out: [], seen: new Set(), limit };
+  walk(state, schema, value, []);
+  return state.out;
+}
+
+interface Walk {
+  readonly out: PathSegment[][];
+  readonly seen: Set<object>;
+  readonly limit: number;
+}
+
+function walk(w: Walk, schema: AnySchema, value: unknown, at: PathSegment[]): void {
+  if (w.out.length >= w.limit || value === null || typeof value !== "object") return;
+  let def = schema.def;
+  if (def.kind === "embed") def = def.inner.def; // the same value, flattened
+  if (w.seen.has(value)) return; // a cycle: the encoder reports it
+  w.seen.add(value);
+  switch (def.kind) {
+    case "object":
+      walkObject(w, def.shape, value, at);
+      break;
+    case "list":
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) walk(w, def.item, value[i], [...at, i]);
       }
-      const field = shape[k]!;
-      if (field.mods.skip) continue;
-      walk(field, (value as Record<string, unknown>)[k], [...at, k]);
+      break;
+    case "record":
+    case "map":
+      if (value instanceof Map) {
+        for (const [k, v] of value as Map<unknown, unknown>)
+          walk(w, def.value, v, [...at, String(k)]);
+      } else {
+        for (const k of Object.keys(value))
+          walk(w, def.value, (value as Record<string, unknown>)[k], [...at, k]);
+      }
+      break;
+    default:
+      break; // scalars, sets, dates, binaries; any, json and custom keep what they are given
+  }
+  w.seen.delete(value);
+}
+
+function walkObject(
+  w: Walk,
+  shape: Readonly<Record<string, AnySchema>>,
+  value: object,
+  at: PathSegment[],
+): void {
+  for (const k of Object.keys(value)) {
+    const member = (value as Record<string, unknown>)[k];
+    if (!Object.hasOwn(shape, k)) {
+      if (member === undefined) continue; // undefined is "absent"
+      w.out.push([...at, k]);
+      if (w.out.length >= w.limit) return;
+      continue;
     }
-  };
-  walk(schema, value, []);
-  return out;
+    const field = shape[k]!;
+    // Only objects hold properties to check: a scalar member needs no path of its own.
+    if (field.mods.skip || member === null || typeof member !== "object") continue;
+    walk(w, field, member, [...at, k]);
+  }
 }
 
 /** "item.a, item.b.c and more": undeclared paths below `base`, for a message. */

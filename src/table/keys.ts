@@ -84,7 +84,8 @@ function scalarType(def: ItemModel["schema"]["def"]): ScalarAttributeType | unde
   }
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => {
+/** True for an object literal (or one without a prototype): a key, a query, a condition object. */
+export const isPlainObject = (v: unknown): v is Record<string, unknown> => {
   if (v === null || typeof v !== "object") return false;
   const proto: unknown = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;
@@ -133,7 +134,29 @@ export function encodeKey(
 }
 
 const SORT_OPS = ["eq", "lt", "le", "gt", "ge", "between", "beginsWith"] as const;
-type SortOp = (typeof SORT_OPS)[number];
+/** A sort key condition's operation in a query: `{ gt: x }`, `{ between: [lo, hi] }`... */
+export type SortOp = (typeof SORT_OPS)[number];
+
+/**
+ * The operation and argument of a sort key condition object (tables and entities alike):
+ * exactly one known operation; `between` takes a pair.
+ * @throws DynoValidationError naming `what`.
+ */
+export function sortOperation(condition: Record<string, unknown>, what: string): [SortOp, unknown] {
+  const ops = Object.keys(condition);
+  const op = ops[0] as SortOp;
+  if (ops.length !== 1 || !SORT_OPS.includes(op)) {
+    throw new DynoValidationError(
+      what,
+      `expected a value or one of { ${SORT_OPS.join(" | ")} }, got { ${ops.join(", ")} }`,
+    );
+  }
+  const arg = condition[op];
+  if (op === "between" && (!Array.isArray(arg) || arg.length !== 2)) {
+    throw new DynoValidationError(what, "between takes [low, high]");
+  }
+  return [op, arg];
+}
 
 /**
  * A query's key condition, `{ [partitionKey]: value, [sortKey]?: value | { op: value } }`,
@@ -181,22 +204,12 @@ export function keyCondition(
   const what = `${field}.${sort.prop}`;
   if (!isPlainObject(sv))
     return keyCond.and(partition, keyCond.eq(sort.attr, value(sort, sv, what)));
-  const ops = Object.keys(sv);
-  const op = ops[0] as SortOp;
-  if (ops.length !== 1 || !SORT_OPS.includes(op)) {
-    throw new DynoValidationError(
-      what,
-      `expected a value or one of { ${SORT_OPS.join(" | ")} }, got { ${ops.join(", ")} }`,
-    );
-  }
-  const arg = sv[op];
+  const [op, arg] = sortOperation(sv, what);
   if (op === "between") {
-    if (!Array.isArray(arg) || arg.length !== 2) {
-      throw new DynoValidationError(what, "between takes [low, high]");
-    }
+    const [lo, hi] = arg as [unknown, unknown];
     return keyCond.and(
       partition,
-      keyCond.between(sort.attr, value(sort, arg[0], what), value(sort, arg[1], what)),
+      keyCond.between(sort.attr, value(sort, lo, what), value(sort, hi, what)),
     );
   }
   if (op === "beginsWith") {

@@ -9,6 +9,7 @@ import type { QueryCommandInput, ScanCommandInput } from "@aws-sdk/client-dynamo
 import { unmarshalItems } from "../encoding/api.js";
 import type { AnySchema } from "../encoding/schema/schema.js";
 import type { ExhaustiveMethods } from "../exhaustive/methods.js";
+import { DynoValidationError } from "../errors.js";
 import type { ItemSource } from "./items.js";
 
 /** The session operations a model's multi-request reads run on (a `Dyno`, a `Pool`, an entity's session). */
@@ -60,4 +61,17 @@ export function readSource<T>(dyno: ReadRuntime, plan: ReadPlan): ItemSource<T> 
         : (dyno.scanItems(input, options) as AsyncIterable<T>);
     },
   };
+}
+
+/**
+ * Checks a read's `maxItems` option (a positive integer, or not given).
+ * @throws DynoValidationError naming `maxItems`.
+ */
+export function checkMaxItems(maxItems: unknown): void {
+  if (maxItems !== undefined && (!Number.isInteger(maxItems) || (maxItems as number) < 1)) {
+    throw new DynoValidationError(
+      "maxItems",
+      `must be a positive integer, got ${String(maxItems)}`,
+    );
+  }
 }

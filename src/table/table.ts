@@ -57,9 +57,9 @@ import type {
 import { checkPlan, deletePlan, getPlan, putPlan, updatePlan, type TablePlanner } from "./plans.js";
 import { sendDelete, sendGet, sendPut, sendUpdate } from "./send.js";
 import { ItemModel } from "./paths.js";
-import { readSource } from "./runs.js";
-import { readEntries } from "./batch-get.js";
-import { writeEntries } from "./batch-write.js";
+import { checkMaxItems, readSource } from "./runs.js";
+import { modelBatchGet, type ModelBatchGetOptions } from "./batch-get.js";
+import { modelBatchDelete, writeEntries } from "./batch-write.js";
 import { waitForTable, type TableWaitGoal, type TableWaitOptions } from "./wait.js";
 import type { BatchOptions } from "../exhaustive/options.js";
 import type {
@@ -539,21 +539,9 @@ export class Table<
   /** Reads items by their keys (any number; unprocessed keys retried), in the order of the keys; missing ones are left out. */
   async batchGet(
     keys: readonly KeyOf<T, PK, SK>[],
-    options: BatchOptions & { consistentRead?: boolean; includeExpired?: boolean } = {},
+    options: ModelBatchGetOptions = {},
   ): Promise<T[]> {
-    if (!Array.isArray(keys)) throw new DynoValidationError("keys", "expected an array of keys");
-    if (keys.length === 0) return [];
-    const { consistentRead, includeExpired, ...batch } = options;
-    const read = {
-      ...(consistentRead ? { consistentRead } : {}),
-      ...(includeExpired ? { includeExpired } : {}),
-    };
-    const entries = keys.map((k, i) => {
-      const at = `keys[${i}]`;
-      return { model: this, plan: this.getPlan(k, read, at), at };
-    });
-    const items = (await readEntries(this.dyno, entries, batch)) as (T | undefined)[];
-    return items.filter((item) => item !== undefined);
+    return (await modelBatchGet(this.dyno, this, keys, options)) as T[];
   }
 
   /** Writes items (any number, in requests of 25, unprocessed ones retried until written). */
@@ -568,12 +556,7 @@ export class Table<
 
   /** Deletes items by their keys (any number, unprocessed ones retried). */
   async batchDelete(keys: readonly KeyOf<T, PK, SK>[], options: BatchOptions = {}): Promise<void> {
-    if (!Array.isArray(keys)) throw new DynoValidationError("keys", "expected an array of keys");
-    const entries = keys.map((k, i) => {
-      const at = `keys[${i}]`;
-      return { model: this, plan: this.deletePlan(k, {}, at), at };
-    });
-    await writeEntries(this.dyno, entries, options);
+    await modelBatchDelete(this.dyno, this, keys, options);
   }
 
   // ------------------------------------------------------------------ the table itself
@@ -750,15 +733,7 @@ export class Table<
     if (live) b.filter(live);
     if (options.consistentRead) b.consistentRead();
     if (options.pageSize !== undefined) b.limit(options.pageSize);
-    if (
-      options.maxItems !== undefined &&
-      (!Number.isInteger(options.maxItems) || options.maxItems < 1)
-    ) {
-      throw new DynoValidationError(
-        "maxItems",
-        `must be a positive integer, got ${String(options.maxItems)}`,
-      );
-    }
+    checkMaxItems(options.maxItems);
     return this.#project(b, options.project, index?.schema);
   }
 }

@@ -10,16 +10,21 @@ import type {
   ReturnItemCollectionMetrics,
   TransactWriteItemsCommandInput,
   TransactWriteItemsCommandOutput,
+  TransactWriteItem,
 } from "@aws-sdk/client-dynamodb";
-import { TransactWriteItemsBuilder } from "../builders/transact.js";
+import {
+  checkCondition,
+  checkUpdateActions,
+  mergeUpdate,
+  withAttributes,
+} from "../builders/expressions.js";
 import { DynoValidationError } from "../errors.js";
 import { cond } from "../expression/condition.js";
-import type { Condition } from "../expression/types.js";
 import type { Dyno } from "../session.js";
 import { collect, itemId, refuseTwice, requireModel } from "./across.js";
 import type { ConditionInput, Updates } from "./expressions.js";
 import { noteCancellation } from "./failures.js";
-import type { AnyModel, ModelItem, ModelKey, WritePlan } from "./model.js";
+import type { AnyModel, ModelItem, ModelKey, StoredItem, WritePlan } from "./model.js";
 import { checkOptions } from "./options.js";
 
 /** The most actions one transaction may hold (DynamoDB's limit). */
@@ -155,17 +160,54 @@ function planOptions<O extends object>(options: O, at: string): O {
   return options;
 }
 
-const and = (conditions: readonly Condition[]): Condition | undefined =>
-  conditions.length === 0
-    ? undefined
-    : conditions.length === 1
-      ? conditions[0]
-      : cond.and(...conditions);
+/** The transaction item of one plan, its expressions rendered with the action's own placeholders. */
+function renderAction(plan: WritePlan, asksOld: boolean): TransactWriteItem {
+  const conditions = plan.conditions;
+  for (let i = 0; i < conditions.length; i++)
+    checkCondition(conditions[i], `${plan.kind}.ConditionExpression`);
+  const condition = conditions.length <= 1 ? conditions[0] : cond.and(...conditions);
+  const action: TransactAction =
+    plan.kind === "Put"
+      ? { TableName: plan.table, Item: plan.item }
+      : { TableName: plan.table, Key: plan.key };
+  const actions =
+    plan.kind === "Update" ? checkUpdateActions(plan.actions, "Update.UpdateExpression") : [];
+  if (plan.kind === "Update" && actions.length === 0) {
+    throw new DynoValidationError("Update.UpdateExpression", "an update needs at least one action");
+  }
+  if (plan.kind === "ConditionCheck" && condition === undefined) {
+    throw new DynoValidationError(
+      "ConditionCheck.ConditionExpression",
+      "a condition check needs a condition",
+    );
+  }
+  if (condition !== undefined || actions.length > 0) {
+    withAttributes(action, (ctx) => {
+      if (actions.length > 0) action.UpdateExpression = mergeUpdate(undefined, actions, ctx);
+      if (condition !== undefined) action.ConditionExpression = condition.render(ctx);
+    });
+  }
+  if (asksOld) action.ReturnValuesOnConditionCheckFailure = "ALL_OLD";
+  return { [plan.kind]: action } as TransactWriteItem;
+}
+
+/** The members of a transaction action that {@link renderAction} fills in. */
+interface TransactAction {
+  TableName: string;
+  Item?: StoredItem;
+  Key?: StoredItem;
+  UpdateExpression?: string;
+  ConditionExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: StoredItem;
+  ReturnValuesOnConditionCheckFailure?: "ALL_OLD";
+}
 
 /**
- * The TransactWriteItems input of `entries`: each plan rendered by the builder, the tables'
- * key schemas declared (so one item addressed twice is found exactly), version-checked
- * actions asking for the old item when they fail.
+ * The TransactWriteItems input of `entries`: each plan rendered on its own (the plans are
+ * fresh and already checked against their models, and one item addressed twice was refused
+ * as each action was added, so no builder copies or re-checks them), version-checked actions
+ * asking for the old item when they fail.
  * @throws DynoValidationError: no action, more than 100, a bad token.
  */
 export function transactInput(
@@ -181,47 +223,28 @@ export function transactInput(
       `a transaction holds at most ${MAX_TRANSACTION_ACTIONS} actions, this one has ${entries.length}; nothing was sent (split it, or use batchWrite where all-or-nothing is not needed)`,
     );
   }
-  const b = new TransactWriteItemsBuilder();
-  const declared = new Set<string>();
-  for (const { model, plan } of entries) {
-    if (!declared.has(model.name)) {
-      declared.add(model.name);
-      const [pk, sk] = model.keyAttributes;
-      b.keySchema(model.name, pk!, sk);
-    }
-    const condition = and(plan.conditions);
-    switch (plan.kind) {
-      case "Put":
-        b.put(plan.table, plan.item, condition);
-        break;
-      case "Update":
-        b.update(plan.table, plan.key, plan.actions, condition);
-        break;
-      case "Delete":
-        b.delete(plan.table, plan.key, condition);
-        break;
-      case "ConditionCheck":
-        b.conditionCheck(plan.table, plan.key, condition!);
-        break;
-    }
-  }
-  if (options.token !== undefined) {
-    if (typeof options.token !== "string") {
-      throw new DynoValidationError("token", "expected a string of 1 to 36 characters");
-    }
-    b.token(options.token);
-  }
-  if (options.returnConsumedCapacity) b.returnConsumedCapacity(options.returnConsumedCapacity);
-  if (options.returnItemCollectionMetrics)
-    b.returnItemCollectionMetrics(options.returnItemCollectionMetrics);
-  const input = b.build();
-  input.TransactItems = input.TransactItems!.map((item, i) => {
+  const items = new Array<TransactWriteItem>(entries.length);
+  for (let i = 0; i < entries.length; i++) {
     const plan = entries[i]!.plan;
-    const asks = plan.version || (options.returnFailedItems && plan.conditions.length > 0);
-    if (!asks) return item;
-    const [name, action] = Object.entries(item)[0]!;
-    return { [name]: { ...action, ReturnValuesOnConditionCheckFailure: "ALL_OLD" } };
-  });
+    const asks =
+      plan.version !== undefined ||
+      (options.returnFailedItems === true && plan.conditions.length > 0);
+    items[i] = renderAction(plan, asks);
+  }
+  const input: TransactWriteItemsCommandInput = { TransactItems: items };
+  if (options.token !== undefined) {
+    const token = options.token as unknown;
+    if (typeof token !== "string" || token.length < 1 || token.length > 36) {
+      throw new DynoValidationError(
+        "token",
+        `expected a string of 1 to 36 characters, got ${typeof token === "string" ? `${token.length} characters` : typeof token}`,
+      );
+    }
+    input.ClientRequestToken = token;
+  }
+  if (options.returnConsumedCapacity) input.ReturnConsumedCapacity = options.returnConsumedCapacity;
+  if (options.returnItemCollectionMetrics)
+    input.ReturnItemCollectionMetrics = options.returnItemCollectionMetrics;
   return input;
 }
 

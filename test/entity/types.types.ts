@@ -113,3 +113,100 @@ export async function collections(): Promise<void> {
   // @ts-expect-error the partition key property is missing
   c.query({});
 }
+
+declare const user: User;
+declare const order: Order;
+const plain = dyno.table("Plain", { schema: Reading, partitionKey: "sensor", sortKey: "value" });
+
+export async function transactions(): Promise<void> {
+  await dyno.transact((t) => {
+    t.put(Users, user, { condition: (c) => c.notExists("id") });
+    t.update(Orders, { org: "o", placedAt: new Date(), orderId: "x" }, (u) => u.add("total", 5));
+    t.update(Users, { org: "o", id: "u" }, (u) => u.set("age", 3), { version: 2 });
+    t.delete(Users, { org: "o", id: "u" }, { version: 1 });
+    t.check(Orders, { org: "o", placedAt: new Date(), orderId: "y" }, (c) => c.gt("total", 0));
+    t.put(plain, { sensor: "s", value: 1, big: 2n, at: new Date() });
+    // @ts-expect-error an entity key with a missing template property
+    t.delete(Users, { org: "o" });
+    // @ts-expect-error an entity key given as the table's attributes
+    t.delete(Users, { pk: "ORG#o", sk: "USER#u" });
+    // @ts-expect-error an entity key with an extra property
+    t.delete(Users, { org: "o", id: "u", email: "e" });
+    // @ts-expect-error an item of another entity
+    t.put(Users, order);
+    // @ts-expect-error an update of a property of the wrong type
+    t.update(Users, { org: "o", id: "u" }, (u) => u.set("age", "3"));
+    // @ts-expect-error a condition on a property the entity does not have
+    t.check(Users, { org: "o", id: "u" }, (c) => c.exists("total"));
+    // @ts-expect-error a version that is not a number
+    t.delete(Users, { org: "o", id: "u" }, { version: "1" });
+  });
+  await dyno.batchWrite((b) => {
+    b.put(Orders, order);
+    b.delete(Users, { org: "o", id: "u" });
+    // @ts-expect-error a key of another entity
+    b.delete(Orders, { org: "o", id: "u" });
+  });
+}
+
+export async function transactGet(): Promise<void> {
+  const [u, o, r] = await dyno.transactGet((t) => [
+    t.get(Users, { org: "o", id: "u" }),
+    t.get(Orders, { org: "o", placedAt: new Date(), orderId: "x" }),
+    t.get(plain, { sensor: "s", value: 1 }),
+  ]);
+  const first: User | undefined = u;
+  const second: Order | undefined = o;
+  const third: Reading | undefined = r;
+  void [first, second, third];
+  // @ts-expect-error the first position is a User, not an Order
+  const wrong: Order | undefined = u;
+  // @ts-expect-error the third position is a Reading, not a User
+  const wrong3: User | undefined = r;
+  // @ts-expect-error a read may find nothing
+  const sure: User = u;
+  // @ts-expect-error there are three positions
+  void (await dyno.transactGet((t) => [t.get(Users, { org: "o", id: "u" })]))[1];
+  // @ts-expect-error an entity key with a missing template property
+  await dyno.transactGet((t) => [t.get(Orders, { org: "o", orderId: "x" })]);
+  void [wrong, wrong3, sure];
+}
+
+export async function batchGet(): Promise<void> {
+  const [u, o] = await dyno.batchGet([
+    [Users, { org: "o", id: "u" }],
+    [Orders, { org: "o", placedAt: new Date(), orderId: "x" }],
+  ]);
+  const first: User | undefined = u;
+  const second: Order | undefined = o;
+  void [first, second];
+  // @ts-expect-error the second is an Order
+  const wrong: User | undefined = o;
+  void wrong;
+  // @ts-expect-error an entity key with a missing template property
+  await dyno.batchGet([[Users, { org: "o" }]]);
+  const mine: User[] = await Users.batchGet([{ org: "o", id: "u" }]);
+  void mine;
+  // @ts-expect-error an entity's batchGet returns its own items
+  const theirs: Order[] = await Users.batchGet([{ org: "o", id: "u" }]);
+  void theirs;
+  // @ts-expect-error a key of another entity
+  await Users.batchGet([{ org: "o", orderId: "x" }]);
+}
+
+export async function collectionPages(): Promise<void> {
+  const c = app.collection({ users: Users, orders: Orders });
+  const page = await c.query({ org: "o" }).page({ limit: 5 });
+  for (const x of page.items) {
+    if (x.entity === "orders") {
+      const o: Order = x.item;
+      void o;
+    }
+  }
+  const next: string | undefined = page.cursor;
+  void next;
+  // @ts-expect-error a property no member's partition key template names
+  c.query({ org: "o", sensor: "s" });
+  // @ts-expect-error every member's partition key properties are needed (sensor is missing)
+  app.collection({ users: Users, readings: Readings }).query({ org: "o" });
+}

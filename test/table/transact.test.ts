@@ -307,7 +307,7 @@ describe("dyno.transact", { skip: needsTransactions }, () => {
     );
     await refused(
       () => dyno.transact((t) => t.put(orders, order("a")), { token: "x".repeat(37) }),
-      "ClientRequestToken",
+      "token",
       /1 to 36/,
     );
     await refused(
