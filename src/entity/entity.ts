@@ -378,8 +378,8 @@ export class Entity<
   /**
    * Writes items (any number, in requests of 25, unprocessed ones retried until written), each
    * validated first (nothing is sent when one fails) and with its computed attributes and
-   * timestamps. An entity with `version` writes items without a version as version 1 and
-   * refuses items that give one (a batch write cannot check versions).
+   * timestamps. An entity with `version` refuses a batch put: a batch cannot check the stored
+   * version, and writing one unchecked would reset it.
    */
   async batchPut(items: readonly T[], options: BatchOptions = {}): Promise<void> {
     if (!Array.isArray(items)) throw new DynoValidationError("items", "expected an array of items");

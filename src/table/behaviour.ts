@@ -175,7 +175,8 @@ export const versionCondition = (
 /**
  * A put's managed properties: `updatedAt` now, `createdAt` unless given, the version (1 for an
  * item without one, n + 1 for version n). Returns the item to store (a copy when anything
- * changed) and the version check (none in a batch, which refuses an item giving a version).
+ * changed) and the version check. A batch (`batch`) refuses a versioned model: it cannot check
+ * the stored version.
  */
 export function stampPut(
   b: Behaviour,
@@ -191,15 +192,17 @@ export function stampPut(
   if (b.updatedAt) value[b.updatedAt.prop] = now;
   if (b.createdAt && value[b.createdAt.prop] === undefined) value[b.createdAt.prop] = now;
   if (b.version) {
-    const expected = versionOf(b, value[b.version.prop], `${field}.${b.version.prop}`, owner);
-    if (batch && expected !== undefined) {
+    // A batch write cannot be conditional: writing version 1 (or n + 1) unchecked over a stored
+    // item would reset its version, and a stale writer's version would match again (ABA).
+    if (batch) {
       throw new DynoValidationError(
         `${field}.${b.version.prop}`,
-        "a versioned item cannot be written by a batch (it cannot check the version): use put or transact",
+        `${owner} is versioned (${b.version.prop}): a batch write cannot check the stored version and would reset it; use put or transact`,
       );
     }
+    const expected = versionOf(b, value[b.version.prop], `${field}.${b.version.prop}`, owner);
     value[b.version.prop] = expected === undefined ? 1 : expected + 1;
-    if (!batch) check = { attribute: b.version.attr, expected };
+    check = { attribute: b.version.attr, expected };
   }
   return { value, check };
 }
