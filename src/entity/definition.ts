@@ -82,6 +82,7 @@ export function defineEntity(
     { partition: shared.partitionKey, sort: shared.sortKey },
     options.key,
     "key",
+    `entity ${name}`,
   );
   const indexes = new Map<string, EntityKeySchema>();
   for (const [index, templates] of Object.entries(options.indexes ?? {})) {
@@ -108,6 +109,7 @@ export function defineEntity(
         { partition: attrs.partitionKey, sort: attrs.sortKey },
         templates,
         `indexes.${index}`,
+        `entity ${name}`,
       ),
     );
   }

