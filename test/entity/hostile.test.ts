@@ -90,3 +90,36 @@ describe("an empty string filling a whole key attribute", () => {
     assert.deepEqual(await bs({ beginsWith: "" }), ["m", "q"]);
   });
 });
+
+describe("properties stored as the shared table's key attributes", () => {
+  test("are refused at definition, naming the property and the index (used by the entity or not)", () => {
+    const app = dyno.sharedTable(uniqueTableName("dup"), {
+      partitionKey: "pk",
+      sortKey: "sk",
+      indexes: { gsi1: { partitionKey: "gsi1pk", sortKey: "gsi1sk" } },
+    });
+    const define = (schema: Parameters<typeof s.object>[0], name = "G") =>
+      app.entity(name, {
+        schema: s.object(schema),
+        key: { partitionKey: "G#{id}", sortKey: "G" },
+      } as never);
+    const attack = /entity G: gsi1pk is stored as gsi1pk, which is the partition key of index gsi1/;
+    assert.throws(() => define({ id: s.string(), gsi1pk: s.string() }), attack);
+    assert.throws(
+      () => define({ id: s.string(), x: s.string().rename("gsi1sk") }),
+      /schema.x: entity G: x is stored as gsi1sk, which is the sort key of index gsi1/,
+    );
+    assert.throws(() => define({ id: s.string(), sk: s.string() }), /the table's sort key/);
+    assert.throws(() => define({ id: s.string(), _type: s.string() }), /the entity attribute/);
+    assert.throws(
+      () => define({ id: s.string(), m: s.embed(s.record(s.string()), { prefix: "gsi" }) }),
+      /an embedded record stored as "gsi<key>" could store gsi1pk/,
+    );
+    assert.throws(
+      () => define({ id: s.string(), m: s.embed(s.record(s.string())) }),
+      /could store pk/,
+    );
+    // a prefix no key attribute starts with is fine
+    define({ id: s.string(), m: s.embed(s.record(s.string()), { prefix: "m_" }) }, "Fine");
+  });
+});
