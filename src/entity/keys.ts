@@ -9,7 +9,14 @@ import { DynoValidationError } from "../errors.js";
 import { key as keyCond } from "../expression/key-condition.js";
 import type { KeyCondition } from "../expression/types.js";
 import type { ItemModel } from "../table/paths.js";
-import { MAX_CHAR, encodeValue, parseTemplate, type Template, type ValueKind } from "./template.js";
+import {
+  ESCAPE_CHAR,
+  MAX_CHAR,
+  encodeValue,
+  parseTemplate,
+  type Template,
+  type ValueKind,
+} from "./template.js";
 
 /** One key attribute of the table and the template that fills it. */
 export interface TemplateKey {
@@ -227,13 +234,16 @@ export function keyAttributes(
 const SORT_OPS = ["eq", "lt", "le", "gt", "ge", "between", "beginsWith"] as const;
 type SortOp = (typeof SORT_OPS)[number];
 
-/** The largest string below `s` and everything starting with it: `s` less one at its end, then the maximum. */
+/**
+ * A string above every key below `s` and below `s`: `s` less one at its end, then U+10FFFF twice
+ * (in a key, U+10FFFF is only ever followed by the hex digits of an escape).
+ */
 function below(s: string): string {
   const cps = [...s];
   const last = cps.pop()!.codePointAt(0)!;
   let prev = last - 1;
   if (prev >= 0xd800 && prev <= 0xdfff) prev = 0xd7ff;
-  return cps.join("") + (prev >= 0 ? String.fromCodePoint(prev) + MAX_CHAR : "");
+  return cps.join("") + (prev >= 0 ? String.fromCodePoint(prev) + MAX_CHAR + MAX_CHAR : "");
 }
 
 /**
@@ -332,6 +342,19 @@ export function keyCondition(
       );
     }
     const arg = v[op];
+    if (
+      kind === "string" &&
+      op !== "eq" &&
+      op !== "beginsWith" &&
+      lit !== "" &&
+      lit.codePointAt(0)! >= ESCAPE_CHAR
+    ) {
+      // "a|" sorts after "ab|": a range of values would leave items out
+      throw new DynoValidationError(
+        what,
+        `a range on ${prop} needs the text after it in ${JSON.stringify(sort.template.source)} to start with a character sorting below its values' ("#", "$", "!" or a space), not ${JSON.stringify(lit[0])}`,
+      );
+    }
     // DynamoDB refuses "" in a key condition, and no key is "": a range from "" has no lower
     // bound, and a range up to "" holds nothing (below "\u0000", the least key).
     const between = (lo: string, hi: string) =>
@@ -371,9 +394,9 @@ export function keyCondition(
           );
         }
         const start = prefix + encodeValue("string", arg, esc, what);
-        return start === ""
-          ? partition
-          : keyCond.and(partition, keyCond.beginsWith(sort.attr, start));
+        // Not begins_with: "a" would match the escape "a\u{10FFFF}00007C" of a value "|..."; the
+        // keys starting with `start` then anything but U+10FFFF lie below start + U+10FFFE U+10FFFF U+10FFFF.
+        return between(start, `${start}\u{10FFFE}${MAX_CHAR}${MAX_CHAR}`);
       }
     }
   }

@@ -123,3 +123,104 @@ describe("properties stored as the shared table's key attributes", () => {
     define({ id: s.string(), m: s.embed(s.record(s.string()), { prefix: "m_" }) }, "Fine");
   });
 });
+
+describe("string key values of every kind (stop 24 review)", () => {
+  // Raw order: code points (UTF-8 byte order), a lone surrogate by its own code.
+  const codes = (v: string) => [...v].map((c) => c.codePointAt(0)!);
+  const rawCompare = (a: string, b: string) => {
+    const x = codes(a);
+    const y = codes(b);
+    for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+    return x.length - y.length;
+  };
+  const values = [
+    "",
+    "a",
+    "a|",
+    "a{",
+    "a}",
+    "a|b",
+    "a{b",
+    "{",
+    "|",
+    "}",
+    "%",
+    "%25",
+    "#",
+    "a#",
+    "$",
+    "\u0000",
+    "\u0000a",
+    "\uD800",
+    "\uDBFF",
+    "\uDC00",
+    "\uDFFF",
+    "\uD7FF",
+    "\uE000",
+    "\u{1F600}",
+    "\u{10FFFE}",
+    "\u{10FFFF}",
+    "\u{10FFFF}a",
+    "z",
+    "é",
+    "0",
+    "F",
+    "a\uD800",
+    "a\uDC00b",
+  ];
+
+  test("lone surrogates and separators give distinct keys, which sort as the values (DynamoDB Local)", async () => {
+    const app = await shared("str");
+    const V = app.entity("V", {
+      schema: s.object({ g: s.string(), v: s.string() }),
+      key: { partitionKey: "G#{g}", sortKey: "V|{v}" },
+    });
+    await app.create();
+    drops.push(() => app.drop());
+    const stored = values.filter((v) => v !== "");
+    await V.batchPut(stored.map((v) => ({ g: "g", v })));
+    const sorted = [...stored].sort(rawCompare);
+    const read = async (v: unknown) =>
+      (await V.query({ g: "g", v } as never, { consistentRead: true }).all()).map((i) => i.v);
+    assert.deepEqual(await read(undefined), sorted, "one item per value, in raw order");
+    for (const v of stored) assert.deepEqual((await V.get({ g: "g", v }))?.v, v);
+    for (const x of values) {
+      const where = (f: (c: number) => boolean) => sorted.filter((v) => f(rawCompare(v, x)));
+      assert.deepEqual(
+        await read({ gt: x }),
+        where((c) => c > 0),
+        `gt ${JSON.stringify(x)}`,
+      );
+      assert.deepEqual(
+        await read({ ge: x }),
+        where((c) => c >= 0),
+        `ge ${JSON.stringify(x)}`,
+      );
+      assert.deepEqual(
+        await read({ lt: x }),
+        where((c) => c < 0),
+        `lt ${JSON.stringify(x)}`,
+      );
+      assert.deepEqual(
+        await read({ le: x }),
+        where((c) => c <= 0),
+        `le ${JSON.stringify(x)}`,
+      );
+      const starts = sorted.filter((v) => codes(x).every((c, i) => codes(v)[i] === c));
+      assert.deepEqual(await read({ beginsWith: x }), starts, `beginsWith ${JSON.stringify(x)}`);
+    }
+  });
+
+  test("a range on a string followed by text sorting above its characters is refused", async () => {
+    const app = await shared("rng");
+    const P = app.entity("P", {
+      schema: s.object({ g: s.string(), a: s.string(), b: s.string() }),
+      key: { partitionKey: "G#{g}", sortKey: "{a}|{b}" },
+    });
+    await rejectsField(
+      () => P.query({ g: "g", a: { gt: "x" } }).all(),
+      "key.a",
+      /a range on a needs the text after it in "\{a\}\|\{b\}" to start with a character sorting below/,
+    );
+  });
+});
