@@ -6,7 +6,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { Dyno, s, type AnyMiddleware } from "../../src/index.js";
+import { Dyno, DynoValidationError, s, type AnyMiddleware } from "../../src/index.js";
 import { testDyno, uniqueTableName } from "../support/db.js";
 import { rejectsField } from "../support/assert.js";
 
@@ -222,5 +222,75 @@ describe("string key values of every kind (stop 24 review)", () => {
       "key.a",
       /a range on a needs the text after it in "\{a\}\|\{b\}" to start with a character sorting below/,
     );
+  });
+});
+
+describe("tampered cursors (stop 24 review)", () => {
+  test("every malformed, tampered or foreign cursor is a DynoValidationError on field cursor", async () => {
+    const app = await shared("cur");
+    const U = app.entity("U", {
+      schema: s.object({ org: s.string(), id: s.string() }),
+      key: { partitionKey: "ORG#{org}", sortKey: "U#{id}" },
+    });
+    const O = app.entity("O", {
+      schema: s.object({ org: s.string(), id: s.string() }),
+      key: { partitionKey: "ORG#{org}", sortKey: "O#{id}" },
+    });
+    const T = dyno.table(uniqueTableName("curt"), {
+      schema: s.object({ id: s.string(), n: s.number() }),
+      partitionKey: "id",
+      sortKey: "n",
+    });
+    await app.create();
+    drops.push(() => app.drop());
+    await T.create();
+    drops.push(() => T.drop());
+    for (let i = 0; i < 4; i++) {
+      await U.put({ org: "a", id: `u${i}` });
+      await O.put({ org: "a", id: `o${i}` });
+      await T.put({ id: "t", n: i });
+    }
+    const forge = (
+      cursor: string,
+      edit: (parsed: [number, Record<string, unknown>, string]) => unknown,
+    ) =>
+      Buffer.from(
+        JSON.stringify(edit(JSON.parse(Buffer.from(cursor, "base64url").toString()))),
+      ).toString("base64url");
+    const u = (await U.query({ org: "a" }).page({ limit: 1 })).cursor!;
+    const t = (await T.query({ id: "t" }).page({ limit: 1 })).cursor!;
+    const bad: [string, () => Promise<unknown>][] = [];
+    const onU = (c: string) => () => U.query({ org: "a" }).page({ limit: 2, cursor: c });
+    const onT = (c: string) => () => T.query({ id: "t" }).page({ limit: 2, cursor: c });
+    const cases: [string, string, (c: string) => () => Promise<unknown>][] = [
+      ["other partition", forge(u, ([v, k, b]) => [v, { ...k, pk: ["S", "ORG#zz"] }, b]), onU],
+      ["another entity's range", forge(u, ([v, k, b]) => [v, { ...k, sk: ["S", "O#o1"] }, b]), onU],
+      ["a number for a string key", forge(u, ([v, k, b]) => [v, { ...k, sk: ["N", "1"] }, b]), onU],
+      ["a missing attribute", forge(u, ([v, k, b]) => [v, { pk: k.pk }, b]), onU],
+      ["an extra attribute", forge(u, ([v, k, b]) => [v, { ...k, x: ["S", "1"] }, b]), onU],
+      ["__proto__", forge(u, ([v, , b]) => [v, JSON.parse('{"__proto__":["S","x"]}'), b]), onU],
+      ["no key", forge(u, ([v, , b]) => [v, {}, b]), onU],
+      ["a bad number", forge(t, ([v, k, b]) => [v, { ...k, n: ["N", "1e99999"] }, b]), onT],
+      ["not a number", forge(t, ([v, k, b]) => [v, { ...k, n: ["N", "abc"] }, b]), onT],
+      ["a string for a number key", forge(t, ([v, k, b]) => [v, { ...k, n: ["S", "1"] }, b]), onT],
+      ["a type of no key", forge(t, ([v, k, b]) => [v, { ...k, n: ["BOOL", "1"] }, b]), onT],
+      [
+        "the table's other partition",
+        forge(t, ([v, k, b]) => [v, { ...k, id: ["S", "zz"] }, b]),
+        onT,
+      ],
+      ["not JSON", Buffer.from("[1,{").toString("base64url"), onU],
+      ["garbage", "!!!", onU],
+      ["a signed cursor", `${u}.abc`, onU],
+      ["an entity's cursor on a table", u, onT],
+    ];
+    for (const [what, cursor, read] of cases) bad.push([what, read(cursor)]);
+    for (const [what, read] of bad) {
+      await assert.rejects(read, (e: unknown) => {
+        assert.ok(e instanceof DynoValidationError, `${what}: ${String(e)}`);
+        assert.equal(e.field, "cursor", what);
+        return true;
+      });
+    }
   });
 });
