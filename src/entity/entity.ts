@@ -249,7 +249,7 @@ export class Entity<
    * attribute computed from it. With `version`: an item without a version is written as
    * version 1 and only where none exists; an item with version n only over version n, and is
    * stored as n + 1 (a mismatch rejects with `VersionConflictError`). With `timestamps`:
-   * `updatedAt` is now, `createdAt` too unless the item gives it. With `validate`: the item
+   * `updatedAt` is now (replacing a value the item gives), `createdAt` too unless the item gives it. With `validate`: the item
    * is checked first, and nothing is sent when it fails.
    */
   put(item: T, options: EntityPutOptions<T> & { returnValues: "ALL_OLD" }): Promise<T | undefined>;
@@ -269,7 +269,8 @@ export class Entity<
    * templates must then be set in the same update; removing one takes the item out of the
    * index). Properties of the table's key templates cannot change. With `version`, the update
    * is conditioned on `options.version` when given and always increments it; with
-   * `timestamps`, it sets `updatedAt`.
+   * `timestamps`, it sets `updatedAt` (and `createdAt` where missing); the actions cannot touch
+   * the version or the timestamps.
    */
   update(
     key: EntityKey<T, K>,

@@ -294,3 +294,69 @@ describe("tampered cursors (stop 24 review)", () => {
     }
   });
 });
+
+describe("timestamps are managed alike on tables and entities (stop 24 review)", () => {
+  test("updatedAt is the write's time on put, batch, transact and update; createdAt kept if given; updates cannot set either", async () => {
+    const Doc = s.object({
+      id: s.string(),
+      n: s.number(),
+      createdAt: s.date().optional(),
+      updatedAt: s.date().optional(),
+    });
+    const app = await shared("ts");
+    const E = app.entity("E", {
+      schema: Doc,
+      key: { partitionKey: "E#{id}", sortKey: "E" },
+      timestamps: { createdAt: "createdAt", updatedAt: "updatedAt" },
+    });
+    const T = dyno.table(uniqueTableName("tst"), {
+      schema: Doc,
+      partitionKey: "id",
+      timestamps: { createdAt: "createdAt", updatedAt: "updatedAt" },
+    });
+    await app.create();
+    drops.push(() => app.drop());
+    await T.create();
+    drops.push(() => T.drop());
+    const old = new Date("2001-01-01T00:00:00Z");
+    for (const [name, m] of [
+      ["entity", E],
+      ["table", T],
+    ] as const) {
+      const model = m as typeof T;
+      const start = Date.now() - 1000;
+      const fresh = (d: Date | undefined) =>
+        assert.ok(d && d.getTime() >= start, `${name}: ${String(d)}`);
+      await model.put({ id: "p", n: 1, createdAt: old, updatedAt: old });
+      let got = (await model.get({ id: "p" }))!;
+      assert.equal(got.createdAt?.getTime(), old.getTime(), `${name}: a given createdAt is kept`);
+      fresh(got.updatedAt);
+      await model.batchPut([{ id: "b", n: 1, createdAt: old, updatedAt: old }]);
+      got = (await model.get({ id: "b" }))!;
+      assert.equal(got.createdAt?.getTime(), old.getTime());
+      fresh(got.updatedAt);
+      await dyno.transact((tx) => tx.put(model, { id: "x", n: 1, updatedAt: old }));
+      got = (await model.get({ id: "x" }))!;
+      fresh(got.updatedAt);
+      fresh(got.createdAt);
+      sent.length = 0;
+      for (const field of ["updatedAt", "createdAt"] as const) {
+        await rejectsField(
+          () => model.update({ id: "p" }, (u) => u.set(field, old)),
+          field,
+          new RegExp(`${field} is a timestamp managed by the ${name}`),
+        );
+        await rejectsField(() => model.update({ id: "p" }, (u) => u.remove(field)), field);
+        await rejectsField(
+          () => dyno.transact((tx) => tx.update(model, { id: "p" }, (u) => u.set(field, old))),
+          `actions[0].${field}`,
+        );
+      }
+      assert.deepEqual(sent, []);
+      await model.update({ id: "p" }, (u) => u.set("n", 2));
+      got = (await model.get({ id: "p" }))!;
+      assert.equal(got.createdAt?.getTime(), old.getTime());
+      fresh(got.updatedAt);
+    }
+  });
+});
