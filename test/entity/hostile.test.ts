@@ -360,3 +360,43 @@ describe("timestamps are managed alike on tables and entities (stop 24 review)",
     }
   });
 });
+
+describe("entities whose templates may write the same key (stop 24 review)", () => {
+  test("are refused at definition, naming both entities and templates", () => {
+    const app = dyno.sharedTable(uniqueTableName("ovl"), { partitionKey: "pk", sortKey: "sk" });
+    const schema = s.object({ org: s.string(), id: s.string(), n: s.number() });
+    const define = (name: string, partitionKey: string, sortKey: string) =>
+      app.entity(name, { schema, key: { partitionKey, sortKey } } as never);
+    define("User", "ORG#{org}", "USER#{id}");
+    define("Order", "ORG#{org}", "ORDER#{id}"); // same partition, distinct sort key texts
+    define("Setting", "ORG#{org}", "SET#{id}#A");
+    define("Setting2", "ORG#{org}", "SET#{id}#B"); // set apart by their trailing texts
+    define("Num", "N#{org}", "{n}"); // another partition
+    const refused: [string, string, string, RegExp][] = [
+      [
+        "Us",
+        "ORG#{org}",
+        "US{id}",
+        /entity Us \("ORG#\{org\}" \/ "US\{id\}"\) and entity User \("ORG#\{org\}" \/ "USER#\{id\}"\) may write the same key/,
+      ],
+      ["Lead", "ORG#{org}", "{id}", /entity Lead .* and entity User/],
+      ["Same", "ORG#{org}", "ORDER#{id}", /and entity Order/],
+      ["Num2", "N#{id}", "{id}", /and entity Num/],
+      ["Set3", "ORG#{org}", "S{id}#A", /and entity Setting /],
+      // conservative: "USER#x" never ends in "#PROFILE", but only the texts around are compared
+      ["Profile", "ORG#{org}", "USER#{id}#PROFILE", /and entity User/],
+    ];
+    for (const [name, pk, sk, message] of refused)
+      assert.throws(
+        () => define(name, pk, sk),
+        (e: unknown) => {
+          assert.ok(e instanceof DynoValidationError);
+          assert.equal(e.field, "key");
+          assert.match(e.message, message);
+          return true;
+        },
+      );
+    // a failed definition leaves nothing behind: the name is still free
+    define("Us", "ORG#{org}", "U2#{id}");
+  });
+});
