@@ -7,7 +7,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Dyno, DynoValidationError, s, type AnyMiddleware } from "../../src/index.js";
-import { testDyno, uniqueTableName } from "../support/db.js";
+import { needsTransactions, testDyno, uniqueTableName } from "../support/db.js";
 import { rejectsField } from "../support/assert.js";
 
 let dyno: Dyno;
@@ -169,7 +169,13 @@ describe("string key values of every kind (stop 24 review)", () => {
     "a\uDC00b",
   ];
 
-  test("lone surrogates and separators give distinct keys, which sort as the values (DynamoDB Local)", async () => {
+  test("lone surrogates and separators give distinct keys, which sort as the values (DynamoDB Local)", async (tc) => {
+    if (process.env.DYNO_TEST_ENGINE === "dynalite") {
+      tc.skip(
+        "dynalite orders key strings differently from DynamoDB around astral characters and rejects some of these ranges",
+      );
+      return;
+    }
     const app = await shared("str");
     const V = app.entity("V", {
       schema: s.object({ g: s.string(), v: s.string() }),
@@ -335,7 +341,9 @@ describe("timestamps are managed alike on tables and entities (stop 24 review)",
       got = (await model.get({ id: "b" }))!;
       assert.equal(got.createdAt?.getTime(), old.getTime());
       fresh(got.updatedAt);
-      await dyno.transact((tx) => tx.put(model, { id: "x", n: 1, updatedAt: old }));
+      // (dynalite has no transactions: a put stands in for the transaction's put there)
+      if (needsTransactions) await model.put({ id: "x", n: 1, updatedAt: old });
+      else await dyno.transact((tx) => tx.put(model, { id: "x", n: 1, updatedAt: old }));
       got = (await model.get({ id: "x" }))!;
       fresh(got.updatedAt);
       fresh(got.createdAt);
