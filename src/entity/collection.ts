@@ -15,7 +15,7 @@ import type { RawItem } from "../table/items.js";
 import { bindingOf } from "../table/cursor.js";
 import { checkMaxItems } from "../table/runs.js";
 import type { Entity } from "./entity.js";
-import { fill } from "./keys.js";
+import { fillKey } from "./keys.js";
 import { readPage, type Page, type PageRequest } from "../table/pages.js";
 import type { ModelSession } from "../table/model-session.js";
 import type { Placeholders } from "./types.js";
@@ -106,7 +106,7 @@ export class Collection<M extends Members> {
     for (const [name, e] of Object.entries(this.#members)) {
       const k = e.definition.key.partition;
       for (const p of k.template.props) used.add(p);
-      const v = fill(k.template, e.definition.kinds, values, "key", true)!;
+      const v = fillKey(k, `entity ${e.entity}`, e.definition.kinds, values, "key", true)!;
       if (pk === undefined) [pk, attr, first] = [v, k.attr, name];
       else if (v !== pk) {
         throw new DynoValidationError(

@@ -51,6 +51,44 @@ export interface RawEntityOptions {
   ttl?: unknown;
 }
 
+/**
+ * Refuses a schema storing an attribute the shared table reserves: its key attributes, every
+ * index's key attributes (whether or not this entity uses the index: a property `gsi1pk` would
+ * put the item in gsi1) and the entity attribute; and an embedded record that could store one.
+ */
+function refuseReserved(model: ItemModel, shared: SharedKeys, entity: string): void {
+  const reserved = new Map<string, string>([
+    [shared.partitionKey, "the table's partition key"],
+    [shared.entityAttribute, "the entity attribute"],
+  ]);
+  if (shared.sortKey) reserved.set(shared.sortKey, "the table's sort key");
+  for (const [index, ix] of shared.indexes) {
+    reserved.set(ix.partitionKey, `the partition key of index ${index}`);
+    if (ix.sortKey) reserved.set(ix.sortKey, `the sort key of index ${index}`);
+  }
+  for (const [attr, what] of reserved) {
+    if (model.plan.known.has(attr)) {
+      const f = model.plan.fields.find((x) => x.type === "field" && x.attr === attr);
+      throw new DynoValidationError(
+        `schema.${f?.prop ?? attr}`,
+        `entity ${entity}: ${f?.prop ?? attr} is stored as ${attr}, which is ${what} (the shared table computes it from templates); rename the property or store it under another name`,
+      );
+    }
+    for (const r of model.plan.records) {
+      if (
+        attr.length > r.prefix.length + r.suffix.length - 1 &&
+        attr.startsWith(r.prefix) &&
+        attr.endsWith(r.suffix)
+      ) {
+        throw new DynoValidationError(
+          "schema",
+          `entity ${entity}: an embedded record stored as ${JSON.stringify(`${r.prefix}<key>${r.suffix}`)} could store ${attr}, which is ${what}; give it a prefix that no key attribute starts with`,
+        );
+      }
+    }
+  }
+}
+
 /** Compiles an entity's options against its shared table's keys. */
 export function defineEntity(
   table: string,
@@ -82,6 +120,7 @@ export function defineEntity(
     { partition: shared.partitionKey, sort: shared.sortKey },
     options.key,
     "key",
+    `entity ${name}`,
   );
   const indexes = new Map<string, EntityKeySchema>();
   for (const [index, templates] of Object.entries(options.indexes ?? {})) {
@@ -108,6 +147,7 @@ export function defineEntity(
         { partition: attrs.partitionKey, sort: attrs.sortKey },
         templates,
         `indexes.${index}`,
+        `entity ${name}`,
       ),
     );
   }
@@ -117,24 +157,10 @@ export function defineEntity(
     computed.add(ix.partition.attr);
     if (ix.sort) computed.add(ix.sort.attr);
   }
-  for (const attr of computed) {
-    if (model.plan.known.has(attr)) {
-      const f = model.plan.fields.find((x) => x.type === "field" && x.attr === attr);
-      throw new DynoValidationError(
-        `schema.${f?.prop ?? attr}`,
-        `is stored as ${attr}, which the shared table computes (its key or entity attribute); rename it`,
-      );
-    }
-  }
+  refuseReserved(model, shared, name);
   const behaviour = compileBehaviour(model, options, (prop) =>
     kinds.has(prop) ? `${prop} is named in a key template and cannot change on its own` : undefined,
   );
-  if (model.plan.records.some((r) => r.prefix === "" && r.suffix === "")) {
-    throw new DynoValidationError(
-      "schema",
-      "an embedded record without prefix or suffix would claim the shared table's computed attributes; give it a prefix",
-    );
-  }
   return {
     table,
     name,

@@ -208,7 +208,7 @@ export class Entity<
    * attribute computed from it. With `version`: an item without a version is written as
    * version 1 and only where none exists; an item with version n only over version n, and is
    * stored as n + 1 (a mismatch rejects with `VersionConflictError`). With `timestamps`:
-   * `updatedAt` is now, `createdAt` too unless the item gives it. With `validate`: the item
+   * `updatedAt` is now (replacing a value the item gives), `createdAt` too unless the item gives it. With `validate`: the item
    * is checked first, and nothing is sent when it fails.
    */
   put(item: T, options: EntityPutOptions<T> & { returnValues: "ALL_OLD" }): Promise<T | undefined>;
@@ -228,7 +228,8 @@ export class Entity<
    * templates must then be set in the same update; removing one takes the item out of the
    * index). Properties of the table's key templates cannot change. With `version`, the update
    * is conditioned on `options.version` when given and always increments it; with
-   * `timestamps`, it sets `updatedAt`.
+   * `timestamps`, it sets `updatedAt` (and `createdAt` where missing); the actions cannot touch
+   * the version or the timestamps.
    */
   update(
     key: EntityKey<T, K>,
@@ -325,8 +326,8 @@ export class Entity<
   /**
    * Writes items (any number, in requests of 25, unprocessed ones retried until written), each
    * validated first (nothing is sent when one fails) and with its computed attributes and
-   * timestamps. An entity with `version` writes items without a version as version 1 and
-   * refuses items that give one (a batch write cannot check versions).
+   * timestamps. An entity with `version` refuses a batch put: a batch cannot check the stored
+   * version, and writing one unchecked would reset it.
    */
   async batchPut(items: readonly T[], options: BatchOptions = {}): Promise<void> {
     if (!Array.isArray(items)) throw new DynoValidationError("items", "expected an array of items");

@@ -11,7 +11,14 @@ import { key as keyCond } from "../expression/key-condition.js";
 import type { KeyCondition } from "../expression/types.js";
 import type { ItemModel } from "../table/paths.js";
 import { isPlainObject, sortOperation } from "../table/keys.js";
-import { MAX_CHAR, encodeValue, parseTemplate, type Template, type ValueKind } from "./template.js";
+import {
+  ESCAPE_CHAR,
+  MAX_CHAR,
+  encodeValue,
+  parseTemplate,
+  type Template,
+  type ValueKind,
+} from "./template.js";
 
 /** One key attribute of the table and the template that fills it. */
 export interface TemplateKey {
@@ -28,6 +35,8 @@ export interface EntityKeySchema {
   readonly sort: TemplateKey | undefined;
   /** The properties its templates name, partition ones first. */
   readonly props: readonly string[];
+  /** What errors name: `entity User`, `entity User, index gsi1`. */
+  readonly owner: string;
 }
 
 /** The value kind of each template property, from the schema. */
@@ -90,6 +99,7 @@ export function compileKey(
   attrs: { partition: string; sort: string | undefined },
   templates: { partitionKey?: unknown; sortKey?: unknown },
   where: string,
+  entity = "the entity",
 ): EntityKeySchema {
   const required = index === undefined;
   const one = (attr: string, source: unknown, w: string): TemplateKey => {
@@ -113,7 +123,8 @@ export function compileKey(
   const sort =
     attrs.sort === undefined ? undefined : one(attrs.sort, templates.sortKey, `${where}.sortKey`);
   const props = [...new Set([...partition.template.props, ...(sort?.template.props ?? [])])];
-  return { index, partition, sort, props };
+  const owner = index === undefined ? entity : `${entity}, index ${index}`;
+  return { index, partition, sort, props, owner };
 }
 
 /**
@@ -144,6 +155,33 @@ export function fill(
     out += encodeValue(kinds.get(part.prop)!, v, t.escaped, `${field}.${part.prop}`);
   }
   return out;
+}
+
+/**
+ * Fills the template of key attribute `key`, refusing an empty result: a template that is only
+ * `{prop}`, given `""` (DynamoDB refuses an empty string as a key attribute's value).
+ * @returns undefined as {@link fill} does.
+ * @throws DynoValidationError naming `field.prop`, the owner and the key attribute.
+ */
+export function fillKey(
+  key: TemplateKey,
+  owner: string,
+  kinds: PropKinds,
+  values: Record<string, unknown>,
+  field: string,
+  strict: boolean,
+): string | undefined {
+  const v = fill(key.template, kinds, values, field, strict);
+  if (v === "") refuseEmpty(key, owner, field);
+  return v;
+}
+
+function refuseEmpty(key: TemplateKey, owner: string, field: string): never {
+  const prop = key.template.props[0] ?? "";
+  throw new DynoValidationError(
+    `${field}.${prop}`,
+    `${owner}: ${prop} is "", which fills key attribute ${key.attr} (template ${JSON.stringify(key.template.source)}) with an empty string; DynamoDB refuses empty key strings`,
+  );
 }
 
 /**
@@ -178,24 +216,27 @@ export function keyAttributes(
   field: string,
   strict: boolean,
 ): Record<string, AttributeValue> | undefined {
-  const pk = fill(keys.partition.template, kinds, values, field, strict);
+  const pk = fillKey(keys.partition, keys.owner, kinds, values, field, strict);
   if (pk === undefined) return undefined;
   const out: Record<string, AttributeValue> = { [keys.partition.attr]: { S: pk } };
   if (keys.sort) {
-    const sk = fill(keys.sort.template, kinds, values, field, strict);
+    const sk = fillKey(keys.sort, keys.owner, kinds, values, field, strict);
     if (sk === undefined) return undefined;
     setOwn(out, keys.sort.attr, { S: sk });
   }
   return out;
 }
 
-/** The largest string below `s` and everything starting with it: `s` less one at its end, then the maximum. */
+/**
+ * A string above every key below `s` and below `s`: `s` less one at its end, then U+10FFFF twice
+ * (in a key, U+10FFFF is only ever followed by the hex digits of an escape).
+ */
 function below(s: string): string {
   const cps = [...s];
   const last = cps.pop()!.codePointAt(0)!;
   let prev = last - 1;
   if (prev >= 0xd800 && prev <= 0xdfff) prev = 0xd7ff;
-  return cps.join("") + (prev >= 0 ? String.fromCodePoint(prev) + MAX_CHAR : "");
+  return cps.join("") + (prev >= 0 ? String.fromCodePoint(prev) + MAX_CHAR + MAX_CHAR : "");
 }
 
 /**
@@ -219,6 +260,8 @@ export function keyCondition(
     );
   }
   const sortProps = keys.sort?.template.props ?? [];
+  const nonEmpty = (sk: string): string =>
+    sk === "" ? refuseEmpty(keys.sort!, keys.owner, field) : sk;
   for (const prop of Object.keys(query)) {
     if (!keys.props.includes(prop)) {
       throw new DynoValidationError(
@@ -227,7 +270,7 @@ export function keyCondition(
       );
     }
   }
-  const pk = fill(keys.partition.template, kinds, query, field, true)!;
+  const pk = fillKey(keys.partition, keys.owner, kinds, query, field, true)!;
   const partition = keyCond.eq(keys.partition.attr, pk);
   const sort = keys.sort;
   if (!sort) return partition;
@@ -272,7 +315,7 @@ export function keyCondition(
         i += countLiterals(parts, i);
         continue;
       }
-      return keyCond.and(partition, keyCond.eq(sort.attr, low(v)));
+      return keyCond.and(partition, keyCond.eq(sort.attr, nonEmpty(low(v))));
     }
     const later = sortProps
       .slice(sortProps.indexOf(prop) + 1)
@@ -284,41 +327,61 @@ export function keyCondition(
       );
     }
     const [op, arg] = sortOperation(v, what);
+    if (
+      kind === "string" &&
+      op !== "eq" &&
+      op !== "beginsWith" &&
+      lit !== "" &&
+      lit.codePointAt(0)! >= ESCAPE_CHAR
+    ) {
+      // "a|" sorts after "ab|": a range of values would leave items out
+      throw new DynoValidationError(
+        what,
+        `a range on ${prop} needs the text after it in ${JSON.stringify(sort.template.source)} to start with a character sorting below its values' ("#", "$", "!" or a space), not ${JSON.stringify(lit[0])}`,
+      );
+    }
+    // DynamoDB refuses "" in a key condition, and no key is "": a range from "" has no lower
+    // bound, and a range up to "" holds nothing (below "\u0000", the least key).
     const between = (lo: string, hi: string) =>
-      keyCond.and(partition, keyCond.between(sort.attr, lo, hi));
+      hi === ""
+        ? keyCond.and(partition, keyCond.lt(sort.attr, "\u0000"))
+        : lo === ""
+          ? keyCond.and(partition, keyCond.le(sort.attr, hi))
+          : keyCond.and(partition, keyCond.between(sort.attr, lo, hi));
     switch (op) {
       case "eq":
         return last
-          ? keyCond.and(partition, keyCond.eq(sort.attr, low(arg)))
+          ? keyCond.and(partition, keyCond.eq(sort.attr, nonEmpty(low(arg))))
           : keyCond.and(partition, keyCond.beginsWith(sort.attr, low(arg)));
       case "ge":
-        return between(low(arg), end);
+        return low(arg) === "" ? partition : between(low(arg), end);
       case "gt":
         return between(high(arg) + (last ? "\u0000" : ""), end);
       // (DynamoDB refuses an empty string as a key condition's value: no lower bound is needed then)
       case "le":
-        return prefix === ""
-          ? keyCond.and(partition, keyCond.le(sort.attr, high(arg)))
-          : between(prefix, high(arg));
-      case "lt":
-        return prefix === ""
-          ? keyCond.and(partition, keyCond.lt(sort.attr, low(arg)))
-          : between(prefix, below(low(arg)));
+        return between(prefix, high(arg));
+      case "lt": {
+        if (prefix === "" && low(arg) !== "")
+          return keyCond.and(partition, keyCond.lt(sort.attr, low(arg)));
+        const hi = low(arg) === "" ? "" : below(low(arg));
+        return between(prefix, hi < prefix ? "" : hi); // nothing of this entity sorts below arg
+      }
       case "between": {
         const [lo, hi] = arg as [unknown, unknown];
         return between(low(lo), high(hi));
       }
-      case "beginsWith":
+      case "beginsWith": {
         if (kind !== "string" || typeof arg !== "string") {
           throw new DynoValidationError(
             what,
             `beginsWith takes a string prefix of a string property (${prop} is a ${kind})`,
           );
         }
-        return keyCond.and(
-          partition,
-          keyCond.beginsWith(sort.attr, prefix + encodeValue("string", arg, esc, what)),
-        );
+        const start = prefix + encodeValue("string", arg, esc, what);
+        // Not begins_with: "a" would match the escape "a\u{10FFFF}00007C" of a value "|..."; the
+        // keys starting with `start` then anything but U+10FFFF lie below start + U+10FFFE U+10FFFF U+10FFFF.
+        return between(start, `${start}\u{10FFFE}${MAX_CHAR}${MAX_CHAR}`);
+      }
     }
   }
   return keyCond.and(partition, keyCond.eq(sort.attr, prefix));

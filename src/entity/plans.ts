@@ -27,7 +27,7 @@ import type {
 import {
   expired,
   nowSeconds,
-  refuseVersionAction,
+  refuseManagedAction,
   stampPut,
   stampUpdate,
   validateAsync,
@@ -188,7 +188,7 @@ export function updatePlan<T>(
     const path = (action as { path?: readonly PathSegment[] }).path;
     const attr = path?.[0];
     if (typeof attr !== "string") continue;
-    refuseVersionAction(d, action, at, "entity");
+    refuseManagedAction(d, action, at, "entity");
     const prop = templateAttrs.get(attr);
     if (prop === undefined) continue;
     if (d.key.props.includes(prop)) {

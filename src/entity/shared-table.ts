@@ -17,6 +17,7 @@ import type { PathsOf } from "../table/types.js";
 import { Collection, type Members } from "./collection.js";
 import { defineEntity, type SharedKeys } from "./definition.js";
 import { Entity } from "./entity.js";
+import { refuseOverlap } from "./overlap.js";
 import type { ModelSession } from "../table/model-session.js";
 import type { CheckedTemplate, KeyTemplates } from "./types.js";
 
@@ -176,6 +177,11 @@ export class SharedTable<
       );
     }
     const definition = defineEntity(this.name, name, this.keys, options as never);
+    refuseOverlap(
+      name,
+      definition.key,
+      [...this.#entities.values()].map((e) => e.definition),
+    );
     if (definition.ttl) {
       for (const other of this.#entities.values()) {
         const t = other.definition.ttl;

@@ -3,11 +3,20 @@
  * text and placeholders; a placeholder's value is written in a form that sorts as the value
  * sorts and that no other value (nor any literal text) can imitate:
  *
- * - strings: every character from U+0000 to `%` (U+0025: control characters, space and
- *   `!"#$%`), every separator of the template (its literal characters other than letters and
- *   digits) and U+10FFFF are escaped as `%XX` (`%uXXXX` / `%UXXXXXX` above U+00FF), so a `#` in a
- *   value can never end a segment. Two placeholders must have a separator between them, so
- *   every key has one reading;
+ * - strings: a character is written as is unless it is escaped: a character from U+0000 to
+ *   `%` (U+0025: control characters, space and `!"#$%`) is written `%XX` (two hex digits); a
+ *   separator of the template (its literal characters other than letters and digits), a lone
+ *   surrogate (UTF-8 cannot hold one: DynamoDB would store U+FFFD for every one of them) and
+ *   U+10FFFF are written as the nearest character below them that is written as is (`%` when
+ *   there is none above U+0025), U+10FFFF, and the six hex digits of the code point: `|` in a
+ *   template `"{a}|{b}"` is `{\u{10FFFF}00007C`. Each escape sorts where its character sorts
+ *   (UTF-8 byte order is code point order), so encoded strings sort as the strings sort, a
+ *   separator never appears in a value (a `#` in a value can never end a segment), and U+10FFFF
+ *   only ever follows a character (so `key + U+10FFFF` is above every key starting with `key`).
+ *   Two placeholders must have a separator between them, so every key has one reading. A
+ *   shorter value followed by the template's next text sorts before a longer one only when that
+ *   text starts below `%` (`#`, `$`, `!`, space): ranges on a string property followed by other
+ *   text (`|`, `/`, `:`...) are refused. `%` and U+10FFFF cannot appear in a template's text;
  * - numbers: 16 hex digits of the IEEE-754 bits, sign bit flipped for positives and every bit
  *   flipped for negatives (`-0` is `0`), so negatives sort before positives and by magnitude;
  * - bigints: `p` or `n` and 38 digits (`n` holds 10^38 - |v|), for |v| < 10^38;
@@ -98,27 +107,53 @@ export function parseTemplate(source: unknown, where: string): Template {
     i = end + 1;
   }
   for (const p of parts) {
-    if (p.literal !== undefined)
-      for (const c of p.literal) if (!/[A-Za-z0-9]/.test(c)) escaped.add(c);
+    if (p.literal === undefined) continue;
+    for (const c of p.literal) {
+      const cp = c.codePointAt(0)!;
+      if (c === "%" || cp === 0x10ffff || isSurrogate(cp)) {
+        throw new DynoValidationError(
+          where,
+          `${JSON.stringify(source)} holds ${c === "%" ? '"%"' : `U+${hex(cp, 4)}`}, which template text cannot hold (${c === "%" ? "it starts the escapes of values" : "DynamoDB stores no lone surrogate, and U+10FFFF marks escapes"})`,
+        );
+      }
+      if (!/[A-Za-z0-9]/.test(c)) escaped.add(c);
+    }
   }
   return { source, parts, props, escaped };
 }
 
-const hex2 = (n: number) => n.toString(16).toUpperCase().padStart(2, "0");
+const hex = (n: number, width: number) => n.toString(16).toUpperCase().padStart(width, "0");
 
-/** Escapes a string value (see the module's notes); escaping keeps prefixes and order. */
+/** The highest code point at or below which every character is escaped as `%XX`. */
+export const ESCAPE_CHAR = 0x25;
+
+const isSurrogate = (cp: number) => cp >= 0xd800 && cp <= 0xdfff;
+
+/** True when code point `cp` is written as is in a value of a template escaping `escaped`. */
+const plain = (cp: number, escaped: ReadonlySet<string>) =>
+  cp > ESCAPE_CHAR && cp !== 0x10ffff && !isSurrogate(cp) && !escaped.has(String.fromCodePoint(cp));
+
+/** The nearest character below `cp` written as is, or `%` when there is none above U+0025. */
+function plainBelow(cp: number, escaped: ReadonlySet<string>): string {
+  for (let c = cp - 1; c > ESCAPE_CHAR; c--) {
+    if (isSurrogate(c)) c = 0xd800;
+    else if (plain(c, escaped)) return String.fromCodePoint(c);
+  }
+  return "%";
+}
+
+/**
+ * Escapes a string value (see the module's notes): injective, no separator of the template in
+ * the result, and order- and prefix-preserving (as UTF-8, which is how DynamoDB compares).
+ */
 export function escapeString(value: string, escaped: ReadonlySet<string>): string {
   let out = "";
   for (const c of value) {
+    // (iterating by code point: a lone surrogate comes alone, with its own code)
     const cp = c.codePointAt(0)!;
-    if (cp <= 0x25 || escaped.has(c) || cp === 0x10ffff) {
-      out +=
-        cp <= 0xff
-          ? `%${hex2(cp)}`
-          : cp <= 0xffff
-            ? `%u${cp.toString(16).toUpperCase().padStart(4, "0")}`
-            : `%U${cp.toString(16).toUpperCase().padStart(6, "0")}`;
-    } else out += c;
+    if (cp <= ESCAPE_CHAR) out += `%${hex(cp, 2)}`;
+    else if (plain(cp, escaped)) out += c;
+    else out += `${plainBelow(cp, escaped)}${MAX_CHAR}${hex(cp, 6)}`;
   }
   return out;
 }

@@ -174,9 +174,12 @@ export const versionCondition = (
   expected === undefined ? cond.notExists([partitionAttr]) : cond.eq([b.version!.attr], expected);
 
 /**
- * A put's managed properties: `updatedAt` now, `createdAt` unless given, the version (1 for an
+ * A put's managed properties: `updatedAt` now (a value the item gives is replaced: it is the
+ * time of the write, as the version is the stored one + 1), `createdAt` unless given (a put
+ * replacing an item read before keeps its creation time), the version (1 for an
  * item without one, n + 1 for version n). Returns the item to store (a copy when anything
- * changed) and the version check (none in a batch, which refuses an item giving a version).
+ * changed) and the version check. A batch (`batch`) refuses a versioned model: it cannot check
+ * the stored version.
  */
 export function stampPut(
   b: Behaviour,
@@ -193,53 +196,66 @@ export function stampPut(
   if (b.createdAt && ownValue(value, b.createdAt.prop) === undefined)
     setOwn(value, b.createdAt.prop, now);
   if (b.version) {
+    // A batch write cannot be conditional: writing version 1 (or n + 1) unchecked over a stored
+    // item would reset its version, and a stale writer's version would match again (ABA).
+    if (batch) {
+      throw new DynoValidationError(
+        `${field}.${b.version.prop}`,
+        `${owner} is versioned (${b.version.prop}): a batch write cannot check the stored version and would reset it; use put or transact`,
+      );
+    }
     const expected = versionOf(
       b,
       ownValue(value, b.version.prop),
       `${field}.${b.version.prop}`,
       owner,
     );
-    if (batch && expected !== undefined) {
-      throw new DynoValidationError(
-        `${field}.${b.version.prop}`,
-        "a versioned item cannot be written by a batch (it cannot check the version): use put or transact",
-      );
-    }
     setOwn(value, b.version.prop, expected === undefined ? 1 : expected + 1);
-    if (!batch) check = { attribute: b.version.attr, expected };
+    check = { attribute: b.version.attr, expected };
   }
   return { value, check };
 }
 
 const firstOf = (a: UpdateAction) => (a as { path?: readonly PathSegment[] }).path?.[0];
 
-/** Refuses an update action on the version attribute (the model manages it). */
-export function refuseVersionAction(
+/**
+ * Refuses an update action on a property the model manages: the version (pass `{ version }` to
+ * check it) and the timestamps (an update sets `updatedAt` to now and `createdAt` only where
+ * missing; a caller's value would break that rule for every later reader).
+ */
+export function refuseManagedAction(
   b: Behaviour,
   action: UpdateAction,
   at: string,
   kind: "entity" | "table",
 ): void {
-  if (b.version && firstOf(action) === b.version.attr) {
-    throw new DynoValidationError(
-      at ? `${at}.${b.version.prop}` : b.version.prop,
-      `the version is managed by the ${kind}; pass { version } to check it`,
-    );
+  const attr = firstOf(action);
+  if (attr === undefined) return;
+  const refuse = (p: StoredProp, why: string): never => {
+    throw new DynoValidationError(at ? `${at}.${p.prop}` : p.prop, why);
+  };
+  if (b.version && attr === b.version.attr)
+    refuse(b.version, `the version is managed by the ${kind}; pass { version } to check it`);
+  for (const p of [b.createdAt, b.updatedAt]) {
+    if (p && attr === p.attr) {
+      refuse(
+        p,
+        `${p.prop} is a timestamp managed by the ${kind} (an update sets updatedAt to now and createdAt where missing); it cannot be set by an update`,
+      );
+    }
   }
 }
 
 /**
- * Appends an update's managed actions: `updatedAt` now (unless the caller sets it),
- * `createdAt` if missing, the version increment.
+ * Appends an update's managed actions: `updatedAt` now, `createdAt` if missing, the version
+ * increment (the caller's actions cannot touch them: {@link refuseManagedAction}).
  */
 export function stampUpdate(b: Behaviour, model: ItemModel, actions: UpdateAction[]): void {
   const now = new Date();
   const at = (p: StoredProp): AttributeValue =>
     model.encode({ ...model.resolve(p.prop, p.prop), label: p.prop }, now, p.prop)!;
-  if (b.updatedAt && !actions.some((a) => firstOf(a) === b.updatedAt!.attr)) {
-    actions.push(update.set([b.updatedAt.attr], encoded(at(b.updatedAt))));
-  }
-  if (b.createdAt && !actions.some((a) => firstOf(a) === b.createdAt!.attr)) {
+  if (b.updatedAt) actions.push(update.set([b.updatedAt.attr], encoded(at(b.updatedAt))));
+  if (b.createdAt) {
     actions.push(update.setIfNotExists([b.createdAt.attr], encoded(at(b.createdAt))));
   }
   if (b.version) actions.push(update.increment([b.version.attr]));

@@ -40,6 +40,9 @@ export function encodeCursor(
   return secret === undefined ? payload : `${payload}.${sign(secret, payload)}`;
 }
 
+const NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
 const refuse = (why: string): never => {
   throw new DynoValidationError("cursor", why);
 };
@@ -96,10 +99,16 @@ export function decodeCursor(
     }
     const [type, value] = v as [string, string];
     if (type === "S") setOwn(key, attr, { S: value } as AttributeValue);
-    else if (type === "N") setOwn(key, attr, { N: value } as AttributeValue);
-    else if (type === "B") setOwn(key, attr, { B: Buffer.from(value, "base64") } as AttributeValue);
-    else refuse(`the cursor holds ${attr} of type ${type}`);
+    else if (type === "N" && NUMBER.test(value)) setOwn(key, attr, { N: value } as AttributeValue);
+    else if (type === "B" && BASE64.test(value))
+      setOwn(key, attr, { B: Buffer.from(value, "base64") } as AttributeValue);
+    else
+      refuse(
+        `the cursor holds ${attr} as ${JSON.stringify(type)} ${JSON.stringify(value)}, not a key value`,
+      );
   }
-  if (entries.length === 0) refuse("the cursor holds no key");
+  const missing = attrs.filter((a) => !Object.prototype.hasOwnProperty.call(key, a));
+  if (missing.length > 0)
+    refuse(`the cursor lacks ${missing.join(", ")}, a key attribute of this read`);
   return key;
 }

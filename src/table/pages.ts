@@ -60,10 +60,25 @@ export async function readPage(source: PageSource, request: PageRequest): Promis
       Limit: limit - items.length,
       ...(start ? { ExclusiveStartKey: start } : {}),
     };
-    const out =
-      source.operation === "Query"
-        ? await source.session.query(input)
-        : await source.session.scan(input);
+    const out = await (
+      source.operation === "Query" ? source.session.query(input) : source.session.scan(input)
+    ).catch((e: unknown) => {
+      // The cursor's key is the only input a caller can forge: DynamoDB refusing the read that
+      // starts from it ("the provided starting key does not match the range key predicate"...)
+      // means a modified cursor, never a defect of the read.
+      if (
+        pages === 0 &&
+        cursor !== undefined &&
+        (e as { name?: unknown }).name === "ValidationException"
+      ) {
+        throw new DynoValidationError(
+          "cursor",
+          `DynamoDB refused the cursor's position (${(e as Error).message}): the cursor was modified or belongs to another read`,
+          { cause: e },
+        );
+      }
+      throw e;
+    });
     items.push(...(out.Items ?? []));
     trail.check(out.LastEvaluatedKey, ++pages);
     start = out.LastEvaluatedKey;

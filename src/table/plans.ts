@@ -36,7 +36,7 @@ import type { ItemModel } from "./paths.js";
 import type { StandardSchemaV1 } from "../encoding/schema/standard.js";
 import {
   expired,
-  refuseVersionAction,
+  refuseManagedAction,
   stampPut,
   stampUpdate,
   validateSync,
@@ -274,7 +274,7 @@ export function updatePlan<T>(
   }
   const encoded = encodeKey(p.model, p.keys, key, fieldAt(at, "key"));
   for (const action of actions) {
-    refuseVersionAction(p.behaviour, action, at, "table");
+    refuseManagedAction(p.behaviour, action, at, "table");
     const path = (action as { path?: readonly PathSegment[] }).path;
     const attr = path?.length === 1 ? path[0] : undefined;
     const k = keyFields(p.keys).find((f) => f.attr === attr);

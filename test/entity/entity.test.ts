@@ -297,11 +297,12 @@ describe("writes and reads", () => {
     const app = dyno.sharedTable(uniqueTableName("lead"), { partitionKey: "pk", sortKey: "sk" });
     const Lead = app.entity("Lead", {
       schema: s.object({ a: s.string(), b: s.string() }),
-      key: { partitionKey: "{a}", sortKey: "{b}" },
+      key: { partitionKey: "L#{a}", sortKey: "{b}" },
     });
     const Other = app.entity("Other", {
       schema: s.object({ a: s.string(), n: s.number() }),
-      key: { partitionKey: "{a}", sortKey: "N#{n}" },
+      // (not in Lead's partitions: a sort key template "{b}" could write any key of the partition)
+      key: { partitionKey: "O#{a}", sortKey: "N#{n}" },
     });
     await app.create();
     try {

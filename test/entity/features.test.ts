@@ -194,14 +194,27 @@ describe("versions", () => {
     },
   );
 
-  test("a batch writes versionless items as version 1 and refuses versioned ones", async () => {
-    await t.Users.batchPut([user("vb", "a"), user("vb", "b")]);
-    assert.equal((await t.Users.get({ org: "vb", id: "a" }))?.version, 1);
-    await rejectsField(
-      () => t.Users.batchPut([user("vb", "c", { version: 1 })]),
-      "items[0].item.version",
-      /batch/,
-    );
+  test("a batch refuses a versioned entity: it would reset the version (ABA)", async () => {
+    await t.Users.put(user("vb", "a"));
+    await t.Users.update({ org: "vb", id: "a" }, (u) => u.set("age", 2));
+    const stale = (await t.Users.get({ org: "vb", id: "a" }))!;
+    await t.Users.update({ org: "vb", id: "a" }, (u) => u.set("age", 3));
+    for (const items of [[user("vb", "a")], [user("vb", "c", { version: 1 })]]) {
+      await rejectsField(
+        () => t.Users.batchPut(items),
+        "items[0].item.version",
+        /entity User is versioned.*use put or transact/,
+      );
+      await rejectsField(
+        () => dyno.batchWrite((b) => b.put(t.Users, items[0]!)),
+        "writes[0].item.version",
+        /entity User is versioned/,
+      );
+    }
+    assert.equal((await t.Users.get({ org: "vb", id: "a" }))?.version, 3);
+    assert.equal(await t.Users.get({ org: "vb", id: "c" }), undefined);
+    // the stale reader's version still conflicts
+    await assert.rejects(() => t.Users.put({ ...stale, age: 9 }), VersionConflictError);
   });
 });
 

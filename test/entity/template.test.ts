@@ -139,6 +139,100 @@ describe("strings", () => {
   });
 });
 
+describe("strings with every kind of character (stop 24 review)", () => {
+  // separators, their neighbours, the escape character, NULs, lone surrogates, astral characters
+  // and the two highest code points
+  const unit = fc.constantFrom(
+    "#",
+    "|",
+    "{",
+    "}",
+    "%",
+    "&",
+    "$",
+    "\u0000",
+    "\u0001",
+    "a",
+    "z",
+    "é",
+    "\uD800",
+    "\uDBFF",
+    "\uDC00",
+    "\uDFFF",
+    "\uD7FF",
+    "\uE000",
+    "\u{1F600}",
+    "\u{10FFFE}",
+    "\u{10FFFF}",
+    "0",
+    "F",
+  );
+  const str = fc.array(unit, { maxLength: 6 }).map((a) => a.join(""));
+  // Raw order: code points (UTF-8 order), a lone surrogate by its own code.
+  const codes = (v: string) => [...v].map((c) => c.codePointAt(0)!);
+  const rawCompare = (a: string, b: string) => {
+    const x = codes(a);
+    const y = codes(b);
+    for (let i = 0; i < Math.min(x.length, y.length); i++)
+      if (x[i] !== y[i]) return sign(x[i]! - y[i]!);
+    return sign(x.length - y.length);
+  };
+  const t = parseTemplate("A#{x}|{y}", "key");
+
+  test("escaping is injective, well-formed (lone surrogates too), and never yields a separator", () => {
+    fc.assert(
+      fc.property(str, str, (a, b) => {
+        const ea = escapeString(a, t.escaped);
+        const eb = escapeString(b, t.escaped);
+        assert.equal(ea === eb, a === b, `${JSON.stringify(a)} ${JSON.stringify(b)}`);
+        assert.equal(Buffer.from(ea).toString(), ea, "not well-formed UTF-16");
+        assert.ok(![..."#|"].some((c) => ea.includes(c)), ea);
+      }),
+      { numRuns: 5000 },
+    );
+    assert.notEqual(escapeString("\uD800", none), escapeString("\uDC00", none));
+    assert.notEqual(escapeString("\uD800", none), escapeString("\uFFFD", none));
+  });
+
+  test("encoded values sort as the raw values (UTF-8 byte order), prefixes kept", () => {
+    for (const esc of [t.escaped, parseTemplate("U#{x}", "k").escaped, none]) {
+      fc.assert(
+        fc.property(str, str, (a, b) => {
+          const ea = escapeString(a, esc);
+          const eb = escapeString(b, esc);
+          assert.equal(
+            sign(utf8(ea, eb)),
+            rawCompare(a, b),
+            `${JSON.stringify(a)} vs ${JSON.stringify(b)}`,
+          );
+          const prefix = codes(a).every((c, i) => codes(b)[i] === c);
+          if (prefix) assert.ok(eb.startsWith(ea), "a prefix's encoding is a prefix");
+        }),
+        { numRuns: 3000 },
+      );
+    }
+  });
+
+  test("keys of a template sort as their values where a separator below % follows", () => {
+    const k = parseTemplate("U#{x}#{y}", "k");
+    const key = (x: string, y: string) =>
+      `U#${escapeString(x, k.escaped)}#${escapeString(y, k.escaped)}`;
+    fc.assert(
+      fc.property(str, str, str, str, (a, b, c, d) => {
+        const raw = rawCompare(a, c) || rawCompare(b, d);
+        assert.equal(sign(utf8(key(a, b), key(c, d))), raw);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  test("% and U+10FFFF and lone surrogates cannot be template text", () => {
+    assert.throws(() => parseTemplate("A%{x}", "key.sortKey"), /key.sortKey: .*holds "%"/);
+    assert.throws(() => parseTemplate("A\u{10FFFF}{x}", "k"), /U\+10FFFF/);
+    assert.throws(() => parseTemplate("A#{x}\uD800", "k"), /U\+D800/);
+  });
+});
+
 describe("parsing", () => {
   test("templates and their errors", () => {
     assert.deepEqual(parseTemplate("ORG#{org}#USER#{id}", "k").props, ["org", "id"]);

@@ -45,13 +45,11 @@ export class VersionedModel<T extends object, K> implements Model<T, K> {
   putPlan(item: T, options: PutPlanOptions<T> = {}, at = ""): PutPlan {
     const v = (item as Record<string, unknown>)[this.versionProp] as number | undefined;
     if (options.batch) {
-      if (v !== undefined) {
-        throw new DynoValidationError(
-          at || "item",
-          "a versioned item cannot be written by a batch: use put or transact",
-        );
-      }
-      return this.base.putPlan({ ...item, [this.versionProp]: 1 }, options, at);
+      // unchecked, it would reset the stored version (ABA): refused as the library's models do
+      throw new DynoValidationError(
+        at || "item",
+        "a versioned item cannot be written by a batch: use put or transact",
+      );
     }
     const plan = this.base.putPlan({ ...item, [this.versionProp]: (v ?? 0) + 1 }, options, at);
     return {
