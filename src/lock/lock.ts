@@ -11,7 +11,7 @@
  * @module
  */
 import type { AttributeValueMap } from "../builders/attribute-value.js";
-import { LockLostError } from "../errors.js";
+import { DynoValidationError, LockLostError } from "../errors.js";
 import { cond } from "../expression/index.js";
 import type { Condition, PathInput } from "../expression/types.js";
 import { judgedOnRead } from "../operation/signals.js";
@@ -146,7 +146,13 @@ export class DistributedLock implements AsyncDisposable {
    * A fenced write's condition: true when the item has no token at `path` yet, or a token
    * not newer than this lock's (`attribute_not_exists(path) OR path <= fencingToken`). Write
    * the token to `path` in the same request, and a holder whose lease ran out can never
-   * overwrite what a later holder wrote, however late its write lands:
+   * overwrite what a later holder wrote, however late its write lands.
+   *
+   * `path` is a top-level attribute name, or an array of segments for any other path
+   * (`["meta", "fence"]` for a nested one, `["a.b"]` for an attribute whose name holds a dot or
+   * bracket). A string with `.` or `[` is refused: a condition would read it as a document path
+   * while an item's key `"a.b"` is a literal name, and a fence on an attribute that is never
+   * written is always true (no fencing at all).
    *
    * @example
    * ```ts
@@ -155,6 +161,11 @@ export class DistributedLock implements AsyncDisposable {
    * A stale write fails with DynamoDB's `ConditionalCheckFailedException`.
    */
   fence(path: PathInput): Condition {
+    if (typeof path === "string" && /[.[\]]/.test(path))
+      throw new DynoValidationError(
+        "lock.fence",
+        `${JSON.stringify(path)} is read as a document path by a condition but as a literal name in an item; pass ${JSON.stringify([path])} for an attribute so named, or the segments of the nested path`,
+      );
     return cond.or(cond.notExists(path), cond.le(path, this.fencingToken));
   }
 
