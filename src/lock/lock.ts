@@ -11,7 +11,7 @@
  * @module
  */
 import type { AttributeValueMap } from "../builders/attribute-value.js";
-import { DynoValidationError, LockLostError } from "../errors.js";
+import { DynoError, DynoValidationError, LockLostError } from "../errors.js";
 import { cond } from "../expression/index.js";
 import type { Condition, PathInput } from "../expression/types.js";
 import { judgedOnRead } from "../operation/signals.js";
@@ -19,6 +19,7 @@ import type { Dyno } from "../session.js";
 import type { ResolvedLockOptions } from "./options.js";
 import {
   holderOf,
+  lockName,
   newRecordVersion,
   releaseInput,
   remember,
@@ -216,8 +217,14 @@ export class DistributedLock implements AsyncDisposable {
     const since = Math.round(monotonic() - this.#renewedAt);
     this.#lose(
       new LockLostError(
-        `lock on ${this.table} lost: no renewal succeeded for ${since} ms (lease ${this.leaseMs} ms)`,
-        { reason: "expired", fencingToken: this.fencingToken, cause: this.#lastError },
+        `lock on ${lockName(this.table, this.key)} lost: no renewal succeeded for ${since} ms (lease ${this.leaseMs} ms)`,
+        {
+          reason: "expired",
+          fencingToken: this.fencingToken,
+          table: this.table,
+          key: this.key,
+          cause: this.#lastError,
+        },
       ),
     );
   }
@@ -235,11 +242,13 @@ export class DistributedLock implements AsyncDisposable {
     const now = holder ? `now held by ${holder.owner} (token ${holder.fencingToken})` : "now free";
     this.#lose(
       new LockLostError(
-        `lock on ${this.table} lost: its record was changed by someone else, ${now}`,
+        `lock on ${lockName(this.table, this.key)} lost: its record was changed by someone else, ${now}`,
         {
           reason: "changed",
           fencingToken: this.fencingToken,
           holder,
+          table: this.table,
+          key: this.key,
         },
       ),
     );
@@ -361,9 +370,16 @@ export class DistributedLock implements AsyncDisposable {
             failure = readError;
           }
         }
-        if (!isTransient(failure) || monotonic() >= giveUpAt) {
+        if (!isTransient(failure)) {
           this.#state = "released";
-          throw failure;
+          throw failure; // DynamoDB's own answer, as it is
+        }
+        if (monotonic() >= giveUpAt) {
+          this.#state = "released";
+          throw new DynoError(
+            `release of lock on ${lockName(this.table, this.key)} (token ${this.fencingToken}) gave up after ${this.leaseMs} ms of failed or unanswered requests; the lease runs out by itself: ${failure instanceof Error ? failure.message : String(failure)}`,
+            { cause: failure },
+          );
         }
       }
       await sleep(jitter(Math.min(this.#options.retryMs, this.heartbeatMs / 4)));

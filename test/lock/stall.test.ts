@@ -185,7 +185,10 @@ test("lock.fence: a name with a dot or bracket is refused as a string, and fence
             .build(),
         )
         .await()
-        .then(() => "written", (error: unknown) => error);
+        .then(
+          () => "written",
+          (error: unknown) => error,
+        );
     assert.equal(await write(second, "new"), "written");
     assert.equal(((await write(first, "stale")) as Error).name, "ConditionalCheckFailedException");
     assert.equal((await readItem(dyno, table, id))?.body?.S, "new");
@@ -204,7 +207,10 @@ test("lock.fence: a name with a dot or bracket is refused as a string, and fence
           .build(),
       )
       .await()
-      .then(() => "written", (error: unknown) => error);
+      .then(
+        () => "written",
+        (error: unknown) => error,
+      );
   assert.equal(await update(second, "new"), "written");
   assert.equal(((await update(first, "stale")) as Error).name, "ConditionalCheckFailedException");
 });
