@@ -76,13 +76,25 @@ export class LockTimeoutError extends DynoError {
   readonly waitedMs: number;
   /** Who held the lock when the wait ended; undefined when no holder was seen (e.g. only failed requests). */
   readonly holder: LockHolder | undefined;
+  /** The lock's table. */
+  readonly table: string | undefined;
+  /** The lock's key, as DynamoDB AttributeValues. */
+  readonly key: Readonly<Record<string, unknown>> | undefined;
   constructor(
     message: string,
-    details: { waitedMs?: number; holder?: LockHolder; cause?: unknown } = {},
+    details: {
+      waitedMs?: number;
+      holder?: LockHolder;
+      table?: string;
+      key?: Readonly<Record<string, unknown>>;
+      cause?: unknown;
+    } = {},
   ) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.waitedMs = details.waitedMs ?? 0;
     this.holder = details.holder;
+    this.table = details.table;
+    this.key = details.key;
   }
 }
 
@@ -102,12 +114,18 @@ export class LockLostError extends DynoError {
   readonly fencingToken: bigint | undefined;
   /** Who holds the lock now, when the item says so (reason `"changed"`). */
   readonly holder: LockHolder | undefined;
+  /** The lock's table. */
+  readonly table: string | undefined;
+  /** The lock's key, as DynamoDB AttributeValues. */
+  readonly key: Readonly<Record<string, unknown>> | undefined;
   constructor(
     message: string,
     details: {
       reason?: LockLostReason;
       fencingToken?: bigint;
       holder?: LockHolder;
+      table?: string;
+      key?: Readonly<Record<string, unknown>>;
       cause?: unknown;
     } = {},
   ) {
@@ -115,6 +133,8 @@ export class LockLostError extends DynoError {
     this.reason = details.reason ?? "expired";
     this.fencingToken = details.fencingToken;
     this.holder = details.holder;
+    this.table = details.table;
+    this.key = details.key;
   }
 }
 

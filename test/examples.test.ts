@@ -35,7 +35,7 @@ const expected: Record<string, RegExp[]> = {
   ],
   "expressions.ts": [/updated: paid/, /query: \[.*"placedAt":2.*"placedAt":3/],
   "lambda-stream.ts": [/retry: 200, 300/, /spent: 30/],
-  "lock-workers.ts": [/processed \d+ chunks/, /crasher: lock on Jobs lost/],
+  "lock-workers.ts": [/processed \d+ chunks/, /crasher: lock on Jobs \{id: "[^"]+"\} lost/],
   "middleware.ts": [/cache: \{ hits: 1, misses: \d+ \}/, /metrics: .*GetItem, GetItem/],
   "operations.ts": [/running: ListTables running/, /created: pending/, /cancelled: true/],
   "single-table.ts": [

@@ -14,6 +14,7 @@ import { checkLockKey, forgetKeySchema } from "./key-schema.js";
 import { DistributedLock } from "./lock.js";
 import { resolveLockOptions, type LockOptions } from "./options.js";
 import {
+  lockName,
   acquireInput,
   holderOf,
   newRecordVersion,
@@ -85,9 +86,9 @@ export async function acquireLock(dyno: Dyno, options: LockOptions): Promise<Dis
     const holder = seen && holderOf(seen, opts.leaseMs);
     const waitedMs = Math.round(monotonic() - started);
     return new LockTimeoutError(
-      `lock on ${opts.table} not acquired within ${opts.timeoutMs} ms (waited ${waitedMs} ms)` +
+      `lock on ${lockName(opts.table, opts.key)} not acquired within ${opts.timeoutMs} ms (waited ${waitedMs} ms)` +
         (holder ? `: held by ${holder.owner} (token ${holder.fencingToken})` : ""),
-      { waitedMs, holder, cause: holder ? undefined : lastError },
+      { waitedMs, holder, table: opts.table, key: opts.key, cause: holder ? undefined : lastError },
     );
   };
 

@@ -11,7 +11,7 @@
  * @module
  */
 import type { AttributeValueMap } from "../builders/attribute-value.js";
-import { LockLostError } from "../errors.js";
+import { DynoError, DynoValidationError, LockLostError } from "../errors.js";
 import { cond } from "../expression/index.js";
 import type { Condition, PathInput } from "../expression/types.js";
 import { judgedOnRead } from "../operation/signals.js";
@@ -19,6 +19,7 @@ import type { Dyno } from "../session.js";
 import type { ResolvedLockOptions } from "./options.js";
 import {
   holderOf,
+  lockName,
   newRecordVersion,
   releaseInput,
   remember,
@@ -146,7 +147,13 @@ export class DistributedLock implements AsyncDisposable {
    * A fenced write's condition: true when the item has no token at `path` yet, or a token
    * not newer than this lock's (`attribute_not_exists(path) OR path <= fencingToken`). Write
    * the token to `path` in the same request, and a holder whose lease ran out can never
-   * overwrite what a later holder wrote, however late its write lands:
+   * overwrite what a later holder wrote, however late its write lands.
+   *
+   * `path` is a top-level attribute name, or an array of segments for any other path
+   * (`["meta", "fence"]` for a nested one, `["a.b"]` for an attribute whose name holds a dot or
+   * bracket). A string with `.` or `[` is refused: a condition would read it as a document path
+   * while an item's key `"a.b"` is a literal name, and a fence on an attribute that is never
+   * written is always true (no fencing at all).
    *
    * @example
    * ```ts
@@ -155,6 +162,11 @@ export class DistributedLock implements AsyncDisposable {
    * A stale write fails with DynamoDB's `ConditionalCheckFailedException`.
    */
   fence(path: PathInput): Condition {
+    if (typeof path === "string" && /[.[\]]/.test(path))
+      throw new DynoValidationError(
+        "lock.fence",
+        `${JSON.stringify(path)} is read as a document path by a condition but as a literal name in an item; pass ${JSON.stringify([path])} for an attribute so named, or the segments of the nested path`,
+      );
     return cond.or(cond.notExists(path), cond.le(path, this.fencingToken));
   }
 
@@ -205,8 +217,14 @@ export class DistributedLock implements AsyncDisposable {
     const since = Math.round(monotonic() - this.#renewedAt);
     this.#lose(
       new LockLostError(
-        `lock on ${this.table} lost: no renewal succeeded for ${since} ms (lease ${this.leaseMs} ms)`,
-        { reason: "expired", fencingToken: this.fencingToken, cause: this.#lastError },
+        `lock on ${lockName(this.table, this.key)} lost: no renewal succeeded for ${since} ms (lease ${this.leaseMs} ms)`,
+        {
+          reason: "expired",
+          fencingToken: this.fencingToken,
+          table: this.table,
+          key: this.key,
+          cause: this.#lastError,
+        },
       ),
     );
   }
@@ -224,11 +242,13 @@ export class DistributedLock implements AsyncDisposable {
     const now = holder ? `now held by ${holder.owner} (token ${holder.fencingToken})` : "now free";
     this.#lose(
       new LockLostError(
-        `lock on ${this.table} lost: its record was changed by someone else, ${now}`,
+        `lock on ${lockName(this.table, this.key)} lost: its record was changed by someone else, ${now}`,
         {
           reason: "changed",
           fencingToken: this.fencingToken,
           holder,
+          table: this.table,
+          key: this.key,
         },
       ),
     );
@@ -350,9 +370,16 @@ export class DistributedLock implements AsyncDisposable {
             failure = readError;
           }
         }
-        if (!isTransient(failure) || monotonic() >= giveUpAt) {
+        if (!isTransient(failure)) {
           this.#state = "released";
-          throw failure;
+          throw failure; // DynamoDB's own answer, as it is
+        }
+        if (monotonic() >= giveUpAt) {
+          this.#state = "released";
+          throw new DynoError(
+            `release of lock on ${lockName(this.table, this.key)} (token ${this.fencingToken}) gave up after ${this.leaseMs} ms of failed or unanswered requests; the lease runs out by itself: ${failure instanceof Error ? failure.message : String(failure)}`,
+            { cause: failure },
+          );
         }
       }
       await sleep(jitter(Math.min(this.#options.retryMs, this.heartbeatMs / 4)));

@@ -108,6 +108,26 @@ export function holderOf(record: LockRecord, fallbackLeaseMs: number): LockHolde
 }
 
 /** Where the lock lives and who writes it. */
+/**
+ * The lock's name in messages: its table and key, e.g. `Locks {id: "job-7"}` (strings quoted,
+ * numbers as written, binary as base64).
+ */
+export function lockName(table: string, key: AttributeValueMap): string {
+  const parts = Object.entries(key).map(([name, value]) => {
+    const v = value as { S?: string; N?: string; B?: Uint8Array };
+    const shown =
+      v.S !== undefined
+        ? JSON.stringify(v.S)
+        : v.N !== undefined
+          ? v.N
+          : v.B !== undefined
+            ? `<${Buffer.from(v.B).toString("base64")}>`
+            : JSON.stringify(value);
+    return `${JSON.stringify(name).slice(1, -1)}: ${shown}`;
+  });
+  return `${table} {${parts.join(", ")}}`;
+}
+
 export interface LockTarget {
   readonly table: string;
   readonly key: AttributeValueMap;

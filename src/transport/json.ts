@@ -22,25 +22,46 @@ const idempotentOperations: ReadonlySet<string> = new Set([
  */
 const SERIALIZED_BINARY = /"BS?":\[?\{(?:"0"|"type"|\})/;
 
+/** A JSON string (its quotes escaped inside, so it cannot end early). */
+const STRING = String.raw`"(?:[^"\\]|\\.)*"`;
+
+/**
+ * Where an AttributeValue member may hold what the SDK's codec does not send as given: binary
+ * (`B`, `BS`), anything but a string under `S`, `N` or `B`, anything but a boolean under `BOOL`
+ * or `NULL`, a set of text with an element that is not a string. An attribute named like a
+ * type (`{"S":{"S":"x"}}`) matches too, which only costs the walk.
+ */
+const NOT_AS_GIVEN = new RegExp(
+  String.raw`"(?:[SNB]|BS)":[^"]|"(?:BOOL|NULL)":[^tf]|"[SN]S":\[(?!\]|${STRING}(?:,${STRING})*\])`,
+);
+
 /**
  * The request body of `operation` with `input`, as the SDK's serializer writes it: members the
- * operation's input does not declare and null or undefined values are not sent (see `shape.ts`).
+ * operation's input does not declare and null or undefined values are not sent, AttributeValues
+ * as the SDK's DynamoDB codec writes them (see `shape.ts`).
  */
 export function requestBody(operation: string, input: object): string {
   let body = input as Record<string, unknown>;
   if (idempotentOperations.has(operation) && body.ClientRequestToken == null) {
     body = { ...body, ClientRequestToken: randomUUID() };
   }
-  let text = JSON.stringify(body);
-  // Most inputs have neither: the text shows any null (undefined in a list too), a walk of the
-  // structures (not the items) any unknown member; only then is a cleaned copy made.
   const schema = inputSchema(operation);
-  if (schema !== undefined && (text.includes("null") || hasUnknownMembers(schema, body))) {
-    body = serializable(schema, body) as Record<string, unknown>;
+  let text: string;
+  try {
     text = JSON.stringify(body);
+  } catch (error) {
+    // a bigint: the SDK writes one as a number, or under `N`/`S` as its string writer takes it
+    if (schema === undefined) throw error;
+    return JSON.stringify(serializable(schema, body));
   }
-  // Most inputs hold no binary: serializing once and checking costs less than walking the input first.
-  return SERIALIZED_BINARY.test(text) ? JSON.stringify(withoutBinary(body)) : text;
+  if (schema === undefined)
+    return SERIALIZED_BINARY.test(text) ? JSON.stringify(withoutBinary(body)) : text;
+  // Most inputs need no copy: the text shows any null (undefined in a list too) and any
+  // AttributeValue member not sent as given, a walk of the structures (not the items) any
+  // unknown member; only then is a copy made as the SDK would write it.
+  if (text.includes("null") || NOT_AS_GIVEN.test(text) || hasUnknownMembers(schema, body))
+    return JSON.stringify(serializable(schema, body));
+  return text;
 }
 
 /** `value` with every `Uint8Array` replaced by its base64 text (a copy only where needed). */

@@ -140,3 +140,23 @@ test("a black-holed release request is retried within the lease: the lock is fre
   assert.equal(proxy.swallowed, 1);
   assert.equal((await readItem(dyno, table, key.id))?._lock_owner, undefined, "freed");
 });
+
+test("a release whose every request is swallowed rejects after a lease, naming the lock and that it was a release", async () => {
+  const key = newKey();
+  const proxy = await blackHoleProxy(await testEndpoint(), isRelease(key.id));
+  proxies.push(proxy);
+  const client = await testClient({ endpoint: proxy.endpoint, maxAttempts: 1 });
+  const holderDyno = new Dyno({ client, transport: testTransport });
+  const holder = await acquireLock(holderDyno, { table, key, ...lease, timeoutMs: 5000 });
+  const started = performance.now();
+  const error = await holder.release().then(
+    () => assert.fail("a release with no answer resolved"),
+    (e: unknown) => e as Error,
+  );
+  assert.ok(performance.now() - started < lease.leaseMs + 2000, "gave up after about a lease");
+  assert.equal(error.name, "DynoError", String(error));
+  assert.match(error.message, /^release of lock on \S+ \{id: "deadline-\d+"\} \(token \d+\)/);
+  assert.match(error.message, new RegExp(`"${key.id}"`));
+  assert.equal((error.cause as Error).name, "AbortError");
+  assert.ok(proxy.swallowed >= 2, "retried within the lease");
+});

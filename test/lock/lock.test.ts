@@ -134,6 +134,13 @@ test("timeout: LockTimeoutError says how long it waited and who holds the lock",
     fencingToken: holder.fencingToken,
   });
   assert.match(error.message, /holder-1/);
+  // which lock, of the many one table holds: its table and key
+  assert.ok(
+    error.message.startsWith(`lock on ${table} {id: ${JSON.stringify(key.id)}} not acquired`),
+    error.message,
+  );
+  assert.equal(error.table, table);
+  assert.deepEqual(error.key, { id: { S: key.id } });
   assert.equal(holder.held, true, "the holder kept it through the whole wait");
 
   const once = await acquireLock(dyno, { table, key, ...steady, timeoutMs: 0 }).catch(
@@ -240,6 +247,12 @@ test("the lost-lease signal fires when the lock item is changed behind the holde
   assert.equal(reason.reason, "changed");
   assert.equal(reason.fencingToken, lock.fencingToken);
   assert.equal(reason.holder?.owner, "mallory");
+  assert.ok(
+    reason.message.startsWith(`lock on ${table} {id: ${JSON.stringify(key.id)}} lost`),
+    reason.message,
+  );
+  assert.equal(reason.table, table);
+  assert.deepEqual(reason.key, { id: { S: key.id } });
   assert.equal(lock.held, false);
   await lock.release(); // resolves, and does not touch mallory's record
   assert.equal((await readItem(dyno, table, key.id))?._lock_rvn?.S, "tampered");
@@ -285,6 +298,8 @@ test("renewals that hang: the holder declares the lease lost by its own clock, t
   const lostAfter = performance.now() - acquiredAt;
   assert.ok(reason instanceof LockLostError);
   assert.equal(reason.reason, "expired");
+  assert.match(reason.message, new RegExp(`^lock on \\S+ \\{id: "${key.id}"\\} lost: no renewal`));
+  assert.deepEqual([reason.table, reason.key], [lock.table, { id: { S: key.id } }]);
   assert.ok(lostAfter <= lease.leaseMs + 400, `lost after ${lostAfter} ms, lease ${lease.leaseMs}`);
   assert.equal(lock.held, false);
   await new Promise(setImmediate); // let the aborted request's promise chain unwind

@@ -158,3 +158,59 @@ test("lock.fence: a stale holder's fenced write is refused after the new holder 
   assert.equal((await readItem(dyno, table, "report"))?.body?.S, "new-2");
   faults.decide = () => "pass";
 });
+
+test("lock.fence: a name with a dot or bracket is refused as a string, and fences as segments", async (t) => {
+  const key = { id: "s-fence-names" };
+  const first = await acquireLock(dyno, { table, key, ...lease, timeoutMs: 5000 });
+  await first.release();
+  const second = await acquireLock(dyno, { table, key, ...lease, timeoutMs: 5000 });
+  t.after(() => second.release());
+  for (const name of ["a.b", "x[0]", "]"]) {
+    // As a string, the condition would read a document path that the item never writes.
+    assert.throws(
+      () => second.fence(name),
+      (error: Error) =>
+        error.name === "DynoValidationError" &&
+        error.message.includes(JSON.stringify(name)) &&
+        error.message.includes(JSON.stringify([name])),
+    );
+    const id = `named-${name}`;
+    const write = (holder: typeof first, body: string) =>
+      dyno
+        .putItem(
+          new PutItemBuilder()
+            .table(table)
+            .item({ id, body, [name]: holder.fencingToken })
+            .condition(holder.fence([name]))
+            .build(),
+        )
+        .await()
+        .then(
+          () => "written",
+          (error: unknown) => error,
+        );
+    assert.equal(await write(second, "new"), "written");
+    assert.equal(((await write(first, "stale")) as Error).name, "ConditionalCheckFailedException");
+    assert.equal((await readItem(dyno, table, id))?.body?.S, "new");
+  }
+  // A nested token, as segments: SET meta.fence, fenced on the same path.
+  await dyno.putItem({ TableName: table, Item: { id: { S: "nested" }, meta: { M: {} } } });
+  const update = (holder: typeof first, body: string) =>
+    dyno
+      .updateItem(
+        new UpdateItemBuilder()
+          .table(table)
+          .key({ id: "nested" })
+          .set("body", body)
+          .set(["meta", "fence"], holder.fencingToken)
+          .condition(holder.fence(["meta", "fence"]))
+          .build(),
+      )
+      .await()
+      .then(
+        () => "written",
+        (error: unknown) => error,
+      );
+  assert.equal(await update(second, "new"), "written");
+  assert.equal(((await update(first, "stale")) as Error).name, "ConditionalCheckFailedException");
+});

@@ -406,3 +406,70 @@ test(
     assert.deepStrictEqual(cancelled.CancellationReasons?.[1]?.Item, richItem("c", "1"));
   },
 );
+
+test("null and undefined in input lists, loose AttributeValues: what the SDK path does", async () => {
+  const s = await pair();
+  const TableName = await createTestTable(s.client);
+  const put = (sk: string) => ({ PutRequest: { Item: { pk: { S: "h" }, sk: { S: sk } } } });
+  const holes = [null, undefined] as unknown as ReturnType<typeof put>[];
+  await same(
+    (d) => d.batchWriteItem({ RequestItems: { [TableName]: [put("1"), ...holes, put("2")] } }),
+    s,
+  );
+  const Key = { pk: { S: "h" }, sk: { S: "1" } };
+  await same(
+    (d) =>
+      d.batchGetItem({
+        RequestItems: { [TableName]: { Keys: [Key, ...(holes as never[])], ConsistentRead: true } },
+      }),
+    s,
+  );
+  await same(
+    (d) =>
+      d.scan({ TableName, AttributesToGet: ["pk", ...(holes as never[])], ConsistentRead: true }),
+    s,
+  );
+  if (!needsTransactions) {
+    await same(
+      (d) =>
+        d.transactWriteItems({
+          TransactItems: [
+            { Put: { TableName, Item: { ...Key, x: { S: "t" } } } },
+            ...(holes as never[]),
+          ],
+        }),
+      s,
+    );
+    await same(
+      (d) =>
+        d.transactGetItems({ TransactItems: [{ Get: { TableName, Key } }, ...(holes as never[])] }),
+      s,
+    );
+    await same(
+      (d) =>
+        d.batchExecuteStatement({
+          Statements: [
+            { Statement: `SELECT * FROM "${TableName}" WHERE pk = 'h'` },
+            ...(holes as never[]),
+          ],
+        }),
+      s,
+    );
+  }
+  // a number, a bigint, an ArrayBuffer, a DataView as a key: the same ValidationException (the
+  // SDK writes each as "", which a key cannot be)
+  for (const loose of [
+    { N: 5 },
+    { N: 5n },
+    { B: new ArrayBuffer(2) },
+    { B: new DataView(new ArrayBuffer(2)) },
+  ]) {
+    const error = await sameError(
+      (d) =>
+        d.putItem({ TableName, Item: { pk: { S: "h" }, sk: loose as unknown as AttributeValue } }),
+      s,
+    );
+    assert.equal(error.name, "ValidationException");
+    assert.equal(error.$metadata.attempts, 1);
+  }
+});
