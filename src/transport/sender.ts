@@ -351,9 +351,8 @@ async function send(request: WireRequest, state: ClientState): Promise<unknown> 
  */
 function lambdaTraceId(): string | undefined {
   const env = process.env;
-  const name = env.AWS_LAMBDA_FUNCTION_NAME;
-  const trace = env._X_AMZN_TRACE_ID;
-  return name && trace ? trace : undefined;
+  if (!env.AWS_LAMBDA_FUNCTION_NAME) return undefined;
+  return env._X_AMZN_TRACE_ID || undefined;
 }
 
 /** The request's headers: the template's, this request's own (signed or not) and the signature's. */
@@ -429,11 +428,23 @@ function correctClock(
 /** The SDK's `getUpdatedSystemClockOffset`. */
 function updatedOffset(date: string, current: number, sentAt: number, age: unknown): number {
   if (age !== undefined) return current;
-  const serverTime = Date.parse(date);
+  const serverTime = parsedDate(date);
   if (Number.isNaN(serverTime)) return current;
   const now = Date.now();
   if (now - sentAt > 900_000) return current;
   return serverTime - now;
+}
+
+let lastDate = "";
+let lastTime = Number.NaN;
+
+/** `Date.parse` of a `Date` header (the same for a second: the last one's is kept). */
+function parsedDate(date: string): number {
+  if (date !== lastDate) {
+    lastTime = Date.parse(date);
+    lastDate = date;
+  }
+  return lastTime;
 }
 
 function asError(error: unknown): Error {

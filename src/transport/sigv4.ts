@@ -148,7 +148,8 @@ export class RequestSigner {
    * The headers that sign a request with `body`: `x-amz-date`, `x-amz-security-token` when the
    * credentials have a session token, `x-amz-content-sha256` when `contentSha256` (as the SDK's
    * signer adds it), and `authorization`. `perRequest`: the values of the headers named at
-   * construction, each one present.
+   * construction, each one present and already in canonical form (no line break, no leading,
+   * trailing or repeated whitespace: the caller makes them, e.g. an id, a count, a length).
    */
   sign(
     body: string | Uint8Array,
@@ -172,7 +173,7 @@ export class RequestSigner {
         const value = perRequest?.[part.name];
         if (value === undefined)
           throw new TypeError(`no value for per-request header ${part.name}`);
-        headers += `${part.name}:${canonicalValue(value)}\n`;
+        headers += `${part.name}:${value}\n`;
       }
     }
     const canonicalRequest = `${this.#head}${headers}\n${layout.signedNames}\n${payloadHash}`;
