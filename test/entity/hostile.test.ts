@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { Dyno, DynoValidationError, s, type AnyMiddleware } from "../../src/index.js";
 import { needsTransactions, testDyno, uniqueTableName } from "../support/db.js";
 import { rejectsField } from "../support/assert.js";
+import { isWellFormed } from "../../src/well-formed.js";
 
 let dyno: Dyno;
 const sent: string[] = [];
@@ -183,7 +184,11 @@ describe("string key values of every kind (stop 24 review)", () => {
     });
     await app.create();
     drops.push(() => app.drop());
-    const stored = values.filter((v) => v !== "");
+    // a value with a lone surrogate is refused as an attribute (it has no UTF-8 form), but a
+    // key condition on one is sent escaped, and sorts where the value sorts
+    const stored = values.filter((v) => v !== "" && isWellFormed(v));
+    for (const v of values.filter((v) => !isWellFormed(v)))
+      await assert.rejects(V.put({ g: "g", v }), /lone UTF-16 surrogate/);
     await V.batchPut(stored.map((v) => ({ g: "g", v })));
     const sorted = [...stored].sort(rawCompare);
     const read = async (v: unknown) =>
