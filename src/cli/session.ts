@@ -1,7 +1,8 @@
 /**
  * The session a command runs with: the SDK's own providers for credentials, region and profile
  * (as the AWS CLI takes them: flags, environment, ~/.aws files); an endpoint on this machine
- * without configured credentials gets DynamoDB Local's placeholder ones.
+ * without configured credentials gets DynamoDB Local's placeholder ones. Data-plane requests go
+ * through the direct transport (the SDK path when the client's settings need it).
  * @module
  */
 import { Dyno } from "../index.js";
@@ -33,7 +34,10 @@ export function sessionFor(command: Command): Dyno {
     profile === undefined &&
     !process.env.AWS_ACCESS_KEY_ID &&
     !process.env.AWS_PROFILE;
+  // The direct transport reads answers itself: an attribute named `__proto__` is kept (the SDK's
+  // deserializer drops it from what a scan or export returns), and each request costs less CPU.
   return new Dyno({
+    transport: "direct",
     clientConfig: {
       ...(endpoint !== undefined ? { endpoint } : {}),
       ...(region !== undefined
