@@ -1,0 +1,108 @@
+/**
+ * In-process A/B of the direct transport: this checkout's against an older checkout's (its own
+ * module graph, same process, same DynamoDB Local), with the raw SDK, in interleaved rounds;
+ * client CPU µs per request (median) and GC time per request.
+ *
+ *   git worktree add /tmp/dyno-old <commit> && ln -s "$PWD/node_modules" /tmp/dyno-old/
+ *   node --expose-gc --import tsx bench/transport-ab.ts /tmp/dyno-old [n] [get|put] [rounds] [concurrency]
+ */
+import {
+  DynamoDBClient,
+  PutItemCommand,
+  CreateTableCommand,
+  GetItemCommand,
+} from "@aws-sdk/client-dynamodb";
+import { resolve } from "node:path";
+import * as New from "../src/index.js";
+import { localClientConfig, startLocal } from "../src/local/index.js";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+const [oldDir, n, operation, roundCount, concurrency] = process.argv.slice(2);
+if (!oldDir)
+  throw new Error(
+    "usage: bench/transport-ab.ts <older checkout> [n] [get|put] [rounds] [concurrency]",
+  );
+const Old = (await import(resolve(oldDir, "src/index.ts"))) as typeof New;
+const N = Number(n ?? 3000);
+const op = operation ?? "get";
+const C = Number(concurrency ?? 16);
+await using local = await startLocal({ engine: "dynamodb-local" });
+const mk = () => new DynamoDBClient({ ...localClientConfig(local.endpoint), maxAttempts: 3 });
+const raw = mk();
+const old = new Old.Dyno({ client: mk(), transport: "direct" });
+const neu = new New.Dyno({ client: mk(), transport: "direct" });
+if (old.transport !== "direct" || neu.transport !== "direct") throw new Error("not direct");
+const TableName = "ab_bench";
+await raw.send(
+  new CreateTableCommand({
+    TableName,
+    BillingMode: "PAY_PER_REQUEST",
+    KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+    AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+  }),
+);
+await raw.send(
+  new PutItemCommand({ TableName, Item: { pk: { S: "a" }, v: { S: "x".repeat(200) } } }),
+);
+type Call = (i: number) => PromiseLike<unknown>;
+type Session = Pick<InstanceType<typeof New.Dyno>, "getItem" | "putItem">;
+const callsOf = (d: Session): Call =>
+  op === "get"
+    ? () => d.getItem({ TableName, Key: { pk: { S: "a" } } })
+    : (i) =>
+        d.putItem({ TableName, Item: { pk: { S: "b" + (i % 50) }, v: { S: "x".repeat(200) } } });
+const contenders: Record<string, Call> = {
+  old: callsOf(old),
+  new: callsOf(neu),
+  sdk:
+    op === "get"
+      ? () => raw.send(new GetItemCommand({ TableName, Key: { pk: { S: "a" } } }))
+      : (i) =>
+          raw.send(
+            new PutItemCommand({
+              TableName,
+              Item: { pk: { S: "b" + (i % 50) }, v: { S: "x".repeat(200) } },
+            }),
+          ),
+};
+if (process.env.ONLY)
+  for (const k of Object.keys(contenders)) if (k !== process.env.ONLY) delete contenders[k];
+async function run(call: Call, n: number) {
+  let i = 0;
+  await Promise.all(
+    Array.from({ length: C }, async () => {
+      while (i++ < n) await call(i);
+    }),
+  );
+}
+for (const c of Object.values(contenders)) await run(c, 2000);
+const res: Record<string, number[]> = {};
+const gcres: Record<string, number[]> = {};
+import { PerformanceObserver } from "node:perf_hooks";
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcMs += e.duration;
+}).observe({ entryTypes: ["gc"] });
+const rounds = Number(roundCount ?? 8);
+for (let r = 0; r < rounds; r++) {
+  const order = Object.entries(contenders);
+  if (r % 2) order.reverse();
+  for (const [name, call] of order) {
+    (globalThis as { gc?: () => void }).gc?.();
+    await new Promise((r) => setTimeout(r, 5));
+    const g0 = gcMs;
+    const c0 = process.cpuUsage();
+    await run(call, N);
+    const c = process.cpuUsage(c0);
+    (res[name] ??= []).push((c.user + c.system) / N);
+    await new Promise((r) => setTimeout(r, 5));
+    (gcres[name] ??= []).push(((gcMs - g0) * 1000) / N);
+  }
+}
+const med = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1]!;
+const sdk = med(res.sdk ?? [1]),
+  o = med(res.old ?? [1]);
+for (const [k, v] of Object.entries(res))
+  console.log(
+    `${op} c${C} ${k.padEnd(4)} median ${med(v).toFixed(1)} µs/op  ÷sdk ${(med(v) / sdk).toFixed(3)}  ÷old ${(med(v) / o).toFixed(3)}  gc ${med(gcres[k]!).toFixed(1)} µs/op [${v.map((x) => x.toFixed(0)).join(" ")}]`,
+  );
