@@ -180,19 +180,7 @@ test("import → scan → export of 1,000 items: equal to the input; query; job 
   assert.equal(badKey.code, 2);
   assert.match(badKey.stderr, /nope is not a key of table/);
 
-  const out = join(dir, "out.jsonl");
-  const exported = await cli(
-    "export",
-    table,
-    "--out",
-    out,
-    "--job",
-    "roundtrip",
-    "--lease-table",
-    leaseTable,
-    ...local,
-  );
-  assert.deepEqual([exported.code, exported.stdout, exported.stderr], [0, "", ""]);
+  const out = await exportTable(table, "roundtrip");
   assertSameItems((await readFile(out, "utf8")).split("\n"), lines);
   assert.equal(existsSync(`${out}.parts`), false, "the parts are removed");
 
@@ -216,6 +204,24 @@ test("common options come before the command too, as the AWS CLI takes them", as
   const help = await cli("--endpoint", endpoint, "--help");
   assert.equal(help.code, 0);
 });
+
+/** Exports `table` as job `job` to a new file, checking it exits 0 and prints nothing; the file. */
+async function exportTable(table: string, job: string): Promise<string> {
+  const out = join(dir, `${job}-out.jsonl`);
+  const exported = await cli(
+    "export",
+    table,
+    "--out",
+    out,
+    "--job",
+    job,
+    "--lease-table",
+    leaseTable,
+    ...local,
+  );
+  assert.deepEqual([exported.code, exported.stdout, exported.stderr], [0, "", ""]);
+  return out;
+}
 
 /** A new table and `count` sample lines with some replaced (`{ index: line }`), written to `file`. */
 async function importCase(
@@ -246,19 +252,7 @@ test("attributes named __proto__ are imported, scanned and exported intact (the 
   const scanned = await cli("scan", table, "--format", "dynamodb", ...local);
   assert.equal(scanned.code, 0, scanned.stderr);
   assertSameItems(scanned.stdout.split("\n"), lines);
-  const out = join(dir, "proto-out.jsonl");
-  const exported = await cli(
-    "export",
-    table,
-    "--out",
-    out,
-    "--job",
-    "proto",
-    "--lease-table",
-    leaseTable,
-    ...local,
-  );
-  assert.deepEqual([exported.code, exported.stdout, exported.stderr], [0, "", ""]);
+  const out = await exportTable(table, "proto");
   assertSameItems((await readFile(out, "utf8")).split("\n"), lines);
 });
 
