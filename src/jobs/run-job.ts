@@ -392,7 +392,9 @@ class JobWorker {
         items: totals.items,
         pages: totals.pages,
         segments: o.segments,
-        workers: view.workers.length,
+        // the workers seen in the job's partition, and this one (a view taken before its first
+        // heartbeat landed, e.g. of a job it created, does not list it)
+        workers: new Set([...view.workers.map((w) => w.owner), o.owner]).size,
         durationMs: Math.max(0, Date.now() - job.createdAt),
       },
       this.#stop.signal,
