@@ -237,24 +237,32 @@ async function importCase(
   return { table, lines, input };
 }
 
-test("attributes named __proto__ are imported, scanned and exported intact (the direct transport keeps them)", async () => {
-  const { table, lines, input } = await importCase(
-    12,
-    {
-      2: '{"Item":{"id":{"S":"p"},"m":{"M":{"__proto__":{"S":"nested"}}}}}',
-      6: '{"Item":{"id":{"S":"q"},"__proto__":{"S":"top"}}}',
-      9: '{"Item":{"id":{"S":"r"},"l":{"L":[{"M":{"k":{"M":{"__proto__":{"N":"1"}}}}}]}}}',
-    },
-    "proto.jsonl",
-  );
-  const r = await cli("import", table, "--in", input, ...local);
-  assert.deepEqual([r.code, r.stdout, r.stderr], [0, "", ""]);
-  const scanned = await cli("scan", table, "--format", "dynamodb", ...local);
-  assert.equal(scanned.code, 0, scanned.stderr);
-  assertSameItems(scanned.stdout.split("\n"), lines);
-  const out = await exportTable(table, "proto");
-  assertSameItems((await readFile(out, "utf8")).split("\n"), lines);
-});
+test(
+  "attributes named __proto__ are imported, scanned and exported intact (the direct transport keeps them)",
+  {
+    skip:
+      process.env.DYNO_TEST_ENGINE === "dynalite" &&
+      "dynalite's request validation drops a __proto__ member of an item",
+  },
+  async () => {
+    const { table, lines, input } = await importCase(
+      12,
+      {
+        2: '{"Item":{"id":{"S":"p"},"m":{"M":{"__proto__":{"S":"nested"}}}}}',
+        6: '{"Item":{"id":{"S":"q"},"__proto__":{"S":"top"}}}',
+        9: '{"Item":{"id":{"S":"r"},"l":{"L":[{"M":{"k":{"M":{"__proto__":{"N":"1"}}}}}]}}}',
+      },
+      "proto.jsonl",
+    );
+    const r = await cli("import", table, "--in", input, ...local);
+    assert.deepEqual([r.code, r.stdout, r.stderr], [0, "", ""]);
+    const scanned = await cli("scan", table, "--format", "dynamodb", ...local);
+    assert.equal(scanned.code, 0, scanned.stderr);
+    assertSameItems(scanned.stdout.split("\n"), lines);
+    const out = await exportTable(table, "proto");
+    assertSameItems((await readFile(out, "utf8")).split("\n"), lines);
+  },
+);
 
 test("an import line DynamoDB refuses is named; every other line is written, and the count said", async () => {
   const { table, input } = await importCase(
