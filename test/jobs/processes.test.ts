@@ -28,17 +28,22 @@ interface Page {
 }
 
 function startWorker(id: string, env: Record<string, string> = {}): Child {
-  return spawnChild(workerPath, [], {
-    DYNO_TEST_ENDPOINT: endpoint,
-    JOB_ID: id,
-    JOB_TABLE: table,
-    LEASE_TABLE: leaseTable,
-    SEGMENTS: String(SEGMENTS),
-    LEASE_MS: "2000",
-    CONCURRENCY: "2",
-    PAGE_SIZE: "25",
-    ...env,
-  });
+  return spawnChild(
+    workerPath,
+    [],
+    {
+      DYNO_TEST_ENDPOINT: endpoint,
+      JOB_ID: id,
+      JOB_TABLE: table,
+      LEASE_TABLE: leaseTable,
+      SEGMENTS: String(SEGMENTS),
+      LEASE_MS: "2000",
+      CONCURRENCY: "2",
+      PAGE_SIZE: "25",
+      ...env,
+    },
+    { stdin: env.WAIT_FOR_GO ? "pipe" : "ignore" },
+  );
 }
 
 const pagesOf = (w: Child, kind: "start" | "end"): Page[] =>
@@ -120,8 +125,12 @@ test("3 workers, 3,200 items, 16 segments: every item once, segments never share
   const id = "shared";
   // No takeover is needed here: a long lease rides out a loaded machine (a lease that runs out
   // while its page is handled would, rightly, have the page handled again).
-  const env = { LEASE_MS: "6000" };
+  // The workers join together (a worker that starts seconds late on a loaded machine could,
+  // rightly, find every segment taken), and each page takes a little time.
+  const env = { LEASE_MS: "6000", WAIT_FOR_GO: "1", HANDLE_MS: "10" };
   const workers = [startWorker(id, env), startWorker(id, env), startWorker(id, env)];
+  await Promise.all(workers.map((w) => w.next((e) => e.ready !== undefined)));
+  for (const w of workers) w.child.stdin!.end("go\n");
   const outcomes = await Promise.all(workers.map(outcome));
   for (const o of outcomes) assert.ok(o.done, JSON.stringify(o));
   const summaries = outcomes.map((o) => o.done as Record<string, number>);

@@ -3,7 +3,8 @@
  * Configuration from the environment: `DYNO_TEST_ENDPOINT`, `JOB_ID`, `JOB_TABLE`,
  * `LEASE_TABLE`, `SEGMENTS`, `LEASE_MS`, `CONCURRENCY`, `PAGE_SIZE`, `HANDLE_MS` (time each
  * page's handler takes), `FAIL_SEGMENT` (the handler always throws on that segment),
- * `CLOCK_SKEW_MS` (this process's wall clock is off by that much). One JSON line per event on
+ * `CLOCK_SKEW_MS` (this process's wall clock is off by that much), `WAIT_FOR_GO` (print
+ * `{ ready }`, then wait for a line on stdin before joining the job). One JSON line per event on
  * stdout: `{ start }` and `{ end }` around each page's handling (`segment`, `pages` = the page's
  * index in its segment, `ids`, `fence`, `at` on the host's monotonic clock, which every process
  * of the host shares), then `{ done: summary }` or `{ error: { name, segment, message } }`.
@@ -36,6 +37,11 @@ process.on("uncaughtException", (error) => {
 const dyno = new Dyno({ clientConfig: localClientConfig(env("DYNO_TEST_ENDPOINT")) });
 const handleMs = Number(env("HANDLE_MS", "0"));
 const failSegment = process.env.FAIL_SEGMENT === undefined ? -1 : Number(process.env.FAIL_SEGMENT);
+if (process.env.WAIT_FOR_GO) {
+  print({ ready: process.pid });
+  await new Promise<void>((resolve) => process.stdin.once("data", () => resolve()));
+  process.stdin.destroy();
+}
 try {
   const summary = await runJob(dyno, {
     id: env("JOB_ID"),
