@@ -188,6 +188,15 @@ export function marshalItem(
       throw toPublic(e);
     }
   }
+  return marshalItemFirst(value, schema, options);
+}
+
+/** `marshalItem` with another schema than the last call's (kept apart so the entry inlines). */
+function marshalItemFirst(
+  value: unknown,
+  schema: unknown,
+  options: MarshalOptions | undefined,
+): Record<string, AttributeValue> {
   if (options === undefined && schema instanceof Schema) {
     // The hot path (see unmarshalItem).
     const enc = compiledOf(schema)?.encItem;
@@ -271,13 +280,23 @@ export function unmarshalItem(
 ): unknown {
   if (schema === decSchema && options === undefined && item !== null && typeof item === "object") {
     // The hottest path: the schema of the previous call (items come in runs of one schema), one
-    // identity compare instead of `instanceof` (~9 ns, as much as decoding a tiny item).
+    // identity compare instead of `instanceof` (~9 ns, as much as decoding a tiny item), in a
+    // function small enough to be inlined into its caller.
     try {
       return decLast(item, 0);
     } catch (e) {
       throw toPublic(e);
     }
   }
+  return unmarshalItemFirst(item, schema, options);
+}
+
+/** `unmarshalItem` with another schema than the last call's. */
+function unmarshalItemFirst(
+  item: Record<string, AttributeValue>,
+  schema: unknown,
+  options: UnmarshalOptions | undefined,
+): unknown {
   if (options === undefined && schema instanceof Schema) {
     // The hot path, kept to constant-name loads: a schema already compiled in the default mode.
     const dec = compiledOf(schema)?.decItem;
