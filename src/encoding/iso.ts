@@ -14,9 +14,16 @@ const DAY = 86400000;
 const D2: string[] = [];
 for (let i = 0; i < 100; i++) D2.push(i < 10 ? "0" + i : "" + i);
 
-/** The ISO string of a valid `Date` (`t` is its time, not NaN): exactly `d.toISOString()`. */
+const { toISOString, getTime } = Date.prototype;
+
+/**
+ * The ISO string of a valid `Date` (`t` is its `getTime()`, not NaN): exactly `d.toISOString()`,
+ * which is called instead when a subclass or a patch replaced `toISOString` or `getTime`.
+ */
 export function isoOf(d: Date, t: number): string {
-  if (t < MIN || t >= MAX) return d.toISOString();
+  if (t < MIN || t >= MAX || d.toISOString !== toISOString || d.getTime !== getTime) {
+    return d.toISOString();
+  }
   // Days since 0000-03-01 → civil date (H. Hinnant's algorithm, 400-year eras).
   const days = Math.floor(t / DAY);
   let ms = t - days * DAY;

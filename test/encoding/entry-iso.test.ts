@@ -124,6 +124,28 @@ describe("ISO formatter", () => {
       );
     }
   });
+  it("calls a Date subclass's own toISOString or getTime, as before", () => {
+    class Day extends Date {
+      override toISOString(): string {
+        return super.toISOString().slice(0, 10);
+      }
+    }
+    class Shifted extends Date {
+      override getTime(): number {
+        return super.getTime() + 1000;
+      }
+    }
+    const schema = s.object({ at: s.date() });
+    const day = new Day(Date.UTC(2024, 1, 29, 12));
+    const shifted = new Shifted(Date.UTC(2024, 1, 29, 12));
+    for (const options of [undefined, { codegen: true }, { codegen: false }]) {
+      assert.deepEqual(marshalItem({ at: day }, schema, options), { at: { S: "2024-02-29" } });
+      assert.deepEqual(marshalItem({ at: shifted }, schema, options), {
+        at: { S: "2024-02-29T12:00:00.000Z" },
+      });
+    }
+    assert.deepEqual(marshalItem({ at: day }), { at: { S: "2024-02-29" } });
+  });
 });
 
 describe("entry: the last schema's compiled codec", () => {
