@@ -181,7 +181,7 @@ function leafEnc(schema: AnySchema, x: string): string {
     case "number":
       return `typeof ${x} === "number" && ${x} < 1e126 && ${x} > -1e126 && (${x} >= 1e-130 || ${x} <= -1e-130 || ${x} === 0) ? { N: "" + ${x} } : `;
     case "boolean":
-      return `typeof ${x} === "boolean" ? { BOOL: ${x} } : `;
+      return `(${x} === true | ${x} === false) ? { BOOL: ${x} } : `; // see BOOL below
     case "binary":
       return `${x} instanceof Uint8Array ? { B: ${x} } : `;
     case "date":
@@ -256,7 +256,8 @@ function genEnc(
     else if (kind === "number") {
       // numberToN, inlined: finite and within DynamoDB's range, else the helper throws.
       fast = `if (typeof x === "number") ${v} = { N: (x < 1e126 && x > -1e126 && (x >= 1e-130 || x <= -1e-130 || x === 0)) ? "" + x : H.num(x) };`;
-    } else if (kind === "boolean") fast = `if (typeof x === "boolean") ${v} = { BOOL: x };`;
+    } else if (kind === "boolean")
+      fast = `if (x === true | x === false) ${v} = { BOOL: x };`; // see BOOL
     else if (kind === "bigint") fast = `if (typeof x === "bigint") ${v} = { N: H.big(x) };`;
     else if (kind === "binary" && !omit) fast = `if (x instanceof Uint8Array) ${v} = { B: x };`;
     else if (kind === "date" && f.schema.def.kind === "date" && f.schema.def.as === "iso") {
@@ -441,8 +442,12 @@ function genDec(
     else if (kind === "number") {
       // The common short decimal read by character tests (shortDecimal), else the full check.
       fast = `if (typeof (x = a.N) === "string") { if ((${v} = H.short(x)) !== ${v}) ${v} = H.exact(x); }`;
-    } else if (kind === "boolean") fast = `if (typeof (x = a.BOOL) === "boolean") ${v} = x;`;
-    else if (kind === "bigint") fast = `if (typeof (x = a.N) === "string") ${v} = H.bigint(x);`;
+    } else if (kind === "boolean") {
+      // BOOL: `typeof x === "boolean"` is `x === true || x === false`, a branch on the value
+      // itself that mispredicts on every other item of random booleans (~2.5 ns a field, as
+      // much as the rest of a small item); both compares joined by `|` branch once, predictably.
+      fast = `if ((x = a.BOOL) === true | x === false) ${v} = x;`;
+    } else if (kind === "bigint") fast = `if (typeof (x = a.N) === "string") ${v} = H.bigint(x);`;
     else if (kind === "binary") fast = `if ((x = a.B) instanceof Uint8Array) ${v} = x;`;
     else if (kind === "stringSet") fast = `if (Array.isArray(x = a.SS)) ${v} = new Set(x);`;
     else if (kind === "numberSet") {

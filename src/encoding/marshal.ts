@@ -7,6 +7,7 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { DepthError, PathError, describe, withSegment } from "./path-error.js";
 import { toAttribute, toItem } from "./hooks.js";
+import { isoOf } from "./iso.js";
 import { bigintToN, canonicalN, decimalToN, isNumberValue, numberToN } from "./numbers.js";
 
 /** DynamoDB nests at most 32 levels, the item itself being the first. */
@@ -181,7 +182,7 @@ function encodeInstance(v: object, depth: number): AttributeValue {
 export function dateToIso(d: Date): string {
   const t = d.getTime();
   if (t !== t) throw new PathError("an invalid Date cannot be stored");
-  return d.toISOString();
+  return isoOf(d, t);
 }
 
 function encodeMapObject(m: Map<unknown, unknown>, depth: number): Record<string, AttributeValue> {
