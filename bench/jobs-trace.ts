@@ -25,7 +25,7 @@ const WORKERS = (process.argv[process.argv.indexOf("--workers") + 1] ?? "1,2,4")
 const TableName = "trace_jobs";
 const leaseTable = "trace_jobs_leases";
 
-const local = await startLocal({ engine: "dynamodb-local", startTimeoutMs: 120_000 });
+const local = await startLocal({ engine: "dynamodb-local", startTimeoutMs: 600_000 });
 const dyno = new Dyno({ client: new DynamoDBClient(localClientConfig(local.endpoint)) });
 const spans: Span[] = [];
 traceClient(dyno.client, spans);

@@ -32,7 +32,7 @@ const ROUNDS = arg("rounds", 5);
 const TableName = "bench_jobs";
 const leaseTable = "bench_jobs_leases";
 
-const local = await startLocal({ engine: "dynamodb-local", startTimeoutMs: 120_000 });
+const local = await startLocal({ engine: "dynamodb-local", startTimeoutMs: 600_000 });
 const dyno = new Dyno({ client: new DynamoDBClient(localClientConfig(local.endpoint)) });
 let jobs = 0;
 try {
