@@ -37,7 +37,7 @@ import {
   type JobView,
 } from "./records.js";
 import { SegmentFailure, workSegment } from "./segment.js";
-import { LeaseWatch, plan } from "./taker.js";
+import { idleRoundMs, LeaseWatch, plan } from "./taker.js";
 import { JobTotals, report } from "./totals.js";
 
 /**
@@ -69,20 +69,6 @@ export async function runJob(dyno: Dyno, options: JobOptions<unknown>): Promise<
   }
   return new JobWorker(dyno, resolveJobOptions(options)).run();
 }
-
-/**
- * The wait before the next round of a worker that holds no segment (every segment left is held
- * by others): a quarter of the job's expected remaining time, so that it learns of the job's end
- * (or of a segment given back) soon after it happens without listing the job at a fixed fast
- * rate; between 50 ms and a full round, and a quarter round while no estimate exists.
- */
-function idleRoundMs(roundMs: number, totals: JobTotals): number {
-  const eta = totals.progress().etaMs;
-  return eta === undefined ? roundMs / 4 : Math.min(roundMs, Math.max(IDLE_ROUND_MIN_MS, eta / 4));
-}
-
-/** The shortest wait between an idle worker's rounds. */
-const IDLE_ROUND_MIN_MS = 50;
 
 /** The error every worker of a failed job rejects with. */
 function failedError(id: string, failure: JobFailure, cause?: unknown): JobFailedError {
@@ -296,7 +282,8 @@ class JobWorker {
       this.#throwIfStopped();
       // Until the next round, or at once when a segment ended meanwhile (a slot is free).
       if (!this.#woken) {
-        const wait = this.#runs.size > 0 ? roundMs : idleRoundMs(roundMs, this.#totals);
+        const wait =
+          this.#runs.size > 0 ? roundMs : idleRoundMs(roundMs, this.#totals.progress().etaMs);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(done, jitter(wait));
           function done() {
