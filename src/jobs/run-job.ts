@@ -37,7 +37,7 @@ import {
   type JobView,
 } from "./records.js";
 import { SegmentFailure, workSegment } from "./segment.js";
-import { LeaseWatch, plan } from "./taker.js";
+import { idleRoundMs, LeaseWatch, plan } from "./taker.js";
 import { JobTotals, report } from "./totals.js";
 
 /**
@@ -91,6 +91,8 @@ class JobWorker {
   /** The write recording our failure for the other workers (awaited before `run` settles). */
   #recording: Promise<void> | undefined;
   #wake: (() => void) | undefined;
+  /** This worker's first beat, once sent. */
+  #joining: Promise<void> | undefined;
   /** This worker's leaving beat, once sent. */
   #leaving: Promise<void> | undefined;
   /** A segment ended (or the worker stopped) since the last round began. */
@@ -114,7 +116,9 @@ class JobWorker {
       const opened = await this.#open();
       if (opened.job.summary) return opened.job.summary;
       joined = true;
-      return await this.#rounds(opened.job, this.#beat(false), opened);
+      this.#joining = this.#beat(false);
+      this.#joining.catch(() => {}); // awaited once the first round's leases are asked for
+      return await this.#rounds(opened.job, opened);
     } catch (error) {
       if (this.#failure) throw this.#failure;
       if (this.#stop.signal.aborted) throw this.#stop.signal.reason;
@@ -124,7 +128,7 @@ class JobWorker {
       if (!this.#stop.signal.aborted) this.#stop.abort(new AbortError(`runJob ${id}: ended`));
       await Promise.all([...this.#runs.values()].map((r) => r.promise));
       await this.#recording;
-      if (joined) await (this.#leaving ?? this.#beat(true).catch(() => {}));
+      if (joined) await (this.#leaving ?? this.#leave());
     }
   }
 
@@ -151,31 +155,26 @@ class JobWorker {
     const source = this.#totals.estimateFrom(this.#dyno, o.table, signal);
     source.catch(() => {}); // awaited below unless the job is finished
     await ensureLeaseTable(this.#dyno, o.leaseTable, signal);
-    const known = await readJob(this.#dyno, o.leaseTable, o.id, signal);
-    let view: JobView & { job: JobRecord };
-    if (known.job) view = { ...known, job: known.job };
-    else {
-      // A new job's item is written while the source table is still being described.
-      const [opened] = await Promise.all([
-        openJobItem(
-          this.#dyno,
-          o.leaseTable,
-          o.id,
-          {
-            table: o.table,
-            segments: o.segments,
-            fingerprint: o.fingerprint,
-            createdAt: Date.now(),
-          },
-          signal,
-        ),
-        source,
-      ]);
-      // Created by another worker meanwhile: its partition is listed again.
-      view = opened.created
-        ? { job: opened.job, segments: new Map(), workers: [] }
+    // The job's partition is listed while its item is created unless it exists: a new job's
+    // first worker takes its segments one round trip sooner; a joiner's create is refused at no
+    // cost in time (it is answered alongside the listing).
+    const create = openJobItem(
+      this.#dyno,
+      o.leaseTable,
+      o.id,
+      { table: o.table, segments: o.segments, fingerprint: o.fingerprint, createdAt: Date.now() },
+      signal,
+    );
+    create.catch(() => {}); // awaited below
+    const [known, opened] = await Promise.all([
+      readJob(this.#dyno, o.leaseTable, o.id, signal),
+      create,
+    ]);
+    // A job the listing missed (created meanwhile by another worker) is listed again.
+    const view: JobView & { job: JobRecord } =
+      opened.created || known.job
+        ? { ...known, job: known.job ?? opened.job }
         : { ...(await readJob(this.#dyno, o.leaseTable, o.id, signal)), job: opened.job };
-    }
     const job = view.job;
     if (!job.summary) await source;
     const differs = jobDifference(job, o);
@@ -189,9 +188,17 @@ class JobWorker {
     if (job.failed && !job.summary) {
       if (!o.retryFailed) throw failedError(o.id, job.failed);
       await clearFailure(this.#dyno, o.leaseTable, o.id, signal);
-      view = { ...view, job: { ...job, failed: undefined } };
+      return { ...view, job: { ...job, failed: undefined } };
     }
     return view;
+  }
+
+  /** The leaving beat, sent once the joining beat is answered (else it could land last). */
+  #leave(): Promise<void> {
+    return (this.#leaving ??= (this.#joining ?? Promise.resolve())
+      .catch(() => {})
+      .then(() => this.#beat(true))
+      .catch(() => {}));
   }
 
   #beat(left: boolean): Promise<void> {
@@ -207,16 +214,11 @@ class JobWorker {
   }
 
   /**
-   * The lease rounds; `joining` is this worker's first beat, sent alongside the first round;
-   * `opened` is the partition as the job was opened (the first round's listing).
+   * The lease rounds; `opened` is the partition as the job was opened (the first round's
+   * listing). This worker's joining beat is in flight meanwhile.
    */
-  async #rounds(
-    job: JobRecord,
-    joining: Promise<void>,
-    opened: JobView | undefined,
-  ): Promise<JobSummary> {
+  async #rounds(job: JobRecord, opened: JobView | undefined): Promise<JobSummary> {
     const o = this.#options;
-    joining.catch(() => {}); // awaited after the first listing
     let first = true;
     const roundMs = Math.min(2000, Math.max(50, o.leaseMs / 5));
     let failures = 0;
@@ -237,10 +239,6 @@ class JobWorker {
         if (!isTransient(error) || ++failures > 10) throw error;
         await sleep(jitter(roundMs), this.#stop.signal);
         continue;
-      }
-      if (first) {
-        await joining;
-        first = false;
       }
       const now = monotonic();
       this.#watch.observe(view, now);
@@ -276,14 +274,18 @@ class JobWorker {
       );
       for (const t of taken) if (t.status === "fulfilled") t.value?.();
       for (const t of taken) if (t.status === "rejected") throw t.reason;
-      await this.#beat(false).catch((error) => {
+      // The first round's beat is the joining one, sent before its leases were asked for.
+      await (first ? this.#joining! : this.#beat(false)).catch((error) => {
         if (!isTransient(error)) throw error;
       });
+      first = false;
       this.#throwIfStopped();
       // Until the next round, or at once when a segment ended meanwhile (a slot is free).
       if (!this.#woken) {
+        const wait =
+          this.#runs.size > 0 ? roundMs : idleRoundMs(roundMs, this.#totals.progress().etaMs);
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(done, jitter(roundMs));
+          const timer = setTimeout(done, jitter(wait));
           function done() {
             clearTimeout(timer);
             resolve();
@@ -339,6 +341,11 @@ class JobWorker {
         committed: (record) => {
           this.#totals.commit(record);
           report(o.onProgress, this.#totals.progress());
+          // The job's last checkpoint: its summary is written while the leases are released.
+          if (this.#totals.segmentsDone === o.segments) {
+            this.#woken = true;
+            this.#wake?.();
+          }
         },
       },
       segment,
@@ -378,12 +385,13 @@ class JobWorker {
 
   /** Every segment is done: the totals, stored once by whichever worker comes first. */
   async #finish(job: JobRecord, view: JobView): Promise<JobSummary> {
-    await Promise.all([...this.#runs.values()].map((r) => r.promise));
+    // Every page is checkpointed; the segments' runs are only releasing their leases now (`run`
+    // waits for them before it resolves).
     const o = this.#options;
     const totals = this.#totals.progress();
     report(o.onProgress, { ...totals, etaMs: 0 });
     // This worker leaves while the summary is written (the finally below then waits for it).
-    this.#leaving = this.#beat(true).catch(() => {});
+    void this.#leave();
     return writeSummary(
       this.#dyno,
       o.leaseTable,

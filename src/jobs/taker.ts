@@ -111,3 +111,18 @@ function shuffle<T>(values: T[]): T[] {
   }
   return values;
 }
+
+/**
+ * The wait before the next round of a worker that holds no segment (every segment left is held
+ * by others), given a full round and the job's expected remaining time: a quarter of that time,
+ * so that the worker learns of the job's end (or of a segment given back) soon after it happens
+ * without listing the job at a fixed fast rate; between 50 ms and a full round, and a quarter
+ * round while no estimate exists.
+ */
+export function idleRoundMs(roundMs: number, etaMs: number | undefined): number {
+  if (etaMs === undefined) return roundMs / 4;
+  return Math.min(roundMs, Math.max(IDLE_ROUND_MIN_MS, etaMs / 4));
+}
+
+/** The shortest wait between an idle worker's rounds. */
+const IDLE_ROUND_MIN_MS = 50;

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { JobView, SegmentRecord } from "../../src/jobs/records.js";
-import { LeaseWatch, plan } from "../../src/jobs/taker.js";
+import { idleRoundMs, LeaseWatch, plan } from "../../src/jobs/taker.js";
 
 const segment = (n: number, owner?: string, rvn?: string, done = false): SegmentRecord => ({
   segment: n,
@@ -68,4 +68,14 @@ test("a worker above its share gives one segment back per round", () => {
   );
   assert.equal(decided.shed, 1); // 4 left, 3 live workers: a share of 2
   assert.deepEqual(decided.take, []);
+});
+
+test("a worker holding no segment lists again after a quarter of the job's remaining time, 50 ms to a round", () => {
+  // Before: every round waited a full round (2 s at the default lease), so a worker left without
+  // segments learned of the job's end up to 3 s late (bench/jobs (b): 2 workers at 0.39x of 1).
+  assert.equal(idleRoundMs(2000, 4000), 1000);
+  assert.equal(idleRoundMs(2000, 60_000), 2000, "never beyond a round");
+  assert.equal(idleRoundMs(2000, 0), 50, "never below 50 ms");
+  assert.equal(idleRoundMs(2000, undefined), 500, "a quarter round with no estimate");
+  assert.equal(idleRoundMs(50, 10), 50);
 });
