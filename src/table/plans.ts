@@ -222,6 +222,15 @@ function keyPropsOf(keys: KeySchema, item: unknown): Record<string, unknown> {
   return out;
 }
 
+/** True when `writes` create every one of the top-level attributes `required`. */
+function createsAll(writes: ReturnType<typeof writesOf>, required: readonly string[]): boolean {
+  for (const a of required) {
+    if (!writes.some((w) => w.creates && w.segments.length === 1 && w.segments[0] === a))
+      return false;
+  }
+  return true;
+}
+
 /** A field name under the action's location `at` (`""` for a single call). */
 export const fieldAt = (at: string, name: string): string => (at ? `${at}.${name}` : name);
 
@@ -297,12 +306,7 @@ export function updatePlan<T>(
   const { conditions: all, version } = writeConditions(p, options.condition, options.version, at);
   // An item created by this update would hold only what it writes: unless that is every
   // required attribute, it may only change an existing item.
-  const written = new Set(
-    writesOf(u)
-      .filter((w) => w.creates && w.segments.length === 1)
-      .map((w) => w.segments[0]),
-  );
-  if (!version && !p.required.every((a) => written.has(a))) {
+  if (!version && !createsAll(writesOf(u), p.required)) {
     all.push(cond.exists([p.keys.partition.attr]));
   }
   stampUpdate(p.behaviour, p.model, actions);
