@@ -10,7 +10,8 @@
  * Prints ops/s, this process's CPU µs per op and the ratios to the hand-written calls.
  * Target: an entity costs at most 10% more client CPU than a plain Table.
  *
- *   node --expose-gc --import tsx bench/models.ts [--batches 40] [--concurrency 8]
+ *   node --expose-gc --import tsx bench/models.ts [--batches 40] [--concurrency 8] [--built]
+ * `--built` measures the package as published (`dist/`, after `npm run build`).
  */
 import {
   DynamoDBClient,
@@ -19,10 +20,11 @@ import {
   QueryCommand,
 } from "@aws-sdk/client-dynamodb";
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
-import { Dyno } from "../src/session.js";
-import { s } from "../src/index.js";
 import { localClientConfig, startLocal } from "../src/local/index.js";
-import { arg, compare, fmt, type Totals } from "./support.js";
+import { arg, compare, fmt, library, libraryLabel, type Totals } from "./support.js";
+
+const { Dyno, s } = await library();
+console.log(`library: ${libraryLabel()}`);
 
 const BATCHES = arg("batches", 40);
 const CONCURRENCY = arg("concurrency", 8);

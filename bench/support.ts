@@ -123,3 +123,18 @@ export async function compare(
   }
   return totals;
 }
+
+/**
+ * The library under measurement: `src/` as tsx runs it, or with `--built` the package as
+ * published (`dist/index.js`, built by `npm run build`), which tsx loads untransformed (no
+ * `__name` wrappers around every named closure, tsup's own output).
+ */
+export async function library(): Promise<typeof import("../src/index.js")> {
+  if (!process.argv.includes("--built")) return import("../src/index.js");
+  const path = "../dist/index.js";
+  return (await import(path)) as typeof import("../src/index.js");
+}
+
+/** `built` or `src`: what {@link library} loads. */
+export const libraryLabel = (): string =>
+  process.argv.includes("--built") ? "built dist/" : "src/ under tsx";

@@ -13,16 +13,20 @@
  * to tell the session's cost from the models layer's.
  * Prints ops/s, this process's CPU µs per transaction, and dyno / SDK ratios.
  *
- *   node --expose-gc --import tsx bench/transact.ts [--batches 40] [--batch 50] [--concurrency 4]
+ *   node --expose-gc --import tsx bench/transact.ts [--batches 40] [--batch 50] [--concurrency 4] [--built]
+ * `--built` measures the package as published (`dist/`, after `npm run build`).
  */
 import {
   DynamoDBClient,
   TransactGetItemsCommand,
   TransactWriteItemsCommand,
 } from "@aws-sdk/client-dynamodb";
-import { Dyno, marshalItem, s, unmarshalItem } from "../src/index.js";
+import type { Dyno as DynoT } from "../src/index.js";
 import { localClientConfig, startLocal } from "../src/local/index.js";
-import { arg, compare, fmt, stubClient, type Totals } from "./support.js";
+import { arg, compare, fmt, library, libraryLabel, stubClient, type Totals } from "./support.js";
+
+const { Dyno, marshalItem, s, unmarshalItem } = await library();
+type Dyno = DynoT;
 
 const BATCHES = arg("batches", 40);
 const BATCH = arg("batch", 50);
@@ -168,6 +172,7 @@ const stubRead = stubClient({
 const tables = TABLES;
 const options = { batches: BATCHES, batchSize: BATCH, concurrency: CONCURRENCY };
 
+console.log(`library: ${libraryLabel()}`);
 header();
 const sw = contenders(new Dyno({ client: stubWrite }), stubWrite, tables);
 report("TransactWriteItems, 3 actions, stub", await compare(sw.write, options));

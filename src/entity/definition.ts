@@ -8,8 +8,10 @@ import type { AnySchema } from "../encoding/schema/schema.js";
 import { DynoValidationError } from "../errors.js";
 import { compileBehaviour, type Behaviour, type StoredProp } from "../table/behaviour.js";
 import { ItemModel } from "../table/paths.js";
+import type { StoredItem } from "../table/model.js";
 import type { PlanBase } from "../table/plans.js";
-import { compileKey, type EntityKeySchema } from "./keys.js";
+import { ownValue } from "../own.js";
+import { compileKey, encodeKey, type EntityKeySchema } from "./keys.js";
 import type { ValueKind } from "./template.js";
 
 /** The key attributes of a shared table and of its indexes. */
@@ -39,6 +41,8 @@ export interface EntityDefinition extends Behaviour, PlanBase {
   readonly createdAt: StoredProp | undefined;
   readonly updatedAt: StoredProp | undefined;
   readonly ttl: StoredProp | undefined;
+  /** True when the stored item's entity attribute names this entity. */
+  readonly owns: (item: StoredItem) => boolean;
 }
 
 /** The raw options an entity is defined with (typed in `entity.ts`). */
@@ -174,5 +178,8 @@ export function defineEntity(
     behaviour,
     partitionAttr: key.partition.attr,
     owner: `entity ${name}`,
+    encodeKey: (value, field) => encodeKey(key, kinds, value, field),
+    owns: (item) => ownValue(item, shared.entityAttribute)?.S === name,
+    ownsReads: [shared.entityAttribute],
   };
 }

@@ -51,7 +51,6 @@ import {
   expired,
   getPlan,
   nowSeconds,
-  owns,
   putPlan,
   updatePlan,
   validateAsync,
@@ -149,7 +148,7 @@ export class Entity<
 
   /** True when the stored item's entity attribute names this entity. */
   ownsItem(item: StoredItem): boolean {
-    return owns(this.definition, item);
+    return this.definition.owns(item);
   }
 
   /** Decodes a stored item with the entity's schema; computed attributes are left out. */

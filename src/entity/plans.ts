@@ -12,12 +12,8 @@ import { DynoValidationError } from "../errors.js";
 import type { AttributeRef } from "../expression/operand.js";
 import type { PathSegment, UpdateAction } from "../expression/types.js";
 import { update } from "../expression/update.js";
-import { Updates, actionsOf, type ConditionInput } from "../table/expressions.js";
+import { Updates, actionsOf } from "../table/expressions.js";
 import type {
-  CheckPlan,
-  DeletePlan,
-  GetPlan,
-  GetPlanOptions,
   PutPlan,
   PutPlanOptions,
   StoredItem,
@@ -35,23 +31,21 @@ import {
 } from "../table/behaviour.js";
 import { encoded, type ItemModel } from "../table/paths.js";
 import {
+  checkPlan,
+  deletePlan,
   fieldAt,
-  keyedCheck,
-  keyedDelete,
-  keyedGet,
+  getPlan,
   marshalAt,
   writeConditions,
 } from "../table/plans.js";
 import type { PathValue, PropertyPath } from "../table/types.js";
 import type { EntityDefinition } from "./definition.js";
-import { encodeKey, keyAttributes } from "./keys.js";
+import { keyAttributes } from "./keys.js";
 import { assignOwn, ownValue, setOwn } from "../own.js";
 
 export { expired, nowSeconds, validateAsync, validateSync };
-
-/** True when the stored item belongs to the entity. */
-export const owns = (d: EntityDefinition, item: StoredItem): boolean =>
-  ownValue(item, d.entityAttribute)?.S === d.name;
+// An entity's deletes, condition checks and gets are a Table's over its own key encoding.
+export { checkPlan, deletePlan, getPlan };
 
 /** The key properties of a value (an item or a key), as users write a key. */
 function keyProps(d: EntityDefinition, value: unknown): Record<string, unknown> {
@@ -163,7 +157,7 @@ export function updatePlan<T>(
 ): UpdatePlan {
   const keyField = fieldAt(at, "key");
   const field = fieldAt(at, "actions");
-  const storedKey = encodeKey(d.key, d.kinds, key, keyField);
+  const storedKey = d.encodeKey(key, keyField);
   const values = key as Record<string, unknown>;
   if (typeof fn !== "function")
     throw new DynoValidationError(field, "expected a function (u) => u.set(...)...");
@@ -251,38 +245,4 @@ export function updatePlan<T>(
     conditions,
     ...(version ? { version } : {}),
   };
-}
-
-/** A delete (conditioned on `options.version` when given). */
-export function deletePlan<T>(
-  d: EntityDefinition,
-  key: unknown,
-  options: VersionedPlanOptions<T> = {},
-  at = "",
-): DeletePlan {
-  return keyedDelete(d, encodeKey(d.key, d.kinds, key, fieldAt(at, "key")), key, options, at);
-}
-
-/** A condition check (transactions). */
-export function checkPlan<T>(
-  d: EntityDefinition,
-  key: unknown,
-  condition: ConditionInput<T>,
-  at = "",
-): CheckPlan {
-  return keyedCheck(d, encodeKey(d.key, d.kinds, key, fieldAt(at, "key")), key, condition, at);
-}
-
-/**
- * A read of the item at `key`: `decode` leaves out another entity's item at that key, and an
- * item whose TTL has passed unless `includeExpired`.
- */
-export function getPlan<T>(
-  d: EntityDefinition,
-  key: unknown,
-  options: GetPlanOptions = {},
-  at = "",
-): GetPlan<T> {
-  const stored = encodeKey(d.key, d.kinds, key, fieldAt(at, "key"));
-  return keyedGet<T>(d, stored, key, options, at, [d.entityAttribute], (item) => owns(d, item));
 }

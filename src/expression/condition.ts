@@ -142,20 +142,48 @@ function renderChild(ctx: ExpressionContext, child: Condition): string {
   return bare ? text : `(${text})`;
 }
 
-function comparison(method: string, op: Comparator, ordered: boolean) {
-  return (path: PathInput, value: unknown): Condition => {
-    const field = `cond.${method}`;
-    const segments = parsePath(path, field);
-    const right = toOperand(
-      field,
-      `value for ${quotePath(segments)}`,
-      value,
-      ordered ? ORDERED_TYPES : undefined,
-    );
-    checkDistinct(field, segments, right);
-    return new Comparison(op, { type: "path", path: segments }, right);
-  };
+function comparison(method: ComparisonMethod, op: Comparator, ordered: boolean) {
+  return (path: PathInput, value: unknown): Condition =>
+    compareAt(method, op, ordered, parsePath(path, `cond.${method}`), value);
 }
+
+/** The comparison methods of {@link cond}. */
+export type ComparisonMethod = "eq" | "ne" | "lt" | "le" | "gt" | "ge";
+
+/** `cond[method]` on a path already parsed and checked (frozen or owned by the condition). */
+function compareAt(
+  method: ComparisonMethod,
+  op: Comparator,
+  ordered: boolean,
+  segments: readonly PathSegment[],
+  value: unknown,
+): Condition {
+  const field = `cond.${method}`;
+  const right = toOperand(
+    field,
+    () => `value for ${quotePath(segments)}`,
+    value,
+    ordered ? ORDERED_TYPES : undefined,
+  );
+  checkDistinct(field, segments, right);
+  return new Comparison(op, { type: "path", path: segments }, right);
+}
+
+const COMPARATORS = { eq: "=", ne: "<>", lt: "<", le: "<=", gt: ">", ge: ">=" } as const;
+
+/**
+ * `cond.eq(...)` & co. and `cond.exists`/`cond.notExists` on segments a model resolved and
+ * froze (checked once, when the model resolved the path): the same nodes as `cond.*` without
+ * parsing and copying the path again. Internal to the table room's typed builders.
+ */
+export const condAt = {
+  compare: (method: ComparisonMethod, segments: readonly PathSegment[], value: unknown) =>
+    compareAt(method, COMPARATORS[method], method !== "eq" && method !== "ne", segments, value),
+  exists: (segments: readonly PathSegment[]): Condition =>
+    new FunctionCall("attribute_exists", segments),
+  notExists: (segments: readonly PathSegment[]): Condition =>
+    new FunctionCall("attribute_not_exists", segments),
+};
 
 /** Rejects BETWEEN bounds DynamoDB would reject: different types, or lo > hi. */
 export function checkBounds(
@@ -226,7 +254,7 @@ function inCondition(path: PathInput, ...args: unknown[]): Condition {
     );
   }
   const operands = values.map((v, i) =>
-    toOperand(field, `value ${i + 1} for ${quotePath(segments)}`, v),
+    toOperand(field, () => `value ${i + 1} for ${quotePath(segments)}`, v),
   );
   operands.forEach((operand) => checkDistinct(field, segments, operand));
   return new In({ type: "path", path: segments }, operands);
@@ -259,8 +287,13 @@ export const cond = {
   between(path: PathInput, lo: unknown, hi: unknown): Condition {
     const field = "cond.between";
     const segments = parsePath(path, field);
-    const low = toOperand(field, `lower bound for ${quotePath(segments)}`, lo, ORDERED_TYPES);
-    const high = toOperand(field, `upper bound for ${quotePath(segments)}`, hi, ORDERED_TYPES);
+    const low = toOperand(field, () => `lower bound for ${quotePath(segments)}`, lo, ORDERED_TYPES);
+    const high = toOperand(
+      field,
+      () => `upper bound for ${quotePath(segments)}`,
+      hi,
+      ORDERED_TYPES,
+    );
     checkDistinct(field, segments, low);
     checkDistinct(field, segments, high);
     checkBounds(field, segments, low, high);
@@ -281,7 +314,7 @@ export const cond = {
   beginsWith(path: PathInput, prefix: unknown): Condition {
     const field = "cond.beginsWith";
     const segments = parsePath(path, field);
-    const arg = toOperand(field, `prefix for ${quotePath(segments)}`, prefix, ["S", "B"]);
+    const arg = toOperand(field, () => `prefix for ${quotePath(segments)}`, prefix, ["S", "B"]);
     checkDistinct(field, segments, arg);
     return new FunctionCall("begins_with", segments, arg);
   },
@@ -293,7 +326,7 @@ export const cond = {
   contains(path: PathInput, value: unknown): Condition {
     const field = "cond.contains";
     const segments = parsePath(path, field);
-    const arg = toOperand(field, `value for ${quotePath(segments)}`, value);
+    const arg = toOperand(field, () => `value for ${quotePath(segments)}`, value);
     checkDistinct(field, segments, arg);
     return new FunctionCall("contains", segments, arg);
   },

@@ -61,19 +61,26 @@ export function typeOf(value: AttributeValue): string {
   return "$unknown";
 }
 
+/** What a value is for, in an error: the text, or a function giving it (built only on error). */
+export type Label = string | (() => string);
+
+const labelText = (label: Label): string => (typeof label === "string" ? label : label());
+
 /**
  * Encodes a plain value for an expression.
  * @param field the function that was given the value, e.g. `"cond.eq"`.
- * @param where what the value is for, e.g. `value for "status"`.
+ * @param where what the value is for, e.g. `value for "status"` (or a function giving it, so
+ *   that a label is only built for an error).
  * @throws {@link DynoValidationError} for `undefined`, a non-finite number or a value the
  *   encoding layer rejects (the encoding error is the `cause`).
  */
-export function encodeValue(field: string, where: string, value: unknown): AttributeValue {
+export function encodeValue(field: string, label: Label, value: unknown): AttributeValue {
+  const where = (): string => labelText(label);
   if (value === undefined) {
-    throw new DynoValidationError(field, `${where} is undefined; use null for a NULL value`);
+    throw new DynoValidationError(field, `${where()} is undefined; use null for a NULL value`);
   }
   if (typeof value === "number" && !Number.isFinite(value)) {
-    throw new DynoValidationError(field, `${where} is ${value}, not a finite number`);
+    throw new DynoValidationError(field, `${where()} is ${value}, not a finite number`);
   }
   let encoded: AttributeValue | undefined;
   try {
@@ -81,12 +88,12 @@ export function encodeValue(field: string, where: string, value: unknown): Attri
   } catch (error) {
     if (error instanceof DynoValidationError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
-    throw new DynoValidationError(field, `${where} cannot be encoded: ${reason}`, {
+    throw new DynoValidationError(field, `${where()} cannot be encoded: ${reason}`, {
       cause: error,
     });
   }
   if (encoded === undefined || encoded === null) {
-    throw new DynoValidationError(field, `${where} cannot be encoded (${typeof value})`);
+    throw new DynoValidationError(field, `${where()} cannot be encoded (${typeof value})`);
   }
   return encoded;
 }
@@ -97,7 +104,7 @@ export function encodeValue(field: string, where: string, value: unknown): Attri
  */
 export function toOperand(
   field: string,
-  where: string,
+  where: Label,
   value: unknown,
   allowed?: readonly string[],
 ): Operand {
@@ -107,7 +114,7 @@ export function toOperand(
   if (allowed && !allowed.includes(typeOf(encoded))) {
     throw new DynoValidationError(
       field,
-      `${where} must be ${allowed.join(" or ")} (${allowedHint(allowed)}), got ${typeOf(encoded)}`,
+      `${labelText(where)} must be ${allowed.join(" or ")} (${allowedHint(allowed)}), got ${typeOf(encoded)}`,
     );
   }
   return { type: "value", raw: value, encoded };

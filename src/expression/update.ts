@@ -40,7 +40,7 @@ function numberOperand(field: string, path: readonly PathSegment[], n: unknown):
       `the amount for ${quotePath(path)} must be a number, got ${typeof n}`,
     );
   }
-  return toOperand(field, `the amount for ${quotePath(path)}`, n, ["N"]);
+  return toOperand(field, () => `the amount for ${quotePath(path)}`, n, ["N"]);
 }
 
 function listOperand(field: string, path: readonly PathSegment[], list: unknown): Operand {
@@ -50,7 +50,7 @@ function listOperand(field: string, path: readonly PathSegment[], list: unknown)
       `the value for ${quotePath(path)} must be an array (a list), got ${list === null ? "null" : typeof list}`,
     );
   }
-  return toOperand(field, `the list for ${quotePath(path)}`, list, ["L"]);
+  return toOperand(field, () => `the list for ${quotePath(path)}`, list, ["L"]);
 }
 
 /** `list_append` of the existing list (or an empty one when missing) and `extra`, in `order`. */
@@ -96,7 +96,7 @@ export const update = {
   set(path: PathInput, value: unknown): UpdateAction {
     const field = "update.set";
     const segments = parsePath(path, field);
-    const operand = toOperand(field, `the value for ${quotePath(segments)}`, value);
+    const operand = toOperand(field, () => `the value for ${quotePath(segments)}`, value);
     if (operand.type === "size") {
       throw new DynoValidationError(field, "size() cannot be used in an update");
     }
@@ -112,7 +112,7 @@ export const update = {
     if (value instanceof AttributeRef) {
       throw new DynoValidationError(field, "the default value must be a value, not attr()");
     }
-    const operand = toOperand(field, `the value for ${quotePath(segments)}`, value);
+    const operand = toOperand(field, () => `the value for ${quotePath(segments)}`, value);
     return new UpdateActionNode("SET", segments, field, (p, ctx) => {
       return `${p} = if_not_exists(${p}, ${renderOperand(ctx, operand)})`;
     });
@@ -126,7 +126,11 @@ export const update = {
     const field = "update.add";
     const segments = parsePath(path, field);
     const operand = isSet(numberOrSet)
-      ? toOperand(field, `the set for ${quotePath(segments)}`, numberOrSet, ["SS", "NS", "BS"])
+      ? toOperand(field, () => `the set for ${quotePath(segments)}`, numberOrSet, [
+          "SS",
+          "NS",
+          "BS",
+        ])
       : typeof numberOrSet === "number" || typeof numberOrSet === "bigint"
         ? numberOperand(field, segments, numberOrSet)
         : reject(field, segments, "a number or a Set", numberOrSet);
@@ -150,7 +154,7 @@ export const update = {
     const field = "update.delete";
     const segments = parsePath(path, field);
     const operand = isSet(set)
-      ? toOperand(field, `the set for ${quotePath(segments)}`, set, ["SS", "NS", "BS"])
+      ? toOperand(field, () => `the set for ${quotePath(segments)}`, set, ["SS", "NS", "BS"])
       : reject(field, segments, "a Set", set);
     return new UpdateActionNode("DELETE", segments, field, (p, ctx) => {
       return `${p} ${renderOperand(ctx, operand)}`;

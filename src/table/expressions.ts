@@ -5,7 +5,13 @@
  * @module
  */
 import { AttributeRef, attr } from "../expression/operand.js";
-import { cond, isCondition, type AttributeTypeName } from "../expression/condition.js";
+import {
+  cond,
+  condAt,
+  isCondition,
+  type AttributeTypeName,
+  type ComparisonMethod,
+} from "../expression/condition.js";
 import { SizeOperand, type SizeComparand } from "../expression/size.js";
 import { update } from "../expression/update.js";
 import type { Condition, PathSegment, UpdateAction } from "../expression/types.js";
@@ -31,8 +37,6 @@ export type ElementOf<V> =
 
 /** A condition: built on the model's properties (`(c) => c.eq("age", 3)`), or a plain `cond.*` one on attribute names. */
 export type ConditionInput<T> = Condition | ((c: Conditions<T>) => Condition);
-
-type Comparator = "eq" | "ne" | "lt" | "le" | "gt" | "ge";
 
 /**
  * Conditions on a table's items (the `c` of `filter: (c) => ...` and `condition: (c) => ...`):
@@ -115,11 +119,11 @@ export class Conditions<T> {
   }
   /** `attribute_exists(path)` */
   exists(path: PropertyPath<T>): Condition {
-    return markTyped(cond.exists(this.#path(path, "cond.exists").segments));
+    return markTyped(condAt.exists(this.#path(path, "cond.exists").segments));
   }
   /** `attribute_not_exists(path)` */
   notExists(path: PropertyPath<T>): Condition {
-    return markTyped(cond.notExists(this.#path(path, "cond.notExists").segments));
+    return markTyped(condAt.notExists(this.#path(path, "cond.notExists").segments));
   }
   /** `attribute_type(path, type)` */
   type(path: PropertyPath<T>, type: AttributeTypeName): Condition {
@@ -168,10 +172,10 @@ export class Conditions<T> {
     }
     return r === undefined ? value : this.#model.operand(r, value, what);
   }
-  #compare(op: Comparator, path: string, value: unknown): Condition {
+  #compare(op: ComparisonMethod, path: string, value: unknown): Condition {
     const what = `cond.${op}`;
     const r = this.#path(path, what);
-    return markTyped(cond[op](r.segments, this.#value(r, value, what)));
+    return markTyped(condAt.compare(op, r.segments, this.#value(r, value, what)));
   }
 }
 

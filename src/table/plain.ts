@@ -18,14 +18,20 @@ import type { AnySchema } from "../encoding/schema/schema.js";
 import type { ItemModel, ResolvedPath } from "./paths.js";
 import { describeSchema } from "./storage.js";
 
-/** Leaves of conditions built by a table's `c` (their paths and values are the schema's). */
-const typed = new WeakSet<object>();
+/**
+ * Marks leaves of conditions built by a table's `c` (their paths and values are the schema's):
+ * a property under a symbol only this module holds (a `WeakSet` cost an ephemeron per
+ * condition, which the garbage collector pays again on every cycle).
+ */
+const TYPED: unique symbol = Symbol("dyno.typedCondition");
 
 /** Marks a condition as built by a table's `c`. */
 export function markTyped<C extends Condition>(c: C): C {
-  typed.add(c);
+  (c as { [TYPED]?: true })[TYPED] = true;
   return c;
 }
+
+const isTyped = (c: Condition): boolean => (c as { [TYPED]?: true })[TYPED] === true;
 
 const METHODS: Record<string, string> = {
   "=": "eq", "<>": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge",
@@ -39,7 +45,7 @@ const METHODS: Record<string, string> = {
  * codec would store differently. `what` is `"condition"` or `"filter"`.
  */
 export function checkPlainCondition(model: ItemModel, condition: Condition, what: string): void {
-  if (typed.has(condition)) return;
+  if (isTyped(condition)) return;
   if (condition instanceof Logical) {
     for (const child of condition.children) checkPlainCondition(model, child, what);
   } else if (condition instanceof Not) {

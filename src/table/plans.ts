@@ -19,7 +19,7 @@ import {
 import { undeclared, undeclaredProperties } from "./extras.js";
 import { cond } from "../expression/condition.js";
 import { formatPath, parsePath } from "../expression/path.js";
-import { encodeKey, type KeySchema } from "./keys.js";
+import type { KeySchema } from "./keys.js";
 import type {
   CheckPlan,
   DeletePlan,
@@ -96,6 +96,15 @@ export interface PlanBase {
   readonly partitionAttr: string;
   /** The model as errors name it: `table Users`, `entity User`. */
   readonly owner: string;
+  /**
+   * Encodes a key as users write it into the stored primary key (computed attributes
+   * included), its `DynoValidationError`s naming `field.property`.
+   */
+  encodeKey(key: unknown, field: string): StoredItem;
+  /** True when a stored item read at a key belongs to the model (absent: always). */
+  readonly owns?: (item: StoredItem) => boolean;
+  /** Attributes `owns` needs, read even by a projected get. */
+  readonly ownsReads?: readonly string[];
 }
 
 /**
@@ -121,14 +130,14 @@ export function writeConditions<T>(
   return guard ? { conditions: all, version: guard } : { conditions: all };
 }
 
-/** A delete of the item at the (encoded) key, conditioned on `options.version` when given. */
-export function keyedDelete<T>(
+/** A delete of the item at `key`, conditioned on `options.version` when given. */
+export function deletePlan<T>(
   b: PlanBase,
-  encoded: StoredItem,
   key: unknown,
-  options: VersionedPlanOptions<T>,
-  at: string,
+  options: VersionedPlanOptions<T> = {},
+  at = "",
 ): DeletePlan {
+  const encoded = b.encodeKey(key, fieldAt(at, "key"));
   const { conditions, version } = writeConditions(b, options.condition, options.version, at);
   return {
     kind: "Delete",
@@ -140,14 +149,14 @@ export function keyedDelete<T>(
   };
 }
 
-/** A condition check on the item at the (encoded) key (transactions). */
-export function keyedCheck<T>(
+/** A condition check on the item at `key` (transactions). */
+export function checkPlan<T>(
   b: PlanBase,
-  encoded: StoredItem,
   key: unknown,
   condition: ConditionInput<T>,
-  at: string,
+  at = "",
 ): CheckPlan {
+  const encoded = b.encodeKey(key, fieldAt(at, "key"));
   if (condition === undefined) {
     throw new DynoValidationError(fieldAt(at, "condition"), "a condition check needs a condition");
   }
@@ -161,28 +170,28 @@ export function keyedCheck<T>(
 }
 
 /**
- * A read of the item at the (encoded) key: `decode` leaves out an item `owns` refuses and one
- * whose TTL has passed unless `includeExpired`. A projection also reads `extra` and the TTL
- * attribute, which that decision needs.
+ * A read of the item at `key`: `decode` leaves out an item the model does not own (another
+ * entity's) and one whose TTL has passed unless `includeExpired`. A projection also reads
+ * what that decision needs (`ownsReads` and the TTL attribute).
  */
-export function keyedGet<T>(
+export function getPlan<T>(
   b: PlanBase,
-  encoded: StoredItem,
   key: unknown,
-  options: GetPlanOptions,
-  at: string,
-  extra: readonly string[] = [],
-  owns: (item: StoredItem) => boolean = () => true,
+  options: GetPlanOptions = {},
+  at = "",
 ): GetPlan<T> {
+  const encoded = b.encodeKey(key, fieldAt(at, "key"));
   let projection: PathSegment[][] | undefined;
   let schema = b.model.schema;
   if (options.project !== undefined) {
     const picked = b.model.projection(options.project, fieldAt(at, "project"));
     const ttl = b.behaviour.ttl;
+    const extra = b.ownsReads ?? [];
     projection = [...picked.paths, ...extra.map((a) => [a]), ...(ttl ? [[ttl.attr]] : [])];
     schema = picked.schema;
   }
   const hideExpired = b.behaviour.ttl !== undefined && options.includeExpired !== true;
+  const owns = b.owns;
   return {
     table: b.table,
     key: encoded,
@@ -190,7 +199,7 @@ export function keyedGet<T>(
     ...(projection ? { projection } : {}),
     ...(options.consistentRead ? { consistentRead: true } : {}),
     decode: (item) =>
-      owns(item) && !(hideExpired && expired(b.behaviour, item))
+      (owns === undefined || owns(item)) && !(hideExpired && expired(b.behaviour, item))
         ? (unmarshalItem(item, schema) as T)
         : undefined,
   };
@@ -211,6 +220,15 @@ function keyPropsOf(keys: KeySchema, item: unknown): Record<string, unknown> {
   for (const k of keyFields(keys))
     setOwn(out, k.prop, ownValue(item as Record<string, unknown>, k.prop));
   return out;
+}
+
+/** True when `writes` create every one of the top-level attributes `required`. */
+function createsAll(writes: ReturnType<typeof writesOf>, required: readonly string[]): boolean {
+  for (const a of required) {
+    if (!writes.some((w) => w.creates && w.segments.length === 1 && w.segments[0] === a))
+      return false;
+  }
+  return true;
 }
 
 /** A field name under the action's location `at` (`""` for a single call). */
@@ -272,7 +290,7 @@ export function updatePlan<T>(
   if (actions.length === 0) {
     throw new DynoValidationError(fieldAt(at, "actions"), "an update needs at least one action");
   }
-  const encoded = encodeKey(p.model, p.keys, key, fieldAt(at, "key"));
+  const encoded = p.encodeKey(key, fieldAt(at, "key"));
   for (const action of actions) {
     refuseManagedAction(p.behaviour, action, at, "table");
     const path = (action as { path?: readonly PathSegment[] }).path;
@@ -288,12 +306,7 @@ export function updatePlan<T>(
   const { conditions: all, version } = writeConditions(p, options.condition, options.version, at);
   // An item created by this update would hold only what it writes: unless that is every
   // required attribute, it may only change an existing item.
-  const written = new Set(
-    writesOf(u)
-      .filter((w) => w.creates && w.segments.length === 1)
-      .map((w) => w.segments[0]),
-  );
-  if (!version && !p.required.every((a) => written.has(a))) {
+  if (!version && !createsAll(writesOf(u), p.required)) {
     all.push(cond.exists([p.keys.partition.attr]));
   }
   stampUpdate(p.behaviour, p.model, actions);
@@ -306,34 +319,4 @@ export function updatePlan<T>(
     conditions: all,
     ...(version ? { version } : {}),
   };
-}
-
-/** A delete of the item at `key`. */
-export function deletePlan<T>(
-  p: TablePlanner,
-  key: unknown,
-  options: VersionedPlanOptions<T> = {},
-  at = "",
-): DeletePlan {
-  return keyedDelete(p, encodeKey(p.model, p.keys, key, fieldAt(at, "key")), key, options, at);
-}
-
-/** A condition check on the item at `key`. */
-export function checkPlan<T>(
-  p: TablePlanner,
-  key: unknown,
-  condition: ConditionInput<T>,
-  at = "",
-): CheckPlan {
-  return keyedCheck(p, encodeKey(p.model, p.keys, key, fieldAt(at, "key")), key, condition, at);
-}
-
-/** A read of the item at `key` (an expired one is left out unless `includeExpired`). */
-export function getPlan<T>(
-  p: TablePlanner,
-  key: unknown,
-  options: GetPlanOptions = {},
-  at = "",
-): GetPlan<T> {
-  return keyedGet<T>(p, encodeKey(p.model, p.keys, key, fieldAt(at, "key")), key, options, at);
 }

@@ -39,7 +39,7 @@ import {
 } from "./behaviour.js";
 import { bindingOf } from "./cursor.js";
 import { PagedItems } from "./pages.js";
-import { decodeKey, keyCondition, keyField, type KeySchema } from "./keys.js";
+import { decodeKey, encodeKey, keyCondition, keyField, type KeySchema } from "./keys.js";
 import { requiredAttributes } from "./storage.js";
 import type {
   CheckPlan,
@@ -312,6 +312,7 @@ export class Table<
       validate: this.#validate,
       partitionAttr: this.#keys.partition.attr,
       owner: `table ${name}`,
+      encodeKey: (key, field) => encodeKey(this.#model, this.#keys, key, field),
     };
     this.#keyAttributes = [
       this.#keys.partition.attr,

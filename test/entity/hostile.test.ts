@@ -10,6 +10,7 @@ import { Dyno, DynoValidationError, s, type AnyMiddleware } from "../../src/inde
 import { needsTransactions, testDyno, uniqueTableName } from "../support/db.js";
 import { rejectsField } from "../support/assert.js";
 import { isWellFormed } from "../../src/well-formed.js";
+import { codes, oddUnits, rawCompare } from "./odd-strings.js";
 
 let dyno: Dyno;
 const sent: string[] = [];
@@ -126,46 +127,19 @@ describe("properties stored as the shared table's key attributes", () => {
 });
 
 describe("string key values of every kind (stop 24 review)", () => {
-  // Raw order: code points (UTF-8 byte order), a lone surrogate by its own code.
-  const codes = (v: string) => [...v].map((c) => c.codePointAt(0)!);
-  const rawCompare = (a: string, b: string) => {
-    const x = codes(a);
-    const y = codes(b);
-    for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
-    return x.length - y.length;
-  };
+  // the odd characters alone, and strings that start or end with one
   const values = [
     "",
-    "a",
+    ...oddUnits,
     "a|",
     "a{",
     "a}",
     "a|b",
     "a{b",
-    "{",
-    "|",
-    "}",
-    "%",
     "%25",
-    "#",
     "a#",
-    "$",
-    "\u0000",
     "\u0000a",
-    "\uD800",
-    "\uDBFF",
-    "\uDC00",
-    "\uDFFF",
-    "\uD7FF",
-    "\uE000",
-    "\u{1F600}",
-    "\u{10FFFE}",
-    "\u{10FFFF}",
     "\u{10FFFF}a",
-    "z",
-    "é",
-    "0",
-    "F",
     "a\uD800",
     "a\uDC00b",
   ];
