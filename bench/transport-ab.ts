@@ -26,7 +26,7 @@ const Old = (await import(resolve(oldDir, "src/index.ts"))) as typeof New;
 const N = Number(n ?? 3000);
 const op = operation ?? "get";
 const C = Number(concurrency ?? 16);
-await using local = await startLocal({ engine: "dynamodb-local" });
+await using local = await startLocal({ engine: "dynamodb-local", startTimeoutMs: 180_000 });
 const mk = () => new DynamoDBClient({ ...localClientConfig(local.endpoint), maxAttempts: 3 });
 const raw = mk();
 const old = new Old.Dyno({ client: mk(), transport: "direct" });
