@@ -108,8 +108,10 @@ export class EndpointResolver {
         value = this.#configValue(parameter, custom);
         // a provider's answer, asked per request as by the SDK (a constant one's is read at once)
         if (value instanceof Promise) {
-          const known = parameter.answer.get(value);
-          value = known === UNSETTLED ? await parameter.answer.wait(value) : known;
+          const answer = value;
+          const known = parameter.answer.get(answer);
+          if (known !== UNSETTLED) value = known;
+          else parameter.answer.remember(answer, (value = await answer));
         }
       }
       values.push(value);

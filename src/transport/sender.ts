@@ -276,8 +276,9 @@ async function send(request: WireRequest, state: ClientState): Promise<unknown> 
   try {
     const known = answersOf(state);
     const settings = known.ready.get(state.ready);
-    const { http, retry, noSkewCorrection } =
-      settings === UNSETTLED ? await known.ready.wait(state.ready) : settings;
+    let ready = settings;
+    if (ready === UNSETTLED) known.ready.remember(state.ready, (ready = await state.ready));
+    const { http, retry, noSkewCorrection } = ready;
     // One identity per call, for the endpoint's account ID and for signing every attempt (as the SDK's auth scheme middleware)
     const credentials = await config.credentials();
     const endpoint = await state.endpoints.resolve(operation, input as object, credentials);
@@ -288,7 +289,8 @@ async function send(request: WireRequest, state: ClientState): Promise<unknown> 
     const invocationId = randomUUID();
     const attemptsAnswer = config.maxAttempts();
     let maxAttempts = known.maxAttempts.get(attemptsAnswer);
-    if (maxAttempts === UNSETTLED) maxAttempts = await known.maxAttempts.wait(attemptsAnswer);
+    if (maxAttempts === UNSETTLED)
+      known.maxAttempts.remember(attemptsAnswer, (maxAttempts = await attemptsAnswer));
     const agent = await state.userAgent.headers(
       endpoint.hostname,
       credentials,

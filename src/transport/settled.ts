@@ -19,11 +19,9 @@ export class LastSettled<T> {
     return promise === this.#promise ? (this.#value as T) : UNSETTLED;
   }
 
-  /** Awaits `promise` and remembers it settled (a rejection is not remembered). */
-  async wait(promise: Promise<T>): Promise<T> {
-    const value = await promise;
+  /** Remembers that `promise` resolved to `value` (after the caller awaited it). */
+  remember(promise: Promise<T>, value: T): void {
     this.#promise = promise;
     this.#value = value;
-    return value;
   }
 }
