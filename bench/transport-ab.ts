@@ -4,13 +4,18 @@
  * client CPU µs per request (median) and GC time per request.
  *
  *   git worktree add /tmp/dyno-old <commit> && ln -s "$PWD/node_modules" /tmp/dyno-old/
- *   node --expose-gc --import tsx bench/transport-ab.ts /tmp/dyno-old [n] [get|put] [rounds] [concurrency]
+ *   node --expose-gc --import tsx bench/transport-ab.ts /tmp/dyno-old [n] [get|put|query|batch] [rounds] [concurrency]
+ *
+ * `query`: a page of 100 items of ~1 KB; `batch`: a BatchWriteItem of 25 items of ~1 KB.
  */
 import {
+  BatchWriteItemCommand,
   DynamoDBClient,
   PutItemCommand,
   CreateTableCommand,
   GetItemCommand,
+  QueryCommand,
+  type AttributeValue,
 } from "@aws-sdk/client-dynamodb";
 import { resolve } from "node:path";
 import * as New from "../src/index.js";
@@ -20,13 +25,13 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const [oldDir, n, operation, roundCount, concurrency] = process.argv.slice(2);
 if (!oldDir)
   throw new Error(
-    "usage: bench/transport-ab.ts <older checkout> [n] [get|put] [rounds] [concurrency]",
+    "usage: bench/transport-ab.ts <older checkout> [n] [get|put|query|batch] [rounds] [concurrency]",
   );
 const Old = (await import(resolve(oldDir, "src/index.ts"))) as typeof New;
 const N = Number(n ?? 3000);
 const op = operation ?? "get";
 const C = Number(concurrency ?? 16);
-await using local = await startLocal({ engine: "dynamodb-local" });
+await using local = await startLocal({ engine: "dynamodb-local", startTimeoutMs: 180_000 });
 const mk = () => new DynamoDBClient({ ...localClientConfig(local.endpoint), maxAttempts: 3 });
 const raw = mk();
 const old = new Old.Dyno({ client: mk(), transport: "direct" });
@@ -44,26 +49,87 @@ await raw.send(
 await raw.send(
   new PutItemCommand({ TableName, Item: { pk: { S: "a" }, v: { S: "x".repeat(200) } } }),
 );
+const PageTable = "ab_page";
+await raw.send(
+  new CreateTableCommand({
+    TableName: PageTable,
+    BillingMode: "PAY_PER_REQUEST",
+    KeySchema: [
+      { AttributeName: "pk", KeyType: "HASH" },
+      { AttributeName: "sk", KeyType: "RANGE" },
+    ],
+    AttributeDefinitions: [
+      { AttributeName: "pk", AttributeType: "S" },
+      { AttributeName: "sk", AttributeType: "S" },
+    ],
+  }),
+);
+/** An item of ~1 KB of JSON: strings, numbers, a list and a list of maps. */
+const item = (pk: string, sk: string): Record<string, AttributeValue> => ({
+  pk: { S: pk },
+  sk: { S: sk },
+  title: { S: `title of ${sk} `.repeat(8) },
+  price: { N: "1234.5" },
+  qty: { N: "7" },
+  tags: { L: ["a", "bb", "ccc", "dddd"].map((S) => ({ S })) },
+  lines: {
+    L: Array.from({ length: 4 }, (_, i) => ({
+      M: { sku: { S: `sku-${i}` }, qty: { N: String(i) }, title: { S: "line ".repeat(12) } },
+    })),
+  },
+  note: { S: "n".repeat(200) },
+});
+if (op === "query")
+  for (let i = 0; i < 100; i++)
+    await raw.send(
+      new PutItemCommand({ TableName: PageTable, Item: item("q", String(i).padStart(3, "0")) }),
+    );
+const queryInput = {
+  TableName: PageTable,
+  KeyConditionExpression: "pk = :p",
+  ExpressionAttributeValues: { ":p": { S: "q" } },
+};
+const batchInput = (i: number) => ({
+  RequestItems: {
+    [PageTable]: Array.from({ length: 25 }, (_, j) => ({
+      PutRequest: { Item: item("w", String((i * 25 + j) % 5000)) },
+    })),
+  },
+});
 type Call = (i: number) => PromiseLike<unknown>;
-type Session = Pick<InstanceType<typeof New.Dyno>, "getItem" | "putItem">;
+type Session = Pick<
+  InstanceType<typeof New.Dyno>,
+  "getItem" | "putItem" | "query" | "batchWriteItem"
+>;
 const callsOf = (d: Session): Call =>
   op === "get"
     ? () => d.getItem({ TableName, Key: { pk: { S: "a" } } })
-    : (i) =>
-        d.putItem({ TableName, Item: { pk: { S: "b" + (i % 50) }, v: { S: "x".repeat(200) } } });
+    : op === "query"
+      ? () => d.query(queryInput).await()
+      : op === "batch"
+        ? (i) => d.batchWriteItem(batchInput(i)).await()
+        : (i) =>
+            d.putItem({
+              TableName,
+              Item: { pk: { S: "b" + (i % 50) }, v: { S: "x".repeat(200) } },
+            });
+const sdkCall: Record<string, Call> = {
+  get: () => raw.send(new GetItemCommand({ TableName, Key: { pk: { S: "a" } } })),
+  put: (i) =>
+    raw.send(
+      new PutItemCommand({
+        TableName,
+        Item: { pk: { S: "b" + (i % 50) }, v: { S: "x".repeat(200) } },
+      }),
+    ),
+  query: () => raw.send(new QueryCommand(queryInput)),
+  batch: (i) => raw.send(new BatchWriteItemCommand(batchInput(i))),
+};
+if (!sdkCall[op]) throw new Error(`unknown operation ${op}: get, put, query or batch`);
 const contenders: Record<string, Call> = {
   old: callsOf(old),
   new: callsOf(neu),
-  sdk:
-    op === "get"
-      ? () => raw.send(new GetItemCommand({ TableName, Key: { pk: { S: "a" } } }))
-      : (i) =>
-          raw.send(
-            new PutItemCommand({
-              TableName,
-              Item: { pk: { S: "b" + (i % 50) }, v: { S: "x".repeat(200) } },
-            }),
-          ),
+  sdk: sdkCall[op],
 };
 if (process.env.ONLY)
   for (const k of Object.keys(contenders)) if (k !== process.env.ONLY) delete contenders[k];
@@ -75,7 +141,7 @@ async function run(call: Call, n: number) {
     }),
   );
 }
-for (const c of Object.values(contenders)) await run(c, 2000);
+for (const c of Object.values(contenders)) await run(c, Math.min(N, 2000));
 const res: Record<string, number[]> = {};
 const gcres: Record<string, number[]> = {};
 import { PerformanceObserver } from "node:perf_hooks";

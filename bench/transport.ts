@@ -34,7 +34,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const batches = Number(process.argv[2] ?? 4);
 if (!(globalThis as { gc?: unknown }).gc)
   console.error("run with node --expose-gc: each batch then starts from a collected heap");
-const local = await startLocal({ engine: "dynamodb-local" });
+const local = await startLocal({ engine: "dynamodb-local", startTimeoutMs: 180_000 });
 const port = Number(new URL(local.endpoint).port);
 const TableName = "bench_transport";
 

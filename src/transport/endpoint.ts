@@ -7,6 +7,7 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { commandClass, type OperationName } from "../operation/registry.js";
 import type { Target } from "./http.js";
+import { LastSettled, UNSETTLED } from "./settled.js";
 
 type Instruction =
   | { type: "builtInParams" | "clientContextParams"; name: string }
@@ -49,6 +50,8 @@ type Parameter =
       readonly from: "config";
       readonly key: string;
       readonly clientContext: boolean;
+      /** Its provider's last answer. */
+      readonly answer: LastSettled<unknown>;
     }
   | { readonly name: string; readonly from: "account" };
 
@@ -68,6 +71,11 @@ export class EndpointResolver {
   readonly #cache = new Map<string, ResolvedEndpoint>();
   readonly #parameters = new Map<OperationName, readonly Parameter[]>();
   readonly #cacheable: boolean;
+  /** Per operation, its last request's parameter values and endpoint (when cacheable). */
+  readonly #last = new Map<
+    OperationName,
+    { values: readonly unknown[]; customHeaders: boolean; resolved: ResolvedEndpoint }
+  >();
 
   /** `sdkEndpointProvider`: the SDK's own `endpointProvider` (whose answers may be cached). */
   constructor(client: DynamoDBClient, sdkEndpointProvider: unknown) {
@@ -88,11 +96,9 @@ export class EndpointResolver {
     const parameters = this.#parametersOf(operation);
     const identity = credentials as { accountId?: string; AccountId?: string } | undefined;
     const accountId = identity?.accountId ?? identity?.AccountId;
-    let key = operation;
-    const params: Record<string, unknown> = {};
-    let region: unknown;
     // the custom endpoint, read once per request: its URL is the `Endpoint` parameter, its headers are sent
     const custom = config.isCustomEndpoint && config.endpoint ? await config.endpoint() : undefined;
+    const values: unknown[] = [];
     for (const parameter of parameters) {
       let value: unknown;
       if (parameter.from === "input") value = parameter.get(input);
@@ -100,31 +106,47 @@ export class EndpointResolver {
       else if (parameter.from === "account") value = accountId;
       else {
         value = this.#configValue(parameter, custom);
-        if (value instanceof Promise) value = await value; // a provider's answer, asked per request as by the SDK
+        // a provider's answer, asked per request as by the SDK (a constant one's is read at once)
+        if (value instanceof Promise) {
+          const answer = value;
+          const known = parameter.answer.get(answer);
+          if (known !== UNSETTLED) value = known;
+          else parameter.answer.remember(answer, (value = await answer));
+        }
       }
-      params[parameter.name] = value;
-      if (parameter.from === "config" && parameter.key === "region") region = value;
-      key += `\u0000${Array.isArray(value) ? value.join("\u0001") : String(value)}`;
+      values.push(value);
     }
     const customHeaders = (custom as { headers?: Record<string, unknown> } | undefined)?.headers;
+    if (!this.#cacheable) return this.#resolveParams(parameters, values, customHeaders);
+    // the same parameters as this operation's last request: its endpoint (the key below would be the same)
+    const last = this.#last.get(operation);
+    if (last && !customHeaders && !last.customHeaders && sameValues(last.values, values))
+      return last.resolved;
+    let key: string = operation;
+    for (const value of values)
+      key += `\u0000${Array.isArray(value) ? value.join("\u0001") : String(value)}`;
     if (customHeaders) key += `\u0000${JSON.stringify(customHeaders)}`;
-    if (this.#cacheable) {
-      const cached = this.#cache.get(key);
-      if (cached) return cached;
-    }
-    const resolved = this.#resolveParams(params, customHeaders, String(region ?? ""));
-    if (this.#cacheable) {
+    let resolved = this.#cache.get(key);
+    if (!resolved) {
+      resolved = this.#resolveParams(parameters, values, customHeaders);
       if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
       this.#cache.set(key, resolved);
     }
+    this.#last.set(operation, { values, customHeaders: customHeaders !== undefined, resolved });
     return resolved;
   }
 
   #resolveParams(
-    params: Record<string, unknown>,
+    parameters: readonly Parameter[],
+    values: readonly unknown[],
     custom: Record<string, unknown> | undefined,
-    region: string,
   ): ResolvedEndpoint {
+    const params: Record<string, unknown> = {};
+    let region: unknown;
+    parameters.forEach((parameter, i) => {
+      params[parameter.name] = values[i];
+      if (parameter.from === "config" && parameter.key === "region") region = values[i];
+    });
     const endpoint = this.#config.endpointProvider(params, { logger: this.#config.logger });
     const headers: Record<string, string> = {};
     for (const [name, values] of Object.entries(endpoint.headers ?? {}))
@@ -138,7 +160,7 @@ export class EndpointResolver {
       hostname: url.hostname,
       port: url.port,
       path: url.pathname.endsWith("/") ? url.pathname : `${url.pathname}/`,
-      region,
+      region: String(region ?? ""),
       signingRegion: scheme?.signingRegion,
       signingName: scheme?.signingName,
       headers,
@@ -171,6 +193,7 @@ export class EndpointResolver {
                 from: "config",
                 key: instruction.name,
                 clientContext: instruction.type === "clientContextParams",
+                answer: new LastSettled(),
               };
       }
     });
@@ -197,7 +220,7 @@ export class EndpointResolver {
    * The `Endpoint` parameter: the custom endpoint (`custom`, as `config.endpoint()` gave it for
    * this request), or one configured by env/config file.
    */
-  async #endpointParam(custom: unknown): Promise<string | undefined> {
+  #endpointParam(custom: unknown): string | undefined | Promise<string | undefined> {
     const config = this.#config;
     if (!config.isCustomEndpoint) {
       if (config.ignoreConfiguredEndpointUrls || !config.serviceConfiguredEndpoint)
@@ -219,6 +242,19 @@ export class EndpointResolver {
     }
     return endpoint as string | undefined;
   }
+}
+
+/** The same parameter values: each the same value, or arrays of the same values. */
+function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
+    for (let j = 0; j < x.length; j++) if (x[j] !== y[j]) return false;
+  }
+  return true;
 }
 
 function instructionsOf(operation: OperationName): Record<string, Instruction> {

@@ -134,8 +134,24 @@ export class ResponseParser {
     const scanned = end < 0 ? buffer.length : end + 4;
     if ((end < 0 ? buffer.length : end + 2) > MAX_HEAD_BYTES)
       throw parseError("Header overflow", "HPE_HEADER_OVERFLOW");
-    checkLineEnds(buffer, 0, scanned);
-    if (end < 0) return false;
+    if (end < 0) {
+      checkLineEnds(buffer, 0, scanned); // refused at once, not when a CRLF CRLF never comes
+      return false;
+    }
+    try {
+      return this.#readFields(buffer, end);
+    } catch (error) {
+      // a bare CR or LF fails a line's checks below: refused as llhttp names it
+      checkLineEnds(buffer, 0, scanned);
+      throw error;
+    }
+  }
+
+  /**
+   * The status line and headers in `buffer[0, end)`. A bare CR or LF is refused by the checks
+   * of the line holding it (the status line's pattern, a name's token, a value's characters).
+   */
+  #readFields(buffer: Buffer, end: number): boolean {
     const lines = buffer.toString("latin1", 0, end).split("\r\n");
     this.#buffer = end + 4 < buffer.length ? buffer.subarray(end + 4) : undefined;
     const statusLine = /^HTTP\/1\.([01]) (\d{3})(?: [\t\x20-\x7e\x80-\xff]*)?$/.exec(lines[0]!);

@@ -32,6 +32,7 @@ import { onClientDestroyed } from "./watch.js";
 import { directState } from "./direct-state.js";
 import { commandLogger, logError, logOutput } from "./command-log.js";
 import { randomUUID } from "node:crypto";
+import { LastSettled, UNSETTLED } from "./settled.js";
 
 /** The operations the direct transport sends itself: the data plane. */
 export const directOperations: ReadonlySet<OperationName> = dataPlaneOperations;
@@ -82,11 +83,30 @@ export interface DirectClientState {
     ): Promise<ResolvedEndpoint | undefined>;
   };
   readonly userAgent: ClientUserAgent;
-  readonly ready: Promise<{
-    http: HttpSettings;
-    retry: RetryStrategyV2;
-    noSkewCorrection: boolean;
-  }>;
+  readonly ready: Promise<ReadySettings>;
+}
+
+/** What a request reads of a state without an `await` once it settled. */
+interface Answers {
+  /** `ready`'s value. */
+  readonly ready: LastSettled<ReadySettings>;
+  /** `config.maxAttempts()`'s last answer (the SDK's is one constant promise). */
+  readonly maxAttempts: LastSettled<number>;
+}
+
+const answers = new WeakMap<ClientState, Answers>();
+
+function answersOf(state: ClientState): Answers {
+  let known = answers.get(state);
+  if (!known)
+    answers.set(state, (known = { ready: new LastSettled(), maxAttempts: new LastSettled() }));
+  return known;
+}
+
+interface ReadySettings {
+  readonly http: HttpSettings;
+  readonly retry: RetryStrategyV2;
+  readonly noSkewCorrection: boolean;
 }
 
 type ClientState = DirectClientState;
@@ -254,7 +274,11 @@ async function send(request: WireRequest, state: ClientState): Promise<unknown> 
   const config = state.config;
   const logger = commandLogger(config as unknown as { logger?: unknown });
   try {
-    const { http, retry, noSkewCorrection } = await state.ready;
+    const known = answersOf(state);
+    const settings = known.ready.get(state.ready);
+    let ready = settings;
+    if (ready === UNSETTLED) known.ready.remember(state.ready, (ready = await state.ready));
+    const { http, retry, noSkewCorrection } = ready;
     // One identity per call, for the endpoint's account ID and for signing every attempt (as the SDK's auth scheme middleware)
     const credentials = await config.credentials();
     const endpoint = await state.endpoints.resolve(operation, input as object, credentials);
@@ -263,7 +287,10 @@ async function send(request: WireRequest, state: ClientState): Promise<unknown> 
     refuseIllFormedBody(operation, input, body);
     // the SDK's retry and user-agent middleware's headers
     const invocationId = randomUUID();
-    const maxAttempts = await config.maxAttempts();
+    const attemptsAnswer = config.maxAttempts();
+    let maxAttempts = known.maxAttempts.get(attemptsAnswer);
+    if (maxAttempts === UNSETTLED)
+      known.maxAttempts.remember(attemptsAnswer, (maxAttempts = await attemptsAnswer));
     const agent = await state.userAgent.headers(
       endpoint.hostname,
       credentials,

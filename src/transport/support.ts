@@ -183,8 +183,13 @@ function unchanged(client: DynamoDBClient, verdict: Verdict): boolean {
     return false;
   const keys = verdict.keys;
   const values = verdict.values;
-  for (let i = 0; i < keys.length; i++) if (config[keys[i]!] !== values[i]) return false;
-  // a key added (or removed): the count of keys, runtime keys aside, differs
+  for (let i = 0; i < keys.length; i++) {
+    const value = config[keys[i]!];
+    if (value !== values[i]) return false;
+    // a key that was undefined reads the same when removed: then it must still be there
+    if (value === undefined && !Object.hasOwn(config, keys[i]!)) return false;
+  }
+  // a key added: the count of keys, runtime keys aside, differs (a removed one was seen above)
   let runtime = 0;
   for (const key of RUNTIME_KEYS) if (key in config) runtime++;
   return Object.keys(config).length - runtime === keys.length;

@@ -190,6 +190,14 @@ test("the verdict is live: removed SDK entries, a replaced stack, config changes
   assert.match(dyno.transportReason!, /someFutureSetting/);
   delete config.someFutureSetting;
   assert.equal(dyno.transport, "direct");
+  // an undefined key removed and an unknown one added at once: the same count, every known key reads the same
+  assert.ok("customUserAgent" in config && config.customUserAgent === undefined);
+  delete config.customUserAgent;
+  config.someFutureSetting = true;
+  assert.match(dyno.transportReason!, /someFutureSetting/);
+  delete config.someFutureSetting;
+  config.customUserAgent = undefined;
+  assert.equal(dyno.transport, "direct");
 });
 
 test("a v1 retry strategy keeps the SDK path and says so", async () => {
