@@ -230,7 +230,7 @@ const SETS: readonly Kind[] = ["stringSet", "numberSet", "binarySet"];
  * Setting a set field to an empty set (or an `omitEmpty` field to an empty value) removes the
  * attribute, as writing the item would leave it out.
  */
-export class Updates<T> {
+export class Updates<T, K extends string = never> {
   readonly #model: ItemModel;
   /** `u.attr()` references made here, with what they resolved to (their schema). */
   readonly #refs = new WeakMap<AttributeRef, ResolvedPath>();
@@ -245,7 +245,7 @@ export class Updates<T> {
   }
 
   /** `SET path = value` (another attribute with `u.attr(path)`). */
-  set<P extends PropertyPath<T>>(path: P, value: PathValue<T, P> | AttributeRef): this {
+  set<P extends Exclude<PropertyPath<T>, K>>(path: P, value: PathValue<T, P> | AttributeRef): this {
     const r = this.#path(path, "u.set");
     if (value instanceof AttributeRef) {
       const from = this.#refs.get(value);
@@ -270,7 +270,7 @@ export class Updates<T> {
     return this.#push(update.set(r.segments, encoded(av)), r, true);
   }
   /** `SET path = if_not_exists(path, value)`. */
-  setIfNotExists<P extends PropertyPath<T>>(path: P, value: PathValue<T, P>): this {
+  setIfNotExists<P extends Exclude<PropertyPath<T>, K>>(path: P, value: PathValue<T, P>): this {
     const r = this.#path(path, "u.setIfNotExists");
     return this.#push(
       update.setIfNotExists(r.segments, this.#model.operand(r, value, "u.setIfNotExists")),
@@ -279,38 +279,47 @@ export class Updates<T> {
     );
   }
   /** `REMOVE path`, for each path. A property the schema requires (at any depth) cannot be removed. */
-  remove(...paths: RemovablePath<T>[]): this {
+  remove(...paths: Exclude<RemovablePath<T>, K>[]): this {
     for (const p of paths) this.#remove(this.#path(p, "u.remove"), "u.remove");
     return this;
   }
   /** `ADD path value`: a number to a number field, or elements to a set field. */
-  add<P extends PathsOf<T, number | bigint | Set<unknown>>>(path: P, value: PathValue<T, P>): this {
+  add<P extends Exclude<PathsOf<T, number | bigint | Set<unknown>>, K>>(
+    path: P,
+    value: PathValue<T, P>,
+  ): this {
     const r = this.#path(path, "u.add");
     this.#kind(r, "u.add", [...NUMBERS, ...SETS], "a number or set property");
     this.#nonEmpty(r, value, "u.add");
     return this.#push(update.add(r.segments, value as number | bigint | Set<unknown>), r, true);
   }
   /** `DELETE path set`: removes elements from a set field. */
-  delete<P extends PathsOf<T, Set<unknown>>>(path: P, value: PathValue<T, P>): this {
+  delete<P extends Exclude<PathsOf<T, Set<unknown>>, K>>(path: P, value: PathValue<T, P>): this {
     const r = this.#path(path, "u.delete");
     this.#kind(r, "u.delete", SETS, "a set property");
     this.#nonEmpty(r, value, "u.delete");
     return this.#push(update.delete(r.segments, value as Set<unknown>), r, false);
   }
   /** Appends to a list field (created if missing). */
-  append<P extends PathsOf<T, readonly unknown[]>>(path: P, list: PathValue<T, P>): this {
+  append<P extends Exclude<PathsOf<T, readonly unknown[]>, K>>(
+    path: P,
+    list: PathValue<T, P>,
+  ): this {
     return this.#list("append", path, list);
   }
   /** Prepends to a list field (created if missing). */
-  prepend<P extends PathsOf<T, readonly unknown[]>>(path: P, list: PathValue<T, P>): this {
+  prepend<P extends Exclude<PathsOf<T, readonly unknown[]>, K>>(
+    path: P,
+    list: PathValue<T, P>,
+  ): this {
     return this.#list("prepend", path, list);
   }
   /** Adds `n` (default 1) to a number field, from 0 when missing. */
-  increment<P extends PathsOf<T, number | bigint>>(path: P, n?: PathValue<T, P>): this {
+  increment<P extends Exclude<PathsOf<T, number | bigint>, K>>(path: P, n?: PathValue<T, P>): this {
     return this.#arith("increment", path, n);
   }
   /** Subtracts `n` (default 1) from a number field, from 0 when missing. */
-  decrement<P extends PathsOf<T, number | bigint>>(path: P, n?: PathValue<T, P>): this {
+  decrement<P extends Exclude<PathsOf<T, number | bigint>, K>>(path: P, n?: PathValue<T, P>): this {
     return this.#arith("decrement", path, n);
   }
   /** Another attribute, as the value of `set`: `u.set("backup", u.attr("email"))`. */
@@ -378,13 +387,24 @@ export class Updates<T> {
   }
 }
 
+/**
+ * An update function of a model's `update`, whose builder refuses the key properties `K` at
+ * compile time, as the key-agnostic plan methods (the model contract) take it: the same
+ * function, as the keys are refused at run time too.
+ */
+export function keyAgnostic<T, K extends string>(
+  fn: (u: Updates<T, K>) => Updates<T, K>,
+): (u: Updates<T>) => Updates<T> {
+  return fn as unknown as (u: Updates<T>) => Updates<T>;
+}
+
 /** What the actions of an {@link Updates} write, in order. */
-export function writesOf<T>(u: Updates<T>): readonly Write[] {
+export function writesOf<T, K extends string>(u: Updates<T, K>): readonly Write[] {
   return u[writesKey];
 }
 
 /** The actions collected by an {@link Updates}. */
-export function actionsOf<T>(u: Updates<T>): UpdateAction[] {
+export function actionsOf<T, K extends string>(u: Updates<T, K>): UpdateAction[] {
   return u[actionsKey];
 }
 
@@ -410,15 +430,15 @@ export function conditionOf<T>(
  * properties (read it with {@link actionsOf} and {@link writesOf}).
  * @throws DynoValidationError naming `field`: not a function, or it returned something else than its builder.
  */
-export function updateActionsOf<T>(
+export function updateActionsOf<T, K extends string = never>(
   model: ItemModel,
-  fn: (u: Updates<T>) => Updates<T>,
+  fn: (u: Updates<T, K>) => Updates<T, K>,
   field: string,
-): Updates<T> {
+): Updates<T, K> {
   if (typeof fn !== "function") {
     throw new DynoValidationError(field, "expected a function (u) => u.set(...)...");
   }
-  const u = new Updates<T>(model);
+  const u = new Updates<T, K>(model);
   const returned = fn(u);
   if (returned !== u && returned !== undefined) {
     throw new DynoValidationError(

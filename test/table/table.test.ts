@@ -358,6 +358,7 @@ describe("update", () => {
     );
     // @ts-expect-error a required property: refused at compile time, and at run time
     await rejectsField(() => users.update(key, (u) => u.remove("name")), "name", /required/);
+    // @ts-expect-error a key property: refused at compile time, and at run time
     await rejectsField(() => users.update(key, (u) => u.set("id", "other")), "id", /key attribute/);
     await rejectsField(
       () => users.update(key, (u) => u.set("history[0].at", "yesterday" as never)),
