@@ -118,9 +118,9 @@ export type KeyProperty<T> = {
 
 /**
  * The property names of key type `K` (`{ org, id }` gives `"org" | "id"`): what an update
- * cannot change. `any` for a model of unknown key type (`AnyModel`), which stands for them all.
+ * cannot change. None for a key of unknown type (`any`).
  */
-export type KeyProps<K> = 0 extends 1 & K ? any : string extends keyof K ? never : keyof K & string;
+export type KeyProps<K> = string extends keyof K ? never : keyof K & string;
 
 /** The primary key of an item: exactly the partition key and (when declared) sort key properties. */
 export type KeyOf<T, PK extends keyof T, SK extends keyof T | undefined> = {
