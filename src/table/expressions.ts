@@ -11,7 +11,9 @@ import { update } from "../expression/update.js";
 import type { Condition, PathSegment, UpdateAction } from "../expression/types.js";
 import { DynoValidationError } from "../errors.js";
 import { checkPlainCondition } from "./plain.js";
-import { encoded, type ItemModel, type ResolvedPath } from "./paths.js";
+import { encoded, type EmbedTarget, type ItemModel, type ResolvedPath } from "./paths.js";
+import type { AnySchema, ObjectPlan } from "../encoding/schema/schema.js";
+import { formatPath } from "../expression/path.js";
 import { markTyped, propertyAt } from "./plain.js";
 import { describeSchema, mayBeMissing, readsAs } from "./storage.js";
 import type { PathValue, PathsOf, PropertyPath, RemovablePath } from "./types.js";
@@ -246,7 +248,9 @@ export class Updates<T, K extends string = never> {
 
   /** `SET path = value` (another attribute with `u.attr(path)`). */
   set<P extends Exclude<PropertyPath<T>, K>>(path: P, value: PathValue<T, P> | AttributeRef): this {
-    const r = this.#path(path, "u.set");
+    const t = this.#model.target(path, "u.set");
+    if (!("segments" in t)) return this.#setEmbed(t, value);
+    const r = t;
     if (value instanceof AttributeRef) {
       const from = this.#refs.get(value);
       if (!from) {
@@ -271,7 +275,15 @@ export class Updates<T, K extends string = never> {
   }
   /** `SET path = if_not_exists(path, value)`. */
   setIfNotExists<P extends Exclude<PropertyPath<T>, K>>(path: P, value: PathValue<T, P>): this {
-    const r = this.#path(path, "u.setIfNotExists");
+    const t = this.#model.target(path, "u.setIfNotExists");
+    if (!("segments" in t)) {
+      throw new DynoValidationError(
+        t.label,
+        `u.setIfNotExists: ${t.label} is embedded (flattened into the item), so it exists ` +
+          `attribute by attribute; set it whole with u.set, or name one of its properties`,
+      );
+    }
+    const r = t;
     return this.#push(
       update.setIfNotExists(r.segments, this.#model.operand(r, value, "u.setIfNotExists")),
       r,
@@ -280,7 +292,11 @@ export class Updates<T, K extends string = never> {
   }
   /** `REMOVE path`, for each path. A property the schema requires (at any depth) cannot be removed. */
   remove(...paths: Exclude<RemovablePath<T>, K>[]): this {
-    for (const p of paths) this.#remove(this.#path(p, "u.remove"), "u.remove");
+    for (const p of paths) {
+      const t = this.#model.target(p, "u.remove");
+      if ("segments" in t) this.#remove(t, "u.remove");
+      else this.#removeEmbed(t, "u.remove");
+    }
     return this;
   }
   /** `ADD path value`: a number to a number field, or elements to a set field. */
@@ -346,6 +362,91 @@ export class Updates<T, K extends string = never> {
       );
     }
     return this.#push(update.remove(r.segments), r, false);
+  }
+  /** Removes every attribute of an optional embedded object (what its schema declares). */
+  #removeEmbed(t: EmbedTarget, what: string): this {
+    if (!mayBeMissing(t.field.schema)) {
+      throw new DynoValidationError(
+        t.label,
+        `${what}: ${t.label} is required by the schema and cannot be removed`,
+      );
+    }
+    this.#closedEmbed(t, what);
+    for (const a of t.field.plan.known) this.#pushRemove([...t.base, a]);
+    return this;
+  }
+  /**
+   * Replaces an embedded object: sets the attributes of the properties `value` has, removes
+   * those of the ones it leaves out (all optional: the value is checked against the schema).
+   */
+  #setEmbed(t: EmbedTarget, value: unknown): this {
+    const what = "u.set";
+    if (value instanceof AttributeRef) {
+      throw new DynoValidationError(
+        t.label,
+        `${what}: ${t.label} is embedded (flattened into the item), so it cannot be copied ` +
+          `from another attribute; copy its properties one by one`,
+      );
+    }
+    this.#closedEmbed(t, what);
+    const inner = (t.field.schema.def as { inner: AnySchema }).inner;
+    // The whole value first: its type, undeclared and missing required properties, by path.
+    this.#model.encode(
+      { label: t.label, props: t.props, segments: t.base, schema: inner, slot: { kind: "free" } },
+      value,
+      what,
+    );
+    const fill = (plan: ObjectPlan, v: Record<string, unknown>, props: PathSegment[]): void => {
+      for (const f of plan.fields) {
+        const x = Object.hasOwn(v, f.prop) ? v[f.prop] : undefined;
+        const at = [...props, f.prop];
+        if (f.type === "embedObject") {
+          if (x === undefined || x === null) {
+            for (const a of f.plan.known) this.#pushRemove([...t.base, a]);
+          } else {
+            fill(f.plan, x as Record<string, unknown>, at);
+          }
+          continue;
+        }
+        if (f.type !== "field") continue; // refused above: no flattened record inside
+        const segments = [...t.base, f.attr];
+        const av =
+          x === undefined
+            ? undefined
+            : this.#model.encode(
+                {
+                  label: formatPath(at),
+                  props: at,
+                  segments,
+                  schema: f.schema,
+                  slot: { kind: "field", schema: f.schema },
+                },
+                x,
+                what,
+              );
+        if (av === undefined) this.#pushRemove(segments);
+        else {
+          this[actionsKey].push(update.set(segments, encoded(av)));
+          this[writesKey].push({ segments, creates: true });
+        }
+      }
+    };
+    fill(t.field.plan, value as Record<string, unknown>, [...t.props]);
+    return this;
+  }
+  /** An embedded object holding a flattened record has open attribute names: not whole. */
+  #closedEmbed(t: EmbedTarget, what: string): void {
+    if (t.field.plan.records.length > 0) {
+      throw new DynoValidationError(
+        t.label,
+        `${what}: ${t.label} holds a flattened record, whose attribute names are open-ended, ` +
+          `so it cannot be replaced or removed whole; name its properties, or put the item`,
+      );
+    }
+  }
+  #pushRemove(segments: readonly PathSegment[]): void {
+    this[actionsKey].push(update.remove(segments));
+    this[writesKey].push({ segments, creates: false });
   }
   /** The field at `r` is of one of `kinds` (or inside `s.any()`, where anything goes). */
   #kind(r: ResolvedPath, what: string, kinds: readonly Kind[], expected: string): void {
