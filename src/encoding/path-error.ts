@@ -129,6 +129,78 @@ export function describe(v: unknown): string {
 /** Describes an attribute value by its type tag, for error messages. */
 export function describeAttr(av: unknown): string {
   if (av === null || typeof av !== "object") return describe(av);
-  for (const k in av) return `an attribute of type ${k}`;
+  for (const k in av) {
+    const bad = malformed(av);
+    return bad === undefined
+      ? `an attribute of type ${k}`
+      : `an attribute of type ${k} holding ${describe((av as Record<string, unknown>)[k])}`;
+  }
   return "an empty attribute value";
+}
+
+/**
+ * A decoding error of `item` whose cause is the engine's own (`Cannot read properties of
+ * null`: the decoder met something that is no attribute value) gets a message saying what was
+ * found at its path instead: `null is not an attribute value`, `{ L: null }: its L is null`.
+ * Anything else is returned as it is. Only called once a decoder has thrown.
+ */
+export function explainDecodeError(e: unknown, item: unknown): unknown {
+  if (!(e instanceof PathError) && !(e instanceof TypeError)) return e;
+  const f = asPathError(e);
+  if (!(f.cause instanceof TypeError) || f instanceof DepthError) return f;
+  let cur: unknown = item;
+  let top = true;
+  for (let i = f.segs.length - 1; i >= 0; i--) {
+    const key = parseSegment(f.segs[i]!);
+    if (key === undefined || cur === null || typeof cur !== "object") return f;
+    const av = cur as { M?: unknown; L?: unknown };
+    const container = top ? cur : typeof key === "number" ? av.L : av.M;
+    if (container === null || typeof container !== "object" || !Object.hasOwn(container, key)) {
+      return f;
+    }
+    cur = (container as Record<string | number, unknown>)[key];
+    top = false;
+  }
+  const bad = malformed(cur);
+  if (bad === undefined) return f;
+  const message = bad.startsWith("an attribute") ? `${bad} is not an attribute value` : bad;
+  const out = new PathError(message, f.cause);
+  out.segs.push(...f.segs);
+  return out;
+}
+
+/** What is wrong with `av` as an attribute value, or undefined when its shape is fine. */
+function malformed(av: unknown): string | undefined {
+  if (av === null || typeof av !== "object" || Array.isArray(av)) {
+    return `${describe(av)} is not an attribute value`;
+  }
+  const keys = Object.keys(av);
+  if (keys.length !== 1) return undefined; // reported well already (empty or several members)
+  const k = keys[0]!;
+  const x = (av as Record<string, unknown>)[k];
+  const ok =
+    k === "S" || k === "N"
+      ? typeof x === "string"
+      : k === "BOOL" || k === "NULL"
+        ? typeof x === "boolean"
+        : k === "B"
+          ? x instanceof Uint8Array
+          : k === "M"
+            ? x !== null && typeof x === "object" && !Array.isArray(x)
+            : Array.isArray(x);
+  return ok ? undefined : `an attribute of type ${k} holding ${describe(x)}`;
+}
+
+/** The key a formatted segment (`.name`, `[3]`, `["odd key"]`) names. */
+function parseSegment(seg: string): string | number | undefined {
+  if (seg.startsWith(".")) return seg.slice(1);
+  if (/^\[\d+\]$/.test(seg)) return Number(seg.slice(1, -1));
+  if (seg.startsWith('["')) {
+    try {
+      return JSON.parse(seg.slice(1, -1)) as string;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
 }
