@@ -358,6 +358,6 @@ export function unmarshalValue(
     if (schema === undefined) return decodeValue(av, options?.wrapNumbers === true, 1);
     return codec(schema, options).dec(av, flagsOf(options));
   } catch (e) {
-    throw toPublic(e);
+    throw toPublic(explainDecodeError(e, av, false));
   }
 }

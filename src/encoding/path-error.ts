@@ -142,17 +142,19 @@ export function describeAttr(av: unknown): string {
  * A decoding error of `item` whose cause is the engine's own (`Cannot read properties of
  * null`: the decoder met something that is no attribute value) gets a message saying what was
  * found at its path instead: `null is not an attribute value`, `{ L: null }: its L is null`.
- * Anything else is returned as it is. Only called once a decoder has thrown.
+ * Anything else is returned as it is. Only called once a decoder has thrown. `item` is an
+ * item (a map of attributes), or one attribute value when `isItem` is false.
  */
-export function explainDecodeError(e: unknown, item: unknown): unknown {
+export function explainDecodeError(e: unknown, item: unknown, isItem = true): unknown {
   if (!(e instanceof PathError) && !(e instanceof TypeError)) return e;
   const f = asPathError(e);
   if (!(f.cause instanceof TypeError) || f instanceof DepthError) return f;
   let cur: unknown = item;
-  let top = true;
-  for (let i = f.segs.length - 1; i >= 0; i--) {
-    const key = parseSegment(f.segs[i]!);
-    if (key === undefined || cur === null || typeof cur !== "object") return f;
+  let top = isItem;
+  const keys = parseSegments([...f.segs].reverse().join(""));
+  if (keys === undefined) return f;
+  for (const key of keys) {
+    if (cur === null || typeof cur !== "object") return f;
     const av = cur as { M?: unknown; L?: unknown };
     const container = top ? cur : typeof key === "number" ? av.L : av.M;
     if (container === null || typeof container !== "object" || !Object.hasOwn(container, key)) {
@@ -191,16 +193,15 @@ function malformed(av: unknown): string | undefined {
   return ok ? undefined : `an attribute of type ${k} holding ${describe(x)}`;
 }
 
-/** The key a formatted segment (`.name`, `[3]`, `["odd key"]`) names. */
-function parseSegment(seg: string): string | number | undefined {
-  if (seg.startsWith(".")) return seg.slice(1);
-  if (/^\[\d+\]$/.test(seg)) return Number(seg.slice(1, -1));
-  if (seg.startsWith('["')) {
-    try {
-      return JSON.parse(seg.slice(1, -1)) as string;
-    } catch {
-      return undefined;
-    }
+/** The keys of a formatted path (`.name[3]["odd key"]`), or undefined when it is not one. */
+function parseSegments(path: string): (string | number)[] | undefined {
+  const out: (string | number)[] = [];
+  const token = /\.([A-Za-z_$][\w$]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/y;
+  let m: RegExpExecArray | null;
+  while (token.lastIndex < path.length && (m = token.exec(path)) !== null) {
+    if (m[1] !== undefined) out.push(m[1]);
+    else if (m[2] !== undefined) out.push(Number(m[2]));
+    else out.push(JSON.parse(m[3]!) as string);
   }
-  return undefined;
+  return token.lastIndex === path.length || path === "" ? out : undefined;
 }
