@@ -7,7 +7,7 @@ import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { DynoEncodingError } from "../errors.js";
 import { KEEP, STRICT, WRAP, codecOf, type Codec, type Mode } from "./codec.js";
 import { canGenerate } from "./compile.js";
-import { PathError, describe, toPublic } from "./path-error.js";
+import { PathError, describe, explainDecodeError, toPublic } from "./path-error.js";
 import { fromItem, type ItemClass } from "./hooks.js";
 import { checkOptions } from "./options.js";
 import { encodeObject, encodeValue } from "./marshal.js";
@@ -306,7 +306,7 @@ function unmarshalItemFirst(
       try {
         return dec(item, 0);
       } catch (e) {
-        throw toPublic(e);
+        throw toPublic(explainDecodeError(e, item));
       }
     }
   }
@@ -326,7 +326,7 @@ function unmarshalItemAny(
     }
     return fromItemOf(item, schema, options);
   } catch (e) {
-    throw toPublic(e);
+    throw toPublic(explainDecodeError(e, item));
   }
 }
 
@@ -352,7 +352,7 @@ export function unmarshalItems(
   try {
     for (; i < items.length; i++) out[i] = fromItemOf(items[i], schema, options);
   } catch (e) {
-    throw toPublic(e, `[${i}]`);
+    throw toPublic(explainDecodeError(e, items[i]), `[${i}]`);
   }
   return out;
 }
@@ -413,6 +413,6 @@ export function unmarshalValue(
     if (schema === undefined) return decodeValue(av, options?.wrapNumbers === true, 1);
     return codec(schema, options).dec(av, flagsOf(options));
   } catch (e) {
-    throw toPublic(e);
+    throw toPublic(explainDecodeError(e, av, false));
   }
 }

@@ -129,6 +129,79 @@ export function describe(v: unknown): string {
 /** Describes an attribute value by its type tag, for error messages. */
 export function describeAttr(av: unknown): string {
   if (av === null || typeof av !== "object") return describe(av);
-  for (const k in av) return `an attribute of type ${k}`;
+  for (const k in av) {
+    const bad = malformed(av);
+    return bad === undefined
+      ? `an attribute of type ${k}`
+      : `an attribute of type ${k} holding ${describe((av as Record<string, unknown>)[k])}`;
+  }
   return "an empty attribute value";
+}
+
+/**
+ * A decoding error of `item` whose cause is the engine's own (`Cannot read properties of
+ * null`: the decoder met something that is no attribute value) gets a message saying what was
+ * found at its path instead: `null is not an attribute value`, `{ L: null }: its L is null`.
+ * Anything else is returned as it is. Only called once a decoder has thrown. `item` is an
+ * item (a map of attributes), or one attribute value when `isItem` is false.
+ */
+export function explainDecodeError(e: unknown, item: unknown, isItem = true): unknown {
+  if (!(e instanceof PathError) && !(e instanceof TypeError)) return e;
+  const f = asPathError(e);
+  if (!(f.cause instanceof TypeError) || f instanceof DepthError) return f;
+  let cur: unknown = item;
+  let top = isItem;
+  const keys = parseSegments([...f.segs].reverse().join(""));
+  if (keys === undefined) return f;
+  for (const key of keys) {
+    if (cur === null || typeof cur !== "object") return f;
+    const av = cur as { M?: unknown; L?: unknown };
+    const container = top ? cur : typeof key === "number" ? av.L : av.M;
+    if (container === null || typeof container !== "object" || !Object.hasOwn(container, key)) {
+      return f;
+    }
+    cur = (container as Record<string | number, unknown>)[key];
+    top = false;
+  }
+  const bad = malformed(cur);
+  if (bad === undefined) return f;
+  const message = bad.startsWith("an attribute") ? `${bad} is not an attribute value` : bad;
+  const out = new PathError(message, f.cause);
+  out.segs.push(...f.segs);
+  return out;
+}
+
+/** What is wrong with `av` as an attribute value, or undefined when its shape is fine. */
+function malformed(av: unknown): string | undefined {
+  if (av === null || typeof av !== "object" || Array.isArray(av)) {
+    return `${describe(av)} is not an attribute value`;
+  }
+  const keys = Object.keys(av);
+  if (keys.length !== 1) return undefined; // reported well already (empty or several members)
+  const k = keys[0]!;
+  const x = (av as Record<string, unknown>)[k];
+  const ok =
+    k === "S" || k === "N"
+      ? typeof x === "string"
+      : k === "BOOL" || k === "NULL"
+        ? typeof x === "boolean"
+        : k === "B"
+          ? x instanceof Uint8Array
+          : k === "M"
+            ? x !== null && typeof x === "object" && !Array.isArray(x)
+            : Array.isArray(x);
+  return ok ? undefined : `an attribute of type ${k} holding ${describe(x)}`;
+}
+
+/** The keys of a formatted path (`.name[3]["odd key"]`), or undefined when it is not one. */
+function parseSegments(path: string): (string | number)[] | undefined {
+  const out: (string | number)[] = [];
+  const token = /\.([A-Za-z_$][\w$]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/y;
+  let m: RegExpExecArray | null;
+  while (token.lastIndex < path.length && (m = token.exec(path)) !== null) {
+    if (m[1] !== undefined) out.push(m[1]);
+    else if (m[2] !== undefined) out.push(Number(m[2]));
+    else out.push(JSON.parse(m[3]!) as string);
+  }
+  return token.lastIndex === path.length || path === "" ? out : undefined;
 }

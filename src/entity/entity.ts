@@ -24,7 +24,12 @@ import type {
   UpdateOptions,
 } from "../table/table.js";
 import { modelBatchDelete, writeEntries } from "../table/batch-write.js";
-import { Conditions, type ConditionInput, type Updates } from "../table/expressions.js";
+import {
+  Conditions,
+  keyAgnostic,
+  type ConditionInput,
+  type Updates,
+} from "../table/expressions.js";
 import type { RawItem } from "../table/items.js";
 import type {
   CheckPlan,
@@ -40,7 +45,7 @@ import type {
 } from "../table/model.js";
 import { checkMaxItems, readSource } from "../table/runs.js";
 import { sendDelete, sendGet, sendPut, sendUpdate } from "../table/send.js";
-import type { Projected } from "../table/types.js";
+import type { KeyProps, Projected } from "../table/types.js";
 import { bindingOf } from "../table/cursor.js";
 import type { EntityDefinition } from "./definition.js";
 import { keyCondition, type EntityKeySchema } from "./keys.js";
@@ -232,26 +237,30 @@ export class Entity<
    */
   update(
     key: EntityKey<T, K>,
-    actions: (u: Updates<T>) => Updates<T>,
+    actions: (u: Updates<T, KeyProps<EntityKey<T, K>>>) => Updates<T, KeyProps<EntityKey<T, K>>>,
     options: EntityUpdateOptions<T> & { returnValues: "ALL_NEW" },
   ): Promise<T>;
   update(
     key: EntityKey<T, K>,
-    actions: (u: Updates<T>) => Updates<T>,
+    actions: (u: Updates<T, KeyProps<EntityKey<T, K>>>) => Updates<T, KeyProps<EntityKey<T, K>>>,
     options: EntityUpdateOptions<T> & { returnValues: "ALL_OLD" },
   ): Promise<T | undefined>;
   update(
     key: EntityKey<T, K>,
-    actions: (u: Updates<T>) => Updates<T>,
+    actions: (u: Updates<T, KeyProps<EntityKey<T, K>>>) => Updates<T, KeyProps<EntityKey<T, K>>>,
     options?: EntityUpdateOptions<T>,
   ): Promise<void>;
   async update(
     key: EntityKey<T, K>,
-    actions: (u: Updates<T>) => Updates<T>,
+    actions: (u: Updates<T, KeyProps<EntityKey<T, K>>>) => Updates<T, KeyProps<EntityKey<T, K>>>,
     options: EntityUpdateOptions<T> = {},
   ): Promise<T | undefined | void> {
     const { returnValues, ...rest } = options;
-    const out = await sendUpdate(this.#session, this.updatePlan(key, actions, rest), returnValues);
+    const out = await sendUpdate(
+      this.#session,
+      this.updatePlan(key, keyAgnostic(actions), rest),
+      returnValues,
+    );
     if (returnValues === "ALL_NEW" || returnValues === "ALL_OLD") {
       return out.Attributes ? this.decodeItem(out.Attributes) : undefined;
     }

@@ -119,14 +119,17 @@ export function putPlan<T>(
 }
 
 /** An update builder that also remembers the values set on template properties (to recompute index keys). */
-class TrackedUpdates<T> extends Updates<T> {
+class TrackedUpdates<T, K extends string> extends Updates<T, K> {
   readonly values = new Map<string, unknown>();
   readonly #props: ReadonlyMap<string, unknown>;
   constructor(model: ItemModel, props: ReadonlyMap<string, unknown>) {
     super(model);
     this.#props = props;
   }
-  override set<P extends PropertyPath<T>>(path: P, value: PathValue<T, P> | AttributeRef): this {
+  override set<P extends Exclude<PropertyPath<T>, K>>(
+    path: P,
+    value: PathValue<T, P> | AttributeRef,
+  ): this {
     if (typeof path === "string" && this.#props.has(path)) this.values.set(path, value);
     return super.set(path, value);
   }
@@ -148,10 +151,10 @@ function encodeAt(
  * item stores them), `updatedAt` (and `createdAt` if missing), and the version increment
  * (conditioned when `options.version` is given).
  */
-export function updatePlan<T>(
+export function updatePlan<T, K extends string = never>(
   d: EntityDefinition,
   key: unknown,
-  fn: (u: Updates<T>) => Updates<T>,
+  fn: (u: Updates<T, K>) => Updates<T, K>,
   options: VersionedPlanOptions<T> = {},
   at = "",
 ): UpdatePlan {
@@ -161,7 +164,7 @@ export function updatePlan<T>(
   const values = key as Record<string, unknown>;
   if (typeof fn !== "function")
     throw new DynoValidationError(field, "expected a function (u) => u.set(...)...");
-  const u = new TrackedUpdates<T>(d.model, d.kinds);
+  const u = new TrackedUpdates<T, K>(d.model, d.kinds);
   const returned = fn(u);
   if (returned !== u && returned !== undefined) {
     throw new DynoValidationError(

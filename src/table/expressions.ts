@@ -17,7 +17,9 @@ import { update } from "../expression/update.js";
 import type { Condition, PathSegment, UpdateAction } from "../expression/types.js";
 import { DynoValidationError } from "../errors.js";
 import { checkPlainCondition } from "./plain.js";
-import { encoded, type ItemModel, type ResolvedPath } from "./paths.js";
+import { encoded, type EmbedTarget, type ItemModel, type ResolvedPath } from "./paths.js";
+import type { AnySchema, ObjectPlan } from "../encoding/schema/schema.js";
+import { formatPath } from "../expression/path.js";
 import { markTyped, propertyAt } from "./plain.js";
 import { describeSchema, mayBeMissing, readsAs } from "./storage.js";
 import type { PathValue, PathsOf, PropertyPath, RemovablePath } from "./types.js";
@@ -234,7 +236,7 @@ const SETS: readonly Kind[] = ["stringSet", "numberSet", "binarySet"];
  * Setting a set field to an empty set (or an `omitEmpty` field to an empty value) removes the
  * attribute, as writing the item would leave it out.
  */
-export class Updates<T> {
+export class Updates<T, K extends string = never> {
   readonly #model: ItemModel;
   /** `u.attr()` references made here, with what they resolved to (their schema). */
   readonly #refs = new WeakMap<AttributeRef, ResolvedPath>();
@@ -249,8 +251,10 @@ export class Updates<T> {
   }
 
   /** `SET path = value` (another attribute with `u.attr(path)`). */
-  set<P extends PropertyPath<T>>(path: P, value: PathValue<T, P> | AttributeRef): this {
-    const r = this.#path(path, "u.set");
+  set<P extends Exclude<PropertyPath<T>, K>>(path: P, value: PathValue<T, P> | AttributeRef): this {
+    const t = this.#model.target(path, "u.set");
+    if (!("segments" in t)) return this.#setEmbed(t, value);
+    const r = t;
     if (value instanceof AttributeRef) {
       const from = this.#refs.get(value);
       if (!from) {
@@ -274,8 +278,16 @@ export class Updates<T> {
     return this.#push(update.set(r.segments, encoded(av)), r, true);
   }
   /** `SET path = if_not_exists(path, value)`. */
-  setIfNotExists<P extends PropertyPath<T>>(path: P, value: PathValue<T, P>): this {
-    const r = this.#path(path, "u.setIfNotExists");
+  setIfNotExists<P extends Exclude<PropertyPath<T>, K>>(path: P, value: PathValue<T, P>): this {
+    const t = this.#model.target(path, "u.setIfNotExists");
+    if (!("segments" in t)) {
+      throw new DynoValidationError(
+        t.label,
+        `u.setIfNotExists: ${t.label} is embedded (flattened into the item), so it exists ` +
+          `attribute by attribute; set it whole with u.set, or name one of its properties`,
+      );
+    }
+    const r = t;
     return this.#push(
       update.setIfNotExists(r.segments, this.#model.operand(r, value, "u.setIfNotExists")),
       r,
@@ -283,38 +295,51 @@ export class Updates<T> {
     );
   }
   /** `REMOVE path`, for each path. A property the schema requires (at any depth) cannot be removed. */
-  remove(...paths: RemovablePath<T>[]): this {
-    for (const p of paths) this.#remove(this.#path(p, "u.remove"), "u.remove");
+  remove(...paths: Exclude<RemovablePath<T>, K>[]): this {
+    for (const p of paths) {
+      const t = this.#model.target(p, "u.remove");
+      if ("segments" in t) this.#remove(t, "u.remove");
+      else this.#removeEmbed(t, "u.remove");
+    }
     return this;
   }
   /** `ADD path value`: a number to a number field, or elements to a set field. */
-  add<P extends PathsOf<T, number | bigint | Set<unknown>>>(path: P, value: PathValue<T, P>): this {
+  add<P extends Exclude<PathsOf<T, number | bigint | Set<unknown>>, K>>(
+    path: P,
+    value: PathValue<T, P>,
+  ): this {
     const r = this.#path(path, "u.add");
     this.#kind(r, "u.add", [...NUMBERS, ...SETS], "a number or set property");
     this.#nonEmpty(r, value, "u.add");
     return this.#push(update.add(r.segments, value as number | bigint | Set<unknown>), r, true);
   }
   /** `DELETE path set`: removes elements from a set field. */
-  delete<P extends PathsOf<T, Set<unknown>>>(path: P, value: PathValue<T, P>): this {
+  delete<P extends Exclude<PathsOf<T, Set<unknown>>, K>>(path: P, value: PathValue<T, P>): this {
     const r = this.#path(path, "u.delete");
     this.#kind(r, "u.delete", SETS, "a set property");
     this.#nonEmpty(r, value, "u.delete");
     return this.#push(update.delete(r.segments, value as Set<unknown>), r, false);
   }
   /** Appends to a list field (created if missing). */
-  append<P extends PathsOf<T, readonly unknown[]>>(path: P, list: PathValue<T, P>): this {
+  append<P extends Exclude<PathsOf<T, readonly unknown[]>, K>>(
+    path: P,
+    list: PathValue<T, P>,
+  ): this {
     return this.#list("append", path, list);
   }
   /** Prepends to a list field (created if missing). */
-  prepend<P extends PathsOf<T, readonly unknown[]>>(path: P, list: PathValue<T, P>): this {
+  prepend<P extends Exclude<PathsOf<T, readonly unknown[]>, K>>(
+    path: P,
+    list: PathValue<T, P>,
+  ): this {
     return this.#list("prepend", path, list);
   }
   /** Adds `n` (default 1) to a number field, from 0 when missing. */
-  increment<P extends PathsOf<T, number | bigint>>(path: P, n?: PathValue<T, P>): this {
+  increment<P extends Exclude<PathsOf<T, number | bigint>, K>>(path: P, n?: PathValue<T, P>): this {
     return this.#arith("increment", path, n);
   }
   /** Subtracts `n` (default 1) from a number field, from 0 when missing. */
-  decrement<P extends PathsOf<T, number | bigint>>(path: P, n?: PathValue<T, P>): this {
+  decrement<P extends Exclude<PathsOf<T, number | bigint>, K>>(path: P, n?: PathValue<T, P>): this {
     return this.#arith("decrement", path, n);
   }
   /** Another attribute, as the value of `set`: `u.set("backup", u.attr("email"))`. */
@@ -341,6 +366,91 @@ export class Updates<T> {
       );
     }
     return this.#push(update.remove(r.segments), r, false);
+  }
+  /** Removes every attribute of an optional embedded object (what its schema declares). */
+  #removeEmbed(t: EmbedTarget, what: string): this {
+    if (!mayBeMissing(t.field.schema)) {
+      throw new DynoValidationError(
+        t.label,
+        `${what}: ${t.label} is required by the schema and cannot be removed`,
+      );
+    }
+    this.#closedEmbed(t, what);
+    for (const a of t.field.plan.known) this.#pushRemove([...t.base, a]);
+    return this;
+  }
+  /**
+   * Replaces an embedded object: sets the attributes of the properties `value` has, removes
+   * those of the ones it leaves out (all optional: the value is checked against the schema).
+   */
+  #setEmbed(t: EmbedTarget, value: unknown): this {
+    const what = "u.set";
+    if (value instanceof AttributeRef) {
+      throw new DynoValidationError(
+        t.label,
+        `${what}: ${t.label} is embedded (flattened into the item), so it cannot be copied ` +
+          `from another attribute; copy its properties one by one`,
+      );
+    }
+    this.#closedEmbed(t, what);
+    const inner = (t.field.schema.def as { inner: AnySchema }).inner;
+    // The whole value first: its type, undeclared and missing required properties, by path.
+    this.#model.encode(
+      { label: t.label, props: t.props, segments: t.base, schema: inner, slot: { kind: "free" } },
+      value,
+      what,
+    );
+    const fill = (plan: ObjectPlan, v: Record<string, unknown>, props: PathSegment[]): void => {
+      for (const f of plan.fields) {
+        const x = Object.hasOwn(v, f.prop) ? v[f.prop] : undefined;
+        const at = [...props, f.prop];
+        if (f.type === "embedObject") {
+          if (x === undefined || x === null) {
+            for (const a of f.plan.known) this.#pushRemove([...t.base, a]);
+          } else {
+            fill(f.plan, x as Record<string, unknown>, at);
+          }
+          continue;
+        }
+        if (f.type !== "field") continue; // refused above: no flattened record inside
+        const segments = [...t.base, f.attr];
+        const av =
+          x === undefined
+            ? undefined
+            : this.#model.encode(
+                {
+                  label: formatPath(at),
+                  props: at,
+                  segments,
+                  schema: f.schema,
+                  slot: { kind: "field", schema: f.schema },
+                },
+                x,
+                what,
+              );
+        if (av === undefined) this.#pushRemove(segments);
+        else {
+          this[actionsKey].push(update.set(segments, encoded(av)));
+          this[writesKey].push({ segments, creates: true });
+        }
+      }
+    };
+    fill(t.field.plan, value as Record<string, unknown>, [...t.props]);
+    return this;
+  }
+  /** An embedded object holding a flattened record has open attribute names: not whole. */
+  #closedEmbed(t: EmbedTarget, what: string): void {
+    if (t.field.plan.records.length > 0) {
+      throw new DynoValidationError(
+        t.label,
+        `${what}: ${t.label} holds a flattened record, whose attribute names are open-ended, ` +
+          `so it cannot be replaced or removed whole; name its properties, or put the item`,
+      );
+    }
+  }
+  #pushRemove(segments: readonly PathSegment[]): void {
+    this[actionsKey].push(update.remove(segments));
+    this[writesKey].push({ segments, creates: false });
   }
   /** The field at `r` is of one of `kinds` (or inside `s.any()`, where anything goes). */
   #kind(r: ResolvedPath, what: string, kinds: readonly Kind[], expected: string): void {
@@ -382,13 +492,24 @@ export class Updates<T> {
   }
 }
 
+/**
+ * An update function of a model's `update`, whose builder refuses the key properties `K` at
+ * compile time, as the key-agnostic plan methods (the model contract) take it: the same
+ * function, as the keys are refused at run time too.
+ */
+export function keyAgnostic<T, K extends string>(
+  fn: (u: Updates<T, K>) => Updates<T, K>,
+): (u: Updates<T>) => Updates<T> {
+  return fn as unknown as (u: Updates<T>) => Updates<T>;
+}
+
 /** What the actions of an {@link Updates} write, in order. */
-export function writesOf<T>(u: Updates<T>): readonly Write[] {
+export function writesOf<T, K extends string>(u: Updates<T, K>): readonly Write[] {
   return u[writesKey];
 }
 
 /** The actions collected by an {@link Updates}. */
-export function actionsOf<T>(u: Updates<T>): UpdateAction[] {
+export function actionsOf<T, K extends string>(u: Updates<T, K>): UpdateAction[] {
   return u[actionsKey];
 }
 
@@ -414,15 +535,15 @@ export function conditionOf<T>(
  * properties (read it with {@link actionsOf} and {@link writesOf}).
  * @throws DynoValidationError naming `field`: not a function, or it returned something else than its builder.
  */
-export function updateActionsOf<T>(
+export function updateActionsOf<T, K extends string = never>(
   model: ItemModel,
-  fn: (u: Updates<T>) => Updates<T>,
+  fn: (u: Updates<T, K>) => Updates<T, K>,
   field: string,
-): Updates<T> {
+): Updates<T, K> {
   if (typeof fn !== "function") {
     throw new DynoValidationError(field, "expected a function (u) => u.set(...)...");
   }
-  const u = new Updates<T>(model);
+  const u = new Updates<T, K>(model);
   const returned = fn(u);
   if (returned !== u && returned !== undefined) {
     throw new DynoValidationError(

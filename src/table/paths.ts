@@ -40,6 +40,18 @@ export type Slot =
   | { readonly kind: "field"; readonly schema: AnySchema }
   | { readonly kind: "element" | "entry" | "free" };
 
+/** An embedded object (`s.embed(s.object(...))`) named whole: its attributes sit in the enclosing map. */
+export interface EmbedTarget {
+  /** The path as the user wrote it: `alt`. */
+  readonly label: string;
+  /** The property path's segments. */
+  readonly props: readonly PathSegment[];
+  /** The attribute path of the map holding the embed's attributes (`[]`: the item). */
+  readonly base: readonly PathSegment[];
+  /** The embed's field (its schema carries the modifiers; its plan the attribute names). */
+  readonly field: Extract<Field, { type: "embedObject" }>;
+}
+
 /** A value already encoded by its field's codec, carried through the expression builders as is. */
 export interface EncodedValue {
   [toAttribute](): AttributeValue;
@@ -103,10 +115,25 @@ export class ItemModel {
    *   non-list, a path into a scalar, or a path that stops at a flattened embed.
    */
   resolve(path: PathInput, what: string): ResolvedPath {
-    if (typeof path !== "string") return this.#resolve(path, what);
+    return this.#cached(path, what, false) as ResolvedPath;
+  }
+
+  /**
+   * Resolves a property path as {@link resolve} does, but a path naming an embedded object
+   * whole (`"alt"`) is its {@link EmbedTarget} instead of an error (updates replace and remove
+   * embedded objects attribute by attribute).
+   */
+  target(path: PathInput, what: string): ResolvedPath | EmbedTarget {
+    return this.#cached(path, what, true);
+  }
+
+  #cached(path: PathInput, what: string, embeds: boolean): ResolvedPath | EmbedTarget {
+    if (typeof path !== "string") return this.#resolve(path, what, embeds);
     let r = this.#resolved.get(path);
     if (r === undefined) {
-      r = this.#resolve(path, what);
+      const got = this.#resolve(path, what, embeds);
+      if (!("segments" in got)) return got;
+      r = got;
       Object.freeze(r.segments);
       // record keys are open-ended: cache a bounded number of paths
       if (this.#resolved.size < MAX_CACHED_PATHS) this.#resolved.set(path, Object.freeze(r));
@@ -114,7 +141,7 @@ export class ItemModel {
     return r;
   }
 
-  #resolve(path: PathInput, what: string): ResolvedPath {
+  #resolve(path: PathInput, what: string, embeds: boolean): ResolvedPath | EmbedTarget {
     let props: PathSegment[];
     try {
       props = parsePath(path);
@@ -150,11 +177,17 @@ export class ItemModel {
           slot = { kind: "field", schema: f!.schema };
           level = next(f!.schema);
         } else if (f!.type === "embedObject") {
+          if (last && embeds) return { label, props, base: [...out], field: f! };
           if (last)
             fail(`${here} is embedded (flattened into the item); name one of its properties`);
           level = { plan: f!.plan, schema: f!.schema };
         } else {
-          if (last) fail(`${here} is a flattened record; name one of its keys (${here}.someKey)`);
+          if (last) {
+            fail(
+              `${here} is a flattened record, whose attribute names are open-ended: name one ` +
+                `of its keys (${here}.someKey)${embeds ? "; to replace or remove it whole, put the item" : ""}`,
+            );
+          }
           const key = props[++i]!;
           if (typeof key !== "string") fail(`${here} is a record, not a list`);
           out.push(f!.prefix + key + f!.suffix);

@@ -278,14 +278,14 @@ export function putPlan<T>(
  * An update of the item at `key`. A key attribute cannot be updated (DynamoDB refuses it):
  * refused here, naming the property.
  */
-export function updatePlan<T>(
+export function updatePlan<T, K extends string = never>(
   p: TablePlanner,
   key: unknown,
-  fn: (u: Updates<T>) => Updates<T>,
+  fn: (u: Updates<T, K>) => Updates<T, K>,
   options: VersionedPlanOptions<T> = {},
   at = "",
 ): UpdatePlan {
-  const u = updateActionsOf<T>(p.model, fn, fieldAt(at, "actions"));
+  const u = updateActionsOf<T, K>(p.model, fn, fieldAt(at, "actions"));
   const actions = [...actionsOf(u)];
   if (actions.length === 0) {
     throw new DynoValidationError(fieldAt(at, "actions"), "an update needs at least one action");

@@ -24,7 +24,7 @@ import type { AnySchema, Schema } from "../encoding/schema/schema.js";
 import { DynoValidationError } from "../errors.js";
 import type { PathSegment } from "../expression/types.js";
 import type { Dyno } from "../session.js";
-import { conditionOf, type ConditionInput, type Updates } from "./expressions.js";
+import { conditionOf, keyAgnostic, type ConditionInput, type Updates } from "./expressions.js";
 
 export type { ConditionInput };
 import type { RawItem } from "./items.js";
@@ -406,25 +406,33 @@ export class Table<
    */
   update(
     key: KeyOf<T, PK, SK>,
-    actions: (u: Updates<T>) => Updates<T>,
+    actions: (
+      u: Updates<T, PK | Exclude<SK, undefined>>,
+    ) => Updates<T, PK | Exclude<SK, undefined>>,
     options: UpdateOptions<T> & { returnValues: "ALL_NEW" },
   ): Promise<T>;
   update(
     key: KeyOf<T, PK, SK>,
-    actions: (u: Updates<T>) => Updates<T>,
+    actions: (
+      u: Updates<T, PK | Exclude<SK, undefined>>,
+    ) => Updates<T, PK | Exclude<SK, undefined>>,
     options: UpdateOptions<T> & { returnValues: "ALL_OLD" },
   ): Promise<T | undefined>;
   update(
     key: KeyOf<T, PK, SK>,
-    actions: (u: Updates<T>) => Updates<T>,
+    actions: (
+      u: Updates<T, PK | Exclude<SK, undefined>>,
+    ) => Updates<T, PK | Exclude<SK, undefined>>,
     options?: UpdateOptions<T>,
   ): Promise<void>;
   async update(
     key: KeyOf<T, PK, SK>,
-    actions: (u: Updates<T>) => Updates<T>,
+    actions: (
+      u: Updates<T, PK | Exclude<SK, undefined>>,
+    ) => Updates<T, PK | Exclude<SK, undefined>>,
     options: UpdateOptions<T> = {},
   ): Promise<T | undefined | void> {
-    const plan = this.updatePlan(key, actions, options);
+    const plan = this.updatePlan(key, keyAgnostic(actions), options);
     const out = await sendUpdate(this.dyno, plan, options.returnValues);
     if (options.returnValues === "ALL_NEW" || options.returnValues === "ALL_OLD") {
       return out.Attributes ? (this.#decode(out.Attributes) as T) : undefined;

@@ -22,7 +22,8 @@ import { DynoValidationError } from "../errors.js";
 import { cond } from "../expression/condition.js";
 import type { Dyno } from "../session.js";
 import { collect, itemId, refuseTwice, requireModel } from "./across.js";
-import type { ConditionInput, Updates } from "./expressions.js";
+import { keyAgnostic, type ConditionInput, type Updates } from "./expressions.js";
+import type { KeyProps } from "./types.js";
 import { noteCancellation } from "./failures.js";
 import type { AnyModel, ModelItem, ModelKey, StoredItem, WritePlan } from "./model.js";
 import { checkOptions } from "./options.js";
@@ -98,11 +99,13 @@ export class TransactWriter {
   update<M extends AnyModel>(
     model: M,
     key: ModelKey<M>,
-    actions: (u: Updates<ModelItem<M>>) => Updates<ModelItem<M>>,
+    actions: (
+      u: Updates<ModelItem<M>, KeyProps<ModelKey<M>>>,
+    ) => Updates<ModelItem<M>, KeyProps<ModelKey<M>>>,
     options: TransactWriteOptions<ModelItem<M>> = {},
   ): this {
     const [m, at] = this.#next(model);
-    return this.#add(m, m.updatePlan(key, actions, planOptions(options, at), at), at);
+    return this.#add(m, m.updatePlan(key, keyAgnostic(actions), planOptions(options, at), at), at);
   }
 
   /** Deletes the item at `key`, if `condition` (and `version`) hold. */

@@ -116,6 +116,12 @@ export type KeyProperty<T> = {
   [K in keyof T & string]-?: undefined extends T[K] ? never : T[K] extends KeyValue ? K : never;
 }[keyof T & string];
 
+/**
+ * The property names of key type `K` (`{ org, id }` gives `"org" | "id"`): what an update
+ * cannot change. None for a key of unknown type (`any`).
+ */
+export type KeyProps<K> = string extends keyof K ? never : keyof K & string;
+
 /** The primary key of an item: exactly the partition key and (when declared) sort key properties. */
 export type KeyOf<T, PK extends keyof T, SK extends keyof T | undefined> = {
   [K in PK | Exclude<SK, undefined>]: T[K];

@@ -255,6 +255,7 @@ describe("writes and reads", () => {
       0,
     );
     await rejectsField(
+      // @ts-expect-error a key property: refused at compile time, and at run time
       () => t.Users.update({ org: "up", id: "u1" }, (u) => u.set("id", "u2")),
       "id",
       /part of the key/,

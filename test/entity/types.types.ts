@@ -68,6 +68,20 @@ export async function keys(): Promise<void> {
   await Users.update({ org: "o", id: "u" }, (x) => x.remove("age"));
   // @ts-expect-error a required property cannot be removed
   await Users.update({ org: "o", id: "u" }, (x) => x.remove("email"));
+  // A property of an index's templates can be set (the index key is recomputed)...
+  await Users.update({ org: "o", id: "u" }, (x) => x.set("email", "e"));
+  // ...one of the table key's templates cannot (the item's key would change).
+  // @ts-expect-error set a property of the key's partition key template
+  await Users.update({ org: "o", id: "u" }, (x) => x.set("org", "p"));
+  // @ts-expect-error setIfNotExists on a property of the key's sort key template
+  await Users.update({ org: "o", id: "u" }, (x) => x.setIfNotExists("id", "v"));
+  // @ts-expect-error add to a number property of a key template
+  await Readings.update({ sensor: "s", value: 1 }, (x) => x.add("value", 1));
+  // @ts-expect-error increment a number property of a key template
+  await Readings.update({ sensor: "s", value: 1 }, (x) => x.increment("value"));
+  // @ts-expect-error a key template's property in a transaction
+  await dyno.transact((t) => t.update(Users, { org: "o", id: "u" }, (x) => x.set("org", "p")));
+  await dyno.transact((t) => t.update(Users, { org: "o", id: "u" }, (x) => x.set("age", 1)));
 }
 
 export async function queries(): Promise<void> {

@@ -293,6 +293,7 @@ describe("dyno.transact", { skip: needsTransactions }, () => {
       /at least one action/,
     );
     await refused(
+      // @ts-expect-error a key property: refused at compile time, and at run time
       () => dyno.transact((t) => t.update(orders, { id: "a" }, (u) => u.set("id", "b"))),
       "actions[0].id",
       /key attribute cannot be updated/,

@@ -82,6 +82,25 @@ export async function updates(): Promise<void> {
   await users.update({ org: "o", id: "u" }, (u) => u.add("scores", new Set(["x"])));
   // @ts-expect-error increment needs a number field
   await users.update({ org: "o", id: "u" }, (u) => u.increment("tags"));
+  // Key properties cannot be changed by any action (DynamoDB refuses it; so does the table).
+  // @ts-expect-error set a partition key property
+  await users.update({ org: "o", id: "u" }, (u) => u.set("org", "x"));
+  // @ts-expect-error set a sort key property
+  await users.update({ org: "o", id: "u" }, (u) => u.set("id", "x"));
+  // @ts-expect-error setIfNotExists on a key property
+  await users.update({ org: "o", id: "u" }, (u) => u.setIfNotExists("org", "x"));
+  // @ts-expect-error remove a key property
+  await users.update({ org: "o", id: "u" }, (u) => u.remove("id"));
+  // @ts-expect-error a key property among other properties
+  await users.update({ org: "o", id: "u" }, (u) => u.set("name", "n").set("org", "x"));
+  // Copying a key property into another one is fine.
+  await users.update({ org: "o", id: "u" }, (u) => u.set("email", u.attr("id")));
+  // A whole embedded object is replaced (its absent optional properties removed).
+  await users.update({ org: "o", id: "u" }, (u) => u.set("address", { street: "s", city: "c" }));
+  // @ts-expect-error a required embedded object cannot be removed
+  await users.update({ org: "o", id: "u" }, (u) => u.remove("address"));
+  // @ts-expect-error a whole embedded object needs its required properties
+  await users.update({ org: "o", id: "u" }, (u) => u.set("address", { street: "s" }));
   const after: User = await users.update({ org: "o", id: "u" }, (u) => u.increment("age"), {
     returnValues: "ALL_NEW",
   });
