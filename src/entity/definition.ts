@@ -8,6 +8,7 @@ import type { AnySchema } from "../encoding/schema/schema.js";
 import { DynoValidationError } from "../errors.js";
 import { compileBehaviour, type Behaviour, type StoredProp } from "../table/behaviour.js";
 import { ItemModel } from "../table/paths.js";
+import { requiredAttributes } from "../table/storage.js";
 import type { PlanBase } from "../table/plans.js";
 import { compileKey, type EntityKeySchema } from "./keys.js";
 import type { ValueKind } from "./template.js";
@@ -39,6 +40,11 @@ export interface EntityDefinition extends Behaviour, PlanBase {
   readonly createdAt: StoredProp | undefined;
   readonly updatedAt: StoredProp | undefined;
   readonly ttl: StoredProp | undefined;
+  /**
+   * The required attributes an update does not write by itself (key properties, version and
+   * timestamps left out): an update that does not write them all may only change an existing item.
+   */
+  readonly required: readonly string[];
 }
 
 /** The raw options an entity is defined with (typed in `entity.ts`). */
@@ -161,9 +167,16 @@ export function defineEntity(
   const behaviour = compileBehaviour(model, options, (prop) =>
     kinds.has(prop) ? `${prop} is named in a key template and cannot change on its own` : undefined,
   );
+  const written = new Set<string>();
+  for (const p of key.props) written.add((model.field(p) as { attr: string }).attr);
+  for (const p of [behaviour.version, behaviour.createdAt, behaviour.updatedAt]) {
+    if (p) written.add(p.attr);
+  }
+  const required = requiredAttributes(model.plan).filter((a) => !written.has(a));
   return {
     table,
     name,
+    required,
     model,
     kinds,
     key,

@@ -12,7 +12,8 @@ import { DynoValidationError } from "../errors.js";
 import type { AttributeRef } from "../expression/operand.js";
 import type { PathSegment, UpdateAction } from "../expression/types.js";
 import { update } from "../expression/update.js";
-import { Updates, actionsOf, type ConditionInput } from "../table/expressions.js";
+import { cond } from "../expression/condition.js";
+import { Updates, actionsOf, writesOf, type ConditionInput } from "../table/expressions.js";
 import type {
   CheckPlan,
   DeletePlan,
@@ -240,8 +241,19 @@ export function updatePlan<T>(
     );
   }
   actions.push(update.set([d.entityAttribute], d.name));
-  stampUpdate(d, d.model, actions);
   const { conditions, version } = writeConditions(d, options.condition, options.version, at);
+  // As on a table: an item this update created would hold only what it writes (with the key
+  // properties, entity attribute, version and timestamps); unless that is every required
+  // property, it may only change an existing item (no item every later read fails to decode).
+  const written = new Set(
+    writesOf(u)
+      .filter((w) => w.creates && w.segments.length === 1)
+      .map((w) => w.segments[0]),
+  );
+  if (!version && !d.required.every((a) => written.has(a))) {
+    conditions.push(cond.exists([d.key.partition.attr]));
+  }
+  stampUpdate(d, d.model, actions);
   return {
     kind: "Update",
     table: d.table,

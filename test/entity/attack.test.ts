@@ -1,0 +1,126 @@
+/**
+ * Regressions from an attack on entities and models: updates of a missing key that would
+ * create an undecodable item, undeclared properties dropped by entity puts, key templates
+ * over lossy date codecs, options a write cannot honour, and misspelt options.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { Dyno, DynoValidationError, s } from "../../src/index.js";
+import { needsTransactions, testDyno, uniqueTableName } from "../support/db.js";
+import { rejectsField } from "../support/assert.js";
+
+let dyno: Dyno;
+
+const Doc = s.object({
+  o: s.string(),
+  id: s.string(),
+  e: s.string(),
+  title: s.string().optional(),
+  createdAt: s.date().optional(),
+  updatedAt: s.date().optional(),
+  version: s.number().optional(),
+  expiresAt: s.date({ as: "epochSeconds" }).optional(),
+});
+
+function defineApp(name: string) {
+  const app = dyno.sharedTable(name, {
+    partitionKey: "pk",
+    sortKey: "sk",
+    indexes: { gsi1: { partitionKey: "g1", sortKey: "g1s" } },
+  });
+  const key = (n: string) => ({ partitionKey: "O#{o}", sortKey: `${n}#{id}` });
+  const Plain = app.entity("Plain", { schema: Doc, key: key("P") });
+  const Stamped = app.entity("Stamped", {
+    schema: Doc,
+    key: key("S"),
+    timestamps: { createdAt: "createdAt", updatedAt: "updatedAt" },
+    ttl: "expiresAt",
+  });
+  const Indexed = app.entity("Indexed", {
+    schema: Doc,
+    key: key("I"),
+    indexes: { gsi1: { partitionKey: "E#{e}", sortKey: "X" } },
+  });
+  const Versioned = app.entity("Versioned", { schema: Doc, key: key("V"), version: "version" });
+  return { app, Plain, Stamped, Indexed, Versioned };
+}
+let m: ReturnType<typeof defineApp>;
+
+before(async () => {
+  dyno = await testDyno();
+  m = defineApp(uniqueTableName("attack"));
+  await m.app.create();
+});
+
+after(async () => {
+  await m.app.drop();
+});
+
+describe("an entity update of a missing key", () => {
+  const all = () =>
+    [
+      ["Plain", m.Plain],
+      ["Stamped", m.Stamped],
+      ["Indexed", m.Indexed],
+      ["Versioned", m.Versioned],
+    ] as const;
+
+  test("is conditioned on the item's existence unless it writes every required property", async () => {
+    for (const [name, E] of all()) {
+      const key = { o: "missing", id: name };
+      await assert.rejects(
+        E.update(key, (u) => u.set("title", "x"), { returnValues: "ALL_NEW" }),
+        ConditionalCheckFailedException,
+        name,
+      );
+      await assert.rejects(
+        E.update(key, (u) => u.set("title", "x")),
+        ConditionalCheckFailedException,
+        name,
+      );
+      assert.equal(await E.get(key), undefined, name);
+    }
+    // The partition stays readable.
+    assert.deepEqual(await m.Plain.query({ o: "missing" }).all(), []);
+    assert.deepEqual(
+      await m.app.collection({ p: m.Plain, s: m.Stamped }).query({ o: "missing" }).all(),
+      {
+        p: [],
+        s: [],
+      },
+    );
+  });
+
+  test("creates the item when it writes every required property, and it reads back", async () => {
+    for (const [name, E] of all()) {
+      if (name === "Indexed") continue; // setting e there needs the whole index template: it has it
+      const key = { o: "whole", id: name };
+      await E.update(key, (u) => u.set("e", "E1").set("title", "t"));
+      const got = await E.get(key);
+      assert.equal(got?.e, "E1", name);
+      assert.equal(got?.title, "t", name);
+    }
+    await m.Indexed.update({ o: "whole", id: "Indexed" }, (u) => u.set("e", "E1"));
+    assert.equal((await m.Indexed.get({ o: "whole", id: "Indexed" }))?.e, "E1");
+  });
+
+  test("an existing item is updated as before", async () => {
+    await m.Plain.put({ o: "there", id: "p", e: "x" });
+    await m.Plain.update({ o: "there", id: "p" }, (u) => u.set("title", "new"));
+    assert.equal((await m.Plain.get({ o: "there", id: "p" }))?.title, "new");
+  });
+
+  test("in a transaction too", { skip: needsTransactions }, async () => {
+    for (const [name, E] of all()) {
+      const key = { o: "missing-tx", id: name };
+      await assert.rejects(
+        dyno.transact((t) => t.update(E, key, (u) => u.set("title", "x"))),
+        (e: Error) => e.name === "TransactionCanceledException" || /cancel/i.test(e.message),
+        name,
+      );
+      assert.equal(await E.get(key), undefined, name);
+    }
+    assert.deepEqual(await m.Plain.scan().all(), await m.Plain.scan().all());
+  });
+});
