@@ -36,11 +36,11 @@ import {
 } from "../table/behaviour.js";
 import { encoded, type ItemModel } from "../table/paths.js";
 import {
+  encodeItem,
   fieldAt,
   keyedCheck,
   keyedDelete,
   keyedGet,
-  marshalAt,
   writeConditions,
 } from "../table/plans.js";
 import type { PathValue, PropertyPath } from "../table/types.js";
@@ -98,7 +98,8 @@ export function putPlan<T>(
     `entity ${d.name}`,
     options.batch === true,
   );
-  const stored = marshalAt(d.model, value, field);
+  // Refuses undeclared properties at any depth, as a table's put does: nothing dropped.
+  const stored = encodeItem(d.model, value, field);
   for (const attr of d.computed) {
     if (ownValue(stored, attr) !== undefined) {
       throw new DynoValidationError(

@@ -124,3 +124,49 @@ describe("an entity update of a missing key", () => {
     assert.deepEqual(await m.Plain.scan().all(), await m.Plain.scan().all());
   });
 });
+
+describe("entity puts refuse undeclared properties, at any depth, on every write path", () => {
+  const Nested = s.object({
+    o: s.string(),
+    id: s.string(),
+    e: s.string(),
+    n: s.object({ a: s.string() }),
+  });
+  let N: ReturnType<typeof nestedEntity>;
+  function nestedEntity() {
+    return m.app.entity("Nested", {
+      schema: Nested,
+      key: { partitionKey: "O#{o}", sortKey: "N#{id}" },
+    });
+  }
+  before(() => {
+    N = nestedEntity();
+  });
+  const item = { o: "undeclared", id: "1", e: "x", n: { a: "1" } };
+  const top = { ...item, zz: 1 } as typeof item;
+  const deep = { ...item, n: { a: "1", b: 2 } } as typeof item;
+
+  test("put, batchPut and dyno.batchWrite", async () => {
+    await rejectsField(() => N.put(top), "item.zz", /not declared/);
+    await rejectsField(() => N.put(deep), "item.n.b", /not declared/);
+    await rejectsField(() => N.batchPut([item, top]), "items[1].item.zz", /not declared/);
+    await rejectsField(
+      () => dyno.batchWrite((b) => b.put(N, deep)),
+      "writes[0].item.n.b",
+      /not declared/,
+    );
+    assert.deepEqual(await N.query({ o: "undeclared" }).all(), []);
+  });
+
+  test("dyno.transact", { skip: needsTransactions }, async () => {
+    await assert.rejects(
+      dyno.transact((t) => t.put(N, top)),
+      (e: unknown) => {
+        assert.ok(e instanceof DynoValidationError, String(e));
+        assert.match(e.field, /\.zz$/);
+        return true;
+      },
+    );
+    assert.deepEqual(await N.query({ o: "undeclared" }).all(), []);
+  });
+});
