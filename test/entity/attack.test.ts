@@ -170,3 +170,66 @@ describe("entity puts refuse undeclared properties, at any depth, on every write
     assert.deepEqual(await N.query({ o: "undeclared" }).all(), []);
   });
 });
+
+describe("key templates over date codecs key on the stored value", () => {
+  const formats = ["iso", "epochMs", "epochSeconds"] as const;
+  const When = (as: (typeof formats)[number]) =>
+    s.object({ o: s.string(), d: s.date({ as }), v: s.string() });
+  const whens = () =>
+    formats.map(
+      (as) =>
+        [
+          as,
+          m.app.entity(`When-${as}`, {
+            schema: When(as),
+            key: { partitionKey: `W#${as}#{o}`, sortKey: "D#{d}" },
+          }),
+        ] as const,
+    );
+  let E: ReturnType<typeof whens>;
+  before(() => {
+    E = whens();
+  });
+
+  test("put, read back, get/update/delete by the read-back value (random instants)", async () => {
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const instants = [0, 1, 999, 1000, 1500, -1, -1001, 253402300799999, -62167219200000];
+    for (let i = 0; i < 12; i++) instants.push(Math.floor((rnd() - 0.3) * 2e13));
+    for (const [as, W] of E) {
+      for (const [i, ms] of instants.entries()) {
+        const o = `p${i}`;
+        await W.put({ o, d: new Date(ms), v: "a" });
+        const [back, ...more] = await W.query({ o }).all();
+        assert.equal(more.length, 0, `${as} ${ms}`);
+        assert.ok(back, `${as} ${ms}`);
+        const key = { o, d: back.d };
+        assert.equal((await W.get(key))?.v, "a", `${as} ${ms}: get by the read-back value`);
+        await W.put({ o, d: back.d, v: "b" }); // the same item, not a second one
+        await W.update(key, (u) => u.set("v", "c"));
+        const after = await W.query({ o }).all();
+        assert.deepEqual(
+          after.map((x) => x.v),
+          ["c"],
+          `${as} ${ms}: one item`,
+        );
+        await W.delete(key);
+        assert.deepEqual(await W.query({ o }).all(), [], `${as} ${ms}: deleted`);
+      }
+    }
+  });
+
+  test("two instants in one second are one item under epochSeconds", async () => {
+    const W = E[2][1];
+    await W.put({ o: "same", d: new Date(1500), v: "a" });
+    await W.put({ o: "same", d: new Date(1200), v: "b" });
+    const all = await W.query({ o: "same" }).all();
+    assert.deepEqual(all, [{ o: "same", d: new Date(1000), v: "b" }]);
+    await rejectsField(
+      () => W.query({ o: "same", d: { gt: new Date(1500) } }).all(),
+      "key.d",
+      /whole seconds/,
+    );
+    assert.equal((await W.query({ o: "same", d: { ge: new Date(1000) } }).all()).length, 1);
+  });
+});
