@@ -233,3 +233,46 @@ describe("key templates over date codecs key on the stored value", () => {
     assert.equal((await W.query({ o: "same", d: { ge: new Date(1000) } }).all()).length, 1);
   });
 });
+
+type Loose = (...args: unknown[]) => unknown;
+
+describe("dyno.batchWrite refuses options it cannot honour", () => {
+  test("b.delete with { version } or { condition }, b.put with { condition }: refused, nothing written", async () => {
+    await m.Versioned.put({ o: "bw", id: "v", e: "x" });
+    await m.Plain.put({ o: "bw", id: "p", e: "x" });
+    const loose = dyno as unknown as {
+      batchWrite(fn: (b: { put: Loose; delete: Loose }) => void): Promise<unknown>;
+    };
+    await rejectsField(
+      () => loose.batchWrite((b) => b.delete(m.Versioned, { o: "bw", id: "v" }, { version: 7 })),
+      "writes[0].options",
+      /cannot carry a condition/,
+    );
+    await rejectsField(
+      () =>
+        loose.batchWrite((b) => {
+          b.put(m.Plain, { o: "bw", id: "q", e: "y" });
+          b.delete(
+            m.Plain,
+            { o: "bw", id: "p" },
+            { condition: (c: { eq: Loose; notExists: Loose }) => c.eq("e", "no") },
+          );
+        }),
+      "writes[1].options",
+    );
+    await rejectsField(
+      () =>
+        loose.batchWrite((b) =>
+          b.put(
+            m.Plain,
+            { o: "bw", id: "p", e: "z" },
+            { condition: (c: { eq: Loose; notExists: Loose }) => c.notExists("o") },
+          ),
+        ),
+      "writes[0].options",
+    );
+    assert.equal((await m.Versioned.get({ o: "bw", id: "v" }))?.version, 1);
+    assert.equal((await m.Plain.get({ o: "bw", id: "p" }))?.e, "x");
+    assert.equal(await m.Plain.get({ o: "bw", id: "q" }), undefined);
+  });
+});
