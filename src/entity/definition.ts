@@ -9,6 +9,7 @@ import { DynoValidationError } from "../errors.js";
 import { compileBehaviour, type Behaviour, type StoredProp } from "../table/behaviour.js";
 import { ItemModel } from "../table/paths.js";
 import type { StoredItem } from "../table/model.js";
+import { requiredAttributes } from "../table/storage.js";
 import type { PlanBase } from "../table/plans.js";
 import { ownValue } from "../own.js";
 import { compileKey, encodeKey, type EntityKeySchema } from "./keys.js";
@@ -43,6 +44,11 @@ export interface EntityDefinition extends Behaviour, PlanBase {
   readonly ttl: StoredProp | undefined;
   /** True when the stored item's entity attribute names this entity. */
   readonly owns: (item: StoredItem) => boolean;
+  /**
+   * The required attributes an update does not write by itself (key properties, version and
+   * timestamps left out): an update that does not write them all may only change an existing item.
+   */
+  readonly required: readonly string[];
 }
 
 /** The raw options an entity is defined with (typed in `entity.ts`). */
@@ -165,9 +171,16 @@ export function defineEntity(
   const behaviour = compileBehaviour(model, options, (prop) =>
     kinds.has(prop) ? `${prop} is named in a key template and cannot change on its own` : undefined,
   );
+  const written = new Set<string>();
+  for (const p of key.props) written.add((model.field(p) as { attr: string }).attr);
+  for (const p of [behaviour.version, behaviour.createdAt, behaviour.updatedAt]) {
+    if (p) written.add(p.attr);
+  }
+  const required = requiredAttributes(model.plan).filter((a) => !written.has(a));
   return {
     table,
     name,
+    required,
     model,
     kinds,
     key,

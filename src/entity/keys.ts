@@ -79,8 +79,9 @@ export function propKind(
     case "string":
     case "number":
     case "bigint":
-    case "date":
       return def.kind;
+    case "date":
+      return def.as === "epochSeconds" ? "dateSeconds" : "date";
     case "literal":
       if (def.values.every((v) => typeof v === "string")) return "string";
       if (def.values.every((v) => typeof v === "number")) return "number";
@@ -327,6 +328,17 @@ export function keyCondition(
       );
     }
     const [op, arg] = sortOperation(v, what);
+    if (kind === "dateSeconds") {
+      // Stored in whole seconds: a bound between two seconds would match by its truncation.
+      for (const x of Array.isArray(arg) ? arg : [arg]) {
+        if (x instanceof Date && x.getTime() % 1000 !== 0) {
+          throw new DynoValidationError(
+            what,
+            `${prop} is stored in whole seconds (s.date({ as: "epochSeconds" })): give a bound in whole seconds, got ${Number.isNaN(x.getTime()) ? "an invalid Date" : x.toISOString()}`,
+          );
+        }
+      }
+    }
     if (
       kind === "string" &&
       op !== "eq" &&

@@ -12,7 +12,8 @@ import { DynoValidationError } from "../errors.js";
 import type { AttributeRef } from "../expression/operand.js";
 import type { PathSegment, UpdateAction } from "../expression/types.js";
 import { update } from "../expression/update.js";
-import { Updates, actionsOf } from "../table/expressions.js";
+import { cond } from "../expression/condition.js";
+import { Updates, actionsOf, writesOf } from "../table/expressions.js";
 import type {
   PutPlan,
   PutPlanOptions,
@@ -33,9 +34,9 @@ import { encoded, type ItemModel } from "../table/paths.js";
 import {
   checkPlan,
   deletePlan,
+  encodeItem,
   fieldAt,
   getPlan,
-  marshalAt,
   writeConditions,
 } from "../table/plans.js";
 import type { PathValue, PropertyPath } from "../table/types.js";
@@ -91,7 +92,8 @@ export function putPlan<T>(
     `entity ${d.name}`,
     options.batch === true,
   );
-  const stored = marshalAt(d.model, value, field);
+  // Refuses undeclared properties at any depth, as a table's put does: nothing dropped.
+  const stored = encodeItem(d.model, value, field);
   for (const attr of d.computed) {
     if (ownValue(stored, attr) !== undefined) {
       throw new DynoValidationError(
@@ -237,8 +239,19 @@ export function updatePlan<T, K extends string = never>(
     );
   }
   actions.push(update.set([d.entityAttribute], d.name));
-  stampUpdate(d, d.model, actions);
   const { conditions, version } = writeConditions(d, options.condition, options.version, at);
+  // As on a table: an item this update created would hold only what it writes (with the key
+  // properties, entity attribute, version and timestamps); unless that is every required
+  // property, it may only change an existing item (no item every later read fails to decode).
+  const written = new Set(
+    writesOf(u)
+      .filter((w) => w.creates && w.segments.length === 1)
+      .map((w) => w.segments[0]),
+  );
+  if (!version && !d.required.every((a) => written.has(a))) {
+    conditions.push(cond.exists([d.key.partition.attr]));
+  }
+  stampUpdate(d, d.model, actions);
   return {
     kind: "Update",
     table: d.table,

@@ -45,7 +45,8 @@ export interface Template {
 }
 
 /** How a placeholder's value is written: decided once from the property's schema. */
-export type ValueKind = "string" | "number" | "bigint" | "date";
+/** `dateSeconds`: a date stored in whole seconds (`s.date({ as: "epochSeconds" })`), keyed as stored. */
+export type ValueKind = "string" | "number" | "bigint" | "date" | "dateSeconds";
 
 /** The largest code point: the upper bound of every encoded key (values escape it). */
 export const MAX_CHAR = "\u{10FFFF}";
@@ -200,19 +201,22 @@ export function encodeValue(
         ? `n${(BIG_LIMIT - abs).toString().padStart(38, "0")}`
         : `p${value.toString().padStart(38, "0")}`;
     }
-    case "date": {
+    case "date":
+    case "dateSeconds": {
       if (!(value instanceof Date)) break;
-      const ms = value.getTime();
-      if (Number.isNaN(ms)) throw new DynoValidationError(field, "an invalid Date");
-      const year = value.getUTCFullYear();
+      // The key is built from the stored value: whole seconds, truncated as the codec does.
+      const date =
+        kind === "dateSeconds" ? new Date(Math.floor(value.getTime() / 1000) * 1000) : value;
+      if (Number.isNaN(date.getTime())) throw new DynoValidationError(field, "an invalid Date");
+      const year = date.getUTCFullYear();
       if (year < 0 || year > 9999) {
         throw new DynoValidationError(field, `a key date must be in years 0 to 9999, got ${year}`);
       }
-      return value.toISOString(); // years 0 to 9999: always YYYY-MM-DDTHH:mm:ss.sssZ
+      return date.toISOString(); // years 0 to 9999: always YYYY-MM-DDTHH:mm:ss.sssZ
     }
   }
   throw new DynoValidationError(
     field,
-    `expected a ${kind === "date" ? "Date" : kind}, got ${value === null ? "null" : typeof value}`,
+    `expected a ${kind === "date" || kind === "dateSeconds" ? "Date" : kind}, got ${value === null ? "null" : typeof value}`,
   );
 }

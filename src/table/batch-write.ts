@@ -21,20 +21,34 @@ export interface WriteEntry {
   readonly at: string;
 }
 
+/**
+ * Refuses what an untyped caller passes after the item or key (`{ condition }`, `{ version }`):
+ * BatchWriteItem carries no condition, and a dropped one would write what it should not.
+ */
+function refuseOptions(extra: readonly unknown[], at: string): void {
+  if (extra.length === 0) return;
+  throw new DynoValidationError(
+    `${at}.options`,
+    "a batch write takes no options: BatchWriteItem cannot carry a condition or a version check (use dyno.transact for conditioned writes)",
+  );
+}
+
 /** The writes of one batch (the `b` of `dyno.batchWrite((b) => ...)`), on any models. */
 export class BatchWriter {
   readonly #entries: WriteEntry[] = [];
   #closed = false;
 
   /** Puts `item` (replacing any item with its key; a batch write takes no condition). */
-  put<M extends AnyModel>(model: M, item: ModelItem<M>): this {
+  put<M extends AnyModel>(model: M, item: ModelItem<M>, ...options: []): this {
     const [m, at] = this.#next(model);
+    refuseOptions(options, at);
     return this.#add({ model: m, plan: m.putPlan(item, { batch: true }, at), at });
   }
 
   /** Deletes the item at `key` (no condition). */
-  delete<M extends AnyModel>(model: M, key: ModelKey<M>): this {
+  delete<M extends AnyModel>(model: M, key: ModelKey<M>, ...options: []): this {
     const [m, at] = this.#next(model);
+    refuseOptions(options, at);
     return this.#add({ model: m, plan: m.deletePlan(key, {}, at), at });
   }
 
