@@ -24,8 +24,17 @@ import { markTyped, propertyAt } from "./plain.js";
 import { describeSchema, mayBeMissing, readsAs } from "./storage.js";
 import type { PathValue, PathsOf, PropertyPath, RemovablePath } from "./types.js";
 
-/** What a comparison takes on its right: a value of the field's type, or another attribute. */
-export type Comparand<T, P extends string> = PathValue<T, P> | AttributeRef;
+declare const refValue: unique symbol;
+
+/**
+ * `c.attr(path)` / `u.attr(path)`: another property, carrying (at compile time only) the type
+ * of its value, so that a comparison or copy with a property of another type does not compile.
+ * A plain `attr()` (no such type) is accepted by the types and checked at run time.
+ */
+export type PropertyRef<V> = AttributeRef & { readonly [refValue]?: V };
+
+/** What a comparison takes on its right: a value of the field's type, or another property of that type. */
+export type Comparand<T, P extends string> = PathValue<T, P> | PropertyRef<PathValue<T, P>>;
 
 /** The member type of a set or list, or a substring: what `contains` looks for. */
 export type ElementOf<V> =
@@ -112,7 +121,7 @@ export class Conditions<T> {
   /** `contains(path, v)`: an element of a set or list field, or a substring of a string field. */
   contains<P extends PropertyPath<T>>(
     path: P,
-    value: ElementOf<PathValue<T, P>> | AttributeRef,
+    value: ElementOf<PathValue<T, P>> | PropertyRef<ElementOf<PathValue<T, P>>>,
   ): Condition {
     const r = this.#path(path, "cond.contains");
     return markTyped(
@@ -148,7 +157,7 @@ export class Conditions<T> {
     return new TypedSize(this.#path(path, "size").segments, (v, m) => this.#value(undefined, v, m));
   }
   /** Another attribute as the right-hand side: `c.lt("spent", c.attr("budget"))`. */
-  attr(path: PropertyPath<T>): AttributeRef {
+  attr<P extends PropertyPath<T>>(path: P): PropertyRef<PathValue<T, P>> {
     const ref = attr(this.#path(path, "attr").segments);
     this.#refs.add(ref);
     return ref;
@@ -251,7 +260,10 @@ export class Updates<T, K extends string = never> {
   }
 
   /** `SET path = value` (another attribute with `u.attr(path)`). */
-  set<P extends Exclude<PropertyPath<T>, K>>(path: P, value: PathValue<T, P> | AttributeRef): this {
+  set<P extends Exclude<PropertyPath<T>, K>>(
+    path: P,
+    value: PathValue<T, P> | PropertyRef<PathValue<T, P>>,
+  ): this {
     const t = this.#model.target(path, "u.set");
     if (!("segments" in t)) return this.#setEmbed(t, value);
     const r = t;
@@ -343,7 +355,7 @@ export class Updates<T, K extends string = never> {
     return this.#arith("decrement", path, n);
   }
   /** Another attribute, as the value of `set`: `u.set("backup", u.attr("email"))`. */
-  attr(path: PropertyPath<T>): AttributeRef {
+  attr<P extends PropertyPath<T>>(path: P): PropertyRef<PathValue<T, P>> {
     const r = this.#path(path, "attr");
     const ref = attr(r.segments);
     this.#refs.set(ref, r);

@@ -166,3 +166,30 @@ export async function ttl(): Promise<void> {
   // @ts-expect-error time to live needs a date property
   await users.ttl("name");
 }
+
+export async function copies(): Promise<void> {
+  const k = { org: "o", id: "u" };
+  // copies and comparisons between properties of the same type, at any depth
+  await users.update(k, (u) => u.set("visits", u.attr("age")));
+  await users.update(k, (u) => u.set("email", u.attr("name")));
+  await users.update(k, (u) => u.set("expiresAt", u.attr("joined")));
+  await users.update(k, (u) => u.set("address.street", u.attr("address.city")));
+  await users.update(k, (u) => u.set("profile.bio", u.attr("history[0].what")));
+  await users.update(k, (u) => u.set("profile.links[1]", u.attr("profile.links[0]")));
+  await users.update(k, (u) => u.set("meta.a", u.attr("meta.b")));
+  await users.update(k, (u) => u.set("extra.k", u.attr("email")));
+  await users.put(u1, { condition: (c) => c.lt("visits", c.attr("age")) });
+  await users.put(u1, { condition: (c) => c.between("age", c.attr("visits"), 9) });
+  await users.put(u1, { condition: (c) => c.contains("tags", c.attr("email")) });
+  await users.put(u1, { condition: (c) => c.in("meta.x", 1, c.attr("age")) });
+  // @ts-expect-error a number from a date stored as epoch seconds
+  await users.update(k, (u) => u.set("visits", u.attr("joined")));
+  // @ts-expect-error a string from a number
+  await users.update(k, (u) => u.set("email", u.attr("meta.x")));
+  // @ts-expect-error a list from a string
+  await users.update(k, (u) => u.set("profile.links", u.attr("email")));
+  // @ts-expect-error a number compared with a date
+  await users.put(u1, { condition: (c) => c.eq("age", c.attr("joined")) });
+  // @ts-expect-error a string set does not contain numbers
+  await users.put(u1, { condition: (c) => c.contains("tags", c.attr("age")) });
+}
