@@ -24,6 +24,7 @@ import {
   type BatchRunState,
   type Unit,
 } from "./batch-run.js";
+import { answerError, checkBatchGet } from "./answers.js";
 import { CapacityByTable } from "./capacity.js";
 import type { BatchOptions } from "./options.js";
 import { MAX_REQUEST_BYTES } from "./size.js";
@@ -134,7 +135,13 @@ export function batchGetHandler(options: BatchOptions): Handler<"BatchGetItem"> 
     ctx.signal.addEventListener("abort", onAbort, { once: true });
     try {
       const send = async (chunkUnits: GetUnit[], signal: AbortSignal) => {
-        const output = await sendRequest(ctx, "BatchGetItem", inputOf(input, chunkUnits), signal);
+        const request = inputOf(input, chunkUnits);
+        const tables = Object.keys(request.RequestItems!);
+        const where = `a BatchGetItem request of ${chunkUnits.length} keys`;
+        const output = await sendRequest(ctx, "BatchGetItem", request, signal).catch((error) => {
+          throw answerError(error, "BatchGetItem", tables, where);
+        });
+        checkBatchGet(tables, where, output);
         last = output;
         capacity.add(output.ConsumedCapacity);
         const { leftover, distrusted } = unprocessedUnits(output, chunkUnits);
