@@ -65,10 +65,16 @@ export function checkPage(
 }
 
 /**
- * Refuses a BatchGetItem answer that does not answer every table asked (`Responses.<table>` a
- * list of items), or has no `UnprocessedKeys`.
+ * Refuses a BatchGetItem answer that does not account for every table asked: `Responses.<table>`
+ * a list of items, unless every key of that table came back in `UnprocessedKeys`
+ * (`allUnprocessed(table)`); or that has no `UnprocessedKeys`.
  */
-export function checkBatchGet(tables: readonly string[], where: string, output: unknown): void {
+export function checkBatchGet(
+  tables: readonly string[],
+  where: string,
+  output: unknown,
+  allUnprocessed: (table: string) => boolean,
+): void {
   const refuse = (what: string) =>
     new DynoResponseError(
       "BatchGetItem",
@@ -76,15 +82,18 @@ export function checkBatchGet(tables: readonly string[], where: string, output: 
       `the answer to ${where} ${what}: it cannot be DynamoDB's (a proxy or middleware answered?); no key of it is counted as read`,
     );
   if (!isObject(output)) throw refuse("is not an object");
-  const responses = output.Responses;
-  if (!isObject(responses)) throw refuse("has no Responses");
+  if (!isObject(output.UnprocessedKeys)) throw refuse("has no UnprocessedKeys");
+  const responses = output.Responses ?? {};
+  if (!isObject(responses)) throw refuse("has a Responses that is not a map of tables");
   for (const table of tables) {
-    if (!Object.hasOwn(responses, table)) throw refuse(`has no Responses.${table}`);
+    if (!Object.hasOwn(responses, table)) {
+      if (allUnprocessed(table)) continue;
+      throw refuse(`has no Responses.${table}`);
+    }
     const items = responses[table];
     if (!Array.isArray(items) || !items.every(isObject))
       throw refuse(`has a Responses.${table} that is not a list of items`);
   }
-  if (!isObject(output.UnprocessedKeys)) throw refuse("has no UnprocessedKeys");
 }
 
 /** Refuses a BatchWriteItem answer without `UnprocessedItems` (DynamoDB sends `{}` when all were written). */

@@ -141,10 +141,15 @@ export function batchGetHandler(options: BatchOptions): Handler<"BatchGetItem"> 
         const output = await sendRequest(ctx, "BatchGetItem", request, signal).catch((error) => {
           throw answerError(error, "BatchGetItem", tables, where);
         });
-        checkBatchGet(tables, where, output);
+        if (!output || typeof output !== "object" || Array.isArray(output))
+          checkBatchGet(tables, where, output, () => false);
+        const { leftover, distrusted } = unprocessedUnits(output, chunkUnits);
+        const left = new Set(leftover);
+        checkBatchGet(tables, where, output, (table) =>
+          chunkUnits.every((u) => u.table !== table || left.has(u)),
+        );
         last = output;
         capacity.add(output.ConsumedCapacity);
-        const { leftover, distrusted } = unprocessedUnits(output, chunkUnits);
         for (const [table, items] of Object.entries(output.Responses ?? {})) {
           if (distrusted.has(table)) continue;
           const into = ownOrSet(responses, table, () => []);
