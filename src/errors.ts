@@ -138,6 +138,43 @@ export class LockLostError extends DynoError {
   }
 }
 
+/**
+ * An answer that cannot be DynamoDB's: a 2xx response whose body is not JSON (cut short, an HTML
+ * page from a proxy), or lacks what DynamoDB always sends (a Scan/Query page without `Count`, a
+ * BatchGetItem answer without a `Responses` list for a table it was asked for, a BatchWriteItem
+ * answer without `UnprocessedItems`). Nothing in such an answer is taken as read or written.
+ */
+export class DynoResponseError extends DynoError {
+  override name = "DynoResponseError";
+  /** The DynamoDB operation answered, e.g. `"BatchWriteItem"`. */
+  readonly operation: string;
+  /** The tables the request was for. */
+  readonly tables: readonly string[];
+  /**
+   * Set when it ends a `batchWriteItemAll` / `batchGetItemAll` run: what was confirmed done (as on
+   * {@link BatchIncompleteError}).
+   */
+  done?: unknown;
+  /** Set when it ends a batch run: everything not confirmed done, as an input to pass back in. */
+  unprocessed?: unknown;
+  /**
+   * Set when it ends a `batchWriteItemAll` run: the write requests (input shape, a part of
+   * `unprocessed`) whose answer could not be read, so they may or may not have been written.
+   * Re-sending them is safe (a put or delete written twice leaves the same item).
+   */
+  uncertain?: unknown;
+  constructor(
+    operation: string,
+    tables: readonly string[],
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${operation}${tables.length ? ` on ${tables.join(", ")}` : ""}: ${message}`, options);
+    this.operation = operation;
+    this.tables = tables;
+  }
+}
+
 /** An exhaustive batch operation gave up with work left; `unprocessed` holds what was not done. */
 export class BatchIncompleteError<U = unknown> extends DynoError {
   override name = "BatchIncompleteError";

@@ -24,6 +24,7 @@ import {
   type BatchRunState,
   type Unit,
 } from "./batch-run.js";
+import { answerError, checkBatchGet } from "./answers.js";
 import { CapacityByTable } from "./capacity.js";
 import type { BatchOptions } from "./options.js";
 import { MAX_REQUEST_BYTES } from "./size.js";
@@ -134,10 +135,21 @@ export function batchGetHandler(options: BatchOptions): Handler<"BatchGetItem"> 
     ctx.signal.addEventListener("abort", onAbort, { once: true });
     try {
       const send = async (chunkUnits: GetUnit[], signal: AbortSignal) => {
-        const output = await sendRequest(ctx, "BatchGetItem", inputOf(input, chunkUnits), signal);
+        const request = inputOf(input, chunkUnits);
+        const tables = Object.keys(request.RequestItems!);
+        const where = `a BatchGetItem request of ${chunkUnits.length} keys`;
+        const output = await sendRequest(ctx, "BatchGetItem", request, signal).catch((error) => {
+          throw answerError(error, "BatchGetItem", tables, where);
+        });
+        if (!output || typeof output !== "object" || Array.isArray(output))
+          checkBatchGet(tables, where, output, () => false);
+        const { leftover, distrusted } = unprocessedUnits(output, chunkUnits);
+        const left = new Set(leftover);
+        checkBatchGet(tables, where, output, (table) =>
+          chunkUnits.every((u) => u.table !== table || left.has(u)),
+        );
         last = output;
         capacity.add(output.ConsumedCapacity);
-        const { leftover, distrusted } = unprocessedUnits(output, chunkUnits);
         for (const [table, items] of Object.entries(output.Responses ?? {})) {
           if (distrusted.has(table)) continue;
           const into = ownOrSet(responses, table, () => []);

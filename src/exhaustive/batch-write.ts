@@ -11,7 +11,7 @@ import type {
   ItemCollectionMetrics,
   WriteRequest,
 } from "@aws-sdk/client-dynamodb";
-import { BatchIncompleteError, DynoValidationError } from "../errors.js";
+import { BatchIncompleteError, DynoResponseError, DynoValidationError } from "../errors.js";
 import type { Handler, OperationContext } from "../operation/middleware.js";
 import { ATTEMPTS_META, sendRequest } from "../operation/send.js";
 import { keyIdentity, tableKeyIdentity, tryKeyIdentity } from "../encoding/identity.js";
@@ -25,6 +25,7 @@ import {
   type BatchRunState,
   type Unit,
 } from "./batch-run.js";
+import { answerError, checkBatchWrite, isUnreadableAnswer } from "./answers.js";
 import { CapacityByTable } from "./capacity.js";
 import { forgetKeySchema, keySchemaOf } from "./keys.js";
 import type { BatchWriteOptions } from "./options.js";
@@ -156,6 +157,8 @@ export function batchWriteHandler(options: BatchWriteOptions): Handler<"BatchWri
     const input = ctx.input;
     const checked = checkRequests(input).map((c, order) => ({ ...c, order }));
     let units: WriteUnit[] = [];
+    /** Units whose request was sent and answered unreadably: may or may not be written. */
+    const uncertain = new Set<WriteUnit>();
     const doneSoFar = () =>
       inputOf(
         input,
@@ -205,7 +208,19 @@ export function batchWriteHandler(options: BatchWriteOptions): Handler<"BatchWri
       throwIfAborted(ctx.signal);
 
       const send = async (chunkUnits: WriteUnit[], signal: AbortSignal) => {
-        const output = await sendRequest(ctx, "BatchWriteItem", inputOf(input, chunkUnits), signal);
+        const request = inputOf(input, chunkUnits);
+        const tables = Object.keys(request.RequestItems!);
+        const where = `a BatchWriteItem request of ${chunkUnits.length} writes`;
+        let output: BatchWriteItemCommandOutput;
+        try {
+          output = await sendRequest(ctx, "BatchWriteItem", request, signal);
+          checkBatchWrite(tables, where, output);
+        } catch (error) {
+          // The request was sent and its answer cannot be read: its writes may have been made.
+          if (isUnreadableAnswer(error) || error instanceof DynoResponseError)
+            for (const unit of chunkUnits) uncertain.add(unit);
+          throw answerError(error, "BatchWriteItem", tables, where);
+        }
         last = output;
         capacity.add(output.ConsumedCapacity);
         for (const [table, list] of Object.entries(output.ItemCollectionMetrics ?? {}))
@@ -251,7 +266,15 @@ export function batchWriteHandler(options: BatchWriteOptions): Handler<"BatchWri
       if (Object.keys(metrics).length) out.ItemCollectionMetrics = metrics;
       return out;
     } catch (error) {
-      throw withProgress(error, doneSoFar, leftSoFar);
+      const ended = withProgress(error, doneSoFar, leftSoFar);
+      if (
+        uncertain.size &&
+        typeof ended === "object" &&
+        ended !== null &&
+        Object.isExtensible(ended)
+      )
+        (ended as { uncertain?: unknown }).uncertain ??= inputOf(input, [...uncertain]);
+      throw ended;
     } finally {
       ctx.signal.removeEventListener("abort", onAbort);
     }

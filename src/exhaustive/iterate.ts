@@ -17,6 +17,7 @@ import { unmarshalItems, type SchemaLike } from "../encoding/index.js";
 import type { Middleware } from "../operation/middleware.js";
 import { Operation } from "../operation/operation.js";
 import type { IterateOptions } from "./options.js";
+import { answerError, checkPage } from "./answers.js";
 import { KeyTrail } from "./progress.js";
 import { report, start, type ExhaustiveRuntime } from "./runtime.js";
 
@@ -36,7 +37,8 @@ export async function* pages<N extends PagedName>(
   let left = options.maxItems;
   let count = 0;
   let retries = 0;
-  const trail = new KeyTrail(name === "Scan" ? "scanPages" : "queryPages", startKey);
+  const run = name === "Scan" ? "scanPages" : "queryPages";
+  const trail = new KeyTrail(run, startKey);
   for (let page = 0; options.maxPages === undefined || page < options.maxPages;) {
     const pageInput = { ...input } as InputFor<N>;
     if (startKey) pageInput.ExclusiveStartKey = startKey;
@@ -46,7 +48,12 @@ export async function* pages<N extends PagedName>(
       Operation.create(name, pageInput as never, ...middleware),
       options.signal,
     );
-    const output = (await operation) as OutputFor<N>;
+    const where = `page ${page + 1} of ${run}`;
+    const tables = input.TableName === undefined ? [] : [input.TableName];
+    const output = (await Promise.resolve(operation).catch((error: unknown) => {
+      throw answerError(error, name, tables, where);
+    })) as OutputFor<N>;
+    checkPage(name, input.TableName, where, output);
     page++;
     const got = output.Items?.length ?? output.Count ?? 0;
     count += got;

@@ -15,6 +15,7 @@ import type {
 import type { Handler, OperationContext } from "../operation/middleware.js";
 import { ATTEMPTS_META, sendRequest } from "../operation/send.js";
 import { AbortFanOut, linkSignals } from "../operation/signals.js";
+import { answerError, checkPage } from "./answers.js";
 import { addCapacity } from "./capacity.js";
 import { KeyTrail } from "./progress.js";
 import type { PaginateOptions, ScanAllOptions } from "./options.js";
@@ -65,6 +66,9 @@ class Merged {
   }
 }
 
+const tablesOf = (input: PagedInput): string[] =>
+  input.TableName === undefined ? [] : [input.TableName];
+
 /** The input of one page: the caller's, with a start key and a page size; never mutated. */
 function pageInput<I extends PagedInput>(base: I, startKey: Key | undefined, limit?: number): I {
   const input: I = { ...base };
@@ -91,12 +95,17 @@ async function follow<N extends PagedName>(
   let left = options.maxItems;
   let startKey = base.ExclusiveStartKey;
   let pages = 0;
-  const trail = new KeyTrail(ctx.operation === "Scan" ? "scanAll" : "queryAll", startKey);
+  const run = ctx.operation === "Scan" ? "scanAll" : "queryAll";
+  const trail = new KeyTrail(run, startKey);
   for (;;) {
     const limit = nextLimit(base, left);
     const input = pageInput(base, startKey, limit);
     countPart(ctx);
-    const page = (await sendRequest(ctx, ctx.operation, input as never, signal)) as PagedOutput;
+    const where = `page ${pages + 1} of ${run}`;
+    const page = (await sendRequest(ctx, ctx.operation, input as never, signal).catch((error) => {
+      throw answerError(error, ctx.operation, tablesOf(base), where);
+    })) as PagedOutput;
+    checkPage(ctx.operation, base.TableName, where, page);
     pages++;
     const before = merged.size;
     merged.add(page);
@@ -153,12 +162,16 @@ export function parallelScanHandler(
       do {
         countPart(ctx);
         const left = maxItems === undefined ? undefined : Math.max(1, maxItems - items);
+        const where = `page ${segmentPages + 1} of scanAll segment ${segment}`;
         const page = await sendRequest(
           ctx,
           "Scan",
           pageInput(base, startKey, nextLimit(base, left)),
           signal,
-        );
+        ).catch((error) => {
+          throw answerError(error, "Scan", tablesOf(base), where);
+        });
+        checkPage("Scan", base.TableName, where, page);
         const before = merged.size;
         merged.add(page);
         items += merged.size - before;

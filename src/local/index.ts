@@ -38,7 +38,12 @@ export interface StartLocalOptions {
    * a local DynamoDB has no authentication.
    */
   host?: string;
-  /** How long to wait for the server to accept connections (default 30 s). */
+  /**
+   * How long to wait, in ms, for DynamoDB Local to start and prove it is the server started
+   * (default 30 000). Raise it on a loaded machine, where a JVM can take longer; when it runs out,
+   * `startLocal` rejects with a {@link DynoError} saying so and ends the JVM it started. A
+   * positive finite number; dynalite starts in-process and does not use it.
+   */
   startTimeoutMs?: number;
 }
 
@@ -93,6 +98,16 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
   ) {
     throw new DynoError(
       `startLocal: port must be an integer from 0 to 65535, got ${options.port}.`,
+    );
+  }
+  if (
+    options.startTimeoutMs !== undefined &&
+    (typeof options.startTimeoutMs !== "number" ||
+      !Number.isFinite(options.startTimeoutMs) ||
+      options.startTimeoutMs <= 0)
+  ) {
+    throw new DynoError(
+      `startLocal: startTimeoutMs must be a positive number of milliseconds, got ${String(options.startTimeoutMs)}.`,
     );
   }
   const host = loopbackHost(options.host);

@@ -65,8 +65,9 @@ export class DistributedLock implements AsyncDisposable {
   /** This holder's name, as stored in the item. */
   readonly owner: string;
   /**
-   * The fencing token: strictly greater than the token of every earlier holder of this key.
-   * Pass it with each write to the protected resource and have the resource refuse writes
+   * The fencing token: strictly greater than the token of every earlier holder of this key, as
+   * long as the lock's item is written only by the lock (and UpdateItems that leave its `_lock_*`
+   * attributes alone): a put, delete or TTL expiry of the item restarts the tokens at 1. Pass it with each write to the protected resource and have the resource refuse writes
    * with a lower token than it has seen, so that a holder paused past its lease cannot clobber
    * its successor's work.
    */

@@ -15,7 +15,11 @@ import { lockAttributes, DEFAULT_ATTRIBUTE_PREFIX, type LockAttributes } from ".
 
 /** Options of {@link acquireLock} and {@link withLock}. */
 export interface LockOptions {
-  /** The table holding the lock's item: a dedicated lock table or any table. */
+  /**
+   * The table holding the lock's item: a dedicated lock table or any table. The fencing token is
+   * kept in the item: never put, delete or TTL-expire the lock's item (a data item the
+   * application replaces restarts the tokens), see the README.
+   */
   table: string;
   /** The full primary key of the lock's item (a plain object, or an `AttributeValue` map). */
   key: ItemInput | AttributeValueMap;

@@ -7,6 +7,7 @@
  */
 import type { QueryCommandInput, ScanCommandInput } from "@aws-sdk/client-dynamodb";
 import { DynoValidationError } from "../errors.js";
+import { checkPage } from "../exhaustive/answers.js";
 import { KeyTrail } from "../exhaustive/progress.js";
 import { ItemIterable, type ItemSource, type RawItem } from "./items.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
@@ -52,7 +53,8 @@ export async function readPage(source: PageSource, request: PageRequest): Promis
       ? undefined
       : decodeCursor(cursor, binding, source.keyAttributes, source.secret);
   const items: RawItem[] = [];
-  const trail = new KeyTrail(`${source.operation === "Query" ? "query" : "scan"} .page()`, start);
+  const run = `${source.operation === "Query" ? "query" : "scan"} .page()`;
+  const trail = new KeyTrail(run, start);
   let pages = 0;
   do {
     const input = {
@@ -79,6 +81,7 @@ export async function readPage(source: PageSource, request: PageRequest): Promis
       }
       throw e;
     });
+    checkPage(source.operation, source.input.TableName, `page ${pages + 1} of ${run}`, out);
     items.push(...(out.Items ?? []));
     trail.check(out.LastEvaluatedKey, ++pages);
     start = out.LastEvaluatedKey;

