@@ -4,6 +4,7 @@
  * field's codec, then hands both to the expression builders, which do the rest.
  * @module
  */
+import { requireStoredAs, storedTypes } from "./stored-types.js";
 import { AttributeRef, attr } from "../expression/operand.js";
 import {
   cond,
@@ -111,6 +112,7 @@ export class Conditions<T> {
   /** `begins_with(path, prefix)` on a string field. */
   beginsWith<P extends PathsOf<T, string>>(path: P, prefix: string): Condition {
     const r = this.#path(path, "cond.beginsWith");
+    requireStoredAs(r, ["S", "B"], "cond.beginsWith", "matches only strings and binaries");
     return markTyped(
       cond.beginsWith(
         r.segments,
@@ -124,6 +126,12 @@ export class Conditions<T> {
     value: ElementOf<PathValue<T, P>> | PropertyRef<ElementOf<PathValue<T, P>>>,
   ): Condition {
     const r = this.#path(path, "cond.contains");
+    requireStoredAs(
+      r,
+      ["S", "SS", "NS", "BS", "L"],
+      "cond.contains",
+      "looks in strings, sets and lists only",
+    );
     return markTyped(
       cond.contains(r.segments, this.#value(this.#model.element(r), value, "cond.contains")),
     );
@@ -138,7 +146,16 @@ export class Conditions<T> {
   }
   /** `attribute_type(path, type)` */
   type(path: PropertyPath<T>, type: AttributeTypeName): Condition {
-    return markTyped(cond.type(this.#path(path, "cond.type").segments, type));
+    const r = this.#path(path, "cond.type");
+    const stored = storedTypes(r.schema);
+    if (stored !== undefined && !stored.includes(type)) {
+      const json = r.schema?.def.kind === "json" ? " (s.json(): JSON text)" : "";
+      throw new DynoValidationError(
+        r.label,
+        `cond.type: ${r.label} is stored as ${stored.join(" or ")}${json}, never as ${String(type)}, so it would never match`,
+      );
+    }
+    return markTyped(cond.type(r.segments, type));
   }
   /** All of the conditions. */
   and(...conditions: Condition[]): Condition {
