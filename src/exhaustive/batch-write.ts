@@ -107,6 +107,40 @@ async function keyNames(
   return names;
 }
 
+/**
+ * A `keySchema` option is trusted until DynamoDB refuses a request over keys; then each given
+ * table is described once, and a given key that is not the table's ends the run with an error
+ * naming the option (else two writes of one item, planned as two keys, end in DynamoDB's bare
+ * "contains duplicates").
+ * @throws DynoValidationError naming `keySchema.<table>`, with DynamoDB's refusal as its cause.
+ */
+async function refuseWrongGivenKeys(
+  ctx: OperationContext<"BatchWriteItem">,
+  names: ReadonlyMap<string, { names: readonly string[]; source: NamesSource }>,
+  refusal: unknown,
+): Promise<void> {
+  for (const [table, given] of names) {
+    if (given.source !== "option") continue;
+    let actual: readonly string[];
+    try {
+      actual = await keySchemaOf(ctx.client, table, () => {
+        countPart(ctx);
+        return sendRequest(ctx, "DescribeTable", { TableName: table });
+      });
+    } catch {
+      return; // cannot tell: DynamoDB's own refusal stands
+    }
+    const sorted = (list: readonly string[]) => JSON.stringify([...list].sort());
+    if (sorted(actual) !== sorted(given.names)) {
+      throw new DynoValidationError(
+        `keySchema.${table}`,
+        `the option names ${JSON.stringify(given.names)}, but table ${table}'s key is ${JSON.stringify(actual)}; DynamoDB refused a request: ${(refusal as Error)?.message}`,
+        { cause: refusal },
+      );
+    }
+  }
+}
+
 /** DynamoDB's answer when a request's keys do not fit the table's key schema (or collide under it). */
 function isKeySchemaError(error: unknown): boolean {
   const e = error as { name?: string; message?: string } | null;
@@ -233,7 +267,9 @@ export function batchWriteHandler(options: BatchWriteOptions): Handler<"BatchWri
       try {
         await writeInOrder(ctx, units, send, settings, state);
       } catch (error) {
-        if (!isKeySchemaError(error) || ctx.signal.aborted || !(await describeAgain())) throw error;
+        if (!isKeySchemaError(error) || ctx.signal.aborted) throw error;
+        await refuseWrongGivenKeys(ctx, names, error);
+        if (!(await describeAgain())) throw error;
         // The table's key changed: what was written stays written; the rest is planned again.
         const rest = units.filter((u) => u.state !== "done");
         const again = unitsOf(

@@ -212,3 +212,25 @@ test("batch options are validated by name", async () => {
   );
   assert.equal(seen.length, 0);
 });
+
+test("batchWriteItemAll: a keySchema option that is not the table's key ends in an error naming it", async () => {
+  const { dyno, client } = await recordingDyno();
+  const t = await createTestTable(client, { sortKey: null });
+  for (const given of [["x"], ["pk", "x"]]) {
+    // Planned under the wrong key, two writes of one item go in one request as two keys.
+    const writes = [put("a", { x: { S: "x1" } }), put("a", { x: { S: "x2" } })];
+    await assert.rejects(
+      dyno
+        .batchWriteItemAll({ RequestItems: { [t]: writes } }, { keySchema: { [t]: given } })
+        .await(),
+      (e: Error & { field?: string; done?: unknown; unprocessed?: unknown; cause?: unknown }) => {
+        assert.ok(e instanceof DynoValidationError, String(e));
+        assert.equal(e.field, `keySchema.${t}`);
+        assert.match(e.message, /the option names .* but table .*'s key is \["pk"\]/);
+        assert.match(String((e.cause as Error)?.message), /duplicates/);
+        assert.ok(e.done !== undefined && e.unprocessed !== undefined, "the run's progress");
+        return true;
+      },
+    );
+  }
+});
