@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { Dyno, runJob } from "../src/index.js";
 import { localClientConfig, startLocal } from "../src/local/index.js";
-import { arg, fmt } from "./support.js";
+import { arg, fillScanTable, fmt } from "./support.js";
 import { summarise, traceClient, type Span } from "./jobs-tracing.js";
 
 const ITEMS = arg("items", 20_000);
@@ -31,23 +31,7 @@ const spans: Span[] = [];
 traceClient(dyno.client, spans);
 let jobs = 0;
 try {
-  await dyno.createTable({
-    TableName,
-    KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-    AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-    BillingMode: "PAY_PER_REQUEST",
-  });
-  const payload = "x".repeat(960);
-  await dyno.batchWriteItemAll(
-    {
-      RequestItems: {
-        [TableName]: Array.from({ length: ITEMS }, (_, i) => ({
-          PutRequest: { Item: { pk: { S: `item-${i}` }, payload: { S: payload } } },
-        })),
-      },
-    },
-    { concurrency: 8 },
-  );
+  await fillScanTable(dyno, TableName, ITEMS);
   const job = () =>
     runJob(dyno, {
       id: `t-${++jobs}`,

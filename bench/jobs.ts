@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { Dyno, runJob } from "../src/index.js";
 import { localClientConfig, startLocal } from "../src/local/index.js";
-import { fmt, median } from "./support.js";
+import { fillScanTable, fmt, median } from "./support.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
@@ -36,23 +36,7 @@ const local = await startLocal({ engine: "dynamodb-local", startTimeoutMs: 600_0
 const dyno = new Dyno({ client: new DynamoDBClient(localClientConfig(local.endpoint)) });
 let jobs = 0;
 try {
-  await dyno.createTable({
-    TableName,
-    KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-    AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-    BillingMode: "PAY_PER_REQUEST",
-  });
-  const payload = "x".repeat(960);
-  await dyno.batchWriteItemAll(
-    {
-      RequestItems: {
-        [TableName]: Array.from({ length: ITEMS }, (_, i) => ({
-          PutRequest: { Item: { pk: { S: `item-${i}` }, payload: { S: payload } } },
-        })),
-      },
-    },
-    { concurrency: 8 },
-  );
+  await fillScanTable(dyno, TableName, ITEMS);
   // DynamoDB Local's first full scans are slower than later ones: warm up.
   for (let i = 0; i < 2; i++)
     await dyno.scanAll({ TableName }, { segments: SEGMENTS, concurrency: SEGMENTS });

@@ -138,3 +138,31 @@ export async function library(): Promise<typeof import("../src/index.js")> {
 /** `built` or `src`: what {@link library} loads. */
 export const libraryLabel = (): string =>
   process.argv.includes("--built") ? "built dist/" : "src/ under tsx";
+
+/**
+ * Creates `TableName` (string key `pk`, on demand) and fills it with `items` items of ~1 KB
+ * (`pk` = `item-<n>`, a 960-character `payload`): the table the scan and job benches read.
+ */
+export async function fillScanTable(
+  dyno: import("../src/index.js").Dyno,
+  TableName: string,
+  items: number,
+): Promise<void> {
+  await dyno.createTable({
+    TableName,
+    KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+    AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+    BillingMode: "PAY_PER_REQUEST",
+  });
+  const payload = "x".repeat(960);
+  await dyno.batchWriteItemAll(
+    {
+      RequestItems: {
+        [TableName]: Array.from({ length: items }, (_, i) => ({
+          PutRequest: { Item: { pk: { S: `item-${i}` }, payload: { S: payload } } },
+        })),
+      },
+    },
+    { concurrency: 8 },
+  );
+}
