@@ -285,7 +285,7 @@ export function unmarshalItem(
     try {
       return decLast(item, 0);
     } catch (e) {
-      throw toPublic(e);
+      throw toPublic(explainDecodeError(e, item));
     }
   }
   return unmarshalItemFirst(item, schema, options);

@@ -40,7 +40,7 @@ export interface StartLocalOptions {
   host?: string;
   /**
    * How long to wait, in ms, for DynamoDB Local to start and prove it is the server started
-   * (default 30 000). Raise it on a loaded machine, where a JVM can take longer; when it runs out,
+   * (default 120 000). Raise it on a loaded machine, where a JVM can take longer; when it runs out,
    * `startLocal` rejects with a {@link DynoError} saying so and ends the JVM it started. A
    * positive finite number; dynalite starts in-process and does not use it.
    */
@@ -119,7 +119,7 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
       : requested;
   const running: RunningEngine =
     engine === "dynamodb-local"
-      ? await startDynamoDBLocal(host, options.port || undefined, options.startTimeoutMs ?? 30_000)
+      ? await startDynamoDBLocal(host, options.port || undefined, options.startTimeoutMs ?? 120_000)
       : await startDynalite(host, options.port || undefined);
   const endpoint = endpointFor(host, running.port);
   const client = new DynamoDBClient(localClientConfig(endpoint));
