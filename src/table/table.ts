@@ -332,7 +332,6 @@ export class Table<
         "expected { partitionKey, sortKey?, projection? } or { local: true, sortKey }",
       );
     }
-    checkName(name, where);
     const local = def.local === true;
     if (local && !this.#keys.sort) {
       throw new DynoValidationError(where, "a local secondary index needs a table with a sort key");
@@ -381,6 +380,7 @@ export class Table<
         : this.#model
             .projection(projection, `${where}.projection`)
             .paths.map((p) => p[0] as string);
+    checkName(name, where);
     return { name, keys, schema, projection: attrs, local };
   }
 
