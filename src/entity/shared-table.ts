@@ -5,6 +5,7 @@
  * dropping the table goes through the Table model's own `create`/`drop`.
  * @module
  */
+import { checkName } from "../builders/validate.js";
 import { checkSecret, checkValidator } from "../table/behaviour.js";
 import type { TableDescription } from "@aws-sdk/client-dynamodb";
 import * as s from "../encoding/schema/s.js";
@@ -123,6 +124,7 @@ export class SharedTable<
     for (const [index, def] of Object.entries(
       (options.indexes ?? {}) as Record<string, SharedIndex>,
     )) {
+      checkName(index, `indexes.${index}`);
       if (!def || typeof def !== "object")
         throw new DynoValidationError(`indexes.${index}`, "expected { partitionKey, sortKey? }");
       indexes.set(index, {

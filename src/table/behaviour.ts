@@ -71,7 +71,7 @@ export function compileBehaviour(
   if (ts === null || typeof ts !== "object") {
     throw new DynoValidationError("timestamps", "expected { createdAt?, updatedAt? }");
   }
-  return {
+  const b: Behaviour = {
     version: stored("version", options.version, (def) =>
       def.kind === "number" ? undefined : "a version is s.number()",
     ),
@@ -83,6 +83,33 @@ export function compileBehaviour(
         : 'a TTL property is s.date({ as: "epochSeconds" })',
     ),
   };
+  refuseShared(b);
+  return b;
+}
+
+/**
+ * Each managed property has one job: an `updatedAt` that is also the TTL expires every item as
+ * it is written, a `createdAt` that is also `updatedAt` loses the creation time.
+ */
+function refuseShared(b: Behaviour): void {
+  const roles: [string, StoredProp | undefined][] = [
+    ["version", b.version],
+    ["timestamps.createdAt", b.createdAt],
+    ["timestamps.updatedAt", b.updatedAt],
+    ["ttl", b.ttl],
+  ];
+  const seen = new Map<string, string>();
+  for (const [option, p] of roles) {
+    if (!p) continue;
+    const first = seen.get(p.attr);
+    if (first !== undefined) {
+      throw new DynoValidationError(
+        option,
+        `${p.prop} is already the ${first} property; each of version, timestamps.createdAt, timestamps.updatedAt and ttl needs its own property`,
+      );
+    }
+    seen.set(p.attr, option);
+  }
 }
 
 /** Seconds since the epoch: what a TTL attribute is compared with. */

@@ -19,6 +19,7 @@ import {
   type KeyAttribute,
 } from "../builders/table-admin.js";
 import { QueryBuilder, ScanBuilder } from "../builders/read.js";
+import { checkName } from "../builders/validate.js";
 import { unmarshalItem } from "../encoding/api.js";
 import type { AnySchema, Schema } from "../encoding/schema/schema.js";
 import { DynoValidationError } from "../errors.js";
@@ -363,6 +364,15 @@ export class Table<
         for (const p of projection) props.add(p);
       }
       schema = this.#model.projection([...props], `${where}.projection`).schema;
+      // Reads leave expired items out with a filter on the TTL attribute, which DynamoDB
+      // refuses on an index that does not carry it.
+      const ttl = this.#behaviour.ttl;
+      if (ttl && !props.has(ttl.prop)) {
+        throw new DynoValidationError(
+          `${where}.projection`,
+          `the table's ttl property ${ttl.prop} is not projected into index ${name}, so its reads cannot leave expired items out; project it (add "${ttl.prop}" to the list, or use "ALL")`,
+        );
+      }
     }
     const attrs =
       typeof projection === "string"
@@ -370,6 +380,7 @@ export class Table<
         : this.#model
             .projection(projection, `${where}.projection`)
             .paths.map((p) => p[0] as string);
+    checkName(name, where);
     return { name, keys, schema, projection: attrs, local };
   }
 

@@ -294,7 +294,166 @@ describe("ttl on a table", () => {
   });
 });
 
+describe("conflicting behaviour and index options (attack-models 6, 10)", () => {
+  const Ev = s.object({
+    id: s.string(),
+    email: s.string(),
+    name: s.string(),
+    at: s.date(),
+    expiresAt: s.date({ as: "epochSeconds" }),
+  });
+  const refused = (field: string, re: RegExp, options: Record<string, unknown>) =>
+    assert.throws(
+      () => dyno.table("conflicts", { schema: Ev, partitionKey: "id", ...options }),
+      (e: unknown) => e instanceof DynoValidationError && e.field === field && re.test(e.message),
+    );
+
+  test("one property cannot be two of version, createdAt, updatedAt and ttl", () => {
+    refused("ttl", /expiresAt is already the timestamps.updatedAt property/, {
+      ttl: "expiresAt",
+      timestamps: { updatedAt: "expiresAt" },
+    });
+    refused("ttl", /already the timestamps.createdAt/, {
+      ttl: "expiresAt",
+      timestamps: { createdAt: "expiresAt" },
+    });
+    refused("timestamps.updatedAt", /at is already the timestamps.createdAt property/, {
+      timestamps: { createdAt: "at", updatedAt: "at" },
+    });
+    // distinct properties stay accepted
+    dyno.table("conflicts", {
+      schema: Ev,
+      partitionKey: "id",
+      ttl: "expiresAt",
+      timestamps: { createdAt: "at" },
+    });
+  });
+
+  test("an entity refuses the same sharing", () => {
+    const app = dyno.sharedTable("conflicts", { partitionKey: "pk", sortKey: "sk" });
+    assert.throws(
+      () =>
+        app.entity("Ev", {
+          schema: Ev,
+          key: { partitionKey: "E#{id}", sortKey: "E" },
+          ttl: "expiresAt",
+          timestamps: { updatedAt: "expiresAt" },
+        }),
+      (e: unknown) => e instanceof DynoValidationError && e.field === "ttl",
+    );
+    assert.throws(
+      () =>
+        app.entity("Ev", {
+          schema: Ev,
+          key: { partitionKey: "E#{id}", sortKey: "E" },
+          timestamps: { createdAt: "at", updatedAt: "at" },
+        }),
+      (e: unknown) => e instanceof DynoValidationError && e.field === "timestamps.updatedAt",
+    );
+  });
+
+  test("with ttl, an index that does not project it is refused, naming the index", () => {
+    refused("indexes.kox.projection", /ttl property expiresAt is not projected into index kox/, {
+      ttl: "expiresAt",
+      indexes: { kox: { partitionKey: "email", projection: "KEYS_ONLY" } },
+    });
+    refused("indexes.incx.projection", /index incx.*project it/, {
+      ttl: "expiresAt",
+      indexes: { incx: { partitionKey: "email", sortKey: "name", projection: ["name"] } },
+    });
+    // projected (a list naming it, ALL, or the index key itself), or no ttl: accepted
+    const indexesList: Record<string, unknown>[] = [
+      { inc: { partitionKey: "email", projection: ["expiresAt"] } },
+      { all: { partitionKey: "email" } },
+      { byExp: { partitionKey: "email", sortKey: "expiresAt", projection: "KEYS_ONLY" } },
+    ];
+    for (const indexes of indexesList) {
+      dyno.table("conflicts", {
+        schema: Ev,
+        partitionKey: "id",
+        ttl: "expiresAt",
+        indexes: indexes as never,
+      });
+    }
+    dyno.table("conflicts", {
+      schema: Ev,
+      partitionKey: "id",
+      indexes: { kox: { partitionKey: "email", projection: "KEYS_ONLY" } },
+    });
+  });
+
+  test("an index name DynamoDB would refuse is refused at definition", () => {
+    for (const name of ["ko", "a b", "x".repeat(256), "é-idx"]) {
+      refused(`indexes.${name}`, /not a valid name/, {
+        indexes: { [name]: { partitionKey: "email" } },
+      });
+      assert.throws(
+        () =>
+          dyno.sharedTable("conflicts", {
+            partitionKey: "pk",
+            indexes: { [name]: { partitionKey: "g" } },
+          }),
+        (e: unknown) => e instanceof DynoValidationError && e.field === `indexes.${name}`,
+      );
+    }
+    dyno.table("conflicts", {
+      schema: Ev,
+      partitionKey: "id",
+      indexes: {
+        "a.b_c-9": { partitionKey: "email" },
+        ["x".repeat(255)]: { partitionKey: "email" },
+      },
+    });
+  });
+
+  test("an index projecting the ttl property is queried with expired items left out", async () => {
+    const t = dyno.table(uniqueTableName("tttlix"), {
+      schema: Ev,
+      partitionKey: "id",
+      ttl: "expiresAt",
+      indexes: { inc: { partitionKey: "email", projection: ["expiresAt"] } },
+    });
+    await t.create();
+    try {
+      const at = new Date();
+      await t.put({
+        id: "old",
+        email: "e",
+        name: "n",
+        at,
+        expiresAt: new Date(Date.now() - 3600_000),
+      });
+      await t.put({
+        id: "new",
+        email: "e",
+        name: "n",
+        at,
+        expiresAt: new Date(Date.now() + 3600_000),
+      });
+      const ids = async (o: { includeExpired?: boolean }) =>
+        (await t.query({ email: "e" }, { index: "inc", ...o }).all()).map((i) => i.id).sort();
+      const live = await ids({});
+      // DynamoDB Local's sweeper may already have removed the expired item: never returned anyway.
+      assert.deepEqual(live, ["new"]);
+      assert.ok((await ids({ includeExpired: true })).includes("new"));
+    } finally {
+      await t.drop();
+    }
+  });
+});
+
 describe("cursors on a table", () => {
+  test("a last page exactly `limit` long may carry a cursor; the page after it is empty and ends", async () => {
+    for (let sk = 1; sk <= 4; sk++) await docs.put({ pk: "exact", sk, title: `t${sk}` });
+    const q = () => docs.query({ pk: "exact" });
+    const first = await q().page({ limit: 4 });
+    assert.equal(first.items.length, 4);
+    // DynamoDB returns LastEvaluatedKey whenever a read stops at its limit (README "Cursors").
+    assert.ok(first.cursor);
+    const next = await q().page({ limit: 4, cursor: first.cursor });
+    assert.deepEqual(next, { items: [], cursor: undefined });
+  });
+
   test("pages walk every item once; foreign, tampered and unsigned cursors are refused", async () => {
     for (let sk = 1; sk <= 7; sk++) await docs.put({ pk: "cur", sk, title: `t${sk}` });
     await other.put({ pk: "cur", sk: 1, title: "t1" });
