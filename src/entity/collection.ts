@@ -14,6 +14,7 @@ import { key as keyCond } from "../expression/key-condition.js";
 import type { RawItem } from "../table/items.js";
 import { bindingOf } from "../table/cursor.js";
 import { checkMaxItems } from "../table/runs.js";
+import { checkOptions } from "../table/options.js";
 import type { Entity } from "./entity.js";
 import { fillKey } from "./keys.js";
 import { readPage, type Page, type PageRequest } from "../table/pages.js";
@@ -67,6 +68,15 @@ export interface CollectionQueryOptions {
   includeExpired?: boolean;
 }
 
+/** The names of {@link CollectionQueryOptions}: any other option (a `filter` too) is refused. */
+export const COLLECTION_QUERY_OPTIONS: readonly (keyof CollectionQueryOptions)[] = [
+  "maxItems",
+  "pageSize",
+  "consistentRead",
+  "descending",
+  "includeExpired",
+];
+
 /** Several entities of one shared table, read together. Made by `app.collection(members)`. */
 export class Collection<M extends Members> {
   readonly #session: ModelSession;
@@ -96,6 +106,7 @@ export class Collection<M extends Members> {
    * `props` and must give the same value. Items of entities not named are left out.
    */
   query(props: CollectionQuery<M>, options: CollectionQueryOptions = {}): CollectionItems<M> {
+    checkOptions(options, COLLECTION_QUERY_OPTIONS, "");
     if (props === null || typeof props !== "object")
       throw new DynoValidationError("key", "expected an object of properties");
     const values = props as Record<string, unknown>;

@@ -12,8 +12,10 @@ import type { StoredItem } from "../table/model.js";
 import { requiredAttributes } from "../table/storage.js";
 import type { PlanBase } from "../table/plans.js";
 import { ownValue } from "../own.js";
+import { checkNames } from "../table/options.js";
 import { compileKey, encodeKey, type EntityKeySchema } from "./keys.js";
 import type { ValueKind } from "./template.js";
+import type { KeyTemplates } from "./types.js";
 
 /** The key attributes of a shared table and of its indexes. */
 export interface SharedKeys {
@@ -99,6 +101,9 @@ function refuseReserved(model: ItemModel, shared: SharedKeys, entity: string): v
   }
 }
 
+/** The names of {@link KeyTemplates}: any other name in an entity's `key` or index templates is refused. */
+const KEY_TEMPLATE_NAMES: readonly (keyof KeyTemplates)[] = ["partitionKey", "sortKey"];
+
 /** Compiles an entity's options against its shared table's keys. */
 export function defineEntity(
   table: string,
@@ -123,6 +128,7 @@ export function defineEntity(
       'expected { partitionKey: "ORG#{org}", sortKey?: "USER#{id}" }',
     );
   }
+  checkNames(options.key, KEY_TEMPLATE_NAMES, "key");
   const key = compileKey(
     model,
     kinds,
@@ -148,6 +154,7 @@ export function defineEntity(
         "expected { partitionKey, sortKey? } templates",
       );
     }
+    checkNames(templates, KEY_TEMPLATE_NAMES, `indexes.${index}`);
     indexes.set(
       index,
       compileKey(

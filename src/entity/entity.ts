@@ -25,6 +25,16 @@ import type {
 } from "../table/table.js";
 import { modelBatchDelete, writeEntries } from "../table/batch-write.js";
 import {
+  checkScanOptions,
+  DELETE_OPTIONS,
+  GET_OPTIONS,
+  PUT_OPTIONS,
+  QUERY_OPTIONS,
+  SCAN_OPTIONS,
+  UPDATE_OPTIONS,
+} from "../table/table.js";
+import { checkOptions } from "../table/options.js";
+import {
   Conditions,
   keyAgnostic,
   type ConditionInput,
@@ -203,6 +213,7 @@ export class Entity<
     key: EntityKey<T, K>,
     options: EntityGetOptions<P> = {},
   ): Promise<Projected<T, P> | undefined> {
+    checkOptions(options, GET_OPTIONS, "");
     return (await sendGet(this.#session, this.getPlan(key, options))) as
       Projected<T, P> | undefined;
   }
@@ -218,6 +229,7 @@ export class Entity<
   put(item: T, options: EntityPutOptions<T> & { returnValues: "ALL_OLD" }): Promise<T | undefined>;
   put(item: T, options?: EntityPutOptions<T>): Promise<void>;
   async put(item: T, options: EntityPutOptions<T> = {}): Promise<T | undefined | void> {
+    checkOptions(options, PUT_OPTIONS, "");
     await validateAsync(this.#behaviour.validate, item, "item");
     const { returnValues, ...rest } = options;
     const plan = putPlan(this.definition, this.#behaviour.validate, item, rest, "", true);
@@ -255,6 +267,7 @@ export class Entity<
     actions: (u: Updates<T, KeyProps<EntityKey<T, K>>>) => Updates<T, KeyProps<EntityKey<T, K>>>,
     options: EntityUpdateOptions<T> = {},
   ): Promise<T | undefined | void> {
+    checkOptions(options, UPDATE_OPTIONS, "");
     const { returnValues, ...rest } = options;
     const out = await sendUpdate(
       this.#session,
@@ -276,6 +289,7 @@ export class Entity<
     key: EntityKey<T, K>,
     options: EntityDeleteOptions<T> = {},
   ): Promise<T | undefined | void> {
+    checkOptions(options, DELETE_OPTIONS, "");
     const { returnValues, ...rest } = options;
     const out = await sendDelete(this.#session, this.deletePlan(key, rest), returnValues);
     if (returnValues === "ALL_OLD")
@@ -296,6 +310,7 @@ export class Entity<
     key: EntityQuery<T, KeyOfIndex<K, IX, X>>,
     options: EntityQueryOptions<T, X, P> = {},
   ): PagedItems<Projected<T, P>> {
+    checkOptions(options, QUERY_OPTIONS, "");
     const keys = this.#keysOf(options.index);
     const condition = keyCondition(
       keys,
@@ -319,6 +334,7 @@ export class Entity<
     X extends (keyof IX & string) | undefined = undefined,
     P extends keyof T & string = keyof T & string,
   >(options: EntityScanOptions<T, X, P> = {}): PagedItems<Projected<T, P>> {
+    checkScanOptions(options, SCAN_OPTIONS);
     this.#keysOf(options.index);
     return this.#items("Scan", () => new ScanBuilder().table(this.name), options);
   }

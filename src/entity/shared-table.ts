@@ -13,6 +13,7 @@ import type { AnySchema, Schema } from "../encoding/schema/schema.js";
 import type { StandardSchemaV1 } from "../encoding/schema/standard.js";
 import { DynoValidationError } from "../errors.js";
 import { setOwn } from "../own.js";
+import { checkNames, checkOptions } from "../table/options.js";
 import { Table, type CreateOptions, type DropOptions } from "../table/table.js";
 import type { PathsOf } from "../table/types.js";
 import { Collection, type Members } from "./collection.js";
@@ -41,6 +42,17 @@ export interface SharedTableOptions<IX extends { readonly [index: string]: Share
   /** The attribute holding each item's entity name (default `"_type"`). */
   entityAttribute?: string;
 }
+
+/** The names of {@link SharedTableOptions}: any other option is refused. */
+export const SHARED_TABLE_OPTIONS: readonly (keyof SharedTableOptions<never>)[] = [
+  "partitionKey",
+  "sortKey",
+  "indexes",
+  "entityAttribute",
+];
+
+/** The names of {@link SharedIndex}: any other name in an index's definition is refused. */
+const SHARED_INDEX_OPTIONS: readonly (keyof SharedIndex)[] = ["partitionKey", "sortKey"];
 
 /** Index templates of an entity, checked against its schema and the shared table's indexes. */
 export type EntityIndexes<T, IX, EIX> = {
@@ -82,6 +94,15 @@ export interface EntityOptions<T, PK extends string, SK extends string | undefin
   cursorSecret?: string | Uint8Array;
 }
 
+/** The names of {@link EntityOptions}: any other option of `app.entity(...)` is refused. */
+export const ENTITY_OPTIONS: readonly (keyof EntityOptions<
+  unknown,
+  string,
+  undefined,
+  unknown,
+  unknown
+>)[] = ["schema", "key", "indexes", "version", "timestamps", "ttl", "validate", "cursorSecret"];
+
 /**
  * A table shared by several entities. Made by `dyno.sharedTable(name, options)`.
  *
@@ -115,6 +136,7 @@ export class SharedTable<
         "expected { partitionKey, sortKey?, indexes?, entityAttribute? }",
       );
     }
+    checkOptions(options, SHARED_TABLE_OPTIONS, "");
     const attr = (v: unknown, where: string): string => {
       if (typeof v !== "string" || v === "")
         throw new DynoValidationError(where, "expected an attribute name");
@@ -127,6 +149,7 @@ export class SharedTable<
       checkName(index, `indexes.${index}`);
       if (!def || typeof def !== "object")
         throw new DynoValidationError(`indexes.${index}`, "expected { partitionKey, sortKey? }");
+      checkNames(def, SHARED_INDEX_OPTIONS, `indexes.${index}`);
       indexes.set(index, {
         partitionKey: attr(def.partitionKey, `indexes.${index}.partitionKey`),
         sortKey:
@@ -178,6 +201,7 @@ export class SharedTable<
         `table ${this.name} already has an entity ${JSON.stringify(name)}`,
       );
     }
+    if (options && typeof options === "object") checkOptions(options, ENTITY_OPTIONS, "");
     const definition = defineEntity(this.name, name, this.keys, options as never);
     refuseOverlap(
       name,

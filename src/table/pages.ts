@@ -10,6 +10,7 @@ import { DynoValidationError } from "../errors.js";
 import { checkPage } from "../exhaustive/answers.js";
 import { KeyTrail } from "../exhaustive/progress.js";
 import { ItemIterable, type ItemSource, type RawItem } from "./items.js";
+import { checkOptions } from "./options.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import type { ModelSession } from "./model-session.js";
 
@@ -20,6 +21,9 @@ export interface PageRequest {
   /** The cursor of the previous page; none for the first. */
   cursor?: string | undefined;
 }
+
+/** The names of {@link PageRequest}: any other name is refused. */
+export const PAGE_REQUEST_OPTIONS: readonly (keyof PageRequest)[] = ["limit", "cursor"];
 
 /** One page: its items, and the cursor of the next page (undefined on the last). */
 export interface Page<T> {
@@ -43,6 +47,7 @@ export interface PageSource {
 export async function readPage(source: PageSource, request: PageRequest): Promise<Page<RawItem>> {
   if (!request || typeof request !== "object")
     throw new DynoValidationError("page", "expected { limit, cursor? }");
+  checkOptions(request, PAGE_REQUEST_OPTIONS, "page");
   const { limit, cursor } = request;
   if (!Number.isInteger(limit) || limit < 1) {
     throw new DynoValidationError("limit", `must be a positive integer, got ${String(limit)}`);

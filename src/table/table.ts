@@ -63,6 +63,8 @@ import { modelBatchGet, type ModelBatchGetOptions } from "./batch-get.js";
 import { modelBatchDelete, writeEntries } from "./batch-write.js";
 import { waitForTable, type TableWaitGoal, type TableWaitOptions } from "./wait.js";
 import type { BatchOptions } from "../exhaustive/options.js";
+import { checkNames, checkOptions } from "./options.js";
+import { INDEX_DEFINITION_NAMES } from "./types.js";
 import type {
   IndexDefinition,
   IndexItem,
@@ -114,6 +116,20 @@ export interface TableOptions<
   cursorSecret?: string | Uint8Array;
 }
 
+/** The names of {@link TableOptions}: any other option of `dyno.table(...)` is refused. */
+export const TABLE_OPTIONS: readonly (keyof TableOptions<AnySchema, string, undefined, unknown>)[] =
+  [
+    "schema",
+    "partitionKey",
+    "sortKey",
+    "indexes",
+    "version",
+    "timestamps",
+    "ttl",
+    "validate",
+    "cursorSecret",
+  ];
+
 /** The item type of an object schema. */
 type ItemOf<S> = S extends Schema<infer T, boolean> ? T : never;
 
@@ -125,6 +141,9 @@ export interface PutOptions<T> {
   returnValues?: "NONE" | "ALL_OLD";
 }
 
+/** The names of {@link PutOptions}: any other option is refused. */
+export const PUT_OPTIONS: readonly (keyof PutOptions<unknown>)[] = ["condition", "returnValues"];
+
 /** Options of {@link Table.update}. */
 export interface UpdateOptions<T> {
   /** The version the stored item must have (tables with `version`); the update increments it. */
@@ -134,6 +153,13 @@ export interface UpdateOptions<T> {
   /** `"ALL_NEW"` returns the item after the update, `"ALL_OLD"` before it. */
   returnValues?: "NONE" | "ALL_NEW" | "ALL_OLD";
 }
+
+/** The names of {@link UpdateOptions}: any other option is refused. */
+export const UPDATE_OPTIONS: readonly (keyof UpdateOptions<unknown>)[] = [
+  "version",
+  "condition",
+  "returnValues",
+];
 
 /** Options of {@link Table.delete}. */
 export interface DeleteOptions<T> {
@@ -145,6 +171,13 @@ export interface DeleteOptions<T> {
   returnValues?: "NONE" | "ALL_OLD";
 }
 
+/** The names of {@link DeleteOptions}: any other option is refused. */
+export const DELETE_OPTIONS: readonly (keyof DeleteOptions<unknown>)[] = [
+  "version",
+  "condition",
+  "returnValues",
+];
+
 /** Options of {@link Table.get}. */
 export interface GetOptions<P> {
   /** Also returns an item whose TTL has passed (tables with `ttl`). */
@@ -154,6 +187,13 @@ export interface GetOptions<P> {
   /** Reads only these top-level properties; the item's type narrows to them. */
   project?: readonly P[];
 }
+
+/** The names of {@link GetOptions}: any other option is refused. */
+export const GET_OPTIONS: readonly (keyof GetOptions<string>)[] = [
+  "includeExpired",
+  "consistentRead",
+  "project",
+];
 
 /** Options of {@link Table.scan} (and, with more, of {@link Table.query}). */
 export interface ScanOptions<T, X, P> {
@@ -173,6 +213,17 @@ export interface ScanOptions<T, X, P> {
   pageSize?: number;
 }
 
+/** The names of {@link ScanOptions}: any other option is refused. */
+export const SCAN_OPTIONS: readonly (keyof ScanOptions<unknown, unknown, string>)[] = [
+  "index",
+  "includeExpired",
+  "filter",
+  "project",
+  "consistentRead",
+  "maxItems",
+  "pageSize",
+];
+
 /** Options of {@link Table.scan}: a parallel scan too. */
 export interface TableScanOptions<T, X, P> extends ScanOptions<T, X, P> {
   /**
@@ -184,11 +235,41 @@ export interface TableScanOptions<T, X, P> extends ScanOptions<T, X, P> {
   concurrency?: number;
 }
 
+/** The names of {@link TableScanOptions}: any other option is refused. */
+export const TABLE_SCAN_OPTIONS: readonly (keyof TableScanOptions<unknown, unknown, string>)[] = [
+  ...SCAN_OPTIONS,
+  "segments",
+  "concurrency",
+];
+
+/**
+ * Checks a model scan's options. One segment of a parallel scan (`segment`, `totalSegments`) is
+ * refused with the way to do it, as a model scan reads every segment itself.
+ */
+export function checkScanOptions(options: unknown, known: readonly string[]): void {
+  for (const name of ["segment", "totalSegments"]) {
+    if (options !== null && typeof options === "object" && name in options) {
+      throw new DynoValidationError(
+        `options.${name}`,
+        "a model scan reads every segment itself: { segments: n } scans them in parallel; " +
+          "to read one segment of a parallel scan, use dyno.scanAll or a job (dyno.jobs)",
+      );
+    }
+  }
+  checkOptions(options, known, "");
+}
+
 /** Options of {@link Table.query}. */
 export interface QueryOptions<T, X, P> extends ScanOptions<T, X, P> {
   /** Descending sort key order. */
   descending?: boolean;
 }
+
+/** The names of {@link QueryOptions}: any other option is refused. */
+export const QUERY_OPTIONS: readonly (keyof QueryOptions<unknown, unknown, string>)[] = [
+  ...SCAN_OPTIONS,
+  "descending",
+];
 
 /** Options of {@link Table.create}. */
 export interface CreateOptions {
@@ -281,6 +362,7 @@ export class Table<
         "expected { schema, partitionKey, sortKey?, indexes? }",
       );
     }
+    checkOptions(options, TABLE_OPTIONS, "");
     this.dyno = dyno;
     this.name = name;
     this.schema = options.schema;
@@ -332,6 +414,7 @@ export class Table<
         "expected { partitionKey, sortKey?, projection? } or { local: true, sortKey }",
       );
     }
+    checkNames(def, INDEX_DEFINITION_NAMES, where);
     const local = def.local === true;
     if (local && !this.#keys.sort) {
       throw new DynoValidationError(where, "a local secondary index needs a table with a sort key");
@@ -391,6 +474,7 @@ export class Table<
     key: KeyOf<T, PK, SK>,
     options: GetOptions<P> = {},
   ): Promise<Projected<T, P> | undefined> {
+    checkOptions(options, GET_OPTIONS, "");
     return sendGet(this.dyno, this.getPlan(key, options)) as Promise<Projected<T, P> | undefined>;
   }
 
@@ -398,6 +482,7 @@ export class Table<
   put(item: T, options: PutOptions<T> & { returnValues: "ALL_OLD" }): Promise<T | undefined>;
   put(item: T, options?: PutOptions<T>): Promise<void>;
   async put(item: T, options: PutOptions<T> = {}): Promise<T | undefined | void> {
+    checkOptions(options, PUT_OPTIONS, "");
     await validateAsync(this.#validate, item, "item");
     const plan = putPlan(this.#planner, item, options, "", true);
     const out = await sendPut(this.dyno, plan, options.returnValues);
@@ -443,6 +528,7 @@ export class Table<
     ) => Updates<T, PK | Exclude<SK, undefined>>,
     options: UpdateOptions<T> = {},
   ): Promise<T | undefined | void> {
+    checkOptions(options, UPDATE_OPTIONS, "");
     const plan = this.updatePlan(key, keyAgnostic(actions), options);
     const out = await sendUpdate(this.dyno, plan, options.returnValues);
     if (options.returnValues === "ALL_NEW" || options.returnValues === "ALL_OLD") {
@@ -460,6 +546,7 @@ export class Table<
     key: KeyOf<T, PK, SK>,
     options: DeleteOptions<T> = {},
   ): Promise<T | undefined | void> {
+    checkOptions(options, DELETE_OPTIONS, "");
     const plan = this.deletePlan(key, options);
     const out = await sendDelete(this.dyno, plan, options.returnValues);
     if (options.returnValues === "ALL_OLD")
@@ -479,6 +566,7 @@ export class Table<
     key: KeyQuery<T, IndexPartition<T, PK, IX, X>, IndexSort<T, SK, IX, X>>,
     options: QueryOptions<T, X, P> = {},
   ): PagedItems<Projected<IndexItem<T, PK, SK, IX, X>, P>> {
+    checkOptions(options, QUERY_OPTIONS, "");
     const index = this.#indexOf(options.index);
     const keys = index?.keys ?? this.#keys;
     const build = (ttl: boolean) => {
@@ -507,6 +595,7 @@ export class Table<
   >(
     options: TableScanOptions<T, X, P> = {},
   ): PagedItems<Projected<IndexItem<T, PK, SK, IX, X>, P>> {
+    checkScanOptions(options, TABLE_SCAN_OPTIONS);
     const index = this.#indexOf(options.index);
     const build = (ttl: boolean) => {
       const b = new ScanBuilder().table(this.name);

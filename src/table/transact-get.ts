@@ -36,6 +36,12 @@ export interface TransactGetItemOptions<P> {
   includeExpired?: boolean;
 }
 
+/** The names of {@link TransactGetItemOptions}: any other option is refused. */
+export const TRANSACT_GET_ITEM_OPTIONS: readonly (keyof TransactGetItemOptions<string>)[] = [
+  "project",
+  "includeExpired",
+];
+
 /** Options of `dyno.transactGet`. */
 export interface TransactGetCallOptions {
   /** `ReturnConsumedCapacity`. */
@@ -77,9 +83,7 @@ export class TransactReader {
       throw new DynoValidationError(at, "the transaction was already sent");
     }
     const m = requireModel(model, `${at}.model`);
-    if (options === null || typeof options !== "object") {
-      throw new DynoValidationError(`${at}.options`, "expected an options object");
-    }
+    checkOptions(options, TRANSACT_GET_ITEM_OPTIONS, at);
     const plan = m.getPlan(
       key,
       {

@@ -62,6 +62,9 @@ export interface TransactPutOptions<T> {
   condition?: ConditionInput<T>;
 }
 
+/** The names of {@link TransactPutOptions}: any other option is refused. */
+export const TRANSACT_PUT_OPTIONS: readonly (keyof TransactPutOptions<unknown>)[] = ["condition"];
+
 /** Options of a transaction's `update` and `delete`. */
 export interface TransactWriteOptions<T> {
   /** The write happens only if the stored item meets it. */
@@ -69,6 +72,12 @@ export interface TransactWriteOptions<T> {
   /** The version the stored item must have (models with a version property). */
   version?: number;
 }
+
+/** The names of {@link TransactWriteOptions}: any other option is refused. */
+export const TRANSACT_WRITE_OPTIONS: readonly (keyof TransactWriteOptions<unknown>)[] = [
+  "condition",
+  "version",
+];
 
 /** One action, and the model it is on. */
 export interface TransactEntry {
@@ -92,7 +101,7 @@ export class TransactWriter {
     options: TransactPutOptions<ModelItem<M>> = {},
   ): this {
     const [m, at] = this.#next(model);
-    return this.#add(m, m.putPlan(item, planOptions(options, at), at), at);
+    return this.#add(m, m.putPlan(item, planOptions(options, TRANSACT_PUT_OPTIONS, at), at), at);
   }
 
   /** Updates the item at `key` with `(u) => u.set(...)...` actions, if `condition` (and `version`) hold. */
@@ -105,7 +114,11 @@ export class TransactWriter {
     options: TransactWriteOptions<ModelItem<M>> = {},
   ): this {
     const [m, at] = this.#next(model);
-    return this.#add(m, m.updatePlan(key, keyAgnostic(actions), planOptions(options, at), at), at);
+    return this.#add(
+      m,
+      m.updatePlan(key, keyAgnostic(actions), planOptions(options, TRANSACT_WRITE_OPTIONS, at), at),
+      at,
+    );
   }
 
   /** Deletes the item at `key`, if `condition` (and `version`) hold. */
@@ -115,7 +128,11 @@ export class TransactWriter {
     options: TransactWriteOptions<ModelItem<M>> = {},
   ): this {
     const [m, at] = this.#next(model);
-    return this.#add(m, m.deletePlan(key, planOptions(options, at), at), at);
+    return this.#add(
+      m,
+      m.deletePlan(key, planOptions(options, TRANSACT_WRITE_OPTIONS, at), at),
+      at,
+    );
   }
 
   /** Makes the transaction depend on `condition` holding for the item at `key`, without writing it. */
@@ -156,10 +173,8 @@ export class TransactWriter {
   }
 }
 
-function planOptions<O extends object>(options: O, at: string): O {
-  if (options === null || typeof options !== "object") {
-    throw new DynoValidationError(`${at}.options`, "expected an options object");
-  }
+function planOptions<O extends object>(options: O, known: readonly string[], at: string): O {
+  checkOptions(options, known, at);
   return options;
 }
 

@@ -174,6 +174,14 @@ export interface LocalIndex<T> {
 /** A secondary index declared on a table. */
 export type IndexDefinition<T> = GlobalIndex<T> | LocalIndex<T>;
 
+/** The names of an {@link IndexDefinition}: any other name in an index's definition is refused. */
+export const INDEX_DEFINITION_NAMES: readonly (keyof GlobalIndex<unknown>)[] = [
+  "partitionKey",
+  "sortKey",
+  "projection",
+  "local",
+];
+
 /** The secondary indexes of a table, by index name. */
 export type Indexes<T> = { readonly [name: string]: IndexDefinition<T> };
 
