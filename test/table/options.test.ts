@@ -273,14 +273,14 @@ describe("misspelt options are refused with nothing sent", () => {
       () =>
         dyno.sharedTable(
           name,
-          loose({ partitionKey: "pk", indexes: { g: { partitionKey: "gpk", sortkey: "gsk" } } }),
+          loose({ partitionKey: "pk", indexes: { byG: { partitionKey: "gpk", sortkey: "gsk" } } }),
         ),
-      "indexes.g.sortkey",
+      "indexes.byG.sortkey",
     );
     const other = dyno.sharedTable(name, {
       partitionKey: "pk",
       sortKey: "sk",
-      indexes: { g: { partitionKey: "gpk" } },
+      indexes: { byG: { partitionKey: "gpk" } },
     });
     throws(
       () =>
@@ -313,10 +313,10 @@ describe("misspelt options are refused with nothing sent", () => {
           loose({
             schema: Note,
             key: { partitionKey: "O#{org}", sortKey: "N#{id}" },
-            indexes: { g: { partitionKey: "N#{n}", sortkey: "x" } },
+            indexes: { byG: { partitionKey: "N#{n}", sortkey: "x" } },
           }),
         ),
-      "indexes.g.sortkey",
+      "indexes.byG.sortkey",
     );
   });
 });
