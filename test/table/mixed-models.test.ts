@@ -110,6 +110,9 @@ test("a mixed batchGet leaves out an expired table item, in order; includeExpire
     got.map((i) => (i as { id?: string } | undefined)?.id),
     [undefined, "n2", "new", undefined],
   );
+  // DynamoDB Local's own TTL sweeper may have deleted the expired item meanwhile: put it back.
+  if (!(await raw(docs.name, { id: "old" })))
+    await docs.put({ id: "old", title: "old", expiresAt: past });
   assert.deepEqual((await docs.get({ id: "old" }, { includeExpired: true }))?.expiresAt, past);
   assert.equal(await docs.get({ id: "old" }), undefined);
 });
