@@ -169,7 +169,12 @@ export class ChangeDecoder<M extends StreamModels> {
       }
       // Without the stream's ARN (Streams API records) the table is unknown, and a Table owns
       // every item of its table: it owns this one only if it can read the record's key.
-      if (r.table === undefined && image && hasDecodeKey(model) && !ownsKey(model, r.keys ?? image)) {
+      if (
+        r.table === undefined &&
+        image &&
+        hasDecodeKey(model) &&
+        !ownsKey(model, r.keys ?? image)
+      ) {
         continue;
       }
       return entry;
@@ -179,7 +184,10 @@ export class ChangeDecoder<M extends StreamModels> {
 }
 
 /** The key properties of an entity's decoded item: the properties its key templates name. */
-function entityKeyOf(model: Entity<unknown>, item: Record<string, unknown>): Record<string, unknown> {
+function entityKeyOf(
+  model: Entity<unknown>,
+  item: Record<string, unknown>,
+): Record<string, unknown> {
   const key: Record<string, unknown> = {};
   for (const prop of model.definition.key.props) setOwn(key, prop, ownValue(item, prop));
   return key;

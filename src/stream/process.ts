@@ -164,7 +164,9 @@ export async function processStream<M extends StreamModels>(
 /** A record's `dynamodb.SequenceNumber` when it is a non-empty string (what Lambda can retry from). */
 function sequenceNumberOf(record: StreamRecordInput | undefined): string | undefined {
   const data: unknown =
-    record !== null && typeof record === "object" ? (record as StreamRecordInput).dynamodb : undefined;
+    record !== null && typeof record === "object"
+      ? (record as StreamRecordInput).dynamodb
+      : undefined;
   const sequenceNumber =
     data !== null && typeof data === "object"
       ? (data as { SequenceNumber?: unknown }).SequenceNumber
