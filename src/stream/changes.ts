@@ -8,6 +8,7 @@
 import { DynoEncodingError } from "../errors.js";
 import { toPublic } from "../encoding/path-error.js";
 import { Entity } from "../entity/entity.js";
+import { decodeEntityKey } from "./entity-keys.js";
 import type { EntityKey, KeyTemplates } from "../entity/types.js";
 import { ownValue, setOwn } from "../own.js";
 import type { KeyDecoder, Model, StoredItem } from "../table/model.js";
@@ -143,9 +144,12 @@ export class ChangeDecoder<M extends StreamModels> {
       key = at(`${where}.${r.keys ? "Keys" : r.newImage ? "NewImage" : "OldImage"}`, () =>
         model.decodeKey(keySource),
       );
-    } else if (model instanceof Entity && (newItem ?? oldItem) !== undefined) {
-      // An entity's key is the properties its key templates name, which its items carry.
-      key = entityKeyOf(model, (newItem ?? oldItem) as Record<string, unknown>);
+    } else if (model instanceof Entity) {
+      // An entity's key is the properties its key templates name, which its items carry; a
+      // key-only record's are read back from its key attributes.
+      const item = (newItem ?? oldItem) as Record<string, unknown> | undefined;
+      const read = item ? entityKeyOf(model, item) : r.keys && decodeEntityKey(model, r.keys);
+      if (read) key = read;
     }
     return {
       entity,
@@ -208,10 +212,12 @@ function hasDecodeKey(m: Model): m is Model & KeyDecoder<unknown> {
 }
 
 /**
- * Whether a key-only record belongs to a model: its `ownsKey` when it has one, else a model that
- * decodes keys owns the keys it can decode, else `ownsItem` on the key attributes.
+ * Whether a key-only record belongs to a model: an entity owns the keys its key templates read
+ * back; else its `ownsKey` when it has one, else a model that decodes keys owns the keys it can
+ * decode, else `ownsItem` on the key attributes.
  */
 function ownsKey(model: Model, keys: StoredItem): boolean {
+  if (model instanceof Entity) return decodeEntityKey(model, keys) !== undefined;
   if (hasDecodeKey(model)) {
     if (typeof model.ownsKey === "function") return model.ownsKey(keys);
     try {
