@@ -22,8 +22,9 @@
  * - bigints: `p` or `n` and 38 digits (`n` holds 10^38 - |v|), for |v| < 10^38;
  * - dates: the ISO 8601 form `YYYY-MM-DDTHH:mm:ss.sssZ`, years 0000 to 9999.
  *
- * Nothing ever decodes a key: items carry their properties, the key attributes are only
- * written and compared.
+ * Items carry their properties, so the key attributes are only written and compared; the one
+ * reader of a key is the streams room, for key-only records (`src/stream/entity-keys.ts`), which
+ * accepts a reading only when writing it back gives the stored key.
  * @module
  */
 import { DynoValidationError } from "../errors.js";

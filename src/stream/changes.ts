@@ -7,6 +7,10 @@
  */
 import { DynoEncodingError } from "../errors.js";
 import { toPublic } from "../encoding/path-error.js";
+import { Entity } from "../entity/entity.js";
+import { decodeEntityKey } from "./entity-keys.js";
+import type { EntityKey, KeyTemplates } from "../entity/types.js";
+import { ownValue, setOwn } from "../own.js";
 import type { KeyDecoder, Model, StoredItem } from "../table/model.js";
 import {
   parseRecord,
@@ -23,8 +27,17 @@ export type StreamModels = Readonly<Record<string, Model>>;
 /** The item type of a model. */
 export type ItemOfModel<M> = M extends Model<infer T> ? T : never;
 
-/** The key type of a model: its decoded key when it decodes keys, the stored key otherwise. */
-export type KeyOfModel<M> = M extends KeyDecoder<infer K> ? K : StoredItem;
+/**
+ * The key type of a model: its decoded key when it decodes keys (a Table), an entity's key
+ * properties (`{ org, id }`) for an entity, the stored key otherwise.
+ */
+export type KeyOfModel<M> =
+  M extends KeyDecoder<infer K>
+    ? K
+    : // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      M extends Entity<infer T, string, infer K extends KeyTemplates, any>
+      ? EntityKey<T, K>
+      : StoredItem;
 
 /** What every change says, whatever model it matched. */
 export interface ChangeBase<T, K> {
@@ -121,19 +134,29 @@ export class ChangeDecoder<M extends StreamModels> {
       };
     }
     const [entity, model] = match;
+    const newItem: unknown =
+      r.newImage && at(`${where}.NewImage`, () => model.decodeItem(r.newImage!));
+    const oldItem: unknown =
+      r.oldImage && at(`${where}.OldImage`, () => model.decodeItem(r.oldImage!));
     const keySource = r.keys ?? r.newImage ?? r.oldImage;
-    const key =
-      hasDecodeKey(model) && keySource
-        ? at(`${where}.${r.keys ? "Keys" : r.newImage ? "NewImage" : "OldImage"}`, () =>
-            model.decodeKey(keySource),
-          )
-        : (r.keys ?? {});
+    let key: unknown = r.keys ?? {};
+    if (hasDecodeKey(model) && keySource) {
+      key = at(`${where}.${r.keys ? "Keys" : r.newImage ? "NewImage" : "OldImage"}`, () =>
+        model.decodeKey(keySource),
+      );
+    } else if (model instanceof Entity) {
+      // An entity's key is the properties its key templates name, which its items carry; a
+      // key-only record's are read back from its key attributes.
+      const item = (newItem ?? oldItem) as Record<string, unknown> | undefined;
+      const read = item ? entityKeyOf(model, item) : r.keys && decodeEntityKey(model, r.keys);
+      if (read) key = read;
+    }
     return {
       entity,
       type: r.type,
       key,
-      newItem: r.newImage && at(`${where}.NewImage`, () => model.decodeItem(r.newImage!)),
-      oldItem: r.oldImage && at(`${where}.OldImage`, () => model.decodeItem(r.oldImage!)),
+      newItem,
+      oldItem,
       sequenceNumber: r.sequenceNumber,
       removedByTtl: r.removedByTtl,
       record: r.record,
@@ -145,12 +168,33 @@ export class ChangeDecoder<M extends StreamModels> {
     for (const entry of this.#models) {
       const model = entry[1];
       if (r.table !== undefined && model.name !== r.table) continue;
-      if (image ? model.ownsItem(image) : r.keys !== undefined && ownsKey(model, r.keys)) {
-        return entry;
+      if (!(image ? model.ownsItem(image) : r.keys !== undefined && ownsKey(model, r.keys))) {
+        continue;
       }
+      // Without the stream's ARN (Streams API records) the table is unknown, and a Table owns
+      // every item of its table: it owns this one only if it can read the record's key.
+      if (
+        r.table === undefined &&
+        image &&
+        hasDecodeKey(model) &&
+        !ownsKey(model, r.keys ?? image)
+      ) {
+        continue;
+      }
+      return entry;
     }
     return undefined;
   }
+}
+
+/** The key properties of an entity's decoded item: the properties its key templates name. */
+function entityKeyOf(
+  model: Entity<unknown>,
+  item: Record<string, unknown>,
+): Record<string, unknown> {
+  const key: Record<string, unknown> = {};
+  for (const prop of model.definition.key.props) setOwn(key, prop, ownValue(item, prop));
+  return key;
 }
 
 function isModel(m: unknown): m is Model {
@@ -168,10 +212,12 @@ function hasDecodeKey(m: Model): m is Model & KeyDecoder<unknown> {
 }
 
 /**
- * Whether a key-only record belongs to a model: its `ownsKey` when it has one, else a model that
- * decodes keys owns the keys it can decode, else `ownsItem` on the key attributes.
+ * Whether a key-only record belongs to a model: an entity owns the keys its key templates read
+ * back; else its `ownsKey` when it has one, else a model that decodes keys owns the keys it can
+ * decode, else `ownsItem` on the key attributes.
  */
 function ownsKey(model: Model, keys: StoredItem): boolean {
+  if (model instanceof Entity) return decodeEntityKey(model, keys) !== undefined;
   if (hasDecodeKey(model)) {
     if (typeof model.ownsKey === "function") return model.ownsKey(keys);
     try {

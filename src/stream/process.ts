@@ -5,7 +5,7 @@
  * response and not handled, so Lambda retries them in order.
  * @module
  */
-import { AbortError } from "../errors.js";
+import { AbortError, DynoError, DynoValidationError } from "../errors.js";
 import { ChangeDecoder, type StreamChange, type StreamModels } from "./changes.js";
 import {
   parseRecord,
@@ -33,8 +33,14 @@ export interface ProcessStreamOptions {
   /**
    * Called with each failure that ends a shard's run (the record's index, its sequence number
    * and the error). Default: `console.error`, so a failure leaves a trace in the function's logs.
+   * It may return a promise, which is awaited before the shard's run ends. When it throws or
+   * rejects, `processStream` still waits for every shard, then rejects with that error (Lambda
+   * then retries the whole batch).
    */
-  onError?: (error: unknown, failed: { index: number; sequenceNumber: string | undefined }) => void;
+  onError?: (
+    error: unknown,
+    failed: { index: number; sequenceNumber: string | undefined },
+  ) => unknown;
   /** Stops starting records when aborted; the records not handled are reported as failures. */
   signal?: AbortSignal;
 }
@@ -45,10 +51,12 @@ export type ChangeHandler<M extends StreamModels> = (change: StreamChange<M>) =>
 /**
  * Handles a stream event's changes, returning Lambda's partial batch response.
  * @returns `{ batchItemFailures }`: for each shard with a failure, the sequence number of its
- *   first failed record and of every later record of that shard, none of which was handled
- *   after the failure.
- * @throws DynoValidationError when `event` is not a stream event; an error when a record with no
- *   sequence number fails (Lambda can only retry it by retrying the whole batch).
+ *   first failed record and of every later record of that shard that has one (each listed
+ *   once), none of which was handled after the failure.
+ * @throws DynoValidationError when `event` is not a stream event, or `shardOf` does not return a
+ *   string; a DynoError when the first failed record of a shard has no sequence number (Lambda
+ *   can only retry it by retrying the whole batch); the error `onError` threw. Each only after
+ *   every shard has stopped, so no handler is left running.
  * @example
  * ```ts
  * export const handler = (event: DynamoDBStreamEvent) =>
@@ -82,11 +90,20 @@ export async function processStream<M extends StreamModels>(
 
   const shards = new Map<string, number[]>();
   records.forEach((record, index) => {
-    const shard = shardOf(record);
+    const shard: unknown = shardOf(record);
+    if (typeof shard !== "string") {
+      throw new DynoValidationError(
+        "options.shardOf",
+        `must return a string (the shard of a record), got ${shard === null ? "null" : typeof shard} for Records[${index}]`,
+      );
+    }
     const list = shards.get(shard);
     if (list) list.push(index);
     else shards.set(shard, [index]);
   });
+
+  /** The first error `onError` threw or rejected with (`processStream` rejects with it, last). */
+  let onErrorFailure: { error: unknown } | undefined;
 
   /** Handles one shard's records in order; the indexes of the records not handled successfully. */
   const runShard = async (indexes: number[]): Promise<number[]> => {
@@ -97,7 +114,11 @@ export async function processStream<M extends StreamModels>(
           throw options.signal.reason ?? new AbortError("processStream was aborted");
         await handler(decoder.decode(parseRecord(records[index]!, index)));
       } catch (error) {
-        onError(error, { index, sequenceNumber: records[index]?.dynamodb?.SequenceNumber });
+        try {
+          await onError(error, { index, sequenceNumber: sequenceNumberOf(records[index]) });
+        } catch (e) {
+          onErrorFailure ??= { error: e };
+        }
         return indexes.slice(n);
       }
     }
@@ -105,25 +126,52 @@ export async function processStream<M extends StreamModels>(
   };
 
   const queue = [...shards.values()];
-  const failed: number[] = [];
+  const failedRuns: number[][] = [];
   const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
-    for (let shard = queue.shift(); shard; shard = queue.shift())
-      failed.push(...(await runShard(shard)));
+    for (let shard = queue.shift(); shard; shard = queue.shift()) {
+      const failed = await runShard(shard);
+      if (failed.length > 0) failedRuns.push(failed);
+    }
   });
   await Promise.all(workers);
+  if (onErrorFailure) throw onErrorFailure.error;
 
-  failed.sort((a, b) => a - b);
-  const batchItemFailures: { itemIdentifier: string }[] = [];
-  for (const index of failed) {
-    const sequenceNumber = records[index]?.dynamodb?.SequenceNumber;
-    if (typeof sequenceNumber !== "string" || sequenceNumber === "") {
-      throw new Error(
-        `processStream: Records[${index}] failed and has no dynamodb.SequenceNumber to report; the whole batch must be retried`,
+  // Lambda retries a shard from the lowest sequence number reported: the first failed record of
+  // a shard must have one; a later record without one is retried with it, so it is left out.
+  const reported = new Set<string>();
+  for (const run of failedRuns) {
+    const first = run[0]!;
+    if (sequenceNumberOf(records[first]) === undefined) {
+      throw new DynoError(
+        `processStream: Records[${first}] failed and has no dynamodb.SequenceNumber to report; the whole batch must be retried`,
       );
     }
+    for (const index of run) {
+      const sequenceNumber = sequenceNumberOf(records[index]);
+      if (sequenceNumber !== undefined) reported.add(sequenceNumber);
+    }
+  }
+  const failedInOrder = failedRuns.flat().sort((a, b) => a - b);
+  const batchItemFailures: { itemIdentifier: string }[] = [];
+  for (const index of failedInOrder) {
+    const sequenceNumber = sequenceNumberOf(records[index]);
+    if (sequenceNumber === undefined || !reported.delete(sequenceNumber)) continue;
     batchItemFailures.push({ itemIdentifier: sequenceNumber });
   }
   return { batchItemFailures };
+}
+
+/** A record's `dynamodb.SequenceNumber` when it is a non-empty string (what Lambda can retry from). */
+function sequenceNumberOf(record: StreamRecordInput | undefined): string | undefined {
+  const data: unknown =
+    record !== null && typeof record === "object"
+      ? (record as StreamRecordInput).dynamodb
+      : undefined;
+  const sequenceNumber =
+    data !== null && typeof data === "object"
+      ? (data as { SequenceNumber?: unknown }).SequenceNumber
+      : undefined;
+  return typeof sequenceNumber === "string" && sequenceNumber !== "" ? sequenceNumber : undefined;
 }
 
 function defaultOnError(

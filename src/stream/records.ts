@@ -99,14 +99,15 @@ export function recordsOf(event: StreamEventInput): readonly StreamRecordInput[]
 /** The table a stream ARN belongs to (`arn:aws:dynamodb:region:account:table/NAME/stream/...`). */
 export function tableOfStreamArn(arn: string | undefined): string | undefined {
   if (typeof arn !== "string") return undefined;
-  const match = /:table\/([^/]+)\/stream\//.exec(arn);
+  const match = /^arn:[^:]+:dynamodb:[^:]*:[^:]*:table\/([^/]+)\/stream\/./.exec(arn);
   return match?.[1];
 }
 
 /**
  * Checks and converts record `index`.
  * @throws DynoValidationError naming `Records[index]....` for a record that is not a DynamoDB
- *   stream record: an unknown event name, no `dynamodb` member, a malformed attribute value.
+ *   stream record: an unknown event name, no `dynamodb` member, an `eventSourceARN` that is not
+ *   a DynamoDB stream's, a malformed attribute value (a number included).
  */
 export function parseRecord(record: StreamRecordInput, index: number): ParsedRecord {
   const where = `Records[${index}]`;
@@ -135,10 +136,18 @@ export function parseRecord(record: StreamRecordInput, index: number): ParsedRec
     );
   }
   const identity = record.userIdentity;
+  const arn: unknown = record.eventSourceARN;
+  const table = arn === undefined || arn === null ? undefined : tableOfStreamArn(arn as string);
+  if (arn !== undefined && arn !== null && table === undefined) {
+    throw new DynoValidationError(
+      `${where}.eventSourceARN`,
+      `expected a DynamoDB stream ARN (arn:aws:dynamodb:REGION:ACCOUNT:table/NAME/stream/LABEL), got ${JSON.stringify(arn) ?? String(arn)}`,
+    );
+  }
   return {
     index,
     type: type as ChangeType,
-    table: tableOfStreamArn(record.eventSourceARN),
+    table,
     keys: imageOf(data.Keys, `${where}.dynamodb.Keys`),
     newImage: imageOf(data.NewImage, `${where}.dynamodb.NewImage`),
     oldImage: imageOf(data.OldImage, `${where}.dynamodb.OldImage`),
@@ -186,7 +195,7 @@ function valueOf(v: unknown, where: string): AttributeValue {
       if (typeof x === "string") return { S: x };
       break;
     case "N":
-      if (typeof x === "string") return { N: x };
+      if (typeof x === "string" && NUMBER.test(x)) return { N: x };
       break;
     case "BOOL":
       if (typeof x === "boolean") return { BOOL: x };
@@ -198,7 +207,10 @@ function valueOf(v: unknown, where: string): AttributeValue {
       return { B: bytesOf(x, where) };
     case "SS":
     case "NS":
-      if (Array.isArray(x) && x.every((e) => typeof e === "string")) {
+      if (
+        Array.isArray(x) &&
+        x.every((e) => typeof e === "string" && (tag === "SS" || NUMBER.test(e)))
+      ) {
         return tag === "SS" ? { SS: [...(x as string[])] } : { NS: [...(x as string[])] };
       }
       break;
@@ -218,6 +230,9 @@ function valueOf(v: unknown, where: string): AttributeValue {
   }
   throw new DynoValidationError(where, `malformed ${tag} value`);
 }
+
+/** A DynamoDB number as the wire carries it: decimal digits, an optional sign, point and exponent. */
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 

@@ -285,3 +285,92 @@ describe("streamChanges types", () => {
     }
   });
 });
+
+describe("streamChanges: entities, records without an ARN, malformed ARNs and numbers", () => {
+  const app = dyno.sharedTable("App", { partitionKey: "pk", sortKey: "sk" });
+  const Members = app.entity("Member", {
+    schema: s.object({ org: s.string(), id: s.string(), name: s.string() }),
+    key: { partitionKey: "ORG#{org}", sortKey: "MEMBER#{id}" },
+  });
+  const Orgs = app.entity("Org", {
+    schema: s.object({ org: s.string(), name: s.string() }),
+    key: { partitionKey: "ORG#{org}", sortKey: "ORG" },
+  });
+  const member = {
+    pk: { S: "ORG#acme" },
+    sk: { S: "MEMBER#ada" },
+    _type: { S: "Member" },
+    org: { S: "acme" },
+    id: { S: "ada" },
+    name: { S: "Ada" },
+  };
+
+  test("an entity's change carries its key properties, from the new image or the old one", () => {
+    const keys = { pk: member.pk, sk: member.sk };
+    const [ins, rem] = streamChanges(
+      [
+        record("App", "INSERT", { Keys: keys, NewImage: member }),
+        record("App", "REMOVE", { Keys: keys, OldImage: member }),
+      ],
+      { orgs: Orgs, members: Members },
+    );
+    assert.equal(ins!.entity, "members");
+    assert.deepEqual(ins!.key, { org: "acme", id: "ada" });
+    assert.deepEqual(rem!.key, { org: "acme", id: "ada" });
+    for (const c of [ins!, rem!]) {
+      if (c.entity === "members") {
+        const typed: { org: string; id: string } = c.key;
+        void typed;
+      }
+    }
+  });
+
+  test("without an ARN, a Table that cannot read the record's key does not claim it", () => {
+    const r: StreamRecordInput = {
+      eventName: "INSERT",
+      dynamodb: { SequenceNumber: "1", Keys: { pk: member.pk, sk: member.sk }, NewImage: member },
+    };
+    const [c] = streamChanges([r], { orders: Orders, members: Members });
+    assert.equal(c!.entity, "members");
+    assert.deepEqual(c!.key, { org: "acme", id: "ada" });
+    const [none] = streamChanges([r], { orders: Orders });
+    assert.equal(none!.entity, undefined);
+    // with the ARN naming the Table's table, a key that does not fit is still an error
+    assert.throws(
+      () => [
+        ...streamChanges([record("Orders", "INSERT", { NewImage: member })], { orders: Orders }),
+      ],
+      DynoEncodingError,
+    );
+  });
+
+  test("an eventSourceARN that is not a stream's is refused, naming it", () => {
+    for (const arn of ["garbage", "arn:aws:dynamodb:us-east-1:1:table/Users", ""]) {
+      const r = {
+        ...record("Users", "INSERT", { NewImage: { id: { S: "u" } } }),
+        eventSourceARN: arn,
+      };
+      assert.throws(
+        () => [...streamChanges([r], { users: Users })],
+        (e: unknown) => e instanceof DynoValidationError && e.field === "Records[0].eventSourceARN",
+      );
+    }
+  });
+
+  test("numbers of unmatched records are checked too", () => {
+    for (const bad of [{ N: "abc" }, { N: "" }, { NS: ["1", "0x10"] }]) {
+      const r = record("Elsewhere", "INSERT", { NewImage: { k: { S: "1" }, v: bad } });
+      assert.throws(
+        () => [...streamChanges([r], { users: Users })],
+        (e: unknown) =>
+          e instanceof DynoValidationError && e.field === "Records[0].dynamodb.NewImage.v",
+      );
+    }
+    const ok = record("Elsewhere", "INSERT", {
+      NewImage: { k: { S: "1" }, v: { NS: ["-1.5e+3", ".5", "7"] } },
+    });
+    const [c] = streamChanges([ok], { users: Users });
+    assert.equal(c!.entity, undefined);
+    assert.deepEqual((c!.newItem as Record<string, unknown>).v, { NS: ["-1.5e+3", ".5", "7"] });
+  });
+});

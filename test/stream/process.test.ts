@@ -6,7 +6,14 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { Dyno, processStream, s, type StreamRecordInput } from "../../src/index.js";
+import {
+  Dyno,
+  DynoError,
+  DynoValidationError,
+  processStream,
+  s,
+  type StreamRecordInput,
+} from "../../src/index.js";
 import { record } from "./events.js";
 
 const dyno = new Dyno({
@@ -219,5 +226,119 @@ describe("processStream", () => {
       processStream("x" as never, models, () => 1),
       /event: expected a DynamoDB stream event/,
     );
+  });
+
+  test("an onError that rejects or throws: no unhandled rejection, every shard finishes, then processStream rejects with it", async () => {
+    const unhandled: unknown[] = [];
+    const listen = (e: unknown) => unhandled.push(e);
+    process.on("unhandledRejection", listen);
+    try {
+      for (const onError of [
+        async () => {
+          throw new Error("onError failed");
+        },
+        () => {
+          throw new Error("onError failed");
+        },
+      ]) {
+        const log: string[] = [];
+        await assert.rejects(
+          processStream(
+            [insert("a1", "A"), insert("b1", "B")],
+            models,
+            async (c) => {
+              const id = c.entity === "items" ? c.key.id : "?";
+              if (id === "a1") throw new Error("handler failed");
+              await new Promise((r) => setTimeout(r, 100));
+              log.push(`${id} done`);
+            },
+            { ...byEventId, onError },
+          ).finally(() => log.push("settled")),
+          /onError failed/,
+        );
+        assert.deepEqual(log, ["b1 done", "settled"]);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off("unhandledRejection", listen);
+    }
+  });
+
+  test("an onError that returns a promise is awaited before the shard's run ends", async () => {
+    const log: string[] = [];
+    await processStream(
+      [insert("a", "A")],
+      models,
+      () => {
+        throw new Error("x");
+      },
+      {
+        onError: async () => {
+          await new Promise((r) => setTimeout(r, 30));
+          log.push("onError done");
+        },
+      },
+    ).then(() => log.push("settled"));
+    assert.deepEqual(log, ["onError done", "settled"]);
+  });
+
+  test("a later record without a sequence number is retried with the first failed one, not the whole batch", async () => {
+    const records = [
+      insert("a", "s"),
+      record("Items", "INSERT", {
+        NewImage: { id: { S: "b" }, n: { N: "1" } },
+        SequenceNumber: null,
+      }),
+      insert("c", "s"),
+    ];
+    const out = await processStream(
+      records,
+      models,
+      () => {
+        throw new Error("x");
+      },
+      quiet,
+    );
+    assert.deepEqual(
+      out.batchItemFailures.map((f) => f.itemIdentifier),
+      [seqOf(records[0]!), seqOf(records[2]!)],
+    );
+  });
+
+  test("a sequence number is reported once; a first failure without one is a DynoError", async () => {
+    const a = insert("a", "s");
+    const b = {
+      ...insert("b", "s"),
+      dynamodb: { ...insert("b", "s").dynamodb, SequenceNumber: seqOf(a) },
+    };
+    const out = await processStream(
+      [a, b],
+      models,
+      () => {
+        throw new Error("x");
+      },
+      quiet,
+    );
+    assert.deepEqual(out.batchItemFailures, [{ itemIdentifier: seqOf(a) }]);
+    await assert.rejects(
+      processStream([null as never, a], models, () => undefined, quiet),
+      (e: unknown) => e instanceof DynoError && /Records\[0\] failed and has no/.test(e.message),
+    );
+  });
+
+  test("shardOf must return a string", async () => {
+    let calls = 0;
+    await assert.rejects(
+      processStream([insert("a", "s"), insert("b", "s")], models, () => void calls++, {
+        ...quiet,
+        shardOf: () => ({}) as never,
+      }),
+      (e: unknown) =>
+        e instanceof DynoValidationError &&
+        e.field === "options.shardOf" &&
+        /got object for Records\[0\]/.test(e.message),
+    );
+    assert.equal(calls, 0);
   });
 });
