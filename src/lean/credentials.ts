@@ -213,7 +213,9 @@ export function containerProvider(
 function credentialsOf(status: number, body: string): Credentials {
   if (status === 200) {
     const p = JSON.parse(body) as Record<string, unknown>;
-    const { AccessKeyId, SecretAccessKey, Token, Expiration, AccountId } = p;
+    // `AccountId` is not read, as the SDK's HTTP credential provider does not read it: the
+    // request goes to the regional endpoint, not an account-ID endpoint, as the SDK's would
+    const { AccessKeyId, SecretAccessKey, Token, Expiration } = p;
     if (
       typeof AccessKeyId !== "string" ||
       typeof SecretAccessKey !== "string" ||
@@ -230,7 +232,6 @@ function credentialsOf(status: number, body: string): Credentials {
       secretAccessKey: SecretAccessKey,
       sessionToken: Token,
       expiration: new Date(Expiration),
-      ...(typeof AccountId === "string" && AccountId && { accountId: AccountId }),
     };
   }
   let detail = "";

@@ -75,6 +75,16 @@ export class Connection {
     this.socket.write(request.head + request.body);
   }
 
+  /**
+   * Closes the socket and fails the request in flight, if any, as node's request fails when its
+   * socket is destroyed under it (`agent.destroy()`, which `client.destroy()` calls).
+   */
+  abandon(): void {
+    const exchange = this.#exchange;
+    this.destroy();
+    if (exchange) this.#cutShort(exchange);
+  }
+
   /** Closes the socket (a request in flight, if any, is not told: its owner chose this). */
   destroy(): void {
     this.#exchange = undefined;
@@ -266,7 +276,7 @@ export class OriginPool {
   /** Closes every connection, idle or busy, and fails the waiting requests (`agent.destroy()`). */
   destroy(): void {
     for (const waiter of this.#waiting.splice(0)) waiter.failed(hangUp());
-    for (const connection of [...this.#open]) connection.destroy();
+    for (const connection of [...this.#open]) connection.abandon();
   }
 
   #connect(): Connection {

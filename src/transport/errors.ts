@@ -104,11 +104,14 @@ class LeanServiceException extends Error {
   static readonly shapeId: string = SERVICE_EXCEPTION_SHAPE_ID;
   $fault: "client" | "server";
   $metadata: ResponseMetadata;
+  /** An own property, undefined unless set, as on the SDK's exceptions (a class field there). */
+  $retryable: { throttling?: boolean } | undefined;
   constructor(name: string, fault: "client" | "server", $metadata: ResponseMetadata) {
     super();
     this.name = name;
     this.$fault = fault;
     this.$metadata = $metadata;
+    this.$retryable = undefined;
   }
 }
 
@@ -118,9 +121,12 @@ const leanClasses = new Map<string, typeof LeanServiceException>();
 function leanExceptionClass(name: string): typeof LeanServiceException {
   let ctor = leanClasses.get(name);
   if (!ctor) {
-    ctor = class extends LeanServiceException {
-      static override readonly shapeId: string = EXCEPTION_SHAPE_NAMESPACE + name;
-    };
+    // named as the SDK's class (`error.constructor.name`); `name` is a modelled exception's
+    ctor = {
+      [name]: class extends LeanServiceException {
+        static override readonly shapeId: string = EXCEPTION_SHAPE_NAMESPACE + name;
+      },
+    }[name]!;
     leanClasses.set(name, ctor);
   }
   return ctor;

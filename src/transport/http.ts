@@ -51,13 +51,37 @@ export function abortError(signal: AbortSignal): Error {
 const TIMEOUT_CODES = new Set(["ECONNRESET", "EPIPE", "ETIMEDOUT"]);
 
 /**
- * Sends one POST and resolves with the whole response (body as text). `headers` is a flat
- * list of names and values (`[name, value, ...]`). Through one of node's own agents the
- * request goes over this module's keep-alive connections (`connections.ts`); through any
- * other agent, with `node:http`.
+ * Headers shared by many requests, checked (as node checks them) and rendered once: a request
+ * template's. `list` is flat (`[name, value, ...]`).
+ */
+export interface FixedHeaders {
+  readonly list: readonly string[];
+  /** `name: value\r\n` per header. */
+  readonly text: string;
+  /** Why node would refuse one of them: every request with them fails with it. */
+  readonly error?: Error;
+}
+
+/** {@link FixedHeaders} of `list`; with the error node would throw for a header it refuses. */
+export function fixedHeaders(list: readonly string[]): FixedHeaders {
+  let text = "";
+  try {
+    for (let i = 0; i < list.length; i += 2) text += headerLine(list[i]!, list[i + 1]!);
+  } catch (error) {
+    return { list, text: "", error: error as Error };
+  }
+  return { list, text };
+}
+
+/**
+ * Sends one POST and resolves with the whole response (body as text): `fixed`'s headers, then
+ * `headers`, a flat list of names and values (`[name, value, ...]`). Through one of node's own
+ * agents the request goes over this module's keep-alive connections (`connections.ts`); through
+ * any other agent, with `node:http`.
  */
 export function post(
   target: Target,
+  fixed: FixedHeaders,
   headers: string[],
   body: string,
   settings: HttpSettings,
@@ -66,9 +90,15 @@ export function post(
   const agent = target.https ? settings.httpsAgent : settings.httpAgent;
   const port = Number(target.port) || (target.https ? 443 : 80);
   const pool = originPool(agent, target.https, hostOf(target), port);
-  return pool
-    ? exchange(pool, requestText(target, headers, body, pool.keepAliveHeader), settings, signal)
-    : nodePost(target, headers, body, settings, signal);
+  if (!pool) return nodePost(target, [...fixed.list, ...headers], body, settings, signal);
+  if (fixed.error) return Promise.reject(fixed.error);
+  let request: OutgoingRequest;
+  try {
+    request = requestText(target, fixed, headers, body, pool.keepAliveHeader);
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
+  return exchange(pool, request, settings, signal);
 }
 
 /** The hostname without the brackets of an IPv6 literal. */
@@ -81,27 +111,29 @@ function hostOf(target: Target): string {
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 
+/** One header's line; throws as node does for a header it would refuse. */
+function headerLine(name: string, value: string): string {
+  if (!HEADER_NAME.test(name))
+    throw Object.assign(new TypeError(`Header name must be a valid HTTP token ["${name}"]`), {
+      code: "ERR_INVALID_HTTP_TOKEN",
+    });
+  if (INVALID_VALUE.test(value))
+    throw Object.assign(new TypeError(`Invalid character in header content ["${name}"]`), {
+      code: "ERR_INVALID_CHAR",
+    });
+  return `${name}: ${value}\r\n`;
+}
+
 /** The request line and headers; throws as node does for a header it would refuse. */
 function requestText(
   target: Target,
+  fixed: FixedHeaders,
   headers: string[],
   body: string,
   keepAlive: boolean,
-): { head: string; body: string } {
-  let head = `POST ${target.path} HTTP/1.1\r\n`;
-  for (let i = 0; i < headers.length; i += 2) {
-    const name = headers[i]!;
-    const value = headers[i + 1]!;
-    if (!HEADER_NAME.test(name))
-      throw Object.assign(new TypeError(`Header name must be a valid HTTP token ["${name}"]`), {
-        code: "ERR_INVALID_HTTP_TOKEN",
-      });
-    if (INVALID_VALUE.test(value))
-      throw Object.assign(new TypeError(`Invalid character in header content ["${name}"]`), {
-        code: "ERR_INVALID_CHAR",
-      });
-    head += `${name}: ${value}\r\n`;
-  }
+): OutgoingRequest {
+  let head = `POST ${target.path} HTTP/1.1\r\n${fixed.text}`;
+  for (let i = 0; i < headers.length; i += 2) head += headerLine(headers[i]!, headers[i + 1]!);
   head += keepAlive ? "connection: keep-alive\r\n\r\n" : "connection: close\r\n\r\n";
   return { head, body };
 }

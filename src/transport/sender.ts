@@ -17,7 +17,7 @@ import {
   responseMetadata,
   type WireResponse,
 } from "./errors.js";
-import { abortError, post, type HttpSettings } from "./http.js";
+import { abortError, fixedHeaders, post, type FixedHeaders, type HttpSettings } from "./http.js";
 import { parseBody, requestBody } from "./json.js";
 import { retryErrorInfo, type RetryStrategyV2, type RetryToken } from "./retry.js";
 import {
@@ -200,9 +200,9 @@ interface RequestTemplate {
   readonly agent: UserAgentHeaders | undefined;
   /**
    * The headers but the per-request ones (content type, host, target, the endpoint's, the user
-   * agent's), as a flat list of names and values, as {@link post} takes them.
+   * agent's), checked and rendered once.
    */
-  readonly headerList: readonly string[];
+  readonly fixed: FixedHeaders;
   readonly signer: RequestSigner;
 }
 
@@ -260,7 +260,7 @@ function templateOf(
   );
   const headerList = Object.entries(headers).flat();
   if (agent) headerList.push("user-agent", agent["user-agent"]); // not signed, as by the SDK's signer
-  template = { agent, headerList, signer };
+  template = { agent, fixed: fixedHeaders(headerList), signer };
   byOperation.set(operation, template);
   return template;
 }
@@ -324,7 +324,7 @@ async function send(request: WireRequest, state: ClientState): Promise<unknown> 
         sentAt = Date.now();
         response = plan?.answer
           ? answered(plan.answer.status, plan.answer.body)
-          : await post(endpoint, withSignature(template, extra, auth), sent, http, signal);
+          : await post(endpoint, template.fixed, withSignature(extra, auth), sent, http, signal);
         if (plan?.body && response.statusCode === 200)
           response = answered(
             200,
@@ -382,13 +382,9 @@ function lambdaTraceId(): string | undefined {
   return env._X_AMZN_TRACE_ID || undefined;
 }
 
-/** The request's headers: the template's, this request's own (signed or not) and the signature's. */
-function withSignature(
-  template: RequestTemplate,
-  extra: Record<string, string>,
-  auth: SignedHeaders,
-): string[] {
-  const headers = template.headerList.slice();
+/** The request's headers after its template's: its own (signed or not) and the signature's. */
+function withSignature(extra: Record<string, string>, auth: SignedHeaders): string[] {
+  const headers: string[] = [];
   for (const name in extra) headers.push(name, extra[name]!);
   headers.push("x-amz-date", auth["x-amz-date"]);
   const token = auth["x-amz-security-token"];

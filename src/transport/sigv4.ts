@@ -5,6 +5,7 @@
  * Proven against `@smithy/signature-v4` by a property test and AWS's published vectors.
  * @module
  */
+import * as crypto from "node:crypto";
 import { createHash, createHmac, createSecretKey, type KeyObject } from "node:crypto";
 
 /** The credentials a request is signed with (the SDK's `AwsCredentialIdentity` shape). */
@@ -253,8 +254,11 @@ function hmac(key: string | Buffer, data: string): Buffer {
   return createHmac("sha256", key).update(data).digest();
 }
 
+/** `crypto.hash` (Node ≥ 20.12): a one-shot digest, without a Hash object per call. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string | Uint8Array, encoding: "hex") => string }).hash;
+
 function sha256Hex(data: string | Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
+  return oneShot ? oneShot("sha256", data, "hex") : createHash("sha256").update(data).digest("hex");
 }
 
 /** Header values that canonicalisation leaves as they are (most of them). */

@@ -252,3 +252,45 @@ test("connectionTimeout bounds the wait for a free socket (maxSockets 1, slow se
   assert.deepEqual(ours, theirs);
   await srv.stop();
 });
+
+test("client.destroy() fails a request in flight at once on both transports, as the SDK's handler does", async () => {
+  // A server that takes requests and never answers: only the destroy can end them.
+  const sockets: Socket[] = [];
+  const server = createNetServer((socket) => {
+    sockets.push(socket);
+    socket.on("data", () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as { port: number }).port;
+  const silent = { endpoint: `http://127.0.0.1:${port}` };
+  try {
+    const outcomes = await Promise.all(
+      (["sdk", "direct"] as const).map(async (transport) => {
+        const client = new DynamoDBClient({ ...localClientConfig(silent.endpoint), maxAttempts: 1 });
+        const dyno = new Dyno({ client, transport });
+        assert.equal(dyno.transport, transport, dyno.transportReason);
+        const pending = dyno.getItem({ TableName: "t", Key: { pk: { S: "a" } } });
+        const settled = pending.then(
+          () => ({ ok: true as const }),
+          (error: Error) => ({ ok: false as const, name: error.name, message: error.message }),
+        );
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const destroyedAt = Date.now();
+        client.destroy();
+        const outcome = await Promise.race([
+          settled,
+          new Promise<"pending">((resolve) => setTimeout(() => resolve("pending"), 5000)),
+        ]);
+        return { transport, outcome, ms: Date.now() - destroyedAt };
+      }),
+    );
+    const [sdk, direct] = outcomes;
+    assert.notEqual(sdk!.outcome, "pending", "the SDK path settles");
+    assert.notEqual(direct!.outcome, "pending", "the direct path settles after destroy()");
+    assert.deepEqual(direct!.outcome, sdk!.outcome);
+    assert.ok(direct!.ms < 2000, `settled ${direct!.ms} ms after destroy()`);
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
