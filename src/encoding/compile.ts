@@ -37,7 +37,7 @@ import {
   tooDeep,
 } from "./marshal.js";
 import { bigintToN, numberToN, parseBigInt, parseExactNumber, shortDecimal } from "./numbers.js";
-import type { AnySchema, ObjectPlan } from "./schema/schema.js";
+import type { AnySchema, Field, ObjectPlan } from "./schema/schema.js";
 
 let generates: boolean | undefined;
 
@@ -143,6 +143,31 @@ function literalOk(plan: ObjectPlan): boolean {
   return true;
 }
 
+/** The kinds a flat item's one-pass check handles (see {@link flatFields}). */
+const FLAT_KINDS: ReadonlySet<string> = new Set(["string", "number", "boolean", "binary"]);
+
+/**
+ * The fields of a small flat item, when every one is a required, non-nullable attribute of a
+ * leaf kind under a name no prototype has (else `undefined`). Such an item is checked in one
+ * pass: every value read first, then one condition over all their types (no per-field
+ * `undefined` branch, no per-field fallback); an item that fails it goes through the general
+ * code, which reports the first bad field exactly as before.
+ */
+function flatFields(
+  plan: ObjectPlan,
+  encode: boolean,
+): readonly (Field & { type: "field" })[] | undefined {
+  if (plan.records.length > 0 || plan.fields.length === 0) return undefined;
+  for (const f of plan.fields) {
+    if (f.type !== "field") return undefined;
+    const { mods, def } = f.schema;
+    if (mods.optional || mods.nullable || !FLAT_KINDS.has(def.kind)) return undefined;
+    if (inherited(f.attr) || inherited(f.prop)) return undefined;
+    if (encode && omitsEmpty(f.schema)) return undefined;
+  }
+  return plan.fields as readonly (Field & { type: "field" })[];
+}
+
 // ---------------------------------------------------------------- encoder
 
 /**
@@ -199,6 +224,8 @@ interface EncOut {
   maybe: Slot[];
   /** Write each attribute right away instead (embedded records or a `__proto__` name). */
   assign: boolean;
+  /** Locals already holding the top-level properties, by field number (a flat item's one pass). */
+  pre?: readonly string[];
 }
 
 function genEnc(
@@ -338,7 +365,7 @@ function genEnc(
       ? `{ a = C[${i}].enc(x, d); ${v} = a !== undefined && !H.isEmptyAV(a) ? a : undefined; }`
       : `${v} = C[${i}].enc(x, d);`;
     out.code +=
-      `f = ${i}; x = ${read(src, f.prop)}; var ${v} = undefined;\n` +
+      `f = ${i}; x = ${out.pre?.[i] ?? read(src, f.prop)}; var ${v} = undefined;\n` +
       `if (x === undefined) { ${absent} }\n` +
       (fast ? `else ${fast}\n` : "") +
       (mods.nullable && !omit ? `else if (x === null) ${v} = { NULL: true };\n` : "") +
@@ -354,13 +381,51 @@ function genEnc(
   }
 }
 
+/**
+ * A flat item's encoder fast path: read every property (into `u0`, `u1`, ...; the general code
+ * after it reuses them, so nothing is read twice), one condition over all their types, and the
+ * item as one literal. `undefined` fails every type test, so it needs no branch of its own.
+ */
+function flatEnc(fields: readonly (Field & { type: "field" })[]): string {
+  const ok: string[] = [];
+  const slots: Slot[] = [];
+  fields.forEach((f, i) => {
+    const u = `u${i}`;
+    switch (f.schema.def.kind) {
+      case "string":
+        ok.push(`typeof ${u} === "string"`);
+        slots.push({ name: f.attr, local: `{ S: ${u} }` });
+        break;
+      case "number":
+        ok.push(
+          `typeof ${u} === "number" && ${u} < 1e126 && ${u} > -1e126 && (${u} >= 1e-130 || ${u} <= -1e-130 || ${u} === 0)`,
+        );
+        slots.push({ name: f.attr, local: `{ N: "" + ${u} }` });
+        break;
+      case "boolean":
+        ok.push(`(${u} === true | ${u} === false)`); // see BOOL
+        slots.push({ name: f.attr, local: `{ BOOL: ${u} }` });
+        break;
+      default: // binary
+        ok.push(`${u} instanceof Uint8Array`);
+        slots.push({ name: f.attr, local: `{ B: ${u} }` });
+    }
+  });
+  return (
+    `var ${fields.map((f, i) => `u${i} = ${read("v", f.prop)}`).join(", ")}, r;\n` +
+    `if (${ok.join(" && ")}) {\n${literalOf("r", slots)}return r;\n}\n`
+  );
+}
+
 function generateEnc(
   plan: ObjectPlan,
   build: Build,
 ): (v: unknown, depth: number) => Record<string, AttributeValue> {
   const t = new Tables();
   const literal = literalOk(plan);
-  const out: EncOut = { code: "", always: [], maybe: [], assign: !literal };
+  const flat = flatFields(plan, true);
+  const pre = flat?.map((_, i) => `u${i}`);
+  const out: EncOut = { code: "", always: [], maybe: [], assign: !literal, pre };
   genEnc(plan, "v", "", true, t, build, out);
   let body = out.code;
   if (literal) {
@@ -374,6 +439,7 @@ function generateEnc(
     `"use strict";\nreturn function encItem(v, d) {\n` +
     `if (d > ${MAX_DEPTH}) H.tooDeep();\n` +
     `if (v === null || typeof v !== "object" || Array.isArray(v)) H.notAnObject(v);\n` +
+    (flat ? flatEnc(flat) : "") +
     `var o = ${literal ? "undefined" : "{}"}, x, a, f = 0;\ntry {\n${body}} catch (e) { throw H.seg(e, P[f], v); }\nreturn o;\n};`;
   return new Function("H", "C", "I", "P", "K", "TA", "Uint8Array", "Date", src)(
     H,
@@ -548,14 +614,58 @@ function genDec(
   return code;
 }
 
+/**
+ * A flat item's decoder fast path: every attribute's member read in one `try` (a missing
+ * attribute or one that is not an object throws there, so no per-field `undefined` branch),
+ * one condition over all their types, and the object as one literal. Anything else leaves
+ * the block for the general code, which reads the item again and reports the first bad
+ * attribute as before.
+ */
+function flatDec(fields: readonly (Field & { type: "field" })[]): string {
+  const reads: string[] = [];
+  const ok: string[] = [];
+  const slots: Slot[] = [];
+  fields.forEach((f, i) => {
+    const w = `w${i}`;
+    slots.push({ name: f.prop, local: w });
+    const attr = `m[${lit(f.attr)}]`;
+    switch (f.schema.def.kind) {
+      case "string":
+        reads.push(`${w} = ${attr}.S;`);
+        ok.push(`typeof ${w} === "string"`);
+        break;
+      case "number":
+        // shortDecimal: NaN for anything but a short decimal string (the general code decides).
+        reads.push(`${w} = ${attr}.N;`);
+        ok.push(`(${w} = H.short(${w})) === ${w}`);
+        break;
+      case "boolean":
+        reads.push(`${w} = ${attr}.BOOL;`);
+        ok.push(`(${w} === true | ${w} === false)`); // see BOOL
+        break;
+      default: // binary
+        reads.push(`${w} = ${attr}.B;`);
+        ok.push(`${w} instanceof Uint8Array`);
+    }
+  });
+  return (
+    `var ${fields.map((_, i) => `w${i}`).join(", ")};\n` +
+    `flat: {\ntry { ${reads.join(" ")} } catch (e) { break flat; }\n` +
+    `if (${ok.join(" && ")}) {\n${literalOf("o", slots)}` +
+    `if (fl & 6) H.unknownAttrs(m, o, fl, R);\nreturn o;\n}\n}\n`
+  );
+}
+
 function generateDec(
   plan: ObjectPlan,
   build: Build,
 ): (m: Record<string, AttributeValue>, flags: number) => unknown {
   const t = new Tables();
   const body = genDec(plan, "o", "m", "", t, build);
+  const flat = flatFields(plan, false);
   const src =
     `"use strict";\nreturn function decItem(m, fl) {\n` +
+    (flat ? flatDec(flat) : "") +
     `var o, a, x, f = 0;\ntry {\n${body}} catch (e) { throw H.seg(e, Q[f]); }\n` +
     `if (fl & 6) H.unknownAttrs(m, o, fl, R);\nreturn o;\n};`;
   return new Function("H", "C", "I", "E", "Q", "S", "K", "R", "Uint8Array", "Date", src)(
