@@ -7,7 +7,7 @@ import type { ScanCommandInput } from "@aws-sdk/client-dynamodb";
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import { DynoValidationError } from "../errors.js";
-import { unmarshalItems } from "../encoding/index.js";
+import { unmarshalItem } from "../encoding/index.js";
 import type { Pool } from "../pool/index.js";
 import type { Model, StoredItem } from "../table/model.js";
 
@@ -117,12 +117,31 @@ export interface JobOptionsBase<T> {
   owner?: string;
 }
 
+/**
+ * An item of a page could not be decoded (a number beyond a JS number's precision, an item that
+ * does not fit the model's schema): not the handler's failure, so the job fails at once.
+ */
+export class ItemDecodeFailure {
+  constructor(
+    /** The item as stored. */
+    readonly item: StoredItem,
+    /** The decoder's error (a `DynoEncodingError` naming the attribute). */
+    readonly cause: unknown,
+  ) {}
+}
+
 /** A job over a table's items, decoded as plain values (no schema). */
 export interface TableJobOptions extends JobOptionsBase<Record<string, unknown>> {
   /** The table to scan. */
   table: string;
   model?: undefined;
   raw?: false;
+  /**
+   * A number a JS number cannot hold exactly (beyond 2^53, or more than 15-17 significant
+   * digits) reaches the handler as a `NumberValue` (`unmarshalItems`' option). Without it such
+   * an item fails the job at once, naming its key and attribute.
+   */
+  wrapNumbers?: boolean;
 }
 
 /** A job over a table's items as stored (`AttributeValue` maps). */
@@ -132,6 +151,7 @@ export interface RawJobOptions extends JobOptionsBase<StoredItem> {
   model?: undefined;
   /** Hands the handler the items as DynamoDB stores them. */
   raw: true;
+  wrapNumbers?: undefined;
 }
 
 /** A job over a model's items (a Table or an entity): typed, decoded, and only the model's own. */
@@ -140,6 +160,7 @@ export interface ModelJobOptions<T> extends JobOptionsBase<T> {
   model: Model<T>;
   table?: undefined;
   raw?: false;
+  wrapNumbers?: undefined;
 }
 
 /** The options of `runJob`. */
@@ -156,6 +177,9 @@ export interface ResolvedJobOptions {
   readonly leaseMs: number;
   readonly concurrency: number;
   readonly pool: Pool | undefined;
+  /** The job's model, if it is over one. */
+  readonly model: Model<unknown> | undefined;
+  /** Decodes a page; throws {@link ItemDecodeFailure} naming the item that cannot be. */
   readonly decode: (items: StoredItem[]) => unknown[];
   readonly handler: (items: unknown[], ctx: JobContext) => unknown;
   readonly onProgress: ((progress: JobProgress) => void) | undefined;
@@ -188,6 +212,7 @@ const KNOWN = new Set([
   "maxDelayMs",
   "retryFailed",
   "owner",
+  "wrapNumbers",
 ]);
 
 /** DynamoDB's largest `TotalSegments`. */
@@ -298,11 +323,38 @@ export function resolveJobOptions(options: JobOptions<unknown>): ResolvedJobOpti
     options.owner === undefined
       ? `${hostname()}:${process.pid}:${processTag}:${++workerCounter}`
       : name(options.owner, "owner");
+  const wrapNumbers = options.wrapNumbers;
+  if (wrapNumbers !== undefined) {
+    if (typeof wrapNumbers !== "boolean") {
+      throw new DynoValidationError(
+        "wrapNumbers",
+        `must be true or false, got ${show(wrapNumbers)}`,
+      );
+    }
+    if (model !== undefined || options.raw) {
+      throw new DynoValidationError(
+        "wrapNumbers",
+        "applies to a job over a table's plain items: a model decodes with its schema " +
+          "(s.bigint() for such numbers), raw: true does not decode",
+      );
+    }
+  }
+  const each =
+    (decodeOne: (item: StoredItem) => unknown) =>
+    (items: StoredItem[]): unknown[] =>
+      items.map((item) => {
+        try {
+          return decodeOne(item);
+        } catch (error) {
+          throw new ItemDecodeFailure(item, error);
+        }
+      });
+  const plain = { wrapNumbers: wrapNumbers === true };
   const decode: (items: StoredItem[]) => unknown[] = model
-    ? (items) => items.filter((item) => model.ownsItem(item)).map((item) => model.decodeItem(item))
+    ? (items) => each((item) => model.decodeItem(item))(items.filter((i) => model.ownsItem(i)))
     : options.raw
       ? (items) => items
-      : (items) => unmarshalItems(items);
+      : each((item) => unmarshalItem(item, undefined, plain));
   return {
     id,
     table,
@@ -312,6 +364,7 @@ export function resolveJobOptions(options: JobOptions<unknown>): ResolvedJobOpti
     leaseMs,
     concurrency,
     pool,
+    model,
     decode,
     handler: options.handler as (items: unknown[], ctx: JobContext) => unknown,
     onProgress: options.onProgress,

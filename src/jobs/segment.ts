@@ -16,17 +16,28 @@ import { isTransient, monotonic, sleep } from "../lock/wire.js";
 import { linkSignals } from "../operation/signals.js";
 import type { Dyno } from "../session.js";
 import type { StoredItem } from "../table/model.js";
-import type { ResolvedJobOptions } from "./options.js";
-import { readSegment, readSegmentItem, writeCheckpoint, type SegmentRecord } from "./records.js";
+import { ItemDecodeFailure, type ResolvedJobOptions } from "./options.js";
+import {
+  lostAtPosition,
+  readSegment,
+  readSegmentItem,
+  recordLoss,
+  writeCheckpoint,
+  type JobFailureKind,
+  type SegmentRecord,
+} from "./records.js";
 
 /** How a segment's run ended. */
 export type SegmentOutcome = "done" | "yielded" | "lost" | "stopped";
 
-/** A page that kept failing: the job fails with it. */
+/** What fails the job: a page that kept failing, a Scan refused, an item not decodable... */
 export class SegmentFailure {
   constructor(
     readonly segment: number,
     readonly cause: unknown,
+    readonly kind: JobFailureKind = "handler",
+    /** The whole explanation, for every kind but `handler` (whose message is the cause's). */
+    readonly explanation?: string,
   ) {}
 }
 
@@ -38,6 +49,8 @@ export interface SegmentEnv {
   readonly stop: AbortSignal;
   /** Called after each checkpoint with the segment's new state. */
   readonly committed: (record: SegmentRecord) => void;
+  /** The scanned table's key attribute names, when known (to name an item that cannot be decoded). */
+  readonly keyAttributes: () => readonly string[] | undefined;
 }
 
 type PageSource = {
@@ -94,11 +107,13 @@ async function run(
         items: 0,
         pages: 0,
         done: false,
+        lostAt: undefined,
+        lost: 0,
       };
     } catch (error) {
       if (signal.aborted) return ended();
       if (!isTransient(error) || attempt >= options.maxAttempts)
-        throw new SegmentFailure(segment, error);
+        throw new SegmentFailure(segment, error, "lease-table", leaseTableFailure(segment, error));
       await sleep(backoffDelay(attempt, options), signal);
     }
   }
@@ -136,8 +151,14 @@ async function run(
           } catch (error) {
             if (signal.aborted) return ended();
             // A request DynamoDB refuses (a bad filter, a missing table) fails at once.
-            if (!isTransient(error) || ++failures >= options.maxAttempts) {
-              throw new SegmentFailure(segment, error);
+            const refused = !isTransient(error);
+            if (refused || ++failures >= options.maxAttempts) {
+              throw new SegmentFailure(
+                segment,
+                error,
+                "scan",
+                scanFailure(segment, error, refused),
+              );
             }
             await sleep(backoffDelay(failures, options), signal);
             if (signal.aborted) return ended();
@@ -150,6 +171,12 @@ async function run(
             next.catch(() => {}); // awaited on the next turn, or abandoned when we stop
           }
           const handled = await handle(env, segment, lock, state, page.Items ?? [], signal);
+          if (handled === LEASE_LAPSED) {
+            // What was handled before this page is stored first: the count is kept at the
+            // position the segment's next holder resumes from, when it gets that far.
+            await stored.idle();
+            return await counted(env, segment, lock, state.pages);
+          }
           if (handled === undefined) return ended();
           state = advance(state, lastKey, handled);
           stored.handled(state);
@@ -275,9 +302,14 @@ function advance(
   };
 }
 
+/** {@link handle}'s answer when the lease lapsed while the handler was running. */
+const LEASE_LAPSED: unique symbol = Symbol("lease lapsed");
+
 /**
  * Hands a page to the handler, retrying with backoff; resolves with the number of items handled,
- * or undefined when the run must stop.
+ * {@link LEASE_LAPSED} when the lease lapsed while the handler ran, or undefined when the run
+ * must stop otherwise. `ctx.attempt` counts the page's earlier losses of its lease (by any
+ * worker) as attempts too. An item that cannot be decoded fails the job at once.
  */
 async function handle(
   env: SegmentEnv,
@@ -286,12 +318,18 @@ async function handle(
   state: SegmentRecord,
   raw: StoredItem[],
   signal: AbortSignal,
-): Promise<number | undefined> {
+): Promise<number | typeof LEASE_LAPSED | undefined> {
   const { options } = env;
+  let items: unknown[];
+  try {
+    items = options.decode(raw);
+  } catch (error) {
+    throw decodeFailure(env, segment, error);
+  }
+  const lostBefore = lostAtPosition(state, state.pages);
   for (let attempt = 1; ; attempt++) {
     if (signal.aborted) return undefined;
     try {
-      const items = options.decode(raw);
       const handled = new Promise<unknown>((resolve) =>
         resolve(
           options.handler(items, {
@@ -301,20 +339,123 @@ async function handle(
             fencingToken: lock.fencingToken,
             items: state.items,
             pages: state.pages,
-            attempt,
+            attempt: lostBefore + attempt,
           }),
         ),
       );
       // A handler that ignores ctx.signal must not keep the lease: the run stops waiting for it
       // (the page is handled again by the segment's next holder; no checkpoint covers it).
-      if ((await unlessAborted(handled, signal)) === ABANDONED) return undefined;
+      if ((await unlessAborted(handled, signal)) === ABANDONED) return stopped(env, lock);
       return items.length;
     } catch (error) {
-      if (signal.aborted) return undefined;
+      if (signal.aborted) return stopped(env, lock);
       if (attempt >= options.maxAttempts) throw new SegmentFailure(segment, error);
       await sleep(backoffDelay(attempt, options), signal);
     }
   }
+}
+
+/** Why a handler's run was cut off: its lease lapsed (not this worker stopping), or undefined. */
+function stopped(env: SegmentEnv, lock: DistributedLock): typeof LEASE_LAPSED | undefined {
+  return lock.signal.aborted && !env.stop.aborted ? LEASE_LAPSED : undefined;
+}
+
+/**
+ * The page at `position` lost its lease while its handler ran: counts it (beside the
+ * checkpoint, for every worker to see). Resolves `"lost"` (the segment's next holder handles the
+ * page again); rejects with a `SegmentFailure` once the page has lost its lease `maxAttempts`
+ * times: a handler that holds the event loop past the lease would otherwise run forever.
+ */
+async function counted(
+  env: SegmentEnv,
+  segment: number,
+  lock: DistributedLock,
+  position: number,
+): Promise<SegmentOutcome> {
+  const { dyno, options } = env;
+  let lost: number | undefined;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const deadline = monotonic() + options.leaseMs;
+      lost = await recordLoss(
+        dyno,
+        options.leaseTable,
+        options.id,
+        segment,
+        position,
+        lock.fencingToken,
+        deadline,
+      );
+      break;
+    } catch (error) {
+      // Not counted this time: the next loss is (a count is a guard, not a checkpoint).
+      if (!isTransient(error) || attempt >= options.maxAttempts || env.stop.aborted) break;
+      await sleep(backoffDelay(attempt, options), env.stop);
+    }
+  }
+  if (lost === undefined || lost < options.maxAttempts) return "lost";
+  throw new SegmentFailure(
+    segment,
+    lock.signal.reason,
+    "lease",
+    `the page of segment ${segment} after its ${position} checkpointed pages lost its lease ` +
+      `${lost} times while its handler ran (maxAttempts ${options.maxAttempts}): the handler held ` +
+      `the event loop longer than the lease (leaseMs ${options.leaseMs}); synchronous work ` +
+      `blocks lease renewal. Give runJob a larger leaseMs, or yield to the event loop ` +
+      `(await) during long work`,
+  );
+}
+
+/** The explanation of a Scan that failed the job. */
+function scanFailure(segment: number, error: unknown, refused: boolean): string {
+  const e = error as { name?: unknown; message?: unknown } | null;
+  const what = `${typeof e?.name === "string" ? e.name : "Error"}: ${
+    typeof e?.message === "string" ? e.message : String(error)
+  }`;
+  return refused
+    ? `the Scan of segment ${segment} was refused (${what}); a Scan error DynamoDB refuses ` +
+        `is not the handler's failure and is not retried: the job fails at once`
+    : `the Scan of segment ${segment} kept failing (${what})`;
+}
+
+/** The explanation of a lease-table request that failed the job. */
+function leaseTableFailure(segment: number, error: unknown): string {
+  const e = error as { name?: unknown; message?: unknown } | null;
+  return `reading the checkpoint of segment ${segment} failed: ${
+    typeof e?.name === "string" ? e.name : "Error"
+  }: ${typeof e?.message === "string" ? e.message : String(error)}`;
+}
+
+/** An item of the page could not be decoded: the job fails at once, naming the item's key. */
+function decodeFailure(env: SegmentEnv, segment: number, error: unknown): SegmentFailure {
+  if (!(error instanceof ItemDecodeFailure)) return new SegmentFailure(segment, error, "decode");
+  const cause = error.cause as { message?: unknown } | null;
+  const message = typeof cause?.message === "string" ? cause.message : String(error.cause);
+  const hint = /losing precision/.test(message)
+    ? env.options.model
+      ? "; a model decodes with its schema: give that attribute s.bigint(), or run the job " +
+        "over the table (wrapNumbers: true) or raw: true"
+      : "; runJob's wrapNumbers: true hands such numbers to the handler as NumberValue " +
+        "(or raw: true, as AttributeValues)"
+    : "";
+  return new SegmentFailure(
+    segment,
+    error.cause,
+    "decode",
+    `the item ${itemName(error.item, env.keyAttributes())} of segment ${segment} could not be ` +
+      `decoded: ${message}${hint}. A decode error is not the handler's failure: the job fails ` +
+      `at once, not retried`,
+  );
+}
+
+/** An item named by its key (the whole item, shortened, when the key is unknown). */
+function itemName(item: StoredItem, keys: readonly string[] | undefined): string {
+  const shown: StoredItem = {};
+  for (const k of keys ?? []) if (item[k] !== undefined) shown[k] = item[k];
+  const text = JSON.stringify(Object.keys(shown).length > 0 ? shown : item, (_k, v: unknown) =>
+    v instanceof Uint8Array ? Buffer.from(v).toString("base64") : v,
+  );
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 
 const ABANDONED: unique symbol = Symbol("abandoned");
