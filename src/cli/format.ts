@@ -7,6 +7,7 @@
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { NumberValue, marshalItem, unmarshalItem } from "../index.js";
+import { illFormedIn } from "../well-formed.js";
 import type { Format } from "./args.js";
 
 type Item = Record<string, AttributeValue>;
@@ -62,6 +63,23 @@ export class LineError extends Error {
 
 const TYPES = new Set(["S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL"]);
 
+/**
+ * Decodes standard padded base64 (RFC 4648 section 4, as DynamoDB's exports write binary), refusing
+ * anything else — the URL-safe alphabet, missing padding, whitespace, stray characters — that
+ * `Buffer.from(text, "base64")` would silently decode into other bytes.
+ */
+function fromBase64(text: string, path: string): Uint8Array {
+  const bytes = Buffer.from(text, "base64");
+  if (bytes.toString("base64") !== text) {
+    const shown = text.length > 40 ? `${JSON.stringify(text.slice(0, 40))}...` : JSON.stringify(text);
+    throw new LineError(
+      `${path}: ${shown} is not standard padded base64 (A-Z a-z 0-9 + /, "=" padding to a ` +
+        `multiple of 4 characters, no whitespace)`,
+    );
+  }
+  return bytes;
+}
+
 function fromJson(value: unknown, path: string): AttributeValue {
   if (!value || typeof value !== "object" || Array.isArray(value)) {
     throw new LineError(`${path}: expected an AttributeValue such as {"S":"..."}`);
@@ -87,13 +105,15 @@ function fromJson(value: unknown, path: string): AttributeValue {
       return type === "S" ? { S: v } : { N: v };
     case "B":
       if (typeof v !== "string") throw new LineError(`${path}.B: expected a base64 string`);
-      return { B: Buffer.from(v, "base64") };
+      return { B: fromBase64(v, `${path}.B`) };
     case "SS":
       return { SS: strings("strings") };
     case "NS":
       return { NS: strings("number strings") };
     case "BS":
-      return { BS: strings("base64 strings").map((s) => Buffer.from(s, "base64")) };
+      return {
+        BS: strings("base64 strings").map((s, i) => fromBase64(s, `${path}.BS[${i}]`)),
+      };
     case "BOOL":
       if (typeof v !== "boolean") throw new LineError(`${path}.BOOL: expected true or false`);
       return { BOOL: v };
@@ -119,6 +139,19 @@ function itemFromJson(value: unknown, path: string): Item {
 
 /** Parses one JSON line into an item; throws {@link LineError} naming what is wrong. */
 export function parseItem(line: string, format: Format): Item {
+  const item = parseJsonItem(line, format);
+  // DynamoDB stores strings as UTF-8, which cannot hold a lone surrogate ("\ud800" in JSON).
+  const bad = illFormedIn(item, format === "plain" ? "item" : "Item");
+  if (bad !== undefined) {
+    throw new LineError(
+      `${bad}: holds a lone UTF-16 surrogate (a "\\ud800"-like escape without its pair), ` +
+        `which has no UTF-8 form: DynamoDB cannot store it`,
+    );
+  }
+  return item;
+}
+
+function parseJsonItem(line: string, format: Format): Item {
   let json: unknown;
   try {
     json = JSON.parse(line);

@@ -230,10 +230,9 @@ test("an item that cannot be decoded (a number beyond a double) fails the job at
         model: things,
         segments: 1,
         leaseTable,
-        // @ts-expect-error wrapNumbers is for table jobs
-        wrapNumbers: true,
+        wrapNumbers: true, // for table jobs only
         handler: () => {},
-      }),
+      } as never),
     (e: unknown) => e instanceof DynoValidationError && e.field === "wrapNumbers",
   );
 });
