@@ -7,7 +7,7 @@
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { NumberValue, marshalItem, unmarshalItem } from "../index.js";
-import { illFormedIn } from "../well-formed.js";
+import { illFormedIn, isWellFormed } from "../well-formed.js";
 import type { Format } from "./args.js";
 
 type Item = Record<string, AttributeValue>;
@@ -71,7 +71,8 @@ const TYPES = new Set(["S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL"
 function fromBase64(text: string, path: string): Uint8Array {
   const bytes = Buffer.from(text, "base64");
   if (bytes.toString("base64") !== text) {
-    const shown = text.length > 40 ? `${JSON.stringify(text.slice(0, 40))}...` : JSON.stringify(text);
+    const shown =
+      text.length > 40 ? `${JSON.stringify(text.slice(0, 40))}...` : JSON.stringify(text);
     throw new LineError(
       `${path}: ${shown} is not standard padded base64 (A-Z a-z 0-9 + /, "=" padding to a ` +
         `multiple of 4 characters, no whitespace)`,
@@ -96,12 +97,13 @@ function fromJson(value: unknown, path: string): AttributeValue {
     if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) {
       throw new LineError(`${path}.${type}: expected an array of ${what}`);
     }
-    return v as string[];
+    return (v as string[]).map((x, i) => wellFormed(x, `${path}.${type}[${i}]`));
   };
   switch (type) {
     case "S":
     case "N":
       if (typeof v !== "string") throw new LineError(`${path}.${type}: expected a string`);
+      wellFormed(v, `${path}.${type}`);
       return type === "S" ? { S: v } : { N: v };
     case "B":
       if (typeof v !== "string") throw new LineError(`${path}.B: expected a base64 string`);
@@ -133,25 +135,35 @@ function itemFromJson(value: unknown, path: string): Item {
     throw new LineError(`${path}: expected an object of AttributeValues`);
   }
   const out: Item = {};
-  for (const [name, v] of Object.entries(value)) define(out, name, fromJson(v, `${path}.${name}`));
+  for (const [name, v] of Object.entries(value)) {
+    const at = `${path}.${name}`;
+    define(
+      out,
+      wellFormed(name, `${path}[${JSON.stringify(name)}] (an attribute name)`),
+      fromJson(v, at),
+    );
+  }
   return out;
+}
+
+/**
+ * A string DynamoDB cannot store: one with a lone UTF-16 surrogate (a `"\ud800"` escape in JSON
+ * without its pair), which has no UTF-8 form.
+ */
+const illFormed = (where: string): LineError =>
+  new LineError(
+    `${where}: holds a lone UTF-16 surrogate (a "\\ud800"-like escape without its pair), ` +
+      `which has no UTF-8 form: DynamoDB cannot store it`,
+  );
+
+/** `text`, refused when it is not well-formed UTF-16. */
+function wellFormed(text: string, where: string): string {
+  if (!isWellFormed(text)) throw illFormed(where);
+  return text;
 }
 
 /** Parses one JSON line into an item; throws {@link LineError} naming what is wrong. */
 export function parseItem(line: string, format: Format): Item {
-  const item = parseJsonItem(line, format);
-  // DynamoDB stores strings as UTF-8, which cannot hold a lone surrogate ("\ud800" in JSON).
-  const bad = illFormedIn(item, format === "plain" ? "item" : "Item");
-  if (bad !== undefined) {
-    throw new LineError(
-      `${bad}: holds a lone UTF-16 surrogate (a "\\ud800"-like escape without its pair), ` +
-        `which has no UTF-8 form: DynamoDB cannot store it`,
-    );
-  }
-  return item;
-}
-
-function parseJsonItem(line: string, format: Format): Item {
   let json: unknown;
   try {
     json = JSON.parse(line);
@@ -161,7 +173,10 @@ function parseJsonItem(line: string, format: Format): Item {
   if (format === "plain") {
     if (!json || typeof json !== "object" || Array.isArray(json))
       throw new LineError("expected a JSON object");
-    return marshalItem(json as Record<string, unknown>);
+    const item = marshalItem(json as Record<string, unknown>);
+    const bad = illFormedIn(item, "item");
+    if (bad !== undefined) throw illFormed(bad);
+    return item;
   }
   const wrapper = json as { Item?: unknown } | null;
   if (

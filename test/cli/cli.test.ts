@@ -448,9 +448,9 @@ test("import refuses binary that is not standard padded base64 and lone surrogat
     assert.match(r.stderr, new RegExp(`encodings\\.jsonl:${line}: ${rest}`));
   named(4, 'Item\\.b\\.B: "abc" is not standard padded base64');
   named(6, 'Item\\.b\\.B: "a-b_" is not standard padded base64');
-  named(9, 'Item\\.m\\.M\\.bs\\.BS\\[1\\]: "QQ= =" is not standard padded base64');
+  named(9, 'Item\\.m\\.bs\\.BS\\[1\\]: "QQ= =" is not standard padded base64');
   named(14, "Item\\.t\\.S: holds a lone UTF-16 surrogate");
-  named(22, "Item\\.l\\.L\\[0\\]\\.SS\\[1\\]: holds a lone UTF-16 surrogate");
+  named(22, "Item\\.l\\[0\\]\\.SS\\[1\\]: holds a lone UTF-16 surrogate");
   assert.equal((await dyno.scan({ TableName: table, Select: "COUNT" })).Count, 0);
   // From stdin too, with the line named.
   const piped = await cliWith(
