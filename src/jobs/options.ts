@@ -29,7 +29,10 @@ export interface JobContext {
   readonly items: number;
   /** Pages of this segment handled and checkpointed before this page. */
   readonly pages: number;
-  /** 1 for the first call with this page in this worker, 2 for its first retry, ... */
+  /**
+   * 1 for the first call with this page, 2 for its first retry, ...; each earlier loss of the
+   * page's lease while its handler ran (in any worker) counts as an attempt too.
+   */
   readonly attempt: number;
 }
 
@@ -87,7 +90,8 @@ export interface JobOptionsBase<T> {
   segments: number;
   /**
    * The table holding the job's leases and checkpoints (partition key `job`, sort key `part`,
-   * both strings); created on demand (pay per request) when missing. Several jobs share one.
+   * both strings); created on demand (pay per request) when missing, a worker then waiting up
+   * to 60 s for it to be ACTIVE. Several jobs share one.
    */
   leaseTable: string;
   /** A dead worker's segments are taken over after about one lease, in ms. Default 10,000. */
@@ -102,7 +106,11 @@ export interface JobOptionsBase<T> {
   onProgress?: (progress: JobProgress) => void;
   /** Stops this worker only: its leases are released at once, and `runJob` rejects with `AbortError`. */
   signal?: AbortSignal;
-  /** Calls of the handler (and reads of the page) per page before the job fails. Default 3. */
+  /**
+   * Calls of the handler (and reads of the page) per page before the job fails; also how many
+   * times a page may lose its lease while its handler runs (a handler holding the event loop
+   * past `leaseMs`) before the job fails. Default 3.
+   */
   maxAttempts?: number;
   /** Backoff between attempts: the k-th retry waits up to `baseDelayMs · 2^(k−1)` (full jitter). Default 100. */
   baseDelayMs?: number;

@@ -49,8 +49,10 @@ import { JobTotals, report } from "./totals.js";
  * aborts (its leases are released at once, so others take its segments without waiting a
  * lease), and with `DynoValidationError` for bad options or a job joined with other options.
  *
- * Pages are handled at least once: exactly once while no worker dies; a page that was being
- * handled when its worker died (or lost its lease) is handled again by the segment's next holder.
+ * Pages are handled at least once: exactly once while no worker dies and no handler blocks the
+ * event loop past the lease; a page that was being handled when its worker died (or lost its
+ * lease) is handled again by the segment's next holder. A page whose handler outlives its lease
+ * `maxAttempts` times (synchronous work keeps the lease from being renewed) fails the job.
  *
  * @example
  * ```ts
