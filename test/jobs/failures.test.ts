@@ -108,10 +108,12 @@ test("two workers: the count of a page's lease losses follows the segment from o
   const errors = await Promise.all([worker("worker-a"), worker("worker-b")]);
   for (const error of errors) {
     assert.ok(error instanceof JobFailedError, String(error));
-    assert.match(error.message, /lost its lease 3 times while its handler ran/);
+    // The worker that counted the third loss fails the job; the other may have taken the segment
+    // (and lost it once more) before it learnt of the failure: one more at most per other worker.
+    assert.match(error.message, /lost its lease [34] times while its handler ran/);
   }
-  // Three losses in all, whoever held the segment each time: the job ended after the third.
-  assert.equal(calls, 3);
+  // Three losses in all, whoever held the segment each time, then the job ended.
+  assert.ok(calls === 3 || calls === 4, `${calls} calls`);
 });
 
 test("a handler holding the event loop past the lease once: the page is handled again (ctx.attempt 2), the job completes", async () => {
