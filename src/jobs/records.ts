@@ -314,7 +314,8 @@ export async function recordLoss(
   deadline: number,
 ): Promise<number | undefined> {
   const key = keyOf(id, segmentPart(segment));
-  for (;;) {
+  // Each retry follows another worker's loss landing in between: a few at most.
+  for (let tries = 1; tries <= 10; tries++) {
     const out = await within(
       dyno.getItem({ TableName: leaseTable, Key: key, ConsistentRead: true }),
       undefined,
@@ -356,6 +357,7 @@ export async function recordLoss(
       // The checkpoint moved on, or another loss was counted meanwhile: read again.
     }
   }
+  return undefined; // not counted this time (the next loss is)
 }
 
 /**
