@@ -7,6 +7,7 @@
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { NumberValue, marshalItem, unmarshalItem } from "../index.js";
+import { illFormedIn, isWellFormed } from "../well-formed.js";
 import type { Format } from "./args.js";
 
 type Item = Record<string, AttributeValue>;
@@ -62,6 +63,24 @@ export class LineError extends Error {
 
 const TYPES = new Set(["S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL"]);
 
+/**
+ * Decodes standard padded base64 (RFC 4648 section 4, as DynamoDB's exports write binary), refusing
+ * anything else — the URL-safe alphabet, missing padding, whitespace, stray characters — that
+ * `Buffer.from(text, "base64")` would silently decode into other bytes.
+ */
+function fromBase64(text: string, path: string): Uint8Array {
+  const bytes = Buffer.from(text, "base64");
+  if (bytes.toString("base64") !== text) {
+    const shown =
+      text.length > 40 ? `${JSON.stringify(text.slice(0, 40))}...` : JSON.stringify(text);
+    throw new LineError(
+      `${path}: ${shown} is not standard padded base64 (A-Z a-z 0-9 + /, "=" padding to a ` +
+        `multiple of 4 characters, no whitespace)`,
+    );
+  }
+  return bytes;
+}
+
 function fromJson(value: unknown, path: string): AttributeValue {
   if (!value || typeof value !== "object" || Array.isArray(value)) {
     throw new LineError(`${path}: expected an AttributeValue such as {"S":"..."}`);
@@ -78,22 +97,25 @@ function fromJson(value: unknown, path: string): AttributeValue {
     if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) {
       throw new LineError(`${path}.${type}: expected an array of ${what}`);
     }
-    return v as string[];
+    return (v as string[]).map((x, i) => wellFormed(x, `${path}.${type}[${i}]`));
   };
   switch (type) {
     case "S":
     case "N":
       if (typeof v !== "string") throw new LineError(`${path}.${type}: expected a string`);
+      wellFormed(v, `${path}.${type}`);
       return type === "S" ? { S: v } : { N: v };
     case "B":
       if (typeof v !== "string") throw new LineError(`${path}.B: expected a base64 string`);
-      return { B: Buffer.from(v, "base64") };
+      return { B: fromBase64(v, `${path}.B`) };
     case "SS":
       return { SS: strings("strings") };
     case "NS":
       return { NS: strings("number strings") };
     case "BS":
-      return { BS: strings("base64 strings").map((s) => Buffer.from(s, "base64")) };
+      return {
+        BS: strings("base64 strings").map((s, i) => fromBase64(s, `${path}.BS[${i}]`)),
+      };
     case "BOOL":
       if (typeof v !== "boolean") throw new LineError(`${path}.BOOL: expected true or false`);
       return { BOOL: v };
@@ -113,8 +135,31 @@ function itemFromJson(value: unknown, path: string): Item {
     throw new LineError(`${path}: expected an object of AttributeValues`);
   }
   const out: Item = {};
-  for (const [name, v] of Object.entries(value)) define(out, name, fromJson(v, `${path}.${name}`));
+  for (const [name, v] of Object.entries(value)) {
+    const at = `${path}.${name}`;
+    define(
+      out,
+      wellFormed(name, `${path}[${JSON.stringify(name)}] (an attribute name)`),
+      fromJson(v, at),
+    );
+  }
   return out;
+}
+
+/**
+ * A string DynamoDB cannot store: one with a lone UTF-16 surrogate (a `"\ud800"` escape in JSON
+ * without its pair), which has no UTF-8 form.
+ */
+const illFormed = (where: string): LineError =>
+  new LineError(
+    `${where}: holds a lone UTF-16 surrogate (a "\\ud800"-like escape without its pair), ` +
+      `which has no UTF-8 form: DynamoDB cannot store it`,
+  );
+
+/** `text`, refused when it is not well-formed UTF-16. */
+function wellFormed(text: string, where: string): string {
+  if (!isWellFormed(text)) throw illFormed(where);
+  return text;
 }
 
 /** Parses one JSON line into an item; throws {@link LineError} naming what is wrong. */
@@ -128,7 +173,10 @@ export function parseItem(line: string, format: Format): Item {
   if (format === "plain") {
     if (!json || typeof json !== "object" || Array.isArray(json))
       throw new LineError("expected a JSON object");
-    return marshalItem(json as Record<string, unknown>);
+    const item = marshalItem(json as Record<string, unknown>);
+    const bad = illFormedIn(item, "item");
+    if (bad !== undefined) throw illFormed(bad);
+    return item;
   }
   const wrapper = json as { Item?: unknown } | null;
   if (

@@ -36,7 +36,8 @@ export async function ensureLeaseTable(
   for (;;) {
     if (monotonic() >= deadline) {
       throw new DynoError(
-        `lease table ${table} is still ${last} after ${LEASE_TABLE_WAIT_MS} ms (waiting until it is ACTIVE)`,
+        `lease table ${table} is still ${last} after ${LEASE_TABLE_WAIT_MS} ms (waiting until it is ACTIVE); ` +
+          `create it beforehand (partition key "${JOB_KEY}" (S), sort key "${PART_KEY}" (S)) where that takes longer`,
       );
     }
     let status: string | undefined;

@@ -7,7 +7,7 @@ import type { ScanCommandInput } from "@aws-sdk/client-dynamodb";
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import { DynoValidationError } from "../errors.js";
-import { unmarshalItems } from "../encoding/index.js";
+import { unmarshalItem } from "../encoding/index.js";
 import type { Pool } from "../pool/index.js";
 import type { Model, StoredItem } from "../table/model.js";
 
@@ -29,7 +29,10 @@ export interface JobContext {
   readonly items: number;
   /** Pages of this segment handled and checkpointed before this page. */
   readonly pages: number;
-  /** 1 for the first call with this page in this worker, 2 for its first retry, ... */
+  /**
+   * 1 for the first call with this page, 2 for its first retry, ...; each earlier loss of the
+   * page's lease while its handler ran (in any worker) counts as an attempt too.
+   */
   readonly attempt: number;
 }
 
@@ -87,7 +90,8 @@ export interface JobOptionsBase<T> {
   segments: number;
   /**
    * The table holding the job's leases and checkpoints (partition key `job`, sort key `part`,
-   * both strings); created on demand (pay per request) when missing. Several jobs share one.
+   * both strings); created on demand (pay per request) when missing, a worker then waiting up
+   * to 60 s for it to be ACTIVE. Several jobs share one.
    */
   leaseTable: string;
   /** A dead worker's segments are taken over after about one lease, in ms. Default 10,000. */
@@ -102,7 +106,11 @@ export interface JobOptionsBase<T> {
   onProgress?: (progress: JobProgress) => void;
   /** Stops this worker only: its leases are released at once, and `runJob` rejects with `AbortError`. */
   signal?: AbortSignal;
-  /** Calls of the handler (and reads of the page) per page before the job fails. Default 3. */
+  /**
+   * Calls of the handler (and reads of the page) per page before the job fails; also how many
+   * times a page may lose its lease while its handler runs (a handler holding the event loop
+   * past `leaseMs`) before the job fails. Default 3.
+   */
   maxAttempts?: number;
   /** Backoff between attempts: the k-th retry waits up to `baseDelayMs · 2^(k−1)` (full jitter). Default 100. */
   baseDelayMs?: number;
@@ -117,12 +125,31 @@ export interface JobOptionsBase<T> {
   owner?: string;
 }
 
+/**
+ * An item of a page could not be decoded (a number beyond a JS number's precision, an item that
+ * does not fit the model's schema): not the handler's failure, so the job fails at once.
+ */
+export class ItemDecodeFailure {
+  constructor(
+    /** The item as stored. */
+    readonly item: StoredItem,
+    /** The decoder's error (a `DynoEncodingError` naming the attribute). */
+    readonly cause: unknown,
+  ) {}
+}
+
 /** A job over a table's items, decoded as plain values (no schema). */
 export interface TableJobOptions extends JobOptionsBase<Record<string, unknown>> {
   /** The table to scan. */
   table: string;
   model?: undefined;
   raw?: false;
+  /**
+   * A number a JS number cannot hold exactly (beyond 2^53, or more than 15-17 significant
+   * digits) reaches the handler as a `NumberValue` (`unmarshalItems`' option). Without it such
+   * an item fails the job at once, naming its key and attribute.
+   */
+  wrapNumbers?: boolean;
 }
 
 /** A job over a table's items as stored (`AttributeValue` maps). */
@@ -132,6 +159,7 @@ export interface RawJobOptions extends JobOptionsBase<StoredItem> {
   model?: undefined;
   /** Hands the handler the items as DynamoDB stores them. */
   raw: true;
+  wrapNumbers?: undefined;
 }
 
 /** A job over a model's items (a Table or an entity): typed, decoded, and only the model's own. */
@@ -140,6 +168,7 @@ export interface ModelJobOptions<T> extends JobOptionsBase<T> {
   model: Model<T>;
   table?: undefined;
   raw?: false;
+  wrapNumbers?: undefined;
 }
 
 /** The options of `runJob`. */
@@ -156,6 +185,9 @@ export interface ResolvedJobOptions {
   readonly leaseMs: number;
   readonly concurrency: number;
   readonly pool: Pool | undefined;
+  /** The job's model, if it is over one. */
+  readonly model: Model<unknown> | undefined;
+  /** Decodes a page; throws {@link ItemDecodeFailure} naming the item that cannot be. */
   readonly decode: (items: StoredItem[]) => unknown[];
   readonly handler: (items: unknown[], ctx: JobContext) => unknown;
   readonly onProgress: ((progress: JobProgress) => void) | undefined;
@@ -188,6 +220,7 @@ const KNOWN = new Set([
   "maxDelayMs",
   "retryFailed",
   "owner",
+  "wrapNumbers",
 ]);
 
 /** DynamoDB's largest `TotalSegments`. */
@@ -298,11 +331,38 @@ export function resolveJobOptions(options: JobOptions<unknown>): ResolvedJobOpti
     options.owner === undefined
       ? `${hostname()}:${process.pid}:${processTag}:${++workerCounter}`
       : name(options.owner, "owner");
+  const wrapNumbers = options.wrapNumbers;
+  if (wrapNumbers !== undefined) {
+    if (typeof wrapNumbers !== "boolean") {
+      throw new DynoValidationError(
+        "wrapNumbers",
+        `must be true or false, got ${show(wrapNumbers)}`,
+      );
+    }
+    if (model !== undefined || options.raw) {
+      throw new DynoValidationError(
+        "wrapNumbers",
+        "applies to a job over a table's plain items: a model decodes with its schema " +
+          "(s.bigint() for such numbers), raw: true does not decode",
+      );
+    }
+  }
+  const each =
+    (decodeOne: (item: StoredItem) => unknown) =>
+    (items: StoredItem[]): unknown[] =>
+      items.map((item) => {
+        try {
+          return decodeOne(item);
+        } catch (error) {
+          throw new ItemDecodeFailure(item, error);
+        }
+      });
+  const plain = { wrapNumbers: wrapNumbers === true };
   const decode: (items: StoredItem[]) => unknown[] = model
-    ? (items) => items.filter((item) => model.ownsItem(item)).map((item) => model.decodeItem(item))
+    ? (items) => each((item) => model.decodeItem(item))(items.filter((i) => model.ownsItem(i)))
     : options.raw
       ? (items) => items
-      : (items) => unmarshalItems(items);
+      : each((item) => unmarshalItem(item, undefined, plain));
   return {
     id,
     table,
@@ -312,6 +372,7 @@ export function resolveJobOptions(options: JobOptions<unknown>): ResolvedJobOpti
     leaseMs,
     concurrency,
     pool,
+    model,
     decode,
     handler: options.handler as (items: unknown[], ctx: JobContext) => unknown,
     onProgress: options.onProgress,

@@ -4,7 +4,7 @@
  * | `part` | attributes |
  * |---|---|
  * | `job` | `table`, `segments`, `fingerprint`, `createdAt` (epoch ms); `failed` once failed; `summary` once done |
- * | `segment#0000007` | the segment lease (the lock's `_lock_*` attributes) and its checkpoint: `lastKey` (the page's `LastEvaluatedKey`), `items`, `pages`, `done` |
+ * | `segment#0000007` | the segment lease (the lock's `_lock_*` attributes) and its checkpoint: `lastKey` (the page's `LastEvaluatedKey`), `items`, `pages`, `done`; `lostAt`, `lost`, `lostBy` once a page's handler outlived its lease |
  * | `worker#<owner>` | a worker: `beat` (moved every lease round; others judge liveness by watching it on their own clock), `left` |
  *
  * A checkpoint is written only under the segment's fencing token and only over the checkpoint it
@@ -39,13 +39,26 @@ export const keyOf = (id: string, part: string): StoredItem => ({
   [PART_KEY]: { S: part },
 });
 
+/**
+ * What failed a job: a page whose handler kept failing (`handler`), a page whose handler kept
+ * outliving its lease (`lease`), a Scan refused or failing past `maxAttempts` (`scan`), an item
+ * that could not be decoded (`decode`), or a request to the lease table (`lease-table`).
+ */
+export type JobFailureKind = "handler" | "lease" | "scan" | "decode" | "lease-table";
+
 /** Why a job failed, as its item records it. */
 export interface JobFailure {
   readonly segment: number;
+  /** The error's name (`ValidationException`, `LockLostError`, the handler's error's...). */
   readonly name: string;
+  /** The error's message, or for every kind but `handler` the whole explanation. */
   readonly message: string;
   readonly owner: string;
+  /** What failed; `handler` for failures recorded before kinds existed. */
+  readonly kind: JobFailureKind;
 }
+
+const KINDS = new Set<string>(["handler", "lease", "scan", "decode", "lease-table"]);
 
 /** The job's own item. */
 export interface JobRecord {
@@ -66,6 +79,12 @@ export interface SegmentRecord {
   readonly items: number;
   readonly pages: number;
   readonly done: boolean;
+  /**
+   * The position (`pages`) of the last page whose handler was still running when its holder's
+   * lease lapsed, and how many times that happened there (every worker's losses counted).
+   */
+  readonly lostAt: number | undefined;
+  readonly lost: number;
 }
 
 /** A worker's item. */
@@ -94,8 +113,14 @@ export function readSegment(segment: number, item: StoredItem): SegmentRecord {
     items: num(item.items),
     pages: num(item.pages),
     done: item.done?.BOOL === true,
+    lostAt: item.lostAt?.N === undefined ? undefined : Number(item.lostAt.N),
+    lost: num(item.lost),
   };
 }
+
+/** How many times the page at `position` of a segment lost its lease while its handler ran. */
+export const lostAtPosition = (record: SegmentRecord, position: number): number =>
+  record.lostAt === position ? record.lost : 0;
 
 function readSummary(v: AttributeValue | undefined): JobSummary | undefined {
   const m = v?.M;
@@ -122,6 +147,7 @@ export function readJobItem(item: StoredItem): JobRecord {
       name: f.name?.S ?? "Error",
       message: f.message?.S ?? "",
       owner: f.owner?.S ?? "",
+      kind: KINDS.has(f.kind?.S ?? "") ? (f.kind!.S as JobFailureKind) : "handler",
     },
     summary: readSummary(item.summary),
   };
@@ -266,6 +292,75 @@ export async function writeCheckpoint(
 }
 
 /**
+ * Counts a loss: the page at `position` of `segment` (the checkpoint's `pages` before it) was
+ * still being handled when the lease of `fencingToken` lapsed. Resolves with the number of such
+ * losses at that position (every worker's), or undefined when the checkpoint has moved past it
+ * (the page was handled meanwhile: nothing to count).
+ *
+ * The count is kept beside the checkpoint (`lostAt`, `lost`) and moves only while the checkpoint
+ * has not passed `position`; it is not conditioned on the fencing token, since the worker that
+ * lost the lease usually finds the segment taken over by then, and a loss must be counted
+ * whoever holds the segment now. Each lease loses its page at most once, and `lostBy` (the
+ * fencing token of the last loss counted) makes a retried write count once. Read, then written
+ * conditioned on what was read (retried when another worker's count landed in between).
+ */
+export async function recordLoss(
+  dyno: Dyno,
+  leaseTable: string,
+  id: string,
+  segment: number,
+  position: number,
+  fencingToken: bigint,
+  deadline: number,
+): Promise<number | undefined> {
+  const key = keyOf(id, segmentPart(segment));
+  // Each retry follows another worker's loss landing in between: a few at most.
+  for (let tries = 1; tries <= 10; tries++) {
+    const out = await within(
+      dyno.getItem({ TableName: leaseTable, Key: key, ConsistentRead: true }),
+      undefined,
+      deadline,
+    );
+    if (!out.Item) return undefined;
+    const record = readSegment(segment, out.Item);
+    if (record.done || record.pages > position) return undefined;
+    const by = out.Item.lostBy?.N;
+    const lost = lostAtPosition(record, position);
+    if (by === String(fencingToken) && record.lostAt === position) return lost; // counted already
+    const names = { "#p": "pages", "#at": "lostAt", "#n": "lost", "#by": "lostBy" };
+    const values: Record<string, AttributeValue> = {
+      ":pos": { N: String(position) },
+      ":n": { N: String(lost + 1) },
+      ":f": { N: String(fencingToken) },
+    };
+    let unchanged = "attribute_not_exists(#by)";
+    if (by !== undefined) {
+      values[":by"] = { N: by };
+      unchanged = "#by = :by";
+    }
+    try {
+      await within(
+        dyno.updateItem({
+          TableName: leaseTable,
+          Key: key,
+          UpdateExpression: "SET #at = :pos, #n = :n, #by = :f",
+          ConditionExpression: `(attribute_not_exists(#p) OR #p <= :pos) AND ${unchanged}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+        undefined,
+        deadline,
+      );
+      return lost + 1;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // The checkpoint moved on, or another loss was counted meanwhile: read again.
+    }
+  }
+  return undefined; // not counted this time (the next loss is)
+}
+
+/**
  * Creates the job's item unless it exists; resolves with the job's item as stored, and whether
  * this call created it (else another worker did, earlier).
  */
@@ -330,6 +425,7 @@ export async function recordFailure(
             name: { S: failure.name },
             message: { S: failure.message },
             owner: { S: failure.owner },
+            kind: { S: failure.kind },
           },
         },
       },

@@ -49,8 +49,10 @@ import { JobTotals, report } from "./totals.js";
  * aborts (its leases are released at once, so others take its segments without waiting a
  * lease), and with `DynoValidationError` for bad options or a job joined with other options.
  *
- * Pages are handled at least once: exactly once while no worker dies; a page that was being
- * handled when its worker died (or lost its lease) is handled again by the segment's next holder.
+ * Pages are handled at least once: exactly once while no worker dies and no handler blocks the
+ * event loop past the lease; a page that was being handled when its worker died (or lost its
+ * lease) is handled again by the segment's next holder. A page whose handler outlives its lease
+ * `maxAttempts` times (synchronous work keeps the lease from being renewed) fails the job.
  *
  * @example
  * ```ts
@@ -73,10 +75,15 @@ export async function runJob(dyno: Dyno, options: JobOptions<unknown>): Promise<
 /** The error every worker of a failed job rejects with. */
 function failedError(id: string, failure: JobFailure, cause?: unknown): JobFailedError {
   const error = cause ?? Object.assign(new Error(failure.message), { name: failure.name });
-  return new JobFailedError(
-    `job ${id} failed: a page of segment ${failure.segment} kept failing: ${failure.name}: ${failure.message}`,
-    { job: id, segment: failure.segment, cause: error },
-  );
+  const why =
+    failure.kind === "handler"
+      ? `a page of segment ${failure.segment} kept failing: ${failure.name}: ${failure.message}`
+      : failure.message;
+  return new JobFailedError(`job ${id} failed: ${why}`, {
+    job: id,
+    segment: failure.segment,
+    cause: error,
+  });
 }
 
 class JobWorker {
@@ -97,11 +104,14 @@ class JobWorker {
   #leaving: Promise<void> | undefined;
   /** A segment ended (or the worker stopped) since the last round began. */
   #woken = false;
+  /** The scanned table's key attribute names, once described. */
+  #keyAttributes: readonly string[] | undefined;
 
   constructor(dyno: Dyno, options: ResolvedJobOptions) {
     this.#dyno = dyno;
     this.#options = options;
     this.#totals = new JobTotals(options.segments);
+    this.#keyAttributes = options.model?.keyAttributes;
   }
 
   async run(): Promise<JobSummary> {
@@ -152,7 +162,19 @@ class JobWorker {
     const signal = this.#stop.signal;
     // Both at once (each request costs a round trip): the source table (its size for the ETA;
     // missing, it fails the call unless the job is already finished), and the job as stored.
-    const source = this.#totals.estimateFrom(this.#dyno, o.table, signal);
+    const source = this.#totals.estimateFrom(this.#dyno, o.table, signal).then(
+      (keys) => void (this.#keyAttributes ??= keys),
+      (error: unknown) => {
+        if ((error as { name?: unknown } | null)?.name !== "ResourceNotFoundException") throw error;
+        const e = error as { message?: unknown };
+        throw new DynoValidationError(
+          o.model ? "model" : "table",
+          `table ${JSON.stringify(o.table)} does not exist (DescribeTable: ResourceNotFoundException` +
+            `${typeof e.message === "string" && e.message ? `: ${e.message}` : ""}); the job scans it`,
+          { cause: error },
+        );
+      },
+    );
     source.catch(() => {}); // awaited below unless the job is finished
     await ensureLeaseTable(this.#dyno, o.leaseTable, signal);
     // The job's partition is listed while its item is created unless it exists: a new job's
@@ -338,6 +360,7 @@ class JobWorker {
         dyno: this.#dyno,
         options: o,
         stop: this.#stop.signal,
+        keyAttributes: () => this.#keyAttributes,
         committed: (record) => {
           this.#totals.commit(record);
           report(o.onProgress, this.#totals.progress());
@@ -366,11 +389,14 @@ class JobWorker {
       const o = this.#options;
       const cause = error instanceof SegmentFailure ? error.cause : error;
       const e = cause as { name?: unknown; message?: unknown } | null;
+      const failed = error instanceof SegmentFailure ? error : undefined;
       const failure: JobFailure = {
-        segment: error instanceof SegmentFailure ? error.segment : segment,
+        segment: failed?.segment ?? segment,
         name: typeof e?.name === "string" ? e.name : "Error",
-        message: typeof e?.message === "string" ? e.message : String(cause),
+        message:
+          failed?.explanation ?? (typeof e?.message === "string" ? e.message : String(cause)),
         owner: o.owner,
+        kind: failed?.kind ?? "handler",
       };
       this.#failure = failedError(o.id, failure, cause);
       this.#stopAll(this.#failure);

@@ -16,19 +16,27 @@ import { isTransient, monotonic, sleep } from "../lock/wire.js";
 import { linkSignals } from "../operation/signals.js";
 import type { Dyno } from "../session.js";
 import type { StoredItem } from "../table/model.js";
+import {
+  decodeFailure,
+  leaseFailure,
+  leaseTableFailure,
+  scanFailure,
+  SegmentFailure,
+} from "./failures.js";
 import type { ResolvedJobOptions } from "./options.js";
-import { readSegment, readSegmentItem, writeCheckpoint, type SegmentRecord } from "./records.js";
+import {
+  lostAtPosition,
+  readSegment,
+  readSegmentItem,
+  recordLoss,
+  writeCheckpoint,
+  type SegmentRecord,
+} from "./records.js";
+
+export { SegmentFailure } from "./failures.js";
 
 /** How a segment's run ended. */
 export type SegmentOutcome = "done" | "yielded" | "lost" | "stopped";
-
-/** A page that kept failing: the job fails with it. */
-export class SegmentFailure {
-  constructor(
-    readonly segment: number,
-    readonly cause: unknown,
-  ) {}
-}
 
 /** What a segment's run needs from its worker. */
 export interface SegmentEnv {
@@ -38,6 +46,8 @@ export interface SegmentEnv {
   readonly stop: AbortSignal;
   /** Called after each checkpoint with the segment's new state. */
   readonly committed: (record: SegmentRecord) => void;
+  /** The scanned table's key attribute names, when known (to name an item that cannot be decoded). */
+  readonly keyAttributes: () => readonly string[] | undefined;
 }
 
 type PageSource = {
@@ -94,11 +104,13 @@ async function run(
         items: 0,
         pages: 0,
         done: false,
+        lostAt: undefined,
+        lost: 0,
       };
     } catch (error) {
       if (signal.aborted) return ended();
       if (!isTransient(error) || attempt >= options.maxAttempts)
-        throw new SegmentFailure(segment, error);
+        throw new SegmentFailure(segment, error, "lease-table", leaseTableFailure(segment, error));
       await sleep(backoffDelay(attempt, options), signal);
     }
   }
@@ -136,8 +148,14 @@ async function run(
           } catch (error) {
             if (signal.aborted) return ended();
             // A request DynamoDB refuses (a bad filter, a missing table) fails at once.
-            if (!isTransient(error) || ++failures >= options.maxAttempts) {
-              throw new SegmentFailure(segment, error);
+            const refused = !isTransient(error);
+            if (refused || ++failures >= options.maxAttempts) {
+              throw new SegmentFailure(
+                segment,
+                error,
+                "scan",
+                scanFailure(segment, error, refused),
+              );
             }
             await sleep(backoffDelay(failures, options), signal);
             if (signal.aborted) return ended();
@@ -150,6 +168,12 @@ async function run(
             next.catch(() => {}); // awaited on the next turn, or abandoned when we stop
           }
           const handled = await handle(env, segment, lock, state, page.Items ?? [], signal);
+          if (handled === LEASE_LAPSED) {
+            // What was handled before this page is stored first: the count is kept at the
+            // position the segment's next holder resumes from, when it gets that far.
+            await stored.idle();
+            return await counted(env, segment, lock, state.pages);
+          }
           if (handled === undefined) return ended();
           state = advance(state, lastKey, handled);
           stored.handled(state);
@@ -275,9 +299,14 @@ function advance(
   };
 }
 
+/** {@link handle}'s answer when the lease lapsed while the handler was running. */
+const LEASE_LAPSED: unique symbol = Symbol("lease lapsed");
+
 /**
  * Hands a page to the handler, retrying with backoff; resolves with the number of items handled,
- * or undefined when the run must stop.
+ * {@link LEASE_LAPSED} when the lease lapsed while the handler ran, or undefined when the run
+ * must stop otherwise. `ctx.attempt` counts the page's earlier losses of its lease (by any
+ * worker) as attempts too. An item that cannot be decoded fails the job at once.
  */
 async function handle(
   env: SegmentEnv,
@@ -286,12 +315,19 @@ async function handle(
   state: SegmentRecord,
   raw: StoredItem[],
   signal: AbortSignal,
-): Promise<number | undefined> {
+): Promise<number | typeof LEASE_LAPSED | undefined> {
   const { options } = env;
+  const lostBefore = lostAtPosition(state, state.pages);
   for (let attempt = 1; ; attempt++) {
     if (signal.aborted) return undefined;
+    // Decoded afresh for each attempt (a handler may have changed the items it was given).
+    let items: unknown[];
     try {
-      const items = options.decode(raw);
+      items = options.decode(raw);
+    } catch (error) {
+      throw decodeFailure(options, env.keyAttributes(), segment, error);
+    }
+    try {
       const handled = new Promise<unknown>((resolve) =>
         resolve(
           options.handler(items, {
@@ -301,20 +337,67 @@ async function handle(
             fencingToken: lock.fencingToken,
             items: state.items,
             pages: state.pages,
-            attempt,
+            attempt: lostBefore + attempt,
           }),
         ),
       );
       // A handler that ignores ctx.signal must not keep the lease: the run stops waiting for it
       // (the page is handled again by the segment's next holder; no checkpoint covers it).
-      if ((await unlessAborted(handled, signal)) === ABANDONED) return undefined;
+      if ((await unlessAborted(handled, signal)) === ABANDONED) return stopped(env, lock);
       return items.length;
     } catch (error) {
-      if (signal.aborted) return undefined;
+      if (signal.aborted) return stopped(env, lock);
       if (attempt >= options.maxAttempts) throw new SegmentFailure(segment, error);
       await sleep(backoffDelay(attempt, options), signal);
     }
   }
+}
+
+/** Why a handler's run was cut off: its lease lapsed (not this worker stopping), or undefined. */
+function stopped(env: SegmentEnv, lock: DistributedLock): typeof LEASE_LAPSED | undefined {
+  return lock.signal.aborted && !env.stop.aborted ? LEASE_LAPSED : undefined;
+}
+
+/**
+ * The page at `position` lost its lease while its handler ran: counts it (beside the
+ * checkpoint, for every worker to see). Resolves `"lost"` (the segment's next holder handles the
+ * page again); rejects with a `SegmentFailure` once the page has lost its lease `maxAttempts`
+ * times: a handler that holds the event loop past the lease would otherwise run forever.
+ */
+async function counted(
+  env: SegmentEnv,
+  segment: number,
+  lock: DistributedLock,
+  position: number,
+): Promise<SegmentOutcome> {
+  const { dyno, options } = env;
+  let lost: number | undefined;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const deadline = monotonic() + options.leaseMs;
+      lost = await recordLoss(
+        dyno,
+        options.leaseTable,
+        options.id,
+        segment,
+        position,
+        lock.fencingToken,
+        deadline,
+      );
+      break;
+    } catch (error) {
+      // Not counted this time: the next loss is (a count is a guard, not a checkpoint).
+      if (!isTransient(error) || attempt >= options.maxAttempts || env.stop.aborted) break;
+      await sleep(backoffDelay(attempt, options), env.stop);
+    }
+  }
+  if (lost === undefined || lost < options.maxAttempts) return "lost";
+  throw new SegmentFailure(
+    segment,
+    lock.signal.reason,
+    "lease",
+    leaseFailure(segment, position, lost, options),
+  );
 }
 
 const ABANDONED: unique symbol = Symbol("abandoned");

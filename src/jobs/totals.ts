@@ -43,18 +43,26 @@ export class JobTotals {
   }
 
   /**
-   * Reads the table's approximate item count for the ETA. Rejects when the table does not exist
-   * (before the job is created); other errors (e.g. no permission to describe) only cost the ETA.
+   * Reads the table's approximate item count for the ETA; resolves with its key attribute names.
+   * Rejects when the table does not exist (before the job is created); other errors (e.g. no
+   * permission to describe) only cost the ETA.
    */
-  async estimateFrom(dyno: Dyno, table: string, signal: AbortSignal): Promise<void> {
+  async estimateFrom(
+    dyno: Dyno,
+    table: string,
+    signal: AbortSignal,
+  ): Promise<string[] | undefined> {
     try {
       const out = await within(dyno.describeTable({ TableName: table }), signal);
       const count = out.Table?.ItemCount;
       if (typeof count === "number" && count > 0) this.#estimate = count;
+      const keys = out.Table?.KeySchema?.map((k) => k.AttributeName ?? "").filter((k) => k);
+      return keys && keys.length > 0 ? keys : undefined;
     } catch (error) {
       if ((error as { name?: string }).name === "ResourceNotFoundException" || signal.aborted) {
         throw error;
       }
+      return undefined;
     }
   }
 

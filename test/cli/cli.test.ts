@@ -428,3 +428,108 @@ test("the progress bar is drawn on a terminal's stderr only, never on stdout or 
   const got = (await readFile(out, "utf8")).split("\n").filter((l) => l !== "");
   assert.equal(got.length, 200);
 });
+
+test("import refuses binary that is not standard padded base64 and lone surrogates, naming file:line and the attribute; writes nothing", async () => {
+  const { table, input } = await importCase(
+    30,
+    {
+      3: '{"Item":{"id":{"S":"b1"},"b":{"B":"abc"}}}', // missing padding
+      5: '{"Item":{"id":{"S":"b2"},"b":{"B":"a-b_"}}}', // the URL-safe alphabet
+      8: '{"Item":{"id":{"S":"b3"},"m":{"M":{"bs":{"BS":["QQ==","QQ= ="]}}}}}', // whitespace
+      13: '{"Item":{"id":{"S":"s1"},"t":{"S":"half \\ud800 a pair"}}}',
+      21: '{"Item":{"id":{"S":"s2"},"l":{"L":[{"SS":["ok","\\udc00"]}]}}}',
+    },
+    "encodings.jsonl",
+  );
+  const r = await cli("import", table, "--in", input, ...local);
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(r.stderr.split("\n").length, 2, "one line");
+  const named = (line: number, rest: string) =>
+    assert.match(r.stderr, new RegExp(`encodings\\.jsonl:${line}: ${rest}`));
+  named(4, 'Item\\.b\\.B: "abc" is not standard padded base64');
+  named(6, 'Item\\.b\\.B: "a-b_" is not standard padded base64');
+  named(9, 'Item\\.m\\.bs\\.BS\\[1\\]: "QQ= =" is not standard padded base64');
+  named(14, "Item\\.t\\.S: holds a lone UTF-16 surrogate");
+  named(22, "Item\\.l\\[0\\]\\.SS\\[1\\]: holds a lone UTF-16 surrogate");
+  assert.equal((await dyno.scan({ TableName: table, Select: "COUNT" })).Count, 0);
+  // From stdin too, with the line named.
+  const piped = await cliWith(
+    '{"Item":{"id":{"S":"ok"}}}\n{"Item":{"id":{"S":"bad"},"b":{"B":"abc"}}}\n',
+    "import",
+    table,
+    "--in",
+    "-",
+    ...local,
+  );
+  assert.equal(piped.code, 1);
+  assert.match(piped.stderr, /1 items written .*stdin:2: Item\.b\.B: "abc" is not standard/);
+});
+
+test("import skips a UTF-8 byte order mark at the start of the file", async () => {
+  const { table, lines, input } = await importCase(5, {}, "bom.jsonl");
+  await writeFile(input, `\uFEFF${lines.join("\n")}\n`);
+  const r = await cli("import", table, "--in", input, ...local);
+  assert.deepEqual([r.code, r.stdout, r.stderr], [0, "", ""]);
+  assert.equal((await dyno.scan({ TableName: table, Select: "COUNT" })).Count, 5);
+  // A mark anywhere else is not skipped: it is not JSON there.
+  await writeFile(input, `${lines[0]}\n\uFEFF${lines[1]}\n`);
+  const later = await cli("import", table, "--in", input, ...local);
+  assert.equal(later.code, 1);
+  assert.match(later.stderr, /bom\.jsonl:2: not JSON/);
+});
+
+test("an export of many segments prints nothing on stderr (no MaxListenersExceededWarning)", async () => {
+  const { table, lines, input } = await importCase(60, {}, "many.jsonl");
+  const imported = await cli("import", table, "--in", input, ...local);
+  assert.equal(imported.code, 0, imported.stderr);
+  const out = join(dir, "many-out.jsonl");
+  const exported = await cli(
+    "export",
+    table,
+    "--out",
+    out,
+    "--segments",
+    "24",
+    "--lease-table",
+    leaseTable,
+    ...local,
+  );
+  assert.deepEqual([exported.code, exported.stdout, exported.stderr], [0, "", ""]);
+  assertSameItems((await readFile(out, "utf8")).split("\n"), lines);
+});
+
+test("import on the SDK path (a configuration the direct transport cannot honour) refuses attributes named __proto__, naming each file:line, nothing written", async () => {
+  const { importTable } = await import("../../src/cli/commands/import.js");
+  const { parseCommand } = await import("../../src/cli/args.js");
+  const { Dyno } = await import("../../src/index.js");
+  const { table, input } = await importCase(
+    10,
+    {
+      2: '{"Item":{"id":{"S":"p"},"m":{"M":{"__proto__":{"S":"nested"}}}}}',
+      6: '{"Item":{"id":{"S":"q"},"__proto__":{"S":"top"}}}',
+    },
+    "proto-sdk.jsonl",
+  );
+  const sdk = new Dyno({ client: dyno.client, transport: "sdk" });
+  assert.equal(sdk.transport, "sdk");
+  const io = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    signal: new AbortController().signal,
+  };
+  await assert.rejects(
+    importTable(sdk, parseCommand(["import", table, "--in", input]), io),
+    (e) => {
+      const message = (e as Error).message;
+      assert.match(message, /^nothing written: /);
+      assert.match(
+        message,
+        /proto-sdk\.jsonl:3: Item\.m\.M\.__proto__: an attribute named "__proto__" cannot be written through the AWS SDK/,
+      );
+      assert.match(message, /proto-sdk\.jsonl:7: Item\.__proto__: an attribute named "__proto__"/);
+      return true;
+    },
+  );
+  assert.equal((await dyno.scan({ TableName: table, Select: "COUNT" })).Count, 0);
+});

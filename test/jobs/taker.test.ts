@@ -11,6 +11,8 @@ const segment = (n: number, owner?: string, rvn?: string, done = false): Segment
   items: 0,
   pages: 0,
   done,
+  lostAt: undefined,
+  lost: 0,
 });
 const view = (segments: SegmentRecord[], workers: string[] = []): JobView => ({
   job: undefined,

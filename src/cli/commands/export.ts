@@ -6,11 +6,10 @@
  * twice is written once, and every item ends up in FILE exactly once.
  * @module
  */
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream } from "node:fs";
 import { mkdir, open, readFile, rename, rm, stat, truncate, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { randomUUID } from "node:crypto";
-import { pipeline } from "node:stream/promises";
 import { runJob, type Dyno, type JobSummary } from "../../index.js";
 import { UsageError, formatFlag, intFlag, stringFlag, type Command, type Format } from "../args.js";
 import { formatItem } from "../format.js";
@@ -164,24 +163,29 @@ async function cutToLines(path: string, count: number): Promise<void> {
   if (offset < size) await truncate(path, offset);
 }
 
-/** Joins the part files into `out` (written aside, then renamed) and removes the parts. */
+/**
+ * Joins the part files into `out` (written aside, then renamed) and removes the parts. Each part
+ * is copied through one file handle (no stream pipeline per part: those add listeners to the one
+ * target stream, and an export of many segments warned `MaxListenersExceededWarning`).
+ */
 async function join_(parts: string, out: string, segments: number): Promise<void> {
   const aside = `${out}.${process.pid}.tmp`;
-  const target = createWriteStream(aside);
-  for (let segment = 0; segment < segments; segment++) {
-    const path = join(parts, partName(segment));
-    try {
-      await pipeline(createReadStream(path), target, { end: false });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error; // an empty segment
+  const target = await open(aside, "w");
+  try {
+    for (let segment = 0; segment < segments; segment++) {
+      const path = join(parts, partName(segment));
+      try {
+        for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+          await target.write(chunk);
+        }
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error; // an empty segment
+      }
     }
+    await target.sync();
+  } finally {
+    await target.close();
   }
-  await new Promise<void>((resolve, reject) =>
-    target.end((error?: Error | null) => (error ? reject(error) : resolve())),
-  );
-  const file = await open(aside, "r+");
-  await file.sync();
-  await file.close();
   await rename(aside, out);
   await rm(parts, { recursive: true, force: true });
 }

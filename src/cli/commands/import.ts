@@ -34,8 +34,10 @@ async function* linesOf(
   sdk: boolean,
 ): AsyncGenerator<Checked> {
   let line = 0;
-  for await (const text of createInterface({ input: source, crlfDelay: Infinity })) {
+  for await (const read of createInterface({ input: source, crlfDelay: Infinity })) {
     line++;
+    // A UTF-8 byte order mark at the start of the file is skipped, as jq and most readers do.
+    const text = line === 1 && read.startsWith("\uFEFF") ? read.slice(1) : read;
     if (text.trim() === "") continue;
     try {
       const item = parseItem(text, format);
