@@ -163,7 +163,10 @@ test("3 workers, 3,200 items, 16 segments: every item once, segments never share
 
 test("a worker SIGKILLed mid-page: the job completes; only its pages are handled twice", async () => {
   const id = "one-killed";
-  const env = { HANDLE_MS: "60" };
+  // A lease of 5 s: long enough that a surviving worker keeps its leases on a loaded machine
+  // (at 2 s one lapsed once at load ~20, and its page was handled twice), short enough that the
+  // killed worker's segments are taken over soon.
+  const env = { HANDLE_MS: "60", LEASE_MS: "5000" };
   const workers = [startWorker(id, env), startWorker(id, env), startWorker(id, env)];
   const victim = workers[1]!;
   // Kill it in the middle of a page, a little way into the job.
