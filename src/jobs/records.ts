@@ -435,13 +435,38 @@ export async function recordFailure(
   }
 }
 
-/** Clears a recorded failure (`retryFailed`). */
+/**
+ * Clears a recorded failure (`retryFailed`); for a failure of lost leases, the failed segment's
+ * loss count too, so the retried job gets its full `maxAttempts` again.
+ */
 export async function clearFailure(
   dyno: Dyno,
   leaseTable: string,
   id: string,
+  failure: JobFailure,
   signal: AbortSignal,
 ): Promise<void> {
+  if (failure.kind === "lease") {
+    try {
+      await within(
+        dyno.updateItem({
+          TableName: leaseTable,
+          Key: keyOf(id, segmentPart(failure.segment)),
+          UpdateExpression: "REMOVE #at, #n, #by",
+          ConditionExpression: "attribute_exists(#p)",
+          ExpressionAttributeNames: {
+            "#at": "lostAt",
+            "#n": "lost",
+            "#by": "lostBy",
+            "#p": PART_KEY,
+          },
+        }),
+        signal,
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error; // no such segment record: nothing to clear
+    }
+  }
   await within(
     dyno.updateItem({
       TableName: leaseTable,

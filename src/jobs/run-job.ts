@@ -209,7 +209,7 @@ class JobWorker {
     }
     if (job.failed && !job.summary) {
       if (!o.retryFailed) throw failedError(o.id, job.failed);
-      await clearFailure(this.#dyno, o.leaseTable, o.id, signal);
+      await clearFailure(this.#dyno, o.leaseTable, o.id, job.failed, signal);
       return { ...view, job: { ...job, failed: undefined } };
     }
     return view;

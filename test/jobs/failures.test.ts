@@ -80,6 +80,24 @@ test("a handler holding the event loop past the lease on every call fails the jo
   );
   assert.ok(late instanceof JobFailedError);
   assert.match(late.message, /held the event loop longer than the lease/);
+  // retryFailed starts the page's count afresh: a handler that blocks once more is retried, not failed.
+  const retried: number[] = [];
+  const summary = await runJob(dyno, {
+    id,
+    table,
+    segments: 1,
+    leaseTable,
+    leaseMs: LEASE_MS,
+    maxAttempts: 3,
+    baseDelayMs: 1,
+    retryFailed: true,
+    handler: (_items, ctx) => {
+      retried.push(ctx.attempt);
+      if (retried.length === 1) busyWait(BLOCK_MS);
+    },
+  });
+  assert.equal(summary.items, 10);
+  assert.deepEqual(retried, [1, 2], "the retried job's attempts count from 1 again");
 });
 
 test("two workers: the count of a page's lease losses follows the segment from one to the other", async () => {
