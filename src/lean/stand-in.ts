@@ -18,10 +18,7 @@ export type StandInKind = "function" | "object";
 export function standIn<T extends object>(load: () => T, kind: StandInKind, name: string): T {
   // A function target is constructible and callable, as the real one may be; it is never used
   // but for the invariants of a proxy (its non-configurable own `prototype`).
-  const target: object =
-    kind === "function"
-      ? { [name]: function () {} }[name]!
-      : {};
+  const target: object = kind === "function" ? { [name]: function () {} }[name]! : {};
   let real: T | undefined;
   const get = (): T => {
     if (real) return real;
