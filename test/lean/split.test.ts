@@ -71,13 +71,13 @@ async function child(
 
 for (const format of ["esm", "cjs"] as const) {
   describe(`dyno-ts/lean built, ${format}`, () => {
-    test("GetItem with env credentials loads neither @aws-sdk/* nor the rest; a control-plane call then loads the SDK, not the rest", async () => {
+    test("GetItem with env credentials loads neither @aws-sdk/* nor the rest nor node:https; a control-plane call then loads the SDK, not the rest", async () => {
       const out = await child(format, "get");
       assert.equal(out.before, false);
       assert.deepEqual(out.result, {
         item: { pk: { S: "a" }, sk: { S: "b" }, n: { N: "1" } },
         transport: "direct",
-        afterGet: { sdk: [], rest: false },
+        afterGet: { sdk: [], rest: false, https: [] },
         afterControlPlane: { sdk: true, rest: false },
         status: "ACTIVE",
       });
