@@ -19,6 +19,7 @@
  * @module
  */
 import { writeFileSync } from "node:fs";
+import { builtinModules } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type BuildOptions, type Plugin } from "esbuild";
@@ -208,10 +209,11 @@ const restResult = await build({
   stdin: { contents: restEntry, resolveDir: root, loader: "ts", sourcefile: "lean-rest.ts" },
   outfile: out("rest.cjs"),
   metafile: true,
-  define: { "import.meta.url": "__dynoMetaUrl" },
-  // a factory: each core (ESM, CommonJS) links its own instance of the rest to its own modules
+  // a factory: each core (ESM, CommonJS) links its own instance of the rest to its own modules,
+  // and gives it Node's built-ins: the rest calls no `require` of its own, which an ESM bundle of
+  // a user program could not run (esbuild's "Dynamic require ... is not supported")
   banner: {
-    js: `"use strict";module.exports=function(__dynoCore){"use strict";var module={exports:{}},exports=module.exports;${CJS_META}`,
+    js: `"use strict";module.exports=function(__dynoCore,__dynoBuiltin){"use strict";var module={exports:{}},exports=module.exports;`,
   },
   footer: { js: `return module.exports};` },
   plugins: [
@@ -226,6 +228,15 @@ const restResult = await build({
           if (!linked.includes(path)) linked.push(path);
           return { path, namespace: "dyno-core" };
         });
+        b.onResolve({ filter: /.*/ }, ({ path }) =>
+          path.startsWith("node:") || builtinModules.includes(path)
+            ? { path, namespace: "dyno-builtin" }
+            : undefined,
+        );
+        b.onLoad({ filter: /.*/, namespace: "dyno-builtin" }, ({ path }) => ({
+          contents: `module.exports = __dynoBuiltin(${JSON.stringify(path)});`,
+          loader: "js",
+        }));
         b.onLoad({ filter: /.*/, namespace: "dyno-core" }, ({ path }) => ({
           contents: `module.exports = __dynoCore[${linked.indexOf(path)}];`,
           loader: "js",
@@ -237,18 +248,26 @@ const restResult = await build({
 for (const file of Object.keys(restResult.metafile!.inputs))
   if (coreFiles.has(resolve(root, file)))
     throw new Error(`the rest bundles a core module: ${file}`);
+for (const [file, output] of Object.entries(restResult.metafile!.outputs))
+  if (output.imports.length > 0 || restResult.warnings.length > 0)
+    throw new Error(
+      `${file} imports ${output.imports.map((i) => i.path).join(", ")}: the rest must not`,
+    );
 
 // 4. The core: the entry, the stand-ins, the lazy edges.
 const lazyModule = [
   `import { standIn } from ${JSON.stringify(src("lean/stand-in.ts"))};`,
   `import loadRest from "./rest-loader.cjs";`,
+  `import { createRequire } from "node:module";`,
+  `/** A built-in module (\`process.getBuiltinModule\` since Node 20.16; else a require from anywhere). */`,
+  `const builtin = (id) => process.getBuiltinModule?.(id) ?? createRequire(process.execPath)(id);`,
   `let rest, link;`,
   `/** The core's modules the rest imports (set by the entry as it loads). */`,
   `export function $restLink(modules) { link = modules; }`,
   `/** The rest, loaded on first need; every stand-in's export rebound to the real value. */`,
   `export function $restLoad() {`,
   `  if (rest) return rest;`,
-  `  rest = loadRest(link);`,
+  `  rest = loadRest(link, builtin);`,
   ...[...lazy.values()].map((l) => `  ${l.binding} = rest.${l.binding};`),
   `  return rest;`,
   `}`,
@@ -313,7 +332,7 @@ for (const format of ["esm", "cjs"] as const) {
 }
 writeFileSync(
   out("rest-loader.cjs"),
-  `"use strict";\n// dyno-ts/lean: the rest of the library, linked to the core that asks (scripts/build-lean.ts)\nmodule.exports = (core) => require("./rest.cjs")(core);\n`,
+  `"use strict";\n// dyno-ts/lean: the rest of the library, linked to the core that asks (scripts/build-lean.ts)\nmodule.exports = (core, builtin) => require("./rest.cjs")(core, builtin);\n`,
 );
 console.log(
   `dyno-ts/lean: core ${coreFiles.size} modules, ${lazy.size} stand-ins, rest links ${linked.length} core modules`,

@@ -4,11 +4,12 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { build } from "esbuild";
 import { createTestTable, testClient, testEndpoint } from "../support/db.js";
 
 const run = promisify(execFile);
@@ -156,3 +157,44 @@ test("the built core holds no code of the rest's rooms", () => {
   for (const name of ["class Table", "class SharedTable", "class Pool", "class QueryBuilder"])
     assert.ok(!core.includes(name), `${name} is not in the core`);
 });
+
+for (const format of ["cjs", "esm"] as const)
+  test(`an esbuild bundle (${format}) of a program: the rest is loaded from the bundle on first touch`, async () => {
+    const program = join(dir, "program.mjs");
+    writeFileSync(
+      program,
+      `import { leanDyno, Table, s, marshalItem, DynoValidationError } from "./index.js";
+      (async () => {
+        const dyno = leanDyno({ endpoint: process.env.ENDPOINT });
+        const Key = { pk: { S: "a" }, sk: { S: "b" } };
+        const { Item } = await dyno.getItem({ TableName: process.env.TABLE, Key });
+        let error;
+        try { new Table(dyno, "", {}); } catch (e) { error = e; }
+        const schema = s.object({ pk: s.string(), sk: s.string(), n: s.number() });
+        const table = dyno.table(process.env.TABLE, { schema, partitionKey: "pk", sortKey: "sk" });
+        const got = await table.get({ pk: "a", sk: "b" });
+        console.log(JSON.stringify({ Item, validation: error instanceof DynoValidationError,
+          table: table instanceof Table, got, marshalled: marshalItem({ n: 1 }) }));
+        dyno.client.destroy();
+      })();`,
+    );
+    const outfile = join(dir, `program.bundle.${format === "cjs" ? "cjs" : "mjs"}`);
+    await build({
+      entryPoints: [program],
+      outfile,
+      bundle: true,
+      platform: "node",
+      format,
+      target: "node20",
+      external: ["@aws-sdk/*"],
+      logLevel: "silent",
+    });
+    const { stdout } = await run(process.execPath, [outfile], { env, timeout: 60_000 });
+    assert.deepEqual(JSON.parse(stdout.trim().split("\n").pop()!), {
+      Item: { pk: { S: "a" }, sk: { S: "b" }, n: { N: "1" } },
+      validation: true,
+      table: true,
+      got: { pk: "a", sk: "b", n: 1 },
+      marshalled: { n: { N: "1" } },
+    });
+  });
