@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { build } from "esbuild";
-import { createTestTable, testClient, testEndpoint } from "../support/db.js";
+import { createTestTable, engine, testClient, testEndpoint } from "../support/db.js";
 
 const run = promisify(execFile);
 const root = new URL("../../", import.meta.url).pathname;
@@ -38,6 +38,7 @@ before(async () => {
     ENDPOINT: await testEndpoint(),
     TABLE: TableName,
     LEAN_DIR: dir,
+    ...(engine === "dynalite" && { NO_TRANSACTIONS: "1" }),
   };
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
