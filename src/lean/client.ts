@@ -7,12 +7,13 @@
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { Agent as HttpAgent } from "node:http";
-import { Agent as HttpsAgent } from "node:https";
+import type { Agent as HttpsAgent } from "node:https";
 import { platform, release } from "node:os";
 import { loadSdk } from "../sdk-module.js";
 import { SDK_VERSION } from "../sdk-snapshot.js";
 import { directState } from "../transport/direct-state.js";
 import type { DirectClientState } from "../transport/sender.js";
+import { nodeHttps } from "../transport/https.js";
 import { SigningKeys } from "../transport/sigv4.js";
 import { ClientUserAgent, type UserAgentConfig } from "../transport/user-agent.js";
 import {
@@ -163,7 +164,9 @@ export class LeanClient {
   readonly [directState]: DirectClientState | undefined;
   readonly #settings: Settings;
   #sdkClient: Promise<DynamoDBClient> | undefined;
-  readonly #agents: { http: HttpAgent; https: HttpsAgent };
+  readonly #httpAgent: HttpAgent;
+  // made (and `node:https` loaded) on the first request to an https endpoint
+  #httpsAgent: HttpsAgent | undefined;
 
   constructor(options: LeanOptions = {}, env: NodeJS.ProcessEnv = process.env) {
     const settings = settingsOf(options, env);
@@ -178,18 +181,19 @@ export class LeanClient {
           ? withSource(plan.provider, { CREDENTIALS_ENV_VARS: "g" })
           : plan.provider;
     // as the SDK's NodeHttpHandler's defaults
-    this.#agents = {
-      http: new HttpAgent({ keepAlive: true, maxSockets: 50 }),
-      https: new HttpsAgent({ keepAlive: true, maxSockets: 50 }),
-    };
+    this.#httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 50 });
+    const httpsAgent = (): HttpsAgent =>
+      (this.#httpsAgent ??= new (nodeHttps().Agent)({ keepAlive: true, maxSockets: 50 }));
     const retry = new StandardRetry(settings.maxAttempts);
     const http = {
       connectionTimeout: settings.connectionTimeout,
       socketTimeout: settings.socketTimeout,
       defaultSocketTimeout: DEFAULT_SOCKET_TIMEOUT_MS,
-      httpAgent: this.#agents.http,
-      httpsAgent: this.#agents.https,
-      httpAgentProvider: () => Promise.resolve(this.#agents.http),
+      httpAgent: this.#httpAgent,
+      get httpsAgent() {
+        return httpsAgent();
+      },
+      httpAgentProvider: () => Promise.resolve(this.#httpAgent),
     };
     this.config = {
       region: () => Promise.resolve(settings.region),
@@ -232,7 +236,9 @@ export class LeanClient {
       ready: Promise.resolve({
         http: {
           httpAgent: http.httpAgent,
-          httpsAgent: http.httpsAgent,
+          get httpsAgent() {
+            return httpsAgent();
+          },
           connectionTimeout: settings.connectionTimeout,
           socketTimeout: settings.socketTimeout ?? DEFAULT_SOCKET_TIMEOUT_MS,
           socketTimeoutIsDefault: settings.socketTimeout === undefined,
@@ -274,8 +280,8 @@ export class LeanClient {
 
   /** Closes the HTTP agents' sockets and the SDK client, if one was made. */
   destroy(): void {
-    this.#agents.http.destroy();
-    this.#agents.https.destroy();
+    this.#httpAgent.destroy();
+    this.#httpsAgent?.destroy();
     void this.#sdkClient?.then((client) => client.destroy());
   }
 }

@@ -15,9 +15,10 @@
  * @module
  */
 import { Agent as HttpAgent } from "node:http";
-import { Agent as HttpsAgent } from "node:https";
+import type { Agent as HttpsAgent } from "node:https";
 import { isIP, type Socket } from "node:net";
 import type { ResponseHead } from "./errors.js";
+import { nodeHttps } from "./https.js";
 import { ResponseParser, type ParsedResponse } from "./response-parser.js";
 
 /** One request to write: the request line and headers as text, and the body. */
@@ -319,7 +320,7 @@ const ROUTING_METHODS = ["addRequest", "createSocket", "reuseSocket", "removeSoc
  */
 function poolable(agent: HttpAgent, https: boolean): boolean {
   return (
-    agent.constructor === (https ? HttpsAgent : HttpAgent) &&
+    agent.constructor === (https ? nodeHttps().Agent : HttpAgent) &&
     agent.maxTotalSockets === Infinity &&
     !ROUTING_METHODS.some((name) => Object.prototype.hasOwnProperty.call(agent, name))
   );

@@ -5,7 +5,7 @@
  */
 import { request as httpRequest, type Agent as HttpAgent, type IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
-import { request as httpsRequest, type Agent as HttpsAgent } from "node:https";
+import type { Agent as HttpsAgent } from "node:https";
 import {
   originPool,
   type Connection,
@@ -14,6 +14,7 @@ import {
   type OutgoingRequest,
 } from "./connections.js";
 import { deserializationError, type ResponseHead, type WireResponse } from "./errors.js";
+import { nodeHttps } from "./https.js";
 
 /** The settings of the client's `NodeHttpHandler` that the transport honours. */
 export interface HttpSettings {
@@ -326,7 +327,7 @@ function nodePost(
       reject(head ? deserializationError(error, head) : error);
     };
     const onAbort = () => fail(abortError(signal));
-    const send = target.https ? httpsRequest : httpRequest;
+    const send = target.https ? nodeHttps().request : httpRequest;
     const req = send(
       {
         host: hostOf(target),
