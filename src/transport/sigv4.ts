@@ -255,7 +255,9 @@ function hmac(key: string | Buffer, data: string): Buffer {
 }
 
 /** `crypto.hash` (Node ≥ 20.12): a one-shot digest, without a Hash object per call. */
-const oneShot = (crypto as { hash?: (algorithm: string, data: string | Uint8Array, encoding: "hex") => string }).hash;
+const oneShot = (
+  crypto as { hash?: (algorithm: string, data: string | Uint8Array, encoding: "hex") => string }
+).hash;
 
 function sha256Hex(data: string | Uint8Array): string {
   return oneShot ? oneShot("sha256", data, "hex") : createHash("sha256").update(data).digest("hex");

@@ -266,7 +266,10 @@ test("client.destroy() fails a request in flight at once on both transports, as 
   try {
     const outcomes = await Promise.all(
       (["sdk", "direct"] as const).map(async (transport) => {
-        const client = new DynamoDBClient({ ...localClientConfig(silent.endpoint), maxAttempts: 1 });
+        const client = new DynamoDBClient({
+          ...localClientConfig(silent.endpoint),
+          maxAttempts: 1,
+        });
         const dyno = new Dyno({ client, transport });
         assert.equal(dyno.transport, transport, dyno.transportReason);
         const pending = dyno.getItem({ TableName: "t", Key: { pk: { S: "a" } } });
