@@ -115,6 +115,9 @@ class LeanServiceException extends Error {
   }
 }
 
+// named as the SDK's base class, whose instance an unmodelled exception is on the SDK path
+Object.defineProperty(LeanServiceException, "name", { value: "DynamoDBServiceException" });
+
 const leanClasses = new Map<string, typeof LeanServiceException>();
 
 /** The stand-in class of modelled exception `name`: its shape ID is the SDK class's. */
