@@ -7,16 +7,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import { DynoEncodingError, marshalItem, s, unmarshalItem } from "../../src/index.js";
+import { marshalItem, s, unmarshalItem } from "../../src/index.js";
+import { outcome } from "./support.js";
 
-function outcome(fn: () => unknown): unknown {
-  try {
-    return { ok: fn() };
-  } catch (e) {
-    if (!(e instanceof DynoEncodingError)) throw e;
-    return { error: e.name, path: e.path, message: e.message };
-  }
-}
 const gen = { codegen: true };
 const int = { codegen: false };
 const names = [

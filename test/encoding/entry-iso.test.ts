@@ -6,17 +6,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import { DynoEncodingError, marshalItem, s, unmarshalItem } from "../../src/index.js";
+import { marshalItem, s, unmarshalItem } from "../../src/index.js";
 import { isoOf } from "../../src/encoding/iso.js";
-
-function outcome(fn: () => unknown): unknown {
-  try {
-    return { ok: fn() };
-  } catch (e) {
-    if (!(e instanceof DynoEncodingError)) throw e;
-    return { error: e.name, path: e.path, message: e.message };
-  }
-}
+import { outcome } from "./support.js";
 
 /** A small deterministic PRNG (the tests must not flake). */
 function prng(seed: number): () => number {

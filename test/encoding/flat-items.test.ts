@@ -17,6 +17,7 @@ import {
   unmarshalItem,
   type AnySchema,
 } from "../../src/index.js";
+import { outcome } from "./support.js";
 
 type Kind = "string" | "number" | "boolean" | "binary";
 interface FieldDesc {
@@ -135,16 +136,6 @@ function recordOf(fs: FieldDesc[], of: (k: Kind) => fc.Arbitrary<unknown>) {
         });
       return o;
     });
-}
-
-/** The outcome of a call: its value, or the error's name, path and message. */
-function outcome(fn: () => unknown): unknown {
-  try {
-    return { ok: fn() };
-  } catch (e) {
-    if (!(e instanceof DynoEncodingError)) throw e;
-    return { error: e.name, path: e.path, message: e.message };
-  }
 }
 
 const unknownModes = [undefined, "keep", "error"] as const;

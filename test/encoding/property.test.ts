@@ -7,16 +7,9 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import {
-  DynoEncodingError,
-  marshalItem,
-  marshalValue,
-  s,
-  unmarshalItem,
-  unmarshalValue,
-} from "../../src/index.js";
+import { marshalItem, marshalValue, s, unmarshalItem, unmarshalValue } from "../../src/index.js";
 import { itemGen, key, objectGen, plainValue, schemaGen, shown } from "./arbitraries.js";
-import { withoutShadows } from "./support.js";
+import { withoutShadows, outcome } from "./support.js";
 
 describe("property: schema-less round trip", () => {
   it("unmarshalItem(marshalItem(x)) deep-equals x", () => {
@@ -50,16 +43,6 @@ describe("property: schema-less round trip", () => {
     );
   });
 });
-
-/** The outcome of a call: its value, or the error's name, path and message. */
-function outcome(fn: () => unknown): unknown {
-  try {
-    return { ok: fn() };
-  } catch (e) {
-    if (!(e instanceof DynoEncodingError)) throw e;
-    return { error: e.name, path: e.path, message: e.message };
-  }
-}
 
 const gen = { codegen: true };
 const int = { codegen: false };

@@ -10,10 +10,10 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import { DynoEncodingError, marshalItem, s, unmarshalItem } from "../../src/index.js";
+import { marshalItem, s, unmarshalItem } from "../../src/index.js";
 import type { AnySchema } from "../../src/encoding/schema/schema.js";
 import { number, plainValue, protoNames } from "./arbitraries.js";
-import { withoutShadows } from "./support.js";
+import { withoutShadows, outcome } from "./support.js";
 
 const gen = { codegen: true };
 const int = { codegen: false };
@@ -186,15 +186,6 @@ const itemP = objectP(schemaP).chain((p) =>
     value,
   })),
 );
-
-function outcome(fn: () => unknown): unknown {
-  try {
-    return { ok: fn() };
-  } catch (e) {
-    if (!(e instanceof DynoEncodingError)) throw e;
-    return { error: e.name, path: e.path, message: e.message };
-  }
-}
 
 /** Every notation of the same number DynamoDB accepts: exponent, trailing zeros, a sign. */
 const notation = fc.constantFrom(

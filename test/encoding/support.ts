@@ -55,3 +55,13 @@ export function withoutShadows<T>(value: T): T {
   }
   return out as T;
 }
+
+/** The outcome of a call: its value, or the DynoEncodingError's name, path and message (to compare paths). */
+export function outcome(fn: () => unknown): unknown {
+  try {
+    return { ok: fn() };
+  } catch (e) {
+    if (!(e instanceof DynoEncodingError)) throw e;
+    return { error: e.name, path: e.path, message: e.message };
+  }
+}
