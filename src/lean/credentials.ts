@@ -184,7 +184,13 @@ export function containerProvider(
   const once = async (): Promise<Credentials> => {
     let token: string | undefined;
     if (env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE) {
-      token = (await readFile(env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE)).toString();
+      const file = env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE;
+      // one final line break, as `echo` writes a file, is not part of the token
+      token = (await readFile(file)).toString().replace(/(?<!\r)\n$/, "");
+      if (/[\r\n\0]/.test(token))
+        throw new ContainerCredentialsError(
+          `the authorization token in ${file} (AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE) holds a line break or NUL`,
+        );
     } else if (env.AWS_CONTAINER_AUTHORIZATION_TOKEN) {
       token = env.AWS_CONTAINER_AUTHORIZATION_TOKEN;
     }

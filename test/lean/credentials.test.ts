@@ -153,7 +153,7 @@ describe("the container credentials endpoint", () => {
     const provider = providerOf(plan);
     const first = await provider();
     assert.equal(first.accessKeyId, "AK1");
-    writeFileSync(tokenFile, "second-token");
+    writeFileSync(tokenFile, "second-token\n"); // as `echo` writes it: the line break is not sent
     const [second, again] = await Promise.all([provider(), provider()]);
     assert.equal(second.accessKeyId, "AK2", "expiring credentials are refreshed");
     assert.equal(again, second, "callers at once share one refresh");
@@ -164,6 +164,24 @@ describe("the container credentials endpoint", () => {
     );
     // the SDK's HTTP credential provider does not read AccountId: neither does lean (same endpoint)
     assert.equal((second as { accountId?: string }).accountId, undefined);
+  });
+
+  test("a token file with a line break inside is refused, naming the file", async () => {
+    const tokenFile = join(dir, "bad-token");
+    writeFileSync(tokenFile, "one\ntwo\n");
+    const plan = planCredentials(undefined, {
+      ...base,
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: "http://127.0.0.1:9/creds",
+      AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile,
+    });
+    const provider = providerOf(plan);
+    await assert.rejects(provider(), (e: Error) => {
+      assert.match(
+        e.message,
+        /bad-token \(AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE\) holds a line break/,
+      );
+      return true;
+    });
   });
 
   test("retries a failing endpoint; reports 4xx details, malformed answers and silence", async () => {
