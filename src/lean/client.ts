@@ -6,14 +6,14 @@
  * @module
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { Agent as HttpAgent } from "node:http";
+import type { Agent as HttpAgent } from "node:http";
 import type { Agent as HttpsAgent } from "node:https";
 import { platform, release } from "node:os";
 import { loadSdk } from "../sdk-module.js";
 import { SDK_VERSION } from "../sdk-snapshot.js";
 import { directState } from "../transport/direct-state.js";
 import type { DirectClientState } from "../transport/sender.js";
-import { nodeHttps } from "../transport/https.js";
+import { nodeHttp, nodeHttps } from "../transport/builtins.js";
 import { SigningKeys } from "../transport/sigv4.js";
 import { ClientUserAgent, type UserAgentConfig } from "../transport/user-agent.js";
 import {
@@ -181,7 +181,7 @@ export class LeanClient {
           ? withSource(plan.provider, { CREDENTIALS_ENV_VARS: "g" })
           : plan.provider;
     // as the SDK's NodeHttpHandler's defaults
-    this.#httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 50 });
+    this.#httpAgent = new (nodeHttp().Agent)({ keepAlive: true, maxSockets: 50 });
     const httpsAgent = (): HttpsAgent =>
       (this.#httpsAgent ??= new (nodeHttps().Agent)({ keepAlive: true, maxSockets: 50 }));
     const retry = new StandardRetry(settings.maxAttempts);

@@ -10,9 +10,10 @@
  */
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { request as httpRequest, type IncomingMessage } from "node:http";
+import type { IncomingMessage } from "node:http";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { nodeHttp, nodeHttps } from "../transport/builtins.js";
 
 /** AWS credentials, as the SDK's providers give them. */
 export interface Credentials {
@@ -256,7 +257,7 @@ async function get(
   token: string | undefined,
   timeoutMs: number,
 ): Promise<{ status: number; body: string }> {
-  const send = url.protocol === "https:" ? (await import("node:https")).request : httpRequest;
+  const send = (url.protocol === "https:" ? nodeHttps() : nodeHttp()).request;
   return new Promise((resolve, reject) => {
     const req = send(url, {
       method: "GET",

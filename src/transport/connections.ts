@@ -14,11 +14,11 @@
  * one whose request routing is overridden) is left to `node:http` (see `http.ts`).
  * @module
  */
-import { Agent as HttpAgent } from "node:http";
+import type { Agent as HttpAgent } from "node:http";
 import type { Agent as HttpsAgent } from "node:https";
 import { isIP, type Socket } from "node:net";
 import type { ResponseHead } from "./errors.js";
-import { nodeHttps } from "./https.js";
+import { nodeHttp, nodeHttps } from "./builtins.js";
 import { ResponseParser, type ParsedResponse } from "./response-parser.js";
 
 /** One request to write: the request line and headers as text, and the body. */
@@ -319,8 +319,9 @@ const ROUTING_METHODS = ["addRequest", "createSocket", "reuseSocket", "removeSoc
  * its socket routing not overridden, and no `maxTotalSockets` (a limit across origins).
  */
 function poolable(agent: HttpAgent, https: boolean): boolean {
+  const nodeAgent: unknown = (https ? nodeHttps() : nodeHttp()).Agent;
   return (
-    agent.constructor === (https ? nodeHttps().Agent : HttpAgent) &&
+    agent.constructor === nodeAgent &&
     agent.maxTotalSockets === Infinity &&
     !ROUTING_METHODS.some((name) => Object.prototype.hasOwnProperty.call(agent, name))
   );

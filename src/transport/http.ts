@@ -3,7 +3,7 @@
  * behaviour of the SDK's `NodeHttpHandler` (same error names and messages).
  * @module
  */
-import { request as httpRequest, type Agent as HttpAgent, type IncomingMessage } from "node:http";
+import type { Agent as HttpAgent, IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import type { Agent as HttpsAgent } from "node:https";
 import {
@@ -14,7 +14,7 @@ import {
   type OutgoingRequest,
 } from "./connections.js";
 import { deserializationError, type ResponseHead, type WireResponse } from "./errors.js";
-import { nodeHttps } from "./https.js";
+import { nodeHttp, nodeHttps } from "./builtins.js";
 
 /** The settings of the client's `NodeHttpHandler` that the transport honours. */
 export interface HttpSettings {
@@ -327,7 +327,7 @@ function nodePost(
       reject(head ? deserializationError(error, head) : error);
     };
     const onAbort = () => fail(abortError(signal));
-    const send = target.https ? nodeHttps().request : httpRequest;
+    const send = (target.https ? nodeHttps() : nodeHttp()).request;
     const req = send(
       {
         host: hostOf(target),

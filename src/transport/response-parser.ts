@@ -5,7 +5,7 @@
  * Informational (1xx) responses are skipped.
  * @module
  */
-import { maxHeaderSize } from "node:http";
+import { nodeHttp } from "./builtins.js";
 import type { ResponseHead, WireResponse } from "./errors.js";
 
 /** A parsed response, and whether the connection may carry another request after it. */
@@ -39,8 +39,9 @@ const HEAD_END = Buffer.from("\r\n\r\n");
 const LINE_END = Buffer.from("\r\n");
 const CR = 13;
 const LF = 10;
+let maxHead: number | undefined;
 /** The most bytes a status line and headers may take: node's limit (`--max-http-header-size`). */
-const MAX_HEAD_BYTES = maxHeaderSize;
+const maxHeadBytes = () => (maxHead ??= nodeHttp().maxHeaderSize);
 /** A header name: an RFC 9110 token (so no space before the colon). */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** A character a header value may not hold: controls other than tab (obs-text is allowed). */
@@ -132,7 +133,7 @@ export class ResponseParser {
     if (!buffer) return false;
     const end = buffer.indexOf(HEAD_END);
     const scanned = end < 0 ? buffer.length : end + 4;
-    if ((end < 0 ? buffer.length : end + 2) > MAX_HEAD_BYTES)
+    if ((end < 0 ? buffer.length : end + 2) > maxHeadBytes())
       throw parseError("Header overflow", "HPE_HEADER_OVERFLOW");
     if (end < 0) {
       checkLineEnds(buffer, 0, scanned); // refused at once, not when a CRLF CRLF never comes
@@ -230,7 +231,7 @@ export class ResponseParser {
       const lineEnd = buffer.indexOf(LINE_END);
       checkLineEnds(buffer, 0, lineEnd < 0 ? buffer.length : lineEnd + 2);
       if (lineEnd < 0) {
-        if (buffer.length > MAX_HEAD_BYTES)
+        if (buffer.length > maxHeadBytes())
           throw parseError("Chunk line overflow", "HPE_HEADER_OVERFLOW");
         return false;
       }
