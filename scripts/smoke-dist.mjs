@@ -30,6 +30,30 @@ for (const [kind, lib] of [
     assert.ok(lib[name], `${kind} build exports ${name}`);
   }
 }
+// Every exported class keeps its name in every build (a class that names itself inside its body
+// is renamed by esbuild, `_Dyno`), and a NumberValue of one copy of dyno-ts is a number to another.
+const leanEsm = await import("../dist/lean/index.js");
+const leanCjs = require("../dist/lean/index.cjs");
+const copies = [
+  ["esm", esm],
+  ["cjs", cjs],
+  ["lean esm", leanEsm],
+  ["lean cjs", leanCjs],
+];
+for (const [kind, lib] of copies) {
+  for (const [name, value] of Object.entries(lib)) {
+    if (typeof value === "function" && /^[A-Z]/.test(name)) {
+      assert.equal(value.name, name, `${kind} build: the class exported as ${name} is named so`);
+    }
+  }
+  for (const [from, other] of copies) {
+    assert.deepEqual(
+      lib.marshalItem({ n: new other.NumberValue("12.5") }),
+      { n: { N: "12.5" } },
+      `${kind} marshalItem takes a NumberValue of the ${from} build as a number`,
+    );
+  }
+}
 // Both object codecs ship: the interpreted one (codegen: false) and the generated one.
 for (const [kind, lib] of [
   ["esm", esm],

@@ -160,7 +160,7 @@ export class Dyno implements OperationRuntime {
    * `signal` (or this session's own signal) cancels the operations it runs.
    */
   withSignal(signal: AbortSignal): Dyno {
-    return new Dyno({
+    return newDyno({
       client: this.client,
       middleware: this.#middleware,
       signal: this.signal ? linkSignals(this.signal, signal) : signal,
@@ -298,3 +298,11 @@ for (const name of operationNames) {
 }
 
 installExhaustiveMethods(Dyno);
+
+/**
+ * `new Dyno(options)`, kept outside the class body: a class that names itself inside its body is
+ * renamed by bundlers (`_Dyno`), and `Dyno.name` and `inspect` would show that name.
+ */
+function newDyno(options: DynoOptions): Dyno {
+  return new Dyno(options);
+}

@@ -29,7 +29,7 @@ export class NumberValue {
   }
   /** Same as `new NumberValue(value)`. */
   static from(value: string | number | bigint): NumberValue {
-    return new NumberValue(value);
+    return newNumberValue(value);
   }
   /** The decimal string. */
   toString(): string {
@@ -49,11 +49,27 @@ export class NumberValue {
   }
 }
 
-/** True for a dyno-ts {@link NumberValue} and for `@aws-sdk/util-dynamodb`'s `NumberValue`. */
+/**
+ * Marks every dyno-ts NumberValue, whichever copy of dyno-ts made it (ESM and CJS builds, the
+ * lean entry, a bundle whose minifier renamed the class): `instanceof` sees only its own copy.
+ */
+const NUMBER_VALUE_BRAND = Symbol.for("dyno-ts.NumberValue");
+Object.defineProperty(NumberValue.prototype, NUMBER_VALUE_BRAND, { value: true });
+
+/**
+ * `new NumberValue(value)`, kept outside the class body: a class that names itself inside its
+ * body is renamed by bundlers (`_NumberValue`), and its `name` would no longer be "NumberValue".
+ */
+function newNumberValue(value: string | number | bigint): NumberValue {
+  return new NumberValue(value);
+}
+
+/** True for a dyno-ts {@link NumberValue} (of any copy) and for `@aws-sdk/util-dynamodb`'s `NumberValue`. */
 export function isNumberValue(v: object): v is { value: string } {
   if (v instanceof NumberValue) return true;
+  if (typeof (v as { value?: unknown }).value !== "string") return false;
   return (
-    typeof (v as { value?: unknown }).value === "string" &&
+    (v as { [NUMBER_VALUE_BRAND]?: unknown })[NUMBER_VALUE_BRAND] === true ||
     (v as { constructor?: { name?: string } }).constructor?.name === "NumberValue"
   );
 }

@@ -117,7 +117,8 @@ export function describe(v: unknown): string {
       if (Array.isArray(v)) return "an array";
       const name = (v as { constructor?: { name?: string } }).constructor?.name;
       const text = (v as { value?: unknown }).value;
-      if (name === "NumberValue" && typeof text === "string")
+      const branded = (v as Record<symbol, unknown>)[Symbol.for("dyno-ts.NumberValue")] === true; // numbers.ts
+      if (typeof text === "string" && (name === "NumberValue" || branded))
         return `NumberValue ${JSON.stringify(text)}`;
       return name && name !== "Object" ? `a ${name}` : "an object";
     }

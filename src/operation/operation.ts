@@ -113,12 +113,14 @@ export class Operation<N extends OperationName = OperationName> implements Promi
     input: InputOf<N>,
     middleware: readonly Middleware<N>[],
     final: Handler<N>,
+    onCancel?: (error: AbortError) => void,
   ) {
     this.id = `${idPrefix}-${(++idCounter).toString(36)}`;
     this.name = name;
     this.input = input;
     this.#middleware = middleware;
     this.#final = final;
+    this.#onCancel = onCancel;
   }
 
   /**
@@ -151,9 +153,7 @@ export class Operation<N extends OperationName = OperationName> implements Promi
       } else
         throw new DynoValidationError(`middleware[${index}]`, "expected a middleware function");
     });
-    const operation = new Operation(name, input, list, final);
-    operation.#onCancel = onCancel;
-    return operation;
+    return newOperation(name, input, list, final, onCancel);
   }
 
   /** `"pending"` (queued), `"running"`, or `"done"` (settled: output, error or cancelled). */
@@ -350,6 +350,36 @@ export class Operation<N extends OperationName = OperationName> implements Promi
     this.#promise.catch(noop); // a rejection is reported to whoever awaits, never as unhandled
     return this.#promise;
   }
+}
+
+/** The constructor's parameters, for {@link newOperation}. */
+type OperationConstructor = new <N extends OperationName>(
+  name: N,
+  input: InputOf<N>,
+  middleware: readonly Middleware<N>[],
+  final: Handler<N>,
+  onCancel?: (error: AbortError) => void,
+) => Operation<N>;
+
+/**
+ * `new Operation(...)`, kept outside the class body: a class that names itself inside its body is
+ * renamed by bundlers (`_Operation`), and `Operation.name` would show that name. The constructor
+ * is protected so that users go through `Operation.create`, hence the cast.
+ */
+function newOperation<N extends OperationName>(
+  name: N,
+  input: InputOf<N>,
+  middleware: readonly Middleware<N>[],
+  final: Handler<N>,
+  onCancel: ((error: AbortError) => void) | undefined,
+): Operation<N> {
+  return new (Operation as unknown as OperationConstructor)(
+    name,
+    input,
+    middleware,
+    final,
+    onCancel,
+  );
 }
 
 /** Builds an error without capturing a stack (`Error.stackTraceLimit` 0 for the call). */

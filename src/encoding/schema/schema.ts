@@ -117,30 +117,38 @@ export class Schema<T, Opt extends boolean = false> implements StandardSchemaV1<
 
   /** The property may be missing or `undefined`: then it is not stored, and reads back absent. */
   optional(): Schema<T, true> {
-    return new Schema(this.def, { ...this.mods, optional: true });
+    return withModifiers(this.def, { ...this.mods, optional: true });
   }
   /** `null` is allowed (stored as `NULL`). */
   nullable(): Schema<T | null, Opt> {
-    return new Schema(this.def, { ...this.mods, nullable: true });
+    return withModifiers(this.def, { ...this.mods, nullable: true });
   }
   /** Stores the property under another attribute name (the Go tag's name). */
   rename(attributeName: string): Schema<T, Opt> {
     if (typeof attributeName !== "string" || attributeName === "") {
       throw new DynoValidationError("rename()", "the attribute name must be a non-empty string");
     }
-    return new Schema(this.def, { ...this.mods, attr: attributeName });
+    return withModifiers(this.def, { ...this.mods, attr: attributeName });
   }
   /** Never stored nor read (the Go tag `"-"`). The property becomes optional in the type. */
   skip(): Schema<T, true> {
-    return new Schema(this.def, { ...this.mods, skip: true });
+    return withModifiers(this.def, { ...this.mods, skip: true });
   }
   /**
    * `""`, an empty list, an empty map and an empty binary are not stored (the Go `omitempty`),
    * and a missing attribute reads back as that empty value. No effect on other kinds.
    */
   omitEmpty(): Schema<T, Opt> {
-    return new Schema(this.def, { ...this.mods, omitEmpty: true });
+    return withModifiers(this.def, { ...this.mods, omitEmpty: true });
   }
+}
+
+/**
+ * A schema of `def` with other modifiers, kept outside the class body: a class that names itself
+ * inside its body is renamed by bundlers (`_Schema`), and `Schema.name` would show that name.
+ */
+function withModifiers<T, Opt extends boolean>(def: Def, mods: Modifiers): Schema<T, Opt> {
+  return new Schema<T, Opt>(def, mods);
 }
 
 /** The value type a schema describes; an optional schema includes `undefined`. */
