@@ -70,9 +70,17 @@ const TYPES = new Set(["S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL"
  */
 function fromBase64(text: string, path: string): Uint8Array {
   const bytes = Buffer.from(text, "base64");
-  if (bytes.toString("base64") !== text) {
+  const canonical = bytes.toString("base64");
+  if (canonical !== text) {
     const shown =
       text.length > 40 ? `${JSON.stringify(text.slice(0, 40))}...` : JSON.stringify(text);
+    if (/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text)) {
+      // The form is right, but the last character before the padding sets bits no byte holds.
+      throw new LineError(
+        `${path}: ${shown} is not canonical base64: the character before the "=" padding sets ` +
+          `bits beyond the last byte (the same bytes are written ${JSON.stringify(canonical.slice(-4))} at the end)`,
+      );
+    }
     throw new LineError(
       `${path}: ${shown} is not standard padded base64 (A-Z a-z 0-9 + /, "=" padding to a ` +
         `multiple of 4 characters, no whitespace)`,

@@ -436,22 +436,26 @@ export async function recordFailure(
 }
 
 /**
- * Clears a recorded failure (`retryFailed`); for a failure of lost leases, the failed segment's
- * loss count too, so the retried job gets its full `maxAttempts` again.
+ * Clears a recorded failure (`retryFailed`), and every segment's count of lost leases (the failed
+ * segment's and any other's), so the retried job gets its full `maxAttempts` on every page.
  */
 export async function clearFailure(
   dyno: Dyno,
   leaseTable: string,
   id: string,
   failure: JobFailure,
+  segments: Iterable<SegmentRecord>,
   signal: AbortSignal,
 ): Promise<void> {
-  if (failure.kind === "lease") {
+  const losing = new Set<number>();
+  if (failure.kind === "lease") losing.add(failure.segment);
+  for (const record of segments) if (record.lost > 0) losing.add(record.segment);
+  for (const segment of losing) {
     try {
       await within(
         dyno.updateItem({
           TableName: leaseTable,
-          Key: keyOf(id, segmentPart(failure.segment)),
+          Key: keyOf(id, segmentPart(segment)),
           UpdateExpression: "REMOVE #at, #n, #by",
           ConditionExpression: "attribute_exists(#p)",
           ExpressionAttributeNames: {

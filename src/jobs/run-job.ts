@@ -209,8 +209,18 @@ class JobWorker {
     }
     if (job.failed && !job.summary) {
       if (!o.retryFailed) throw failedError(o.id, job.failed);
-      await clearFailure(this.#dyno, o.leaseTable, o.id, job.failed, signal);
-      return { ...view, job: { ...job, failed: undefined } };
+      await clearFailure(
+        this.#dyno,
+        o.leaseTable,
+        o.id,
+        job.failed,
+        view.segments.values(),
+        signal,
+      );
+      const segments = new Map(
+        [...view.segments].map(([n, record]) => [n, { ...record, lostAt: undefined, lost: 0 }]),
+      );
+      return { ...view, segments, job: { ...job, failed: undefined } };
     }
     return view;
   }

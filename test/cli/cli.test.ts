@@ -438,6 +438,7 @@ test("import refuses binary that is not standard padded base64 and lone surrogat
       8: '{"Item":{"id":{"S":"b3"},"m":{"M":{"bs":{"BS":["QQ==","QQ= ="]}}}}}', // whitespace
       13: '{"Item":{"id":{"S":"s1"},"t":{"S":"half \\ud800 a pair"}}}',
       21: '{"Item":{"id":{"S":"s2"},"l":{"L":[{"SS":["ok","\\udc00"]}]}}}',
+      25: '{"Item":{"id":{"S":"b4"},"b":{"B":"AB=="}}}', // bits beyond the last byte
     },
     "encodings.jsonl",
   );
@@ -451,6 +452,7 @@ test("import refuses binary that is not standard padded base64 and lone surrogat
   named(9, 'Item\\.m\\.bs\\.BS\\[1\\]: "QQ= =" is not standard padded base64');
   named(14, "Item\\.t\\.S: holds a lone UTF-16 surrogate");
   named(22, "Item\\.l\\[0\\]\\.SS\\[1\\]: holds a lone UTF-16 surrogate");
+  named(26, 'Item\\.b\\.B: "AB==" is not canonical base64: .* "AA==" at the end');
   assert.equal((await dyno.scan({ TableName: table, Select: "COUNT" })).Count, 0);
   // From stdin too, with the line named.
   const piped = await cliWith(
@@ -532,4 +534,83 @@ test("import on the SDK path (a configuration the direct transport cannot honour
     },
   );
   assert.equal((await dyno.scan({ TableName: table, Select: "COUNT" })).Count, 0);
+});
+
+test("import names each line whose item lacks the table's key or is over 400 KB (file:line), and writes nothing", async () => {
+  const { table, input } = await importCase(
+    40,
+    {
+      8: '{"Item":{"other":{"S":"no key"}}}',
+      20: JSON.stringify({ Item: { id: { S: "big" }, blob: { S: "x".repeat(410_000) } } }),
+    },
+    "keyless.jsonl",
+  );
+  const r = await cli("import", table, "--in", input, ...local);
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(r.stderr.split("\n").length, 2, "one line");
+  assert.match(
+    r.stderr,
+    /: nothing written: .*keyless\.jsonl:9: Item: lacks the table's key attribute "id"; .*keyless\.jsonl:21: Item: 410009 bytes, over DynamoDB's 400 KB item limit/,
+  );
+  assert.doesNotMatch(r.stderr, /maybe not written|RequestItems/);
+  assert.equal((await dyno.scan({ TableName: table, Select: "COUNT" })).Count, 0);
+  // From stdin, the lines before are written and the bad one is named.
+  const piped = await cliWith(
+    '{"Item":{"id":{"S":"ok"}}}\n{"Item":{"other":{"S":"x"}}}\n',
+    "import",
+    table,
+    "--in",
+    "-",
+    ...local,
+  );
+  assert.equal(piped.code, 1);
+  assert.match(
+    piped.stderr,
+    /1 items written .*stdin:2: Item: lacks the table's key attribute "id"/,
+  );
+});
+
+test("import into a table that does not exist fails at once with one line naming it", async () => {
+  const input = join(dir, "missing.jsonl");
+  await writeFile(input, '{"Item":{"id":{"S":"a"}}}\n');
+  const r = await cli("import", "no_such_table_here", "--in", input, ...local);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr.split("\n").length, 2, "one line");
+  assert.match(r.stderr, /^dyno-ts: import no_such_table_here: ResourceNotFoundException: /);
+});
+
+test("import refuses a line that is not valid UTF-8, naming file:line; CRLF line ends and a line split across reads are fine", async () => {
+  const table = await newTable();
+  const input = join(dir, "latin1.jsonl");
+  const good = (i: number) => Buffer.from(`{"Item":{"id":{"S":"u${i}"},"t":{"S":"✓ ${i}"}}}\r\n`);
+  // A stray 0xE9 (é in Latin-1) and a truncated 3-byte sequence; a long line crosses read chunks.
+  const bad1 = Buffer.concat([
+    Buffer.from('{"Item":{"id":{"S":"caf'),
+    Buffer.from([0xe9]),
+    Buffer.from('"}}}\n'),
+  ]);
+  const bad2 = Buffer.concat([
+    Buffer.from('{"Item":{"id":{"S":"x'),
+    Buffer.from([0xe2, 0x9c]),
+    Buffer.from('"}}}\n'),
+  ]);
+  const long = Buffer.from(
+    JSON.stringify({ Item: { id: { S: "long" }, t: { S: "é".repeat(100_000) } } }) + "\n",
+  );
+  await writeFile(input, Buffer.concat([good(1), bad1, good(2), long, bad2, good(3)]));
+  const r = await cli("import", table, "--in", input, ...local);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(
+    r.stderr,
+    /nothing written: .*latin1\.jsonl:2: is not valid UTF-8.*; .*latin1\.jsonl:5: is not valid UTF-8/,
+  );
+  assert.doesNotMatch(r.stderr, /latin1\.jsonl:[1346]:/);
+  assert.equal((await dyno.scan({ TableName: table, Select: "COUNT" })).Count, 0);
+  // Without the bad lines, every line is written as it is in the file.
+  await writeFile(input, Buffer.concat([good(1), good(2), long, good(3)]));
+  const ok = await cli("import", table, "--in", input, ...local);
+  assert.equal(ok.code, 0, ok.stderr);
+  const { Item } = await dyno.getItem({ TableName: table, Key: { id: { S: "long" } } });
+  assert.equal(Item?.t?.S, "é".repeat(100_000));
+  assert.equal((await dyno.scan({ TableName: table, Select: "COUNT" })).Count, 4);
 });

@@ -100,6 +100,48 @@ test("a handler holding the event loop past the lease on every call fails the jo
   assert.deepEqual(retried, [1, 2], "the retried job's attempts count from 1 again");
 });
 
+test("retryFailed gives every segment its full maxAttempts again, not only the failed one", async () => {
+  const table = await filledTable(dyno, 10);
+  const id = newId();
+  // Segment 0's handler holds the event loop, so segment 1's lease (its handler waiting) lapses too:
+  // both segments count losses, one reaches maxAttempts and fails the job.
+  const error = await rejection(
+    runJob(dyno, {
+      id,
+      table,
+      segments: 2,
+      concurrency: 2,
+      leaseTable,
+      leaseMs: LEASE_MS,
+      maxAttempts: 3,
+      baseDelayMs: 1,
+      handler: async (_items, ctx) => {
+        if (ctx.segment === 0) return busyWait(BLOCK_MS);
+        await new Promise((_, reject) =>
+          ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason as Error), {
+            once: true,
+          }),
+        );
+      },
+    }),
+  );
+  assert.ok(error instanceof JobFailedError, String(error));
+  const attempts: number[] = [];
+  const summary = await runJob(dyno, {
+    id,
+    table,
+    segments: 2,
+    concurrency: 2,
+    leaseTable,
+    leaseMs: LEASE_MS,
+    maxAttempts: 3,
+    retryFailed: true,
+    handler: (_items, ctx) => void attempts.push(ctx.attempt),
+  });
+  assert.equal(summary.items, 10);
+  assert.ok(attempts.length > 0 && attempts.every((a) => a === 1), `attempts ${attempts}`);
+});
+
 test("two workers: the count of a page's lease losses follows the segment from one to the other", async () => {
   const table = await filledTable(dyno, 10);
   const id = newId();

@@ -1,16 +1,17 @@
 /**
  * `dyno-ts import TABLE --in FILE`: JSON lines written with `batchWriteItemAll` (unprocessed
  * items retried with backoff until written), a thousand lines at a time. A file is checked
- * whole before anything is written, so a bad line (not an item, or one this session cannot
- * send) fails the import naming every such line, with nothing written. A line DynamoDB refuses
+ * whole before anything is written, so a bad line (not an item, an item without the table's key
+ * attributes or over 400 KB, or one this session cannot send) fails the import naming every such
+ * line, with nothing written. A line DynamoDB refuses
  * (a ValidationException) is named too: its chunk is written item by item to find it, the other
  * lines are written, and the import fails saying how many items were written and which lines not.
  * @module
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { createReadStream } from "node:fs";
-import { createInterface } from "node:readline";
 import { BatchIncompleteError, type Dyno } from "../../index.js";
+import { MAX_ITEM_BYTES, itemSize } from "../../exhaustive/size.js";
 import { protoNameIn } from "../../operation/sdk-names.js";
 import { formatFlag, stringFlag, type Command, type Format } from "../args.js";
 import { LineError, parseItem } from "../format.js";
@@ -26,16 +27,52 @@ const MAX_REFUSED = 10;
 type Line = { line: number; item: Record<string, AttributeValue> };
 type Checked = Line | { line: number; error: string };
 
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * The lines of a byte stream (split at LF, a CR before it dropped), each decoded as UTF-8, or
+ * `undefined` for a line that is not valid UTF-8: a text decoder would replace the bad bytes with
+ * U+FFFD and the import would store other characters than the file's.
+ */
+async function* utf8Lines(source: NodeJS.ReadableStream): AsyncGenerator<string | undefined> {
+  let rest: Buffer = Buffer.alloc(0);
+  const decode = (bytes: Buffer): string | undefined => {
+    const end =
+      bytes.length > 0 && bytes[bytes.length - 1] === 13 ? bytes.length - 1 : bytes.length;
+    try {
+      return strictUtf8.decode(bytes.subarray(0, end));
+    } catch {
+      return undefined;
+    }
+  };
+  for await (const chunk of source) {
+    const bytes = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
+    const data = rest.length > 0 ? Buffer.concat([rest, bytes]) : bytes;
+    let start = 0;
+    for (let at = data.indexOf(10); at !== -1; at = data.indexOf(10, start)) {
+      yield decode(data.subarray(start, at));
+      start = at + 1;
+    }
+    rest = data.subarray(start);
+  }
+  if (rest.length > 0) yield decode(rest);
+}
+
 /** The lines of a JSON-lines source as items, or what is wrong with each (`name:line: what`). */
 async function* linesOf(
   source: NodeJS.ReadableStream,
   name: string,
   format: Format,
   sdk: boolean,
+  keyNames: readonly string[],
 ): AsyncGenerator<Checked> {
   let line = 0;
-  for await (const read of createInterface({ input: source, crlfDelay: Infinity })) {
+  for await (const read of utf8Lines(source)) {
     line++;
+    if (read === undefined) {
+      yield { line, error: `${name}:${line}: is not valid UTF-8 (JSON text must be)` };
+      continue;
+    }
     // A UTF-8 byte order mark at the start of the file is skipped, as jq and most readers do.
     const text = line === 1 && read.startsWith("\uFEFF") ? read.slice(1) : read;
     if (text.trim() === "") continue;
@@ -49,11 +86,41 @@ async function* linesOf(
             `SDK (its deserializer drops that name from answers); rename it`,
         );
       }
+      checkWritable(item, keyNames);
       yield { line, item };
     } catch (error) {
       yield { line, error: `${name}:${line}: ${(error as Error).message}` };
     }
   }
+}
+
+/**
+ * Refuses an item that `batchWriteItemAll` would refuse for its whole batch before sending it
+ * (over 400 KB, or without a key attribute, which it needs to find duplicate keys), so that the
+ * line is named rather than a position in a batch.
+ */
+function checkWritable(item: Record<string, AttributeValue>, keyNames: readonly string[]): void {
+  const missing = keyNames.filter((key) => !Object.hasOwn(item, key));
+  if (missing.length > 0) {
+    throw new LineError(
+      `Item: lacks the table's key attribute${missing.length > 1 ? "s" : ""} ` +
+        missing.map((key) => JSON.stringify(key)).join(" and "),
+    );
+  }
+  const { bytes } = itemSize(item);
+  if (bytes > MAX_ITEM_BYTES) {
+    throw new LineError(
+      `Item: ${bytes} bytes, over DynamoDB's 400 KB item limit (${MAX_ITEM_BYTES} bytes)`,
+    );
+  }
+}
+
+/** The key attribute names of `table`, partition key first. */
+async function keyNamesOf(dyno: Dyno, table: string, signal: AbortSignal): Promise<string[]> {
+  const { Table } = await dyno.withSignal(signal).describeTable({ TableName: table });
+  return (Table?.KeySchema ?? [])
+    .sort((a) => (a.KeyType === "HASH" ? -1 : 1))
+    .map((key) => key.AttributeName!);
 }
 
 /** One message naming up to {@link SHOWN} bad lines and counting the rest. */
@@ -70,10 +137,11 @@ export async function importTable(dyno: Dyno, command: Command, io: Io): Promise
   const name = input === "-" ? "stdin" : input;
   const sdk = dyno.transport === "sdk";
   const open = () => (input === "-" ? io.stdin : createReadStream(input));
+  const keyNames = await keyNamesOf(dyno, table, io.signal);
   if (input !== "-") {
     // Every line is checked before anything is written.
     const errors: string[] = [];
-    for await (const entry of linesOf(open(), name, format, sdk)) {
+    for await (const entry of linesOf(open(), name, format, sdk, keyNames)) {
       if ("error" in entry) errors.push(entry.error);
     }
     if (errors.length > 0) throw new LineError(`nothing written: ${badLines(errors)}`);
@@ -120,7 +188,7 @@ export async function importTable(dyno: Dyno, command: Command, io: Io): Promise
     }
   };
   try {
-    for await (const entry of linesOf(open(), name, format, sdk)) {
+    for await (const entry of linesOf(open(), name, format, sdk, keyNames)) {
       if ("error" in entry) {
         // Only from stdin (a file was checked whole first): what came before it is written.
         await flush();
