@@ -614,3 +614,20 @@ test("import refuses a line that is not valid UTF-8, naming file:line; CRLF line
   assert.equal(Item?.t?.S, "é".repeat(100_000));
   assert.equal((await dyno.scan({ TableName: table, Select: "COUNT" })).Count, 4);
 });
+
+test("import: a key on several lines ends as its last line, also when a refused line makes its batch go one by one", async () => {
+  const dup = (v: number) => JSON.stringify({ Item: { id: { S: "dup" }, v: { N: String(v) } } });
+  const replaced: Record<number, string> = {};
+  for (let i = 0; i < 12; i++) replaced[2 + i * 3] = dup(i);
+  const { table, input } = await importCase(
+    50,
+    { ...replaced, 40: '{"Item":{"id":{"S":""}}}' },
+    "dups.jsonl",
+  );
+  const r = await cli("import", table, "--in", input, ...local);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /1 lines refused: .*dups\.jsonl:41: ValidationException/);
+  const { Item } = await dyno.getItem({ TableName: table, Key: { id: { S: "dup" } } });
+  assert.equal(Item?.v?.N, "11");
+  assert.equal((await dyno.scan({ TableName: table, Select: "COUNT" })).Count, 50 - 12 - 1 + 1);
+});

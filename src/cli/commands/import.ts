@@ -177,7 +177,7 @@ export async function importTable(dyno: Dyno, command: Command, io: Io): Promise
         throw new Error(`${sofar()}; ${left}: ${(error as Error).message}`, { cause: error });
       }
       // A line DynamoDB refuses fails its whole batch: each line is written alone to name it.
-      written += await oneByOne(dyno, table, lines, name, refused, io.signal);
+      written += await oneByOne(dyno, table, keyNames, lines, name, refused, io.signal);
     }
     lastLine = last;
     bar.update({ items: written });
@@ -223,27 +223,38 @@ function refusedByDynamo(error: unknown): boolean {
 async function oneByOne(
   dyno: Dyno,
   table: string,
+  keyNames: readonly string[],
   lines: readonly Line[],
   name: string,
   refused: string[],
   signal: AbortSignal,
 ): Promise<number> {
+  // Lines of one key are written in file order by one worker, so the last line still wins.
+  const byKey = new Map<string, Line[]>();
+  for (const entry of lines) {
+    const key = JSON.stringify(keyNames.map((k) => entry.item[k]));
+    const group = byKey.get(key);
+    if (group) group.push(entry);
+    else byKey.set(key, [entry]);
+  }
+  const groups = [...byKey.values()];
   let written = 0;
   let next = 0;
   const failed: { line: number; message: string }[] = [];
   const worker = async () => {
-    while (next < lines.length) {
-      const { line, item } = lines[next++]!;
-      try {
-        await dyno.batchWriteItemAll(
-          { RequestItems: { [table]: [{ PutRequest: { Item: item } }] } },
-          { signal },
-        );
-        written++;
-      } catch (error) {
-        if (!refusedByDynamo(error)) throw error;
-        const e = error instanceof BatchIncompleteError ? error.cause : error;
-        failed.push({ line, message: `${(e as Error).name}: ${(e as Error).message}` });
+    while (next < groups.length) {
+      for (const { line, item } of groups[next++]!) {
+        try {
+          await dyno.batchWriteItemAll(
+            { RequestItems: { [table]: [{ PutRequest: { Item: item } }] } },
+            { signal },
+          );
+          written++;
+        } catch (error) {
+          if (!refusedByDynamo(error)) throw error;
+          const e = error instanceof BatchIncompleteError ? error.cause : error;
+          failed.push({ line, message: `${(e as Error).name}: ${(e as Error).message}` });
+        }
       }
     }
   };
