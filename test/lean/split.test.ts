@@ -4,7 +4,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -157,6 +157,31 @@ test("the built core holds no code of the rest's rooms", () => {
   const core = readFileSync(join(dir, "index.js"), "utf8");
   for (const name of ["class Table", "class SharedTable", "class Pool", "class QueryBuilder"])
     assert.ok(!core.includes(name), `${name} is not in the core`);
+});
+
+test("a deployment without rest.cjs: the first touch of a stand-in says the file is missing and where, in strict mode", async () => {
+  const partial = join(dir, "partial");
+  mkdirSync(partial);
+  for (const file of ["index.cjs", "rest-loader.cjs"])
+    copyFileSync(join(dir, file), join(partial, file));
+  const { stdout } = await run(
+    process.execPath,
+    [
+      "-e",
+      `const lean = require(${JSON.stringify(join(partial, "index.cjs"))});
+      const dyno = lean.leanDyno({ endpoint: "http://127.0.0.1:9" });
+      let message;
+      try { dyno.scanAll({ TableName: "t" }); } catch (e) { message = e.message; }
+      console.log(JSON.stringify({ message }));`,
+    ],
+    { env, timeout: 60_000 },
+  );
+  const { message } = JSON.parse(stdout.trim().split("\n").pop()!) as { message: string };
+  assert.match(
+    message,
+    /^dyno-ts\/lean: .*partial\/rest\.cjs is missing; .* must be deployed next to/,
+  );
+  assert.match(readFileSync(join(dir, "index.cjs"), "utf8"), /^"use strict";/);
 });
 
 for (const format of ["cjs", "esm"] as const)
