@@ -96,6 +96,7 @@ export const CONFIG_RULES: Readonly<Record<string, "honoured" | "default" | "che
 };
 
 /** Keys the SDK itself writes while it runs (a change there is not the user's). */
+/** Config keys the SDK itself sets while it runs (also spelt out in {@link unchanged}). */
 const RUNTIME_KEYS = ["systemClockOffset", "signingRegion", "signingName"] as const;
 
 function isRuntimeKey(key: string): boolean {
@@ -181,18 +182,17 @@ function unchanged(client: DynamoDBClient, verdict: Verdict): boolean {
   const handler = config.requestHandler as { configProvider?: unknown } | undefined;
   if (handler !== verdict.handler || handler?.configProvider !== verdict.handlerConfig)
     return false;
+  // One pass in the config's own key order, allocating nothing (this runs on every request): a
+  // key added, removed, moved or given another value ends the verdict; the SDK's runtime keys aside.
   const keys = verdict.keys;
   const values = verdict.values;
-  for (let i = 0; i < keys.length; i++) {
-    const value = config[keys[i]!];
-    if (value !== values[i]) return false;
-    // a key that was undefined reads the same when removed: then it must still be there
-    if (value === undefined && !Object.hasOwn(config, keys[i]!)) return false;
+  let i = 0;
+  for (const key in config) {
+    if (key === "systemClockOffset" || key === "signingRegion" || key === "signingName") continue;
+    if (key !== keys[i] || config[key] !== values[i]) return false;
+    i++;
   }
-  // a key added: the count of keys, runtime keys aside, differs (a removed one was seen above)
-  let runtime = 0;
-  for (const key of RUNTIME_KEYS) if (key in config) runtime++;
-  return Object.keys(config).length - runtime === keys.length;
+  return i === keys.length;
 }
 
 function makeVerdict(client: DynamoDBClient, generation: number): Verdict {
