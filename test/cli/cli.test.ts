@@ -62,6 +62,10 @@ async function cliWith(
 }
 const local = ["--endpoint", endpoint];
 
+/** `dyno-ts import TABLE --in -` with `lines` on its standard input. */
+const importPiped = (table: string, ...lines: string[]) =>
+  cliWith(lines.map((line) => `${line}\n`).join(""), "import", table, "--in", "-", ...local);
+
 /** A table keyed by `id` (S). */
 const newTable = () => createTestTable(dyno.client, { partitionKey: ["id", "S"], sortKey: null });
 
@@ -455,13 +459,10 @@ test("import refuses binary that is not standard padded base64 and lone surrogat
   named(26, 'Item\\.b\\.B: "AB==" is not canonical base64: .* "AA==" at the end');
   assert.equal((await dyno.scan({ TableName: table, Select: "COUNT" })).Count, 0);
   // From stdin too, with the line named.
-  const piped = await cliWith(
-    '{"Item":{"id":{"S":"ok"}}}\n{"Item":{"id":{"S":"bad"},"b":{"B":"abc"}}}\n',
-    "import",
+  const piped = await importPiped(
     table,
-    "--in",
-    "-",
-    ...local,
+    '{"Item":{"id":{"S":"ok"}}}',
+    '{"Item":{"id":{"S":"bad"},"b":{"B":"abc"}}}',
   );
   assert.equal(piped.code, 1);
   assert.match(piped.stderr, /1 items written .*stdin:2: Item\.b\.B: "abc" is not standard/);
@@ -555,13 +556,10 @@ test("import names each line whose item lacks the table's key or is over 400 KB 
   assert.doesNotMatch(r.stderr, /maybe not written|RequestItems/);
   assert.equal((await dyno.scan({ TableName: table, Select: "COUNT" })).Count, 0);
   // From stdin, the lines before are written and the bad one is named.
-  const piped = await cliWith(
-    '{"Item":{"id":{"S":"ok"}}}\n{"Item":{"other":{"S":"x"}}}\n',
-    "import",
+  const piped = await importPiped(
     table,
-    "--in",
-    "-",
-    ...local,
+    '{"Item":{"id":{"S":"ok"}}}',
+    '{"Item":{"other":{"S":"x"}}}',
   );
   assert.equal(piped.code, 1);
   assert.match(

@@ -103,18 +103,21 @@ test("a handler holding the event loop past the lease on every call fails the jo
 test("retryFailed gives every segment its full maxAttempts again, not only the failed one", async () => {
   const table = await filledTable(dyno, 10);
   const id = newId();
+  const options = {
+    id,
+    table,
+    segments: 2,
+    concurrency: 2,
+    leaseTable,
+    leaseMs: LEASE_MS,
+    maxAttempts: 3,
+    baseDelayMs: 1,
+  };
   // Segment 0's handler holds the event loop, so segment 1's lease (its handler waiting) lapses too:
   // both segments count losses, one reaches maxAttempts and fails the job.
   const error = await rejection(
     runJob(dyno, {
-      id,
-      table,
-      segments: 2,
-      concurrency: 2,
-      leaseTable,
-      leaseMs: LEASE_MS,
-      maxAttempts: 3,
-      baseDelayMs: 1,
+      ...options,
       handler: async (_items, ctx) => {
         if (ctx.segment === 0) return busyWait(BLOCK_MS);
         await new Promise((_, reject) =>
@@ -128,13 +131,7 @@ test("retryFailed gives every segment its full maxAttempts again, not only the f
   assert.ok(error instanceof JobFailedError, String(error));
   const attempts: number[] = [];
   const summary = await runJob(dyno, {
-    id,
-    table,
-    segments: 2,
-    concurrency: 2,
-    leaseTable,
-    leaseMs: LEASE_MS,
-    maxAttempts: 3,
+    ...options,
     retryFailed: true,
     handler: (_items, ctx) => void attempts.push(ctx.attempt),
   });
