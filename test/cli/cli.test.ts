@@ -629,3 +629,86 @@ test("import: a key on several lines ends as its last line, also when a refused 
   assert.equal(Item?.v?.N, "11");
   assert.equal((await dyno.scan({ TableName: table, Select: "COUNT" })).Count, 50 - 12 - 1 + 1);
 });
+
+test("exports sharing one --out: every process ends 0 and the file holds every item once; one of them killed, the others still write every item once", async () => {
+  const table = await newTable();
+  const lines = sampleLines(600);
+  const input = join(dir, "shared-in.jsonl");
+  await writeFile(input, lines.join("\n"));
+  assert.equal((await cli("import", table, "--in", input, ...local)).code, 0);
+  for (const kill of [false, true]) {
+    const out = join(dir, `shared-out-${kill}.jsonl`);
+    const args = [
+      "export",
+      table,
+      "--out",
+      out,
+      "--segments",
+      "6",
+      "--page-size",
+      "10",
+      "--lease-table",
+      leaseTable,
+      ...local,
+    ];
+    // The first creates the export; the others join it.
+    const first = spawnChild(entry, args, {}, { tsx: !useDist });
+    while (!existsSync(join(`${out}.parts`, "export.json")))
+      await new Promise((r) => setTimeout(r, 10));
+    const others = [1, 2].map(() => spawnChild(entry, args, {}, { tsx: !useDist }));
+    if (kill) {
+      await new Promise((r) => setTimeout(r, 400));
+      others[0]!.child.kill("SIGKILL");
+    }
+    const codes = await Promise.all([first, ...others].map((c) => c.exited));
+    const survivors = kill ? [first, others[1]!] : [first, ...others];
+    for (const c of survivors) assert.deepEqual([c.child.exitCode, c.stderr()], [0, ""]);
+    if (kill) assert.ok(codes[1] === null || codes[1] === 0);
+    const got = (await readFile(out, "utf8")).split("\n").filter((l) => l !== "");
+    assert.equal(got.length, 600, `every item exactly once (kill: ${kill})`);
+    assertSameItems(got, lines);
+    assert.equal(existsSync(`${out}.parts`), false);
+  }
+});
+
+test("export --job of a job already exported fails with one line and leaves the file as it was", async () => {
+  const table = await newTable();
+  const lines = sampleLines(30);
+  const input = join(dir, "again-in.jsonl");
+  await writeFile(input, lines.join("\n"));
+  assert.equal((await cli("import", table, "--in", input, ...local)).code, 0);
+  const out = await exportTable(table, "done-once");
+  const before = await readFile(out, "utf8");
+  const again = await cli(
+    "export",
+    table,
+    "--out",
+    out,
+    "--job",
+    "done-once",
+    "--lease-table",
+    leaseTable,
+    ...local,
+  );
+  assert.equal(again.code, 1);
+  assert.equal(again.stderr.split("\n").length, 2, "one line");
+  assert.match(
+    again.stderr,
+    /the parts hold 0 lines but the job counted 30 items; .* is left as it was/,
+  );
+  assert.equal(await readFile(out, "utf8"), before);
+});
+
+test("import refuses a line over 8 MiB at once, without keeping it", async () => {
+  const table = await newTable();
+  const input = join(dir, "long.jsonl");
+  const long = JSON.stringify({
+    Item: { id: { S: "long" }, t: { S: "x".repeat(9 * 1024 * 1024) } },
+  });
+  await writeFile(input, `{"Item":{"id":{"S":"a"}}}\n${long}\n{"Item":{"id":{"S":"b"}}}\n`);
+  const started = performance.now();
+  const r = await cli("import", table, "--in", input, ...local);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /nothing written: .*long\.jsonl:2: is over 8388608 bytes/);
+  assert.ok(performance.now() - started < 30_000, "not quadratic");
+});

@@ -27,6 +27,13 @@ const MAX_REFUSED = 10;
 type Line = { line: number; item: Record<string, AttributeValue> };
 type Checked = Line | { line: number; error: string };
 
+/**
+ * The longest line read: an item is at most 400 KB, which its JSON line exceeds only by escapes
+ * (at most 6 bytes a character) and base64; longer lines are refused without being kept.
+ */
+const MAX_LINE_BYTES = 8 * 1024 * 1024;
+const TOO_LONG = Symbol("line too long");
+
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
@@ -34,8 +41,13 @@ const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
  * `undefined` for a line that is not valid UTF-8: a text decoder would replace the bad bytes with
  * U+FFFD and the import would store other characters than the file's.
  */
-async function* utf8Lines(source: NodeJS.ReadableStream): AsyncGenerator<string | undefined> {
-  let rest: Buffer = Buffer.alloc(0);
+async function* utf8Lines(
+  source: NodeJS.ReadableStream,
+): AsyncGenerator<string | undefined | typeof TOO_LONG> {
+  // The bytes of the line not yet ended, in pieces: joined once when its end comes (joining them
+  // on every read would cost the square of a long line's length).
+  let pieces: Buffer[] = [];
+  let pending = 0;
   const decode = (bytes: Buffer): string | undefined => {
     const end =
       bytes.length > 0 && bytes[bytes.length - 1] === 13 ? bytes.length - 1 : bytes.length;
@@ -46,16 +58,25 @@ async function* utf8Lines(source: NodeJS.ReadableStream): AsyncGenerator<string 
     }
   };
   for await (const chunk of source) {
-    const bytes = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
-    const data = rest.length > 0 ? Buffer.concat([rest, bytes]) : bytes;
+    const data = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
     let start = 0;
     for (let at = data.indexOf(10); at !== -1; at = data.indexOf(10, start)) {
-      yield decode(data.subarray(start, at));
+      const piece = data.subarray(start, at);
+      if (pending + piece.length > MAX_LINE_BYTES) yield TOO_LONG;
+      else yield decode(pieces.length > 0 ? Buffer.concat([...pieces, piece]) : piece);
+      pieces = [];
+      pending = 0;
       start = at + 1;
     }
-    rest = data.subarray(start);
+    if (start < data.length) {
+      pending += data.length - start;
+      // A line past the limit is not kept, only measured: it is refused when it ends.
+      if (pending <= MAX_LINE_BYTES) pieces.push(data.subarray(start));
+      else pieces = [];
+    }
   }
-  if (rest.length > 0) yield decode(rest);
+  if (pending > MAX_LINE_BYTES) yield TOO_LONG;
+  else if (pieces.length > 0) yield decode(Buffer.concat(pieces));
 }
 
 /** The lines of a JSON-lines source as items, or what is wrong with each (`name:line: what`). */
@@ -71,6 +92,13 @@ async function* linesOf(
     line++;
     if (read === undefined) {
       yield { line, error: `${name}:${line}: is not valid UTF-8 (JSON text must be)` };
+      continue;
+    }
+    if (read === TOO_LONG) {
+      yield {
+        line,
+        error: `${name}:${line}: is over ${MAX_LINE_BYTES} bytes, longer than any line of an item of 400 KB`,
+      };
       continue;
     }
     // A UTF-8 byte order mark at the start of the file is skipped, as jq and most readers do.
