@@ -54,6 +54,15 @@ for (const [kind, lib] of copies) {
     );
   }
 }
+// A session handed another copy's Operation says so.
+{
+  const session = new esm.Dyno({
+    clientConfig: { region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" } },
+  });
+  const foreign = leanCjs.Operation.create("GetItem", { TableName: "t", Key: {} });
+  assert.throws(() => session.do(foreign), /an Operation of another copy of dyno-ts/);
+  session.client.destroy();
+}
 // Both object codecs ship: the interpreted one (codegen: false) and the generated one.
 for (const [kind, lib] of [
   ["esm", esm],

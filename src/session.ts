@@ -272,7 +272,14 @@ export class Dyno implements OperationRuntime {
   /** Runs a pending operation (from `Operation.create`) in this session and returns it. */
   do<N extends OperationName>(operation: Operation<N>): Operation<N> {
     if (!(operation instanceof Operation)) {
-      throw new DynoValidationError("operation", "expected an Operation (see Operation.create)");
+      const other = (operation as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+      throw new DynoValidationError(
+        "operation",
+        other === "Operation"
+          ? "an Operation of another copy of dyno-ts (the main entry and dyno-ts/lean are two): " +
+              "create it with Operation.create of the session's own entry"
+          : "expected an Operation (see Operation.create)",
+      );
     }
     return operation[runOperation](this);
   }

@@ -7,14 +7,15 @@
 import { DynoValidationError } from "../errors.js";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { PathError } from "./path-error.js";
+import { NUMBER_VALUE_BRAND, isForeignNumberValue } from "./number-value-shape.js";
 
 /**
  * An exact DynamoDB number kept as its decimal string, for values a JS number cannot hold.
  *
  * It has the same shape and methods as `NumberValue` of `@aws-sdk/util-dynamodb` (`value`,
  * `toString()`, `valueOf()`, `toBigInt()`, `toAttributeValue()`, `NumberValue.from()`), and
- * the encoders accept either class: the SDK's is recognised by its class name and its string
- * `value` (dyno-ts does not depend on `@aws-sdk/util-dynamodb` at run time). Decoding with
+ * the encoders accept either class: the SDK's is recognised by its shape (its one own property a
+ * string `value`, and its methods; dyno-ts does not depend on `@aws-sdk/util-dynamodb` at run time). Decoding with
  * `{ wrapNumbers: true }` returns instances of this class.
  */
 export class NumberValue {
@@ -49,11 +50,6 @@ export class NumberValue {
   }
 }
 
-/**
- * Marks every dyno-ts NumberValue, whichever copy of dyno-ts made it (ESM and CJS builds, the
- * lean entry, a bundle whose minifier renamed the class): `instanceof` sees only its own copy.
- */
-const NUMBER_VALUE_BRAND = Symbol.for("dyno-ts.NumberValue");
 Object.defineProperty(NumberValue.prototype, NUMBER_VALUE_BRAND, { value: true });
 
 /**
@@ -66,12 +62,7 @@ function newNumberValue(value: string | number | bigint): NumberValue {
 
 /** True for a dyno-ts {@link NumberValue} (of any copy) and for `@aws-sdk/util-dynamodb`'s `NumberValue`. */
 export function isNumberValue(v: object): v is { value: string } {
-  if (v instanceof NumberValue) return true;
-  if (typeof (v as { value?: unknown }).value !== "string") return false;
-  return (
-    (v as { [NUMBER_VALUE_BRAND]?: unknown })[NUMBER_VALUE_BRAND] === true ||
-    (v as { constructor?: { name?: string } }).constructor?.name === "NumberValue"
-  );
+  return v instanceof NumberValue || isForeignNumberValue(v);
 }
 
 /** A JS number as an `N` string; throws on NaN, ±Infinity and a magnitude DynamoDB cannot store. */

@@ -5,6 +5,7 @@
  * @module
  */
 import { DynoEncodingError } from "../errors.js";
+import { isForeignNumberValue } from "./number-value-shape.js";
 
 /** Internal error on its way up to an entry point; `segs` is the path, innermost first. */
 export class PathError {
@@ -117,8 +118,7 @@ export function describe(v: unknown): string {
       if (Array.isArray(v)) return "an array";
       const name = (v as { constructor?: { name?: string } }).constructor?.name;
       const text = (v as { value?: unknown }).value;
-      const branded = (v as Record<symbol, unknown>)[Symbol.for("dyno-ts.NumberValue")] === true; // numbers.ts
-      if (typeof text === "string" && (name === "NumberValue" || branded))
+      if (typeof text === "string" && isForeignNumberValue(v))
         return `NumberValue ${JSON.stringify(text)}`;
       return name && name !== "Object" ? `a ${name}` : "an object";
     }

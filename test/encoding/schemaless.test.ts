@@ -259,3 +259,35 @@ describe("custom marshalers without a schema", () => {
     throwsAt(() => marshalItem({ a: [bad] }), "a[0]", /boom/);
   });
 });
+
+it("a NumberValue whose class a bundler renamed is a number; a user's class named NumberValue with more fields is a map", () => {
+  // util-dynamodb's class as esbuild leaves it, renamed (`_NumberValue`, or `t` when minified).
+  const t = class t {
+    value: string;
+    constructor(value: string) {
+      this.value = value;
+    }
+    toAttributeValue() {
+      return { N: this.value };
+    }
+    toBigInt() {
+      return BigInt(this.value);
+    }
+  };
+  const sdk = new SdkNumberValue("2");
+  Object.defineProperty(sdk.constructor, "name", { value: "_NumberValue" });
+  try {
+    assert.deepEqual(marshalItem({ a: new t("1.5"), b: sdk }), { a: { N: "1.5" }, b: { N: "2" } });
+  } finally {
+    Object.defineProperty(sdk.constructor, "name", { value: "NumberValue" });
+  }
+  class NumberValue {
+    constructor(
+      readonly value: string,
+      readonly unit: string,
+    ) {}
+  }
+  assert.deepEqual(marshalItem({ c: new NumberValue("3", "kg") }, undefined), {
+    c: { M: { value: { S: "3" }, unit: { S: "kg" } } },
+  });
+});
