@@ -1,27 +1,18 @@
 /**
- * `dyno-ts export TABLE --out FILE`: a job (runJob) whose handler appends each page to a file
- * per segment under `FILE.parts/`; at the end the parts are joined into FILE (written aside and
- * renamed, so FILE is whole or absent). Stopped and run again, it continues the same job: each
- * part file is first cut back to the lines its segment's checkpoint counts, so a page handled
- * twice is written once, and every item ends up in FILE exactly once.
+ * `dyno-ts export TABLE --out FILE`: a job (runJob) whose handler writes each page to a file of
+ * its own under `FILE.parts/`, named by segment and the page's first item's place in the segment (written aside and renamed, so a
+ * page file is whole or absent). A page handled twice (a worker died or lost its lease) writes the
+ * same file again, whatever process does it and however late, and never touches another page's.
+ * At the end one process joins, per segment, the pages its checkpoint counts, in order, into FILE
+ * (written aside and renamed, so FILE is whole or absent): every item ends up in FILE exactly once.
  * @module
  */
-import { constants, createReadStream } from "node:fs";
-import {
-  mkdir,
-  open,
-  readFile,
-  readdir,
-  rename,
-  rm,
-  stat,
-  truncate,
-  writeFile,
-} from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { randomUUID } from "node:crypto";
-import { runJob, type Dyno, type JobSummary } from "../../index.js";
+import { jobStatus, runJob, type Dyno, type JobSummary } from "../../index.js";
 import { UsageError, formatFlag, intFlag, stringFlag, type Command, type Format } from "../args.js";
 import { formatItem } from "../format.js";
 import type { Io } from "../io.js";
@@ -41,7 +32,13 @@ interface ExportState {
   readonly format: Format;
 }
 
-const partName = (segment: number) => `segment-${String(segment).padStart(7, "0")}.jsonl`;
+/**
+ * The file of a segment's page whose first item is the segment's item number `from` (0 for the
+ * first): named by its place in the segment's items, not by its page number, since an empty page
+ * writes no file and the chain of files goes from one item count to the next.
+ */
+const pageName = (segment: number, from: number) =>
+  `segment-${String(segment).padStart(7, "0")}-from-${String(from).padStart(12, "0")}.jsonl`;
 
 /** `dyno-ts export TABLE --out FILE [--segments N] [--job ID] [--lease-table T]`. */
 export async function exportTable(dyno: Dyno, command: Command, io: Io): Promise<void> {
@@ -97,8 +94,6 @@ export async function exportTable(dyno: Dyno, command: Command, io: Io): Promise
   }
   const { format } = state;
   const bar = progressBar(`export ${table}`, io.stderr);
-  /** Per segment, what this process wrote last: the lines counted and the file's size after. */
-  const ends = new Map<number, { items: number; bytes: number }>();
   let summary: JobSummary;
   try {
     summary = await runJob(dyno, {
@@ -120,34 +115,36 @@ export async function exportTable(dyno: Dyno, command: Command, io: Io): Promise
           total: p.segments,
         }),
       handler: async (items, ctx) => {
-        const path = join(parts, partName(ctx.segment));
-        // Where this page goes: the end of what this process wrote last when the file is still so
-        // (no other process wrote the segment since), else the end of the checkpointed lines
-        // (cutting back what a page not checkpointed, by any process, left there).
-        const known = ends.get(ctx.segment);
-        ends.delete(ctx.segment);
-        const offset =
-          known && known.items === ctx.items && known.bytes === (await sizeOf(path))
-            ? known.bytes
-            : await cutToLines(path, ctx.items);
-        const text = Buffer.from(items.map((item) => `${formatItem(item, format)}\n`).join(""));
-        // Written at its offset, not appended: a late write of a worker whose lease lapsed lands
-        // on the same lines as its successor's, never after them.
-        const file = await open(path, constants.O_WRONLY | constants.O_CREAT);
+        if (items.length === 0) return;
+        const path = join(parts, pageName(ctx.segment, ctx.items));
+        const aside = `${path}.${process.pid}.${randomUUID()}.tmp`;
+        let file;
         try {
-          await file.write(text, 0, text.length, offset);
-          await file.truncate(offset + text.length);
+          file = await open(aside, "w");
+        } catch (error) {
+          // The parts were taken to be joined: the job is done, so this page is a late repeat of
+          // one its checkpoint already counts (the join checks every count).
+          if ((error as NodeJS.ErrnoException).code === "ENOENT" && (await sizeOf(parts)) < 0)
+            return;
+          throw error;
+        }
+        try {
+          await file.write(items.map((item) => `${formatItem(item, format)}\n`).join(""));
           await file.datasync();
         } finally {
           await file.close();
         }
-        ends.set(ctx.segment, { items: ctx.items + items.length, bytes: offset + text.length });
+        if (ctx.signal.aborted) {
+          await rm(aside, { force: true });
+          throw ctx.signal.reason; // no longer this segment's holder: its next holder writes the page
+        }
+        await rename(aside, path);
       },
     });
   } finally {
     bar.end();
   }
-  await joinOnce(parts, out, state, summary.items, io.signal);
+  await joinOnce(dyno, parts, out, state, summary.items, io.signal);
   if (io.stderr.isTTY) io.stderr.write(`exported ${summary.items} items to ${out}\n`);
 }
 
@@ -159,39 +156,6 @@ async function sizeOf(path: string): Promise<number> {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
     return -1;
   }
-}
-
-/** Cuts `path` back to its first `count` lines; resolves with its size after. */
-async function cutToLines(path: string, count: number): Promise<number> {
-  const size = await sizeOf(path);
-  if (size < 0) {
-    if (count === 0) return 0;
-    throw new Error(
-      `${path} is missing but its segment's checkpoint counts ${count} lines: remove the export's .parts directory to start over`,
-    );
-  }
-  let seen = 0;
-  let offset = 0;
-  if (count > 0) {
-    for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
-      let at = -1;
-      while ((at = chunk.indexOf(10, at + 1)) !== -1) {
-        if (++seen === count) {
-          offset += at + 1;
-          break;
-        }
-      }
-      if (seen === count) break;
-      offset += chunk.length;
-    }
-    if (seen < count) {
-      throw new Error(
-        `${path} holds ${seen} lines but its segment's checkpoint counts ${count}: remove the export's .parts directory to start over`,
-      );
-    }
-  }
-  if (offset < size) await truncate(path, offset);
-  return offset;
 }
 
 /** The parts taken by the process PID to join them are `FILE.parts.joining.PID`. */
@@ -234,6 +198,7 @@ async function reclaimDeadJoin(parts: string): Promise<void> {
  * of a finished job are gone, or not this export's).
  */
 async function joinOnce(
+  dyno: Dyno,
   parts: string,
   out: string,
   state: ExportState,
@@ -262,40 +227,61 @@ async function joinOnce(
       );
     return;
   }
-  await join_(mine, out, state.segments, items);
+  const status = await jobStatus(dyno, { id: state.job, leaseTable: state.leaseTable });
+  const counts = (status?.segmentStates ?? []).map((segment) => segment.items);
+  await join_(mine, out, counts, items);
 }
 
 /**
- * Joins the part files into `out` (written aside, then renamed) and removes the parts. Each part
- * is copied through one file handle (no stream pipeline per part: those add listeners to the one
- * target stream, and an export of many segments warned `MaxListenersExceededWarning`).
+ * Joins, per segment, the chain of page files from item 0 to the count its checkpoint holds
+ * (`counts[segment]`) into `out` (written aside, then renamed) and removes the parts. The parts are
+ * given back (renamed to `FILE.parts` again) and `out` left as it was when a page file is missing
+ * or the lines are not the job's item count.
  */
-async function join_(parts: string, out: string, segments: number, items: number): Promise<void> {
+async function join_(
+  parts: string,
+  out: string,
+  counts: readonly number[],
+  items: number,
+): Promise<void> {
   const aside = `${out}.${process.pid}.tmp`;
   const target = await open(aside, "w");
   let lines = 0;
+  let missing: string | undefined;
   try {
-    for (let segment = 0; segment < segments; segment++) {
-      const path = join(parts, partName(segment));
-      try {
-        for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
-          for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lines++;
-          await target.write(chunk);
+    for (let segment = 0; segment < counts.length && !missing; segment++) {
+      let from = 0;
+      while (from < counts[segment]! && !missing) {
+        const path = join(parts, pageName(segment, from));
+        let pageLines = 0;
+        try {
+          // One file handle for every page (a stream pipeline per page would add listeners to it).
+          for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+            for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) pageLines++;
+            await target.write(chunk);
+          }
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+          missing = pageName(segment, from);
         }
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error; // an empty segment
+        if (pageLines === 0) missing ??= pageName(segment, from);
+        lines += pageLines;
+        from += pageLines;
       }
     }
     await target.sync();
   } finally {
     await target.close();
   }
-  if (lines !== items) {
+  if (missing || lines !== items) {
     await rm(aside, { force: true });
     await rename(parts, parts.slice(0, parts.lastIndexOf(".joining."))).catch(() => {});
+    const what = missing
+      ? `the page file ${missing} is missing`
+      : `the parts hold ${lines} lines but the job counted ${items} items`;
     throw new Error(
-      `the parts hold ${lines} lines but the job counted ${items} items; ${out} is left as it was ` +
-        `(a job already exported has no parts left: export it again with a new --out, or without --job)`,
+      `${what}; ${out} is left as it was (a job already exported has no parts left: export it ` +
+        `again with a new --out, or without --job)`,
     );
   }
   await rename(aside, out);
