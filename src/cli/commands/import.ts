@@ -11,6 +11,7 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { createReadStream } from "node:fs";
 import { BatchIncompleteError, type Dyno } from "../../index.js";
+import { keySchemaOf } from "../../exhaustive/keys.js";
 import { MAX_ITEM_BYTES, itemSize } from "../../exhaustive/size.js";
 import { protoNameIn } from "../../operation/sdk-names.js";
 import { formatFlag, stringFlag, type Command, type Format } from "../args.js";
@@ -143,14 +144,6 @@ function checkWritable(item: Record<string, AttributeValue>, keyNames: readonly 
   }
 }
 
-/** The key attribute names of `table`, partition key first. */
-async function keyNamesOf(dyno: Dyno, table: string, signal: AbortSignal): Promise<string[]> {
-  const { Table } = await dyno.withSignal(signal).describeTable({ TableName: table });
-  return (Table?.KeySchema ?? [])
-    .sort((a) => (a.KeyType === "HASH" ? -1 : 1))
-    .map((key) => key.AttributeName!);
-}
-
 /** One message naming up to {@link SHOWN} bad lines and counting the rest. */
 function badLines(errors: readonly string[]): string {
   const more = errors.length > SHOWN ? `; and ${errors.length - SHOWN} more bad lines` : "";
@@ -165,7 +158,10 @@ export async function importTable(dyno: Dyno, command: Command, io: Io): Promise
   const name = input === "-" ? "stdin" : input;
   const sdk = dyno.transport === "sdk";
   const open = () => (input === "-" ? io.stdin : createReadStream(input));
-  const keyNames = await keyNamesOf(dyno, table, io.signal);
+  // Described once, through the cache batchWriteItemAll reads the key schema from.
+  const keyNames = await keySchemaOf(dyno.client, table, async () =>
+    dyno.withSignal(io.signal).describeTable({ TableName: table }),
+  );
   if (input !== "-") {
     // Every line is checked before anything is written.
     const errors: string[] = [];
