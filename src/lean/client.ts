@@ -13,6 +13,8 @@ import { loadSdk } from "../sdk-module.js";
 import { SDK_VERSION } from "../sdk-snapshot.js";
 import { directState } from "../transport/direct-state.js";
 import type { DirectClientState } from "../transport/sender.js";
+import type { EndpointQuestion } from "../transport/endpoint.js";
+import type { OperationName } from "../operation/registry.js";
 import { nodeHttp, nodeHttps } from "../transport/builtins.js";
 import { SigningKeys } from "../transport/sigv4.js";
 import { ClientUserAgent, type UserAgentConfig } from "../transport/user-agent.js";
@@ -60,6 +62,12 @@ export interface LeanOptions {
  * so that no request waits forever on a server that accepted it and never answers.
  */
 export const DEFAULT_SOCKET_TIMEOUT_MS = 300_000;
+
+/** A lean session's endpoint question: the request it is for. */
+interface LeanQuestion extends EndpointQuestion {
+  readonly operation: OperationName;
+  readonly input: object;
+}
 
 /** A timeout option: a positive finite number of milliseconds, or undefined. */
 function timeoutOption(options: LeanOptions, name: "socketTimeout" | "connectionTimeout") {
@@ -221,17 +229,18 @@ export class LeanClient {
       // lean's user-agent provider answers the same for the life of the process: asked once
       userAgent: new ClientUserAgent(this.config as unknown as UserAgentConfig, true),
       endpoints: {
-        resolve: (operation, input, identity) =>
-          Promise.resolve(
-            needsSdkEndpoint(
-              operation,
-              input as Record<string, unknown>,
-              identity as { accountId?: string },
-              settings,
-            )
-              ? undefined
-              : endpoint,
-          ),
+        // no provider to ask: the endpoint is the session's, or the SDK's rules are needed
+        ask: (operation, input) => ({ pending: [], operation, input }) as LeanQuestion,
+        answer: (question, _answers, _from, identity) => {
+          const { operation, input } = question as LeanQuestion;
+          const sdkNeeded = needsSdkEndpoint(
+            operation,
+            input as Record<string, unknown>,
+            identity as { accountId?: string },
+            settings,
+          );
+          return sdkNeeded ? undefined : endpoint;
+        },
       },
       ready: Promise.resolve({
         http: {
@@ -244,6 +253,7 @@ export class LeanClient {
           socketTimeoutIsDefault: settings.socketTimeout === undefined,
         },
         retry,
+        acquireAtOnce: true, // its StandardRetry hands the first token at once
         noSkewCorrection: false,
       }),
     };

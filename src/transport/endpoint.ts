@@ -24,6 +24,25 @@ export interface ResolvedEndpoint extends Target {
   readonly headers: Record<string, string>;
 }
 
+/**
+ * The providers' answers of one request's endpoint parameters: `pending` are the answers (promises
+ * or values) to await, in the order the SDK awaits them.
+ */
+export interface EndpointQuestion {
+  readonly pending: readonly unknown[];
+}
+
+/** An {@link EndpointResolver}'s question: where each answer goes. */
+interface ResolverQuestion extends EndpointQuestion {
+  readonly operation: OperationName;
+  readonly parameters: readonly Parameter[];
+  readonly values: unknown[];
+  /** The index among the parameters of each pending answer (the custom endpoint's first, at -1). */
+  readonly pendingAt: readonly number[];
+  readonly endpointAt: number;
+  readonly accountAt: number;
+}
+
 type Config = Record<string, unknown> & {
   endpointProvider: (params: Record<string, unknown>, context?: object) => EndpointV2;
   credentials?: () => Promise<{ accountId?: string }>;
@@ -84,37 +103,79 @@ export class EndpointResolver {
   }
 
   /**
-   * The endpoint of `operation` with `input`, for a request signed with `credentials` (their
-   * `accountId` is the `AccountId` parameter, as the SDK reads it).
+   * Asks the providers of `operation`'s endpoint parameters for a request with `input` (each
+   * called per request, as by the SDK; a constant one's answer is read at once). The caller
+   * awaits the question's `pending` answers, with its other providers', and passes their values
+   * to {@link answer}: one wait per request, not one per provider.
    */
-  async resolve(
-    operation: OperationName,
-    input: object,
-    credentials: object | undefined,
-  ): Promise<ResolvedEndpoint> {
+  ask(operation: OperationName, input: object): EndpointQuestion {
     const config = this.#config;
     const parameters = this.#parametersOf(operation);
-    const identity = credentials as { accountId?: string; AccountId?: string } | undefined;
-    const accountId = identity?.accountId ?? identity?.AccountId;
     // the custom endpoint, read once per request: its URL is the `Endpoint` parameter, its headers are sent
-    const custom = config.isCustomEndpoint && config.endpoint ? await config.endpoint() : undefined;
+    const customAnswer = config.isCustomEndpoint && config.endpoint ? config.endpoint() : undefined;
     const values: unknown[] = [];
+    const pending: unknown[] = [customAnswer];
+    const pendingAt: number[] = [-1];
+    let endpointAt = -1;
+    let accountAt = -1;
     for (const parameter of parameters) {
       let value: unknown;
       if (parameter.from === "input") value = parameter.get(input);
       else if (parameter.from === "static") value = parameter.value;
-      else if (parameter.from === "account") value = accountId;
+      else if (parameter.from === "account") accountAt = values.length;
+      else if (isEndpointParameter(parameter) && customAnswer !== undefined)
+        endpointAt = values.length; // made of the custom endpoint's answer
       else {
-        value = this.#configValue(parameter, custom);
-        // a provider's answer, asked per request as by the SDK (a constant one's is read at once)
+        value = this.#configValue(parameter);
         if (value instanceof Promise) {
-          const answer = value;
-          const known = parameter.answer.get(answer);
+          const known = parameter.answer.get(value);
           if (known !== UNSETTLED) value = known;
-          else parameter.answer.remember(answer, (value = await answer));
+          else {
+            pending.push(value);
+            pendingAt.push(values.length);
+          }
         }
       }
       values.push(value);
+    }
+    const question: ResolverQuestion = {
+      operation,
+      parameters,
+      values,
+      pending,
+      pendingAt,
+      endpointAt,
+      accountAt,
+    };
+    return question;
+  }
+
+  /**
+   * The endpoint `question` asked for, given the settled values of its `pending` answers
+   * (`answers`, from index `from` on), for a request signed with `credentials` (their
+   * `accountId` is the `AccountId` parameter, as the SDK reads it).
+   */
+  answer(
+    asked: EndpointQuestion,
+    answers: readonly unknown[],
+    from: number,
+    credentials: object | undefined,
+  ): ResolvedEndpoint {
+    const question = asked as ResolverQuestion;
+    const { operation, parameters, values, pending, pendingAt } = question;
+    for (let i = 1; i < pending.length; i++) {
+      const at = pendingAt[i]!;
+      values[at] = answers[from + i];
+      (parameters[at] as { answer: LastSettled<unknown> }).answer.remember(
+        pending[i] as Promise<unknown>,
+        answers[from + i],
+      );
+    }
+    const custom = answers[from];
+    if (question.endpointAt >= 0) values[question.endpointAt] = customEndpointParam(custom);
+    if (question.accountAt >= 0) {
+      const identity = credentials as { accountId?: string; AccountId?: string } | undefined;
+      values[question.accountAt] = identity?.accountId ?? identity?.AccountId;
     }
     const customHeaders = (custom as { headers?: Record<string, unknown> } | undefined)?.headers;
     if (!this.#cacheable) return this.#resolveParams(parameters, values, customHeaders);
@@ -203,45 +264,44 @@ export class EndpointResolver {
 
   /**
    * A config parameter's value, its provider called as the SDK's `createConfigValueProvider` does
-   * (a provider's promise is returned as it is: the caller awaits it).
+   * (a provider's promise is returned as it is: the caller awaits it). The `Endpoint` parameter
+   * here is only one configured by env or config file (a custom endpoint's is made by the caller).
    */
-  #configValue(parameter: { name: string; key: string; clientContext: boolean }, custom: unknown) {
+  #configValue(parameter: { name: string; key: string; clientContext: boolean }) {
     const config = this.#config;
-    if (parameter.key === "endpoint" || parameter.name === "endpoint")
-      return this.#endpointParam(custom);
+    if (isEndpointParameter(parameter)) {
+      if (config.isCustomEndpoint) return undefined; // an `endpoint` provider not there: none
+      if (config.ignoreConfiguredEndpointUrls || !config.serviceConfiguredEndpoint)
+        return undefined;
+      return config.serviceConfiguredEndpoint();
+    }
     const nested = parameter.clientContext
       ? (config.clientContextParams as Record<string, unknown> | undefined)?.[parameter.key]
       : undefined;
     const value = nested ?? config[parameter.key] ?? config[parameter.name];
     return typeof value === "function" ? (value as () => unknown)() : value;
   }
+}
 
-  /**
-   * The `Endpoint` parameter: the custom endpoint (`custom`, as `config.endpoint()` gave it for
-   * this request), or one configured by env/config file.
-   */
-  #endpointParam(custom: unknown): string | undefined | Promise<string | undefined> {
-    const config = this.#config;
-    if (!config.isCustomEndpoint) {
-      if (config.ignoreConfiguredEndpointUrls || !config.serviceConfiguredEndpoint)
-        return undefined;
-      return config.serviceConfiguredEndpoint();
+function isEndpointParameter(parameter: { name: string; key?: string }): boolean {
+  return parameter.key === "endpoint" || parameter.name === "endpoint";
+}
+
+/** The `Endpoint` parameter of a custom endpoint (as `config.endpoint()` gave it for this request). */
+function customEndpointParam(endpoint: unknown): string | undefined {
+  if (endpoint && typeof endpoint === "object") {
+    if ("url" in endpoint) return (endpoint as { url: URL }).url.href;
+    if ("hostname" in endpoint) {
+      const { protocol, hostname, port, path } = endpoint as {
+        protocol: string;
+        hostname: string;
+        port?: number;
+        path: string;
+      };
+      return `${protocol}//${hostname}${port ? `:${port}` : ""}${path}`;
     }
-    const endpoint = custom;
-    if (endpoint && typeof endpoint === "object") {
-      if ("url" in endpoint) return (endpoint as { url: URL }).url.href;
-      if ("hostname" in endpoint) {
-        const { protocol, hostname, port, path } = endpoint as {
-          protocol: string;
-          hostname: string;
-          port?: number;
-          path: string;
-        };
-        return `${protocol}//${hostname}${port ? `:${port}` : ""}${path}`;
-      }
-    }
-    return endpoint as string | undefined;
   }
+  return endpoint as string | undefined;
 }
 
 /** The same parameter values: each the same value, or arrays of the same values. */

@@ -220,7 +220,7 @@ function exchange(
       ready.send(request, exchange);
     };
     const waiter = { ready: start, failed: fail };
-    signal.addEventListener("abort", onAbort, { once: true });
+    signal.addEventListener("abort", onAbort); // removed by `finish`
     if (socketMs >= SOCKET_TIMEOUT_DEFER_FROM)
       deferTimer = setTimeout(() => {
         deferTimer = undefined;

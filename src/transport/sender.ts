@@ -10,7 +10,7 @@ import { dataPlaneOperations, type OperationName, type OutputOf } from "../opera
 import { sdkSender, type RequestSender, type WireRequest } from "../operation/send.js";
 import { refuseIllFormedBody } from "../well-formed.js";
 import { wireHooksOf, type AttemptPlan, type WireBody } from "../operation/wire-hooks.js";
-import { EndpointResolver, type ResolvedEndpoint } from "./endpoint.js";
+import { EndpointResolver, type EndpointQuestion, type ResolvedEndpoint } from "./endpoint.js";
 import {
   deserializationError,
   responseError,
@@ -26,7 +26,7 @@ import {
   type SignedHeaders,
   type SigningCredentials,
 } from "./sigv4.js";
-import { currentVerdict, sdkDefault } from "./support.js";
+import { acquiresAtOnce, currentVerdict, sdkDefault } from "./support.js";
 import { ClientUserAgent, type UserAgentConfig, type UserAgentHeaders } from "./user-agent.js";
 import { onClientDestroyed } from "./watch.js";
 import { directState } from "./direct-state.js";
@@ -76,11 +76,15 @@ export interface DirectClientState {
   readonly keys: SigningKeys;
   /** The endpoint of a request; undefined: the SDK's rules are needed, and the request goes through the SDK. */
   readonly endpoints: {
-    resolve(
-      operation: OperationName,
-      input: object,
+    /** Asks the endpoint's providers for one request (see `EndpointResolver.ask`). */
+    ask(operation: OperationName, input: object): EndpointQuestion;
+    /** The endpoint, from the question's settled answers (`answers` from index `from` on). */
+    answer(
+      question: EndpointQuestion,
+      answers: readonly unknown[],
+      from: number,
       credentials: object | undefined,
-    ): Promise<ResolvedEndpoint | undefined>;
+    ): ResolvedEndpoint | undefined;
   };
   readonly userAgent: ClientUserAgent;
   readonly ready: Promise<ReadySettings>;
@@ -106,6 +110,8 @@ function answersOf(state: ClientState): Answers {
 interface ReadySettings {
   readonly http: HttpSettings;
   readonly retry: RetryStrategyV2;
+  /** The strategy hands a request's first token at once: no race with the abort signal for it. */
+  readonly acquireAtOnce: boolean;
   readonly noSkewCorrection: boolean;
 }
 
@@ -124,6 +130,7 @@ function stateOf(client: DynamoDBClient, revision: number): ClientState {
     handler.config ??= settings; // as the handler does on its first request
     // and as it does on its first http request: kept there, `client.destroy()` destroys it
     settings.httpAgent ??= await settings.httpAgentProvider();
+    const retry = await config.retryStrategy();
     return {
       http: {
         httpAgent: settings.httpAgent,
@@ -135,7 +142,8 @@ function stateOf(client: DynamoDBClient, revision: number): ClientState {
         socketTimeoutIsDefault: settings.socketTimeout === undefined,
         logger: settings.logger,
       },
-      retry: await config.retryStrategy(),
+      retry,
+      acquireAtOnce: await acquiresAtOnce(retry),
       noSkewCorrection: (await config.disableClockSkewCorrection?.()) === true,
     };
   })();
@@ -278,10 +286,24 @@ async function send(request: WireRequest, state: ClientState): Promise<unknown> 
     const settings = known.ready.get(state.ready);
     let ready = settings;
     if (ready === UNSETTLED) known.ready.remember(state.ready, (ready = await state.ready));
-    const { http, retry, noSkewCorrection } = ready;
-    // One identity per call, for the endpoint's account ID and for signing every attempt (as the SDK's auth scheme middleware)
-    const credentials = await config.credentials();
-    const endpoint = await state.endpoints.resolve(operation, input as object, credentials);
+    const { http, retry, acquireAtOnce, noSkewCorrection } = ready;
+    // Every provider the request's endpoint, user agent and signature need is asked (each per
+    // request, as the SDK asks it), then their answers are awaited together: one wait, where the
+    // SDK awaits each in turn. A failure is the first in the SDK's order.
+    const question = state.endpoints.ask(operation, input as object);
+    const asked = question.pending.slice();
+    const agentAt = asked.length;
+    state.userAgent.ask(asked);
+    const credentialsAt = asked.length;
+    asked.push(config.credentials()); // one identity per call, for the endpoint's account ID and every attempt's signature
+    let answers: unknown[];
+    try {
+      answers = await Promise.all(asked);
+    } catch {
+      answers = await firstFailureInOrder(asked);
+    }
+    const credentials = answers[credentialsAt] as SigningCredentials & object;
+    const endpoint = state.endpoints.answer(question, answers, 0, credentials);
     if (!endpoint) return sdkSender(request); // the SDK's endpoint rules are needed: its path (which logs itself)
     const body = requestBody(operation, input as object);
     refuseIllFormedBody(operation, input, body);
@@ -291,15 +313,19 @@ async function send(request: WireRequest, state: ClientState): Promise<unknown> 
     let maxAttempts = known.maxAttempts.get(attemptsAnswer);
     if (maxAttempts === UNSETTLED)
       known.maxAttempts.remember(attemptsAnswer, (maxAttempts = await attemptsAnswer));
-    const agent = await state.userAgent.headers(
+    const agent = state.userAgent.headers(
       endpoint.hostname,
       credentials,
       (retry as { mode?: unknown }).mode,
+      answers,
+      agentAt,
     );
     const template = templateOf(state, endpoint, operation, agent);
     const length = String(Buffer.byteLength(body));
 
-    let token: RetryToken = await race(retry.acquireInitialRetryToken(""), signal);
+    const acquiring = retry.acquireInitialRetryToken("");
+    let token: RetryToken = await (acquireAtOnce ? acquiring : race(acquiring, signal));
+    if (signal.aborted) throw abortError(signal); // as the race would have
     let attempts = 0;
     let totalRetryDelay = 0;
     for (;;) {
@@ -480,6 +506,12 @@ function asError(error: unknown): Error {
 
 function isAbortError(error: unknown): boolean {
   return (error as { name?: string } | undefined)?.name === "AbortError";
+}
+
+/** Awaits `answers` one by one: throws the first failure in their order (some of them fail). */
+async function firstFailureInOrder(answers: readonly unknown[]): Promise<never> {
+  for (const answer of answers) await answer;
+  throw new Error("firstFailureInOrder: every answer settled"); // not reached
 }
 
 /** `promise`, or an `AbortError` as soon as `signal` aborts (the SDK's `race`). */

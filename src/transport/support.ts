@@ -235,6 +235,38 @@ function makeVerdict(client: DynamoDBClient, generation: number): Verdict {
   }
 }
 
+let standardAcquire: Promise<unknown> | undefined;
+
+/**
+ * Whether `strategy` takes a request's first token as the SDK's `StandardRetryStrategy` does: at
+ * once, never waiting (an adaptive strategy may wait for its rate limiter, a custom one for
+ * anything), so that no race with the abort signal is needed for it.
+ */
+export async function acquiresAtOnce(strategy: unknown): Promise<boolean> {
+  standardAcquire ??= (async () => {
+    const fresh = new (requireSdk().DynamoDBClient)({
+      region: "us-east-1",
+      retryMode: "standard",
+      credentials: { accessKeyId: "reference", secretAccessKey: "reference" },
+    });
+    try {
+      const standard = (await fresh.config.retryStrategy()) as { mode?: unknown } & object;
+      return standard.mode === "standard"
+        ? (standard as { acquireInitialRetryToken?: unknown }).acquireInitialRetryToken
+        : undefined;
+    } finally {
+      fresh.destroy();
+    }
+  })();
+  const given = strategy as { mode?: unknown; acquireInitialRetryToken?: unknown } | undefined;
+  const acquire = await standardAcquire;
+  return (
+    given?.mode === "standard" &&
+    acquire !== undefined &&
+    given.acquireInitialRetryToken === acquire
+  );
+}
+
 async function retryReason(config: Record<string, unknown>): Promise<string | undefined> {
   const strategy = await (config.retryStrategy as () => Promise<unknown>)();
   const v2 = strategy as Record<string, unknown> | undefined;

@@ -60,35 +60,48 @@ export class ClientUserAgent {
   }
 
   /**
-   * The headers of one request to `hostname`, signed with `credentials` (their `$source` and
-   * `accountId` are features), retried by a strategy of `retryMode`.
+   * Asks the providers of one request's headers (each per request, as the SDK's middleware asks
+   * them; the SDK's own default user-agent provider once): appends their answers to `asked`, to
+   * be awaited by the caller and passed to {@link headers}.
    */
-  async headers(
+  ask(asked: unknown[]): void {
+    const config = this.#config;
+    if (typeof config.defaultUserAgentProvider !== "function") return;
+    asked.push(
+      this.#sections ?? config.defaultUserAgentProvider(),
+      typeof config.accountIdEndpointMode === "function"
+        ? config.accountIdEndpointMode()
+        : NO_ACCOUNT_MODE,
+      config.userAgentAppId?.(),
+    );
+  }
+
+  /**
+   * The headers of one request to `hostname`, signed with `credentials` (their `$source` and
+   * `accountId` are features), retried by a strategy of `retryMode`; `answers` holds, from index
+   * `from` on, the settled answers of what {@link ask} appended. Undefined: the client has no
+   * user-agent provider.
+   */
+  headers(
     hostname: string,
     credentials: object,
     retryMode: unknown,
-  ): Promise<UserAgentHeaders | undefined> {
+    answers: readonly unknown[],
+    from: number,
+  ): UserAgentHeaders | undefined {
     const config = this.#config;
     if (typeof config.defaultUserAgentProvider !== "function") return undefined;
-    const sections = this.#sections ?? (await this.#ask());
-    const accountMode =
-      typeof config.accountIdEndpointMode === "function"
-        ? await config.accountIdEndpointMode()
-        : NO_ACCOUNT_MODE;
+    const sections = answers[from] as readonly (readonly string[])[];
+    if (this.#sdkDefaultProvider) this.#sections = sections;
+    const accountMode = answers[from + 1];
+    const appId = answers[from + 2] as string | undefined;
     const features = this.#featuresOf(hostname, credentials, retryMode, accountMode);
-    const appId = await config.userAgentAppId?.();
     const last = this.#last;
     if (last?.sections === sections && last.features === features && last.appId === appId)
       return last.headers;
     const headers = build(sections, features, appId, config.customUserAgent ?? []);
     this.#last = { sections, features, appId, headers };
     return headers;
-  }
-
-  async #ask(): Promise<readonly (readonly string[])[]> {
-    const sections = await this.#config.defaultUserAgentProvider!();
-    if (this.#sdkDefaultProvider) this.#sections = sections;
-    return sections;
   }
 
   /** The feature metadata (`m/...`), in the SDK's order: the endpoint middleware's, then the user-agent middleware's. */

@@ -9,6 +9,8 @@ import assert from "node:assert/strict";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { LeanClient } from "../../src/lean/client.js";
 import { directState } from "../../src/transport/direct-state.js";
+import type { DirectClientState } from "../../src/transport/sender.js";
+import type { OperationName } from "../../src/operation/registry.js";
 
 const credentials = { accessKeyId: "AKID", secretAccessKey: "secret" };
 const REGIONS = [
@@ -87,6 +89,17 @@ async function sdkEndpoint(
   }
 }
 
+/** A direct state's endpoint for one request, its providers' answers awaited (as the sender does). */
+async function resolveEndpoint(
+  endpoints: DirectClientState["endpoints"],
+  operation: OperationName,
+  input: object,
+  credentials: object,
+) {
+  const question = endpoints.ask(operation, input);
+  return endpoints.answer(question, await Promise.all(question.pending), 0, credentials);
+}
+
 /** The lean client's endpoint for the same request, or its reason to use the SDK. */
 async function leanEndpoint(
   options: Record<string, unknown>,
@@ -95,7 +108,12 @@ async function leanEndpoint(
   const client = new LeanClient({ ...options, credentials }, { HOME: "/nonexistent", ...env });
   try {
     if (client.sdkReason) return { sdkReason: client.sdkReason };
-    const e = await client[directState]!.endpoints.resolve("GetItem", { TableName: "T" }, {});
+    const e = await resolveEndpoint(
+      client[directState]!.endpoints,
+      "GetItem",
+      { TableName: "T" },
+      {},
+    );
     assert.ok(e, "a covered session resolves its endpoint");
     return {
       href: `${e.https ? "https" : "http"}://${e.hostname}${e.port ? `:${e.port}` : ""}${e.path}`,
@@ -150,11 +168,17 @@ test("endpoint: an endpoint set by AWS_ENDPOINT_URL(_DYNAMODB), an account ID or
   try {
     const { endpoints } = client[directState]!;
     assert.equal(
-      await endpoints.resolve("GetItem", { TableName: "T" }, { accountId: "123456789012" }),
+      await resolveEndpoint(
+        endpoints,
+        "GetItem",
+        { TableName: "T" },
+        { accountId: "123456789012" },
+      ),
       undefined,
     );
     assert.equal(
-      await endpoints.resolve(
+      await resolveEndpoint(
+        endpoints,
         "GetItem",
         { TableName: "arn:aws:dynamodb:eu-west-1:123456789012:table/T" },
         {},
@@ -162,14 +186,15 @@ test("endpoint: an endpoint set by AWS_ENDPOINT_URL(_DYNAMODB), an account ID or
       undefined,
     );
     assert.equal(
-      await endpoints.resolve(
+      await resolveEndpoint(
+        endpoints,
         "BatchGetItem",
         { RequestItems: { "arn:aws:dynamodb:eu-west-1:123456789012:table/T": { Keys: [] } } },
         {},
       ),
       undefined,
     );
-    assert.ok(await endpoints.resolve("GetItem", { TableName: "T" }, {}));
+    assert.ok(await resolveEndpoint(endpoints, "GetItem", { TableName: "T" }, {}));
   } finally {
     client.destroy();
   }
