@@ -493,3 +493,76 @@ test("request bodies as the SDK's serializer writes them: no null values, no und
     assert.equal(outcomes[1], outcomes[0], method);
   }
 });
+
+test("a failing provider fails the request with its own error on both paths; of two, the SDK's first in order", async () => {
+  await using env = await loopback();
+  const Key = { pk: { S: "a" }, sk: { S: "1" } };
+  const failures: Record<string, Record<string, string>> = {};
+  for (const transport of ["sdk", "direct"] as const) {
+    const seen: Record<string, string> = {};
+    const cases: [string, ClientConfig][] = [
+      ["region", { region: (() => Promise.reject(new Error("no region here"))) as never }],
+      ["credentials", { credentials: () => Promise.reject(new Error("no credentials here")) }],
+      [
+        "app id",
+        { userAgentAppId: () => Promise.reject(new Error("no app id here")) } as ClientConfig,
+      ],
+      [
+        // both fail, the credentials first in time: the SDK asks the region first, and says so
+        "region and credentials",
+        {
+          region: (() =>
+            new Promise((_, reject) =>
+              setTimeout(() => reject(new Error("region late")), 20),
+            )) as never,
+          credentials: () => Promise.reject(new Error("credentials at once")),
+        },
+      ],
+    ];
+    for (const [name, config] of cases) {
+      const dyno = new Dyno({ client: env.client(config), transport });
+      assert.equal(dyno.transport, transport, name);
+      const error = await dyno.getItem({ TableName: env.TableName, Key }).then(
+        () => assert.fail(`${transport} ${name}: resolved`),
+        (e: Error) => e,
+      );
+      seen[name] = error.message;
+    }
+    failures[transport] = seen;
+  }
+  assert.deepEqual(failures.direct, failures.sdk);
+  assert.equal(failures.sdk!["region and credentials"], "region late");
+});
+
+test("a retry strategy whose first token waits: cancelling the wait rejects at once on the direct path, as on the SDK's", async () => {
+  await using env = await loopback();
+  const client = env.client();
+  const standard = (await client.config.retryStrategy()) as unknown as {
+    refreshRetryTokenForRetry: (...a: unknown[]) => unknown;
+    recordSuccess: (...a: unknown[]) => unknown;
+  };
+  let asked = 0;
+  // a v2 strategy (not the SDK's standard one) whose first token never comes
+  const waiting = {
+    mode: "standard",
+    acquireInitialRetryToken: () => (asked++, new Promise<never>(() => {})),
+    refreshRetryTokenForRetry: standard.refreshRetryTokenForRetry.bind(standard),
+    recordSuccess: standard.recordSuccess.bind(standard),
+  };
+  const waited = env.client({ retryStrategy: waiting as never });
+  for (const transport of ["sdk", "direct"] as const) {
+    const dyno = new Dyno({ client: waited, transport });
+    const op = dyno.getItem({ TableName: env.TableName, Key: { pk: { S: "a" }, sk: { S: "1" } } });
+    await new Promise((r) => setTimeout(r, 50));
+    const before = Date.now();
+    op.cancel();
+    const error = await op.then(
+      () => assert.fail(`${transport}: resolved`),
+      (e: Error) => e,
+    );
+    assert.equal(error.name, "AbortError", transport);
+    assert.ok(Date.now() - before < 1000, `${transport}: cancelled at once`);
+  }
+  assert.equal(asked, 2, "the strategy was asked once per path");
+  assert.equal(env.proxy.seen.length, 0, "nothing was sent");
+});
