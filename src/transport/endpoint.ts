@@ -7,7 +7,7 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { commandClass, type OperationName } from "../operation/registry.js";
 import type { Target } from "./http.js";
-import { LastSettled, UNSETTLED } from "./settled.js";
+import { isThenable, LastSettled, UNSETTLED } from "./settled.js";
 
 type Instruction =
   | { type: "builtInParams" | "clientContextParams"; name: string }
@@ -127,8 +127,8 @@ export class EndpointResolver {
         endpointAt = values.length; // made of the custom endpoint's answer
       else {
         value = this.#configValue(parameter);
-        if (value instanceof Promise) {
-          const known = parameter.answer.get(value);
+        if (isThenable(value)) {
+          const known = parameter.answer.get(value as Promise<unknown>);
           if (known !== UNSETTLED) value = known;
           else {
             pending.push(value);

@@ -32,7 +32,7 @@ import { onClientDestroyed } from "./watch.js";
 import { directState } from "./direct-state.js";
 import { commandLogger, logError, logOutput } from "./command-log.js";
 import { randomUUID } from "node:crypto";
-import { LastSettled, UNSETTLED } from "./settled.js";
+import { firstFailureInOrder, LastSettled, putSettled, thenablesOf, UNSETTLED } from "./settled.js";
 
 /** The operations the direct transport sends itself: the data plane. */
 export const directOperations: ReadonlySet<OperationName> = dataPlaneOperations;
@@ -98,12 +98,12 @@ interface Answers {
   readonly maxAttempts: LastSettled<number>;
 }
 
-const answers = new WeakMap<ClientState, Answers>();
+const knownAnswers = new WeakMap<ClientState, Answers>();
 
 function answersOf(state: ClientState): Answers {
-  let known = answers.get(state);
+  let known = knownAnswers.get(state);
   if (!known)
-    answers.set(state, (known = { ready: new LastSettled(), maxAttempts: new LastSettled() }));
+    knownAnswers.set(state, (known = { ready: new LastSettled(), maxAttempts: new LastSettled() }));
   return known;
 }
 
@@ -296,12 +296,19 @@ async function send(request: WireRequest, state: ClientState): Promise<unknown> 
     state.userAgent.ask(asked);
     const credentialsAt = asked.length;
     asked.push(config.credentials()); // one identity per call, for the endpoint's account ID and every attempt's signature
-    let answers: unknown[];
-    try {
-      answers = await Promise.all(asked);
-    } catch {
-      answers = await firstFailureInOrder(asked);
+    // a first token handed at once (no rate limiter: taking it and not using it changes nothing) is awaited with them
+    if (acquireAtOnce) asked.push(retry.acquireInitialRetryToken(""));
+    const waiting = thenablesOf(asked);
+    if (waiting.length > 0) {
+      let values: unknown[];
+      try {
+        values = await Promise.all(waiting);
+      } catch {
+        values = await firstFailureInOrder(asked);
+      }
+      putSettled(asked, values);
     }
+    const answers = asked;
     const credentials = answers[credentialsAt] as SigningCredentials & object;
     const endpoint = state.endpoints.answer(question, answers, 0, credentials);
     if (!endpoint) return sdkSender(request); // the SDK's endpoint rules are needed: its path (which logs itself)
@@ -323,8 +330,9 @@ async function send(request: WireRequest, state: ClientState): Promise<unknown> 
     const template = templateOf(state, endpoint, operation, agent);
     const length = String(Buffer.byteLength(body));
 
-    const acquiring = retry.acquireInitialRetryToken("");
-    let token: RetryToken = await (acquireAtOnce ? acquiring : race(acquiring, signal));
+    let token = acquireAtOnce
+      ? (answers[credentialsAt + 1] as RetryToken)
+      : await race(retry.acquireInitialRetryToken(""), signal);
     if (signal.aborted) throw abortError(signal); // as the race would have
     let attempts = 0;
     let totalRetryDelay = 0;
@@ -506,12 +514,6 @@ function asError(error: unknown): Error {
 
 function isAbortError(error: unknown): boolean {
   return (error as { name?: string } | undefined)?.name === "AbortError";
-}
-
-/** Awaits `answers` one by one: throws the first failure in their order (some of them fail). */
-async function firstFailureInOrder(answers: readonly unknown[]): Promise<never> {
-  for (const answer of answers) await answer;
-  throw new Error("firstFailureInOrder: every answer settled"); // not reached
 }
 
 /** `promise`, or an `AbortError` as soon as `signal` aborts (the SDK's `race`). */

@@ -25,3 +25,31 @@ export class LastSettled<T> {
     this.#value = value;
   }
 }
+
+/** Whether `value` is a promise or another thenable (what `await` would wait for). */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
+}
+
+/** The thenables among `answers`, in order. */
+export function thenablesOf(answers: readonly unknown[]): PromiseLike<unknown>[] {
+  const thenables: PromiseLike<unknown>[] = [];
+  for (const answer of answers) if (isThenable(answer)) thenables.push(answer);
+  return thenables;
+}
+
+/** Puts the settled `values` of the thenables among `answers` (as {@link thenablesOf} listed them) in their places. */
+export function putSettled(answers: unknown[], values: readonly unknown[]): void {
+  for (let i = 0, j = 0; i < answers.length; i++)
+    if (isThenable(answers[i])) answers[i] = values[j++];
+}
+
+/** Awaits `answers` one by one: throws the first failure in their order (call it when some fail). */
+export async function firstFailureInOrder(answers: readonly unknown[]): Promise<never> {
+  for (const answer of answers) await answer;
+  throw new Error("firstFailureInOrder: every answer settled"); // not reached
+}

@@ -62,8 +62,33 @@ export class SigningKeys {
   readonly #keys = new Map<string, KeyObject>();
   readonly #digests = new WeakMap<SigningCredentials, string>();
 
+  /** The last key given, and what it was for (most requests ask for the same one as the last). */
+  #last:
+    | {
+        credentials: SigningCredentials;
+        short: string;
+        region: string;
+        service: string;
+        key: KeyObject;
+      }
+    | undefined;
+
   /** The signing key of `credentials` for one day (`20150830`), region and service. */
   get(credentials: SigningCredentials, short: string, region: string, service: string): KeyObject {
+    const last = this.#last;
+    if (
+      last?.credentials === credentials &&
+      last.short === short &&
+      last.region === region &&
+      last.service === service
+    )
+      return last.key;
+    const key = this.#get(credentials, short, region, service);
+    this.#last = { credentials, short, region, service, key };
+    return key;
+  }
+
+  #get(credentials: SigningCredentials, short: string, region: string, service: string): KeyObject {
     let digest = this.#digests.get(credentials);
     if (digest === undefined) {
       digest = createHash("sha256")
