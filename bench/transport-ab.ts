@@ -6,6 +6,8 @@
  *   git worktree add /tmp/dyno-old <commit> && ln -s "$PWD/node_modules" /tmp/dyno-old/
  *   node --expose-gc --import tsx bench/transport-ab.ts /tmp/dyno-old [n] [get|put|query|batch] [rounds] [concurrency]
  *
+ * With DYNO_BENCH_BUILT=1 it runs both checkouts' built `dist` (run `npx tsup` in each first).
+ *
  * `query`: a page of 100 items of ~1 KB; `batch`: a BatchWriteItem of 25 items of ~1 KB.
  */
 import {
@@ -18,7 +20,7 @@ import {
   type AttributeValue,
 } from "@aws-sdk/client-dynamodb";
 import { resolve } from "node:path";
-import * as New from "../src/index.js";
+import type * as NewSource from "../src/index.js";
 import { localClientConfig, startLocal } from "../src/local/index.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -27,7 +29,10 @@ if (!oldDir)
   throw new Error(
     "usage: bench/transport-ab.ts <older checkout> [n] [get|put|query|batch] [rounds] [concurrency]",
   );
-const Old = (await import(resolve(oldDir, "src/index.ts"))) as typeof New;
+// DYNO_BENCH_BUILT=1: both checkouts' built dist (as users run it: no tsx, no keepNames wrappers)
+const entry = process.env.DYNO_BENCH_BUILT ? "dist/index.js" : "src/index.ts";
+const Old = (await import(resolve(oldDir, entry))) as typeof NewSource;
+const New = (await import(resolve(entry))) as typeof NewSource;
 const N = Number(n ?? 3000);
 const op = operation ?? "get";
 const C = Number(concurrency ?? 16);
@@ -170,5 +175,5 @@ const sdk = med(res.sdk ?? [1]),
   o = med(res.old ?? [1]);
 for (const [k, v] of Object.entries(res))
   console.log(
-    `${op} c${C} ${k.padEnd(4)} median ${med(v).toFixed(1)} µs/op  ÷sdk ${(med(v) / sdk).toFixed(3)}  ÷old ${(med(v) / o).toFixed(3)}  gc ${med(gcres[k]!).toFixed(1)} µs/op [${v.map((x) => x.toFixed(0)).join(" ")}]`,
+    `${op} c${C} ${k.padEnd(4)} median ${med(v).toFixed(1)} µs/op  ÷sdk ${(med(v) / sdk).toFixed(3)}  ÷old ${(med(v) / o).toFixed(3)}  paired ÷old ${res.old ? med(v.map((x, r) => x / res.old![r]!)).toFixed(3) : "-"}  gc ${med(gcres[k]!).toFixed(1)} µs/op [${v.map((x) => x.toFixed(0)).join(" ")}]`,
   );

@@ -7,6 +7,8 @@
  *
  *   node --expose-gc --import tsx bench/transport.ts [batches]
  *
+ * With DYNO_BENCH_BUILT=1 the dyno rows run the built `dist` (run `npx tsup` first).
+ *
  * (`--expose-gc` lets each batch start from a collected heap, so that no contender pays for
  * another's garbage; without it the SDK's garbage is partly collected in the others' batches.)
  */
@@ -26,11 +28,15 @@ import {
   QueryCommand as DocQueryCommand,
 } from "@aws-sdk/lib-dynamodb";
 import awsLite from "@aws-lite/client";
-import { Dyno, marshalItem, s, unmarshalItem } from "../src/index.js";
+import type * as DynoSource from "../src/index.js";
 import { localClientConfig, startLocal } from "../src/local/index.js";
 import { compare, fmt, type Totals } from "./support.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+// DYNO_BENCH_BUILT=1: dyno-ts's built dist (as users run it: no tsx, no keepNames wrappers)
+const { Dyno, marshalItem, s, unmarshalItem } = (await import(
+  process.env.DYNO_BENCH_BUILT ? "../dist/index.js" : "../src/index.js"
+)) as typeof DynoSource;
 const batches = Number(process.argv[2] ?? 4);
 if (!(globalThis as { gc?: unknown }).gc)
   console.error("run with node --expose-gc: each batch then starts from a collected heap");

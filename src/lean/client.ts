@@ -230,8 +230,11 @@ export class LeanClient {
       userAgent: new ClientUserAgent(this.config as unknown as UserAgentConfig, true),
       endpoints: {
         // no provider to ask: the endpoint is the session's, or the SDK's rules are needed
-        ask: (operation, input) => ({ pending: [], operation, input }) as LeanQuestion,
-        answer: (question, _answers, _from, identity) => {
+        ask: (operation, input, asked) => {
+          const question: LeanQuestion = { from: asked.length, count: 0, operation, input };
+          return question;
+        },
+        answer: (question, _answers, identity) => {
           const { operation, input } = question as LeanQuestion;
           const sdkNeeded = needsSdkEndpoint(
             operation,

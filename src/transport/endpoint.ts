@@ -7,7 +7,7 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { commandClass, type OperationName } from "../operation/registry.js";
 import type { Target } from "./http.js";
-import { isThenable, LastSettled, UNSETTLED } from "./settled.js";
+import { answerOf, isThenable, LastSettled, UNSETTLED } from "./settled.js";
 
 type Instruction =
   | { type: "builtInParams" | "clientContextParams"; name: string }
@@ -25,22 +25,29 @@ export interface ResolvedEndpoint extends Target {
 }
 
 /**
- * The providers' answers of one request's endpoint parameters: `pending` are the answers (promises
- * or values) to await, in the order the SDK awaits them.
+ * One request's endpoint, asked: where its providers' answers were appended (`from`, `count`), to
+ * be awaited by the caller.
  */
 export interface EndpointQuestion {
-  readonly pending: readonly unknown[];
+  /** The index in the caller's list of the first answer appended. */
+  readonly from: number;
+  /** How many answers were appended. */
+  readonly count: number;
 }
 
 /** An {@link EndpointResolver}'s question: where each answer goes. */
 interface ResolverQuestion extends EndpointQuestion {
   readonly operation: OperationName;
   readonly parameters: readonly Parameter[];
+  /** The parameters' values; a pending one holds its answer (promise) until {@link EndpointResolver.answer}. */
   readonly values: unknown[];
-  /** The index among the parameters of each pending answer (the custom endpoint's first, at -1). */
+  /** The index among the parameters of each answer appended for a parameter, in order. */
   readonly pendingAt: readonly number[];
+  /** The `Endpoint` parameter's index when it is the custom endpoint's URL, else -1. */
   readonly endpointAt: number;
   readonly accountAt: number;
+  /** The index in the caller's list of the custom endpoint's second answer (its headers), else -1. */
+  readonly headersAt: number;
 }
 
 type Config = Record<string, unknown> & {
@@ -103,19 +110,27 @@ export class EndpointResolver {
   }
 
   /**
-   * Asks the providers of `operation`'s endpoint parameters for a request with `input` (each
-   * called per request, as by the SDK; a constant one's answer is read at once). The caller
-   * awaits the question's `pending` answers, with its other providers', and passes their values
-   * to {@link answer}: one wait per request, not one per provider.
+   * Asks the providers of `operation`'s endpoint parameters for a request with `input`, in the
+   * SDK's order, each per request as the SDK asks it (a constant one's answer, a native promise
+   * seen settled, is read at once): appends their answers to `asked`, which the caller awaits
+   * with its other providers' and passes to {@link answer}: one wait per request, not one per
+   * provider. `region`: the request's answer of `config.region()` (asked first, for the auth
+   * scheme, as by the SDK), which is also the `Region` parameter's. The custom endpoint is asked
+   * twice, as the SDK asks it: its URL is the `Endpoint` parameter, its headers (asked after the
+   * parameters) are sent.
    */
-  ask(operation: OperationName, input: object): EndpointQuestion {
+  ask(
+    operation: OperationName,
+    input: object,
+    asked: unknown[],
+    region: unknown,
+  ): EndpointQuestion {
     const config = this.#config;
     const parameters = this.#parametersOf(operation);
-    // the custom endpoint, read once per request: its URL is the `Endpoint` parameter, its headers are sent
-    const customAnswer = config.isCustomEndpoint && config.endpoint ? config.endpoint() : undefined;
+    const custom = config.isCustomEndpoint && typeof config.endpoint === "function";
+    const from = asked.length;
     const values: unknown[] = [];
-    const pending: unknown[] = [customAnswer];
-    const pendingAt: number[] = [-1];
+    const pendingAt: number[] = [];
     let endpointAt = -1;
     let accountAt = -1;
     for (const parameter of parameters) {
@@ -123,60 +138,67 @@ export class EndpointResolver {
       if (parameter.from === "input") value = parameter.get(input);
       else if (parameter.from === "static") value = parameter.value;
       else if (parameter.from === "account") accountAt = values.length;
-      else if (isEndpointParameter(parameter) && customAnswer !== undefined)
-        endpointAt = values.length; // made of the custom endpoint's answer
       else {
-        value = this.#configValue(parameter);
+        const endpoint = isEndpointParameter(parameter);
+        if (endpoint && custom) endpointAt = values.length;
+        value =
+          parameter.key === "region" && !parameter.clientContext
+            ? region
+            : endpoint && custom
+              ? answerOf(config, "endpoint")
+              : this.#configValue(parameter);
         if (isThenable(value)) {
-          const known = parameter.answer.get(value as Promise<unknown>);
+          const known = value instanceof Promise ? parameter.answer.get(value) : UNSETTLED;
           if (known !== UNSETTLED) value = known;
           else {
-            pending.push(value);
+            asked.push(value);
             pendingAt.push(values.length);
           }
         }
       }
       values.push(value);
     }
+    const headersAt = custom ? asked.push(answerOf(config, "endpoint")) - 1 : -1;
     const question: ResolverQuestion = {
       operation,
       parameters,
       values,
-      pending,
+      from,
+      count: asked.length - from,
       pendingAt,
       endpointAt,
       accountAt,
+      headersAt,
     };
     return question;
   }
 
   /**
-   * The endpoint `question` asked for, given the settled values of its `pending` answers
-   * (`answers`, from index `from` on), for a request signed with `credentials` (their
-   * `accountId` is the `AccountId` parameter, as the SDK reads it).
+   * The endpoint `question` asked for, given `answers`: the list its answers were appended to,
+   * each settled in place, for a request signed with `credentials` (their `accountId` is the
+   * `AccountId` parameter, as the SDK reads it).
    */
   answer(
     asked: EndpointQuestion,
     answers: readonly unknown[],
-    from: number,
     credentials: object | undefined,
   ): ResolvedEndpoint {
     const question = asked as ResolverQuestion;
-    const { operation, parameters, values, pending, pendingAt } = question;
-    for (let i = 1; i < pending.length; i++) {
+    const { operation, parameters, values, pendingAt, from } = question;
+    for (let i = 0; i < pendingAt.length; i++) {
       const at = pendingAt[i]!;
+      const parameter = parameters[at] as { answer: LastSettled<unknown> };
+      // a native promise's value never changes: the next request may read it without waiting
+      if (values[at] instanceof Promise) parameter.answer.remember(values[at], answers[from + i]);
       values[at] = answers[from + i];
-      (parameters[at] as { answer: LastSettled<unknown> }).answer.remember(
-        pending[i] as Promise<unknown>,
-        answers[from + i],
-      );
     }
-    const custom = answers[from];
-    if (question.endpointAt >= 0) values[question.endpointAt] = customEndpointParam(custom);
+    if (question.endpointAt >= 0)
+      values[question.endpointAt] = customEndpointParam(values[question.endpointAt]);
     if (question.accountAt >= 0) {
       const identity = credentials as { accountId?: string; AccountId?: string } | undefined;
       values[question.accountAt] = identity?.accountId ?? identity?.AccountId;
     }
+    const custom = question.headersAt >= 0 ? answers[question.headersAt] : undefined;
     const customHeaders = (custom as { headers?: Record<string, unknown> } | undefined)?.headers;
     if (!this.#cacheable) return this.#resolveParams(parameters, values, customHeaders);
     // the same parameters as this operation's last request: its endpoint (the key below would be the same)
@@ -273,13 +295,18 @@ export class EndpointResolver {
       if (config.isCustomEndpoint) return undefined; // an `endpoint` provider not there: none
       if (config.ignoreConfiguredEndpointUrls || !config.serviceConfiguredEndpoint)
         return undefined;
-      return config.serviceConfiguredEndpoint();
+      return answerOf(config, "serviceConfiguredEndpoint");
     }
     const nested = parameter.clientContext
       ? (config.clientContextParams as Record<string, unknown> | undefined)?.[parameter.key]
       : undefined;
     const value = nested ?? config[parameter.key] ?? config[parameter.name];
-    return typeof value === "function" ? (value as () => unknown)() : value;
+    if (typeof value !== "function") return value;
+    try {
+      return (value as () => unknown)();
+    } catch (error) {
+      return Promise.reject(error as Error); // fails in its turn among the request's answers
+    }
   }
 }
 

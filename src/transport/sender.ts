@@ -32,7 +32,14 @@ import { onClientDestroyed } from "./watch.js";
 import { directState } from "./direct-state.js";
 import { commandLogger, logError, logOutput } from "./command-log.js";
 import { randomUUID } from "node:crypto";
-import { firstFailureInOrder, LastSettled, putSettled, thenablesOf, UNSETTLED } from "./settled.js";
+import {
+  answerOf,
+  firstFailureInOrder,
+  LastSettled,
+  putSettled,
+  thenablesOf,
+  UNSETTLED,
+} from "./settled.js";
 
 /** The operations the direct transport sends itself: the data plane. */
 export const directOperations: ReadonlySet<OperationName> = dataPlaneOperations;
@@ -76,13 +83,17 @@ export interface DirectClientState {
   readonly keys: SigningKeys;
   /** The endpoint of a request; undefined: the SDK's rules are needed, and the request goes through the SDK. */
   readonly endpoints: {
-    /** Asks the endpoint's providers for one request (see `EndpointResolver.ask`). */
-    ask(operation: OperationName, input: object): EndpointQuestion;
-    /** The endpoint, from the question's settled answers (`answers` from index `from` on). */
+    /** Asks the endpoint's providers for one request, appending to `asked` (see `EndpointResolver.ask`). */
+    ask(
+      operation: OperationName,
+      input: object,
+      asked: unknown[],
+      region: unknown,
+    ): EndpointQuestion;
+    /** The endpoint, from `answers`: the list the question appended to, settled in place. */
     answer(
       question: EndpointQuestion,
       answers: readonly unknown[],
-      from: number,
       credentials: object | undefined,
     ): ResolvedEndpoint | undefined;
   };
@@ -287,17 +298,23 @@ async function send(request: WireRequest, state: ClientState): Promise<unknown> 
     let ready = settings;
     if (ready === UNSETTLED) known.ready.remember(state.ready, (ready = await state.ready));
     const { http, retry, acquireAtOnce, noSkewCorrection } = ready;
-    // Every provider the request's endpoint, user agent and signature need is asked (each per
-    // request, as the SDK asks it), then their answers are awaited together: one wait, where the
-    // SDK awaits each in turn. A failure is the first in the SDK's order.
-    const question = state.endpoints.ask(operation, input as object);
-    const asked = question.pending.slice();
+    // Every provider the request needs is asked, each per request and in the order the SDK's
+    // middleware asks them (the auth scheme's region and identity, the endpoint's parameters, the
+    // user agent's, the retry middleware's), then their answers are awaited together: one wait,
+    // where the SDK awaits each in turn. When some fail, the first in that order is thrown.
+    const asked: unknown[] = [];
+    const region = answerOf(config, "region");
+    asked.push(region);
+    const credentialsAt = asked.push(answerOf(config, "credentials")) - 1; // one identity per call, for the endpoint's account ID and every attempt's signature
+    const question = state.endpoints.ask(operation, input as object, asked, region);
     const agentAt = asked.length;
     state.userAgent.ask(asked);
-    const credentialsAt = asked.length;
-    asked.push(config.credentials()); // one identity per call, for the endpoint's account ID and every attempt's signature
+    const attemptsAnswer = answerOf(config, "maxAttempts");
+    const knownAttempts =
+      attemptsAnswer instanceof Promise ? known.maxAttempts.get(attemptsAnswer) : UNSETTLED;
+    const attemptsAt = knownAttempts === UNSETTLED ? asked.push(attemptsAnswer) - 1 : -1;
     // a first token handed at once (no rate limiter: taking it and not using it changes nothing) is awaited with them
-    if (acquireAtOnce) asked.push(retry.acquireInitialRetryToken(""));
+    const tokenAt = acquireAtOnce ? asked.push(retry.acquireInitialRetryToken("")) - 1 : -1; // the SDK's, which does not throw
     const waiting = thenablesOf(asked);
     if (waiting.length > 0) {
       let values: unknown[];
@@ -308,31 +325,33 @@ async function send(request: WireRequest, state: ClientState): Promise<unknown> 
       }
       putSettled(asked, values);
     }
-    const answers = asked;
-    const credentials = answers[credentialsAt] as SigningCredentials & object;
-    const endpoint = state.endpoints.answer(question, answers, 0, credentials);
+    const credentials = asked[credentialsAt] as SigningCredentials & object;
+    const endpoint = state.endpoints.answer(question, asked, credentials);
     if (!endpoint) return sdkSender(request); // the SDK's endpoint rules are needed: its path (which logs itself)
     const body = requestBody(operation, input as object);
     refuseIllFormedBody(operation, input, body);
     // the SDK's retry and user-agent middleware's headers
     const invocationId = randomUUID();
-    const attemptsAnswer = config.maxAttempts();
-    let maxAttempts = known.maxAttempts.get(attemptsAnswer);
-    if (maxAttempts === UNSETTLED)
-      known.maxAttempts.remember(attemptsAnswer, (maxAttempts = await attemptsAnswer));
+    let maxAttempts = knownAttempts as number;
+    if (attemptsAt >= 0) {
+      maxAttempts = asked[attemptsAt] as number;
+      if (attemptsAnswer instanceof Promise)
+        known.maxAttempts.remember(attemptsAnswer, maxAttempts);
+    }
     const agent = state.userAgent.headers(
       endpoint.hostname,
       credentials,
       (retry as { mode?: unknown }).mode,
-      answers,
+      asked,
       agentAt,
     );
     const template = templateOf(state, endpoint, operation, agent);
     const length = String(Buffer.byteLength(body));
 
-    let token = acquireAtOnce
-      ? (answers[credentialsAt + 1] as RetryToken)
-      : await race(retry.acquireInitialRetryToken(""), signal);
+    let token =
+      tokenAt >= 0
+        ? (asked[tokenAt] as RetryToken)
+        : await race(retry.acquireInitialRetryToken(""), signal);
     if (signal.aborted) throw abortError(signal); // as the race would have
     let attempts = 0;
     let totalRetryDelay = 0;

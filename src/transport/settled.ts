@@ -53,3 +53,19 @@ export async function firstFailureInOrder(answers: readonly unknown[]): Promise<
   for (const answer of answers) await answer;
   throw new Error("firstFailureInOrder: every answer settled"); // not reached
 }
+
+/**
+ * `owner[key]()`'s answer, a provider asked as a method of its config; a synchronous throw becomes
+ * a rejected answer, so that it fails in its turn among the answers awaited together (as in the
+ * SDK's async middleware), not before providers the SDK asks earlier. A value that is not a
+ * function is its own answer (undefined when there is none).
+ */
+export function answerOf(owner: object, key: string): unknown {
+  const provider = (owner as Record<string, unknown>)[key];
+  if (typeof provider !== "function") return provider;
+  try {
+    return (provider as () => unknown).call(owner);
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
+}

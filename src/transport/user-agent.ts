@@ -6,6 +6,8 @@
  * @module
  */
 
+import { answerOf } from "./settled.js";
+
 /** The config keys the headers are made from. */
 export interface UserAgentConfig {
   readonly defaultUserAgentProvider?: () => Promise<readonly (readonly string[])[]>;
@@ -68,11 +70,11 @@ export class ClientUserAgent {
     const config = this.#config;
     if (typeof config.defaultUserAgentProvider !== "function") return;
     asked.push(
-      this.#sections ?? config.defaultUserAgentProvider(),
+      this.#sections ?? answerOf(config, "defaultUserAgentProvider"),
       typeof config.accountIdEndpointMode === "function"
-        ? config.accountIdEndpointMode()
+        ? answerOf(config, "accountIdEndpointMode")
         : NO_ACCOUNT_MODE,
-      config.userAgentAppId?.(),
+      answerOf(config, "userAgentAppId"),
     );
   }
 

@@ -96,8 +96,9 @@ async function resolveEndpoint(
   input: object,
   credentials: object,
 ) {
-  const question = endpoints.ask(operation, input);
-  return endpoints.answer(question, await Promise.all(question.pending), 0, credentials);
+  const asked: unknown[] = [];
+  const question = endpoints.ask(operation, input, asked, undefined);
+  return endpoints.answer(question, await Promise.all(asked), credentials);
 }
 
 /** The lean client's endpoint for the same request, or its reason to use the SDK. */
