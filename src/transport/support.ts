@@ -197,6 +197,11 @@ function unchanged(client: DynamoDBClient, verdict: Verdict): boolean {
 
 function makeVerdict(client: DynamoDBClient, generation: number): Verdict {
   const config = (client.config ?? {}) as unknown as Record<string, unknown>;
+  // Only a speed matter, invisible to code: V8 keeps the SDK's config (dozens of keys added one by
+  // one) in dictionary mode, where the per-request `for…in` of `unchanged` sorts its keys each
+  // time; an object that is some object's prototype is made fast, with its keys' order cached
+  // (0.06 µs instead of about 1.5 µs per check on Node 20, 22 and 24).
+  if (client.config) Object.setPrototypeOf({}, config);
   const keys: string[] = [];
   const values: unknown[] = [];
   for (const key in config) {
