@@ -363,3 +363,71 @@ test("requestTimeout without throwOnRequestTimeout: the handler's warning, and t
   client.destroy();
   await srv.stop();
 });
+
+test(
+  "responses read in pieces on a reused connection: every body is its own, whole (the read buffer is reused only when nothing holds it)",
+  { timeout: 20_000 },
+  async () => {
+    const sockets = new Set<Socket>();
+    let connections = 0;
+    const tcp: NetServer = createNetServer((socket) => {
+      connections++;
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+      let pending = "";
+      socket.on("data", (chunk: Buffer) => {
+        pending += chunk.toString("latin1");
+        for (;;) {
+          const end = pending.indexOf("\r\n\r\n");
+          if (end < 0) return;
+          const length = Number(/content-length: (\d+)/i.exec(pending.slice(0, end))?.[1] ?? 0);
+          if (pending.length < end + 4 + length) return;
+          const request = pending.slice(end + 4, end + 4 + length);
+          pending = pending.slice(end + 4 + length);
+          const key = (JSON.parse(request) as { Key: { pk: { S: string } } }).Key.pk.S;
+          const body = JSON.stringify({ Item: { pk: { S: key }, text: { S: key.repeat(300) } } });
+          const answer = Buffer.from(
+            `HTTP/1.1 200 OK\r\ncontent-type: application/x-amz-json-1.0\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-amzn-requestid: ${key}\r\n\r\n${body}`,
+          );
+          // three reads for the client: in the head, in the body, the rest (a split point per key)
+          const cut = 20 + (Number(key.slice(1)) % 60);
+          const pieces = [
+            answer.subarray(0, cut),
+            answer.subarray(cut, cut + 150),
+            answer.subarray(cut + 150),
+          ];
+          const write = (i: number) => {
+            if (i === pieces.length || socket.destroyed) return;
+            socket.write(pieces[i]!);
+            setTimeout(() => write(i + 1), 2);
+          };
+          write(0);
+        }
+      });
+    });
+    await new Promise<void>((resolve) => tcp.listen(0, "127.0.0.1", resolve));
+    const { client, direct } = clients(
+      `http://127.0.0.1:${(tcp.address() as { port: number }).port}`,
+    );
+    try {
+      for (let i = 0; i < 40; i++) {
+        const key = `k${i}`;
+        const output = await direct.getItem({ TableName: "t", Key: { pk: { S: key } } });
+        assert.deepEqual(output.Item, { pk: { S: key }, text: { S: key.repeat(300) } });
+        assert.equal(output.$metadata.requestId, key);
+      }
+      assert.equal(connections, 1, "one keep-alive connection carried every request");
+      const keys = Array.from({ length: 24 }, (_, i) => `c${i}`);
+      const outputs = await Promise.all(
+        keys.map((key) => direct.getItem({ TableName: "t", Key: { pk: { S: key } } })),
+      );
+      outputs.forEach((output, i) =>
+        assert.deepEqual(output.Item, { pk: { S: keys[i]! }, text: { S: keys[i]!.repeat(300) } }),
+      );
+    } finally {
+      client.destroy();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => tcp.close(() => resolve()));
+    }
+  },
+);
