@@ -125,6 +125,19 @@ function headerLine(name: string, value: string): string {
   return `${name}: ${value}\r\n`;
 }
 
+/**
+ * Per-request headers whose values the sender makes itself from digits and hex alone (a random
+ * UUID, the body's length, the date, the payload hash): nothing in them can be refused, so they
+ * skip the checks. The signature, a session token, a trace id and the attempt header (its
+ * `max=` is the maxAttempts provider's answer) carry others' text and are checked as node does.
+ */
+const MADE_BY_SENDER = new Set([
+  "amz-sdk-invocation-id",
+  "content-length",
+  "x-amz-date",
+  "x-amz-content-sha256",
+]);
+
 /** The request line and headers; throws as node does for a header it would refuse. */
 function requestText(
   target: Target,
@@ -134,7 +147,11 @@ function requestText(
   keepAlive: boolean,
 ): OutgoingRequest {
   let head = `POST ${target.path} HTTP/1.1\r\n${fixed.text}`;
-  for (let i = 0; i < headers.length; i += 2) head += headerLine(headers[i]!, headers[i + 1]!);
+  for (let i = 0; i < headers.length; i += 2) {
+    const name = headers[i]!;
+    const value = headers[i + 1]!;
+    head += MADE_BY_SENDER.has(name) ? `${name}: ${value}\r\n` : headerLine(name, value);
+  }
   head += keepAlive ? "connection: keep-alive\r\n\r\n" : "connection: close\r\n\r\n";
   return { head, body };
 }
