@@ -121,56 +121,23 @@ test("failure order: userAgentAppId and credentials both reject", async () => {
   assert.deepEqual(r.direct, r.sdk);
 });
 
+/** A provider that throws `message` synchronously, as a provider function may. */
+const throwing = (message: string) => () => {
+  throw new Error(message);
+};
+
 for (const [name, make] of [
-  [
-    "region throws synchronously",
-    () => ({
-      region: () => {
-        throw new Error("region sync");
-      },
-    }),
-  ],
-  [
-    "credentials throws synchronously",
-    () => ({
-      credentials: () => {
-        throw new Error("cred sync");
-      },
-    }),
-  ],
-  [
-    "endpoint throws synchronously",
-    () => ({
-      endpoint: () => {
-        throw new Error("endpoint sync");
-      },
-    }),
-  ],
-  [
-    "appId throws synchronously",
-    () => ({
-      userAgentAppId: () => {
-        throw new Error("appid sync");
-      },
-    }),
-  ],
+  ["region throws synchronously", () => ({ region: throwing("region sync") })],
+  ["credentials throws synchronously", () => ({ credentials: throwing("cred sync") })],
+  ["endpoint throws synchronously", () => ({ endpoint: throwing("endpoint sync") })],
+  ["appId throws synchronously", () => ({ userAgentAppId: throwing("appid sync") })],
   [
     "fips throws synchronously, credentials reject",
-    () => ({
-      useFipsEndpoint: () => {
-        throw new Error("fips sync");
-      },
-      credentials: reject("cred"),
-    }),
+    () => ({ useFipsEndpoint: throwing("fips sync"), credentials: reject("cred") }),
   ],
   [
     "region rejects, endpoint throws synchronously",
-    () => ({
-      region: reject("region"),
-      endpoint: () => {
-        throw new Error("endpoint sync");
-      },
-    }),
+    () => ({ region: reject("region"), endpoint: throwing("endpoint sync") }),
   ],
 ] as const) {
   test(`sync throw: ${name}`, async () => {
