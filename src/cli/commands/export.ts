@@ -22,7 +22,7 @@ import { progressBar } from "../progress.js";
 export const DEFAULT_LEASE_TABLE = "dyno-ts-jobs";
 
 /** What `FILE.parts/export.json` remembers between runs. */
-interface ExportState {
+export interface ExportState {
   readonly job: string;
   readonly table: string;
   readonly segments: number;
@@ -191,13 +191,25 @@ async function reclaimDeadJoin(parts: string): Promise<void> {
   }
 }
 
+/** The job whose parts `dir` holds (its `export.json`); undefined when it holds none. */
+async function jobOfParts(dir: string): Promise<string | undefined> {
+  try {
+    return (JSON.parse(await readFile(join(dir, "export.json"), "utf8")) as ExportState).job;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
 /**
  * Joins the parts into `out` in exactly one of the processes sharing the export: the one whose
  * rename of `FILE.parts` to `FILE.parts.joining.PID` succeeds. The others wait for it to end.
  * The joined lines must be the job's item count, else nothing is written over `out` (the parts
- * of a finished job are gone, or not this export's).
+ * of a finished job are gone, or not this export's). Parts of another job under the same name
+ * (an export of the same `--out` started after this one's parts were joined away) are never
+ * taken: this job's were then joined by another process.
  */
-async function joinOnce(
+export async function joinOnce(
   dyno: Dyno,
   parts: string,
   out: string,
@@ -206,10 +218,21 @@ async function joinOnce(
   signal: AbortSignal,
 ): Promise<void> {
   const mine = `${parts}.joining.${process.pid}`;
-  try {
-    await rename(parts, mine);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  let taken = false;
+  if ((await jobOfParts(parts)) === state.job) {
+    try {
+      await rename(parts, mine);
+      taken = true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
+    // Replaced by another job's parts between the check and the rename: given back at once.
+    if (taken && (await jobOfParts(mine)) !== state.job) {
+      await rename(mine, parts);
+      taken = false;
+    }
+  }
+  if (!taken) {
     // Another process took the parts: wait until its join ends, then see that FILE was written.
     for (;;) {
       const joining = await joiningDirs(parts);
@@ -221,7 +244,8 @@ async function joinOnce(
       }
       await sleep(100, undefined, { signal });
     }
-    if ((await sizeOf(parts)) >= 0 || (await sizeOf(out)) < 0)
+    // Parts of this job back under FILE.parts: that join failed (it said why, and wrote nothing).
+    if ((await jobOfParts(parts)) === state.job || (await sizeOf(out)) < 0)
       throw new Error(
         `the parts of job ${state.job} were taken by another process and ${out} was not written`,
       );
