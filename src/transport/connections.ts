@@ -312,9 +312,12 @@ export class OriginPool {
     }
   }
 
-  /** Closes every connection, idle or busy, and fails the waiting requests (`agent.destroy()`). */
+  /**
+   * Closes every connection, idle or busy (`agent.destroy()`): the requests in flight fail; the
+   * waiting ones, which had no socket to lose, go on over new connections, as node's agent
+   * gives its queued requests new sockets.
+   */
   destroy(): void {
-    for (const waiter of this.#waiting.splice(0)) waiter.failed(hangUp());
     for (const connection of [...this.#open]) connection.abandon();
   }
 

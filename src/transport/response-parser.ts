@@ -137,6 +137,7 @@ export class ResponseParser {
       throw parseError("Header overflow", "HPE_HEADER_OVERFLOW");
     if (end < 0) {
       checkLineEnds(buffer, 0, scanned); // refused at once, not when a CRLF CRLF never comes
+      checkPartialHead(buffer.toString("latin1")); // so too a line already wrong before its end
       return false;
     }
     try {
@@ -170,7 +171,11 @@ export class ResponseParser {
       else if (Array.isArray(prior)) prior.push(value);
       else if (!SINGLE_VALUED.has(name)) headers[name] = `${prior}, ${value}`;
     }
-    if (status >= 100 && status < 200 && status !== 101) return true; // skip 1xx, read the next head
+    // A protocol switch is no DynamoDB answer: what follows is not HTTP (node's parser hands the
+    // socket over as an 'upgrade', which the SDK's handler never settles).
+    if (status === 101)
+      throw parseError("Unexpected upgrade (101 Switching Protocols)", "HPE_PAUSED_UPGRADE");
+    if (status >= 100 && status < 200) return true; // skip 1xx, read the next head
     const connection = String(headers["connection"] ?? "").toLowerCase();
     this.#keepAlive =
       statusLine[1] === "1" ? !/\bclose\b/.test(connection) : /\bkeep-alive\b/.test(connection);
@@ -233,6 +238,11 @@ export class ResponseParser {
       if (lineEnd < 0) {
         if (buffer.length > maxHeadBytes())
           throw parseError("Chunk line overflow", "HPE_HEADER_OVERFLOW");
+        // a line already wrong before its end is refused at once, not when a CRLF never comes
+        const partial = withoutPartialLineEnd(buffer.toString("latin1"));
+        if (framing.trailers) checkPartialField(partial);
+        else if (!CHUNK_SIZE_PREFIX.test(partial))
+          throw parseError("Invalid character in chunk size", "HPE_INVALID_CHUNK_SIZE");
         return false;
       }
       const line = buffer.toString("latin1", 0, lineEnd);
@@ -308,6 +318,53 @@ function fieldLine(line: string): [name: string, value: string] {
   if (INVALID_VALUE_CHAR.test(value))
     throw parseError("Invalid header value char", "HPE_INVALID_HEADER_TOKEN");
   return [name, value];
+}
+
+/** What a chunk-size line may begin with (its size, whitespace, an extension). */
+const CHUNK_SIZE_PREFIX =
+  /^(?:[0-9a-fA-F]{0,12}|[0-9a-fA-F]{1,12}[ \t]*(?:;[\t\x20-\x7e\x80-\xff]*)?)$/;
+/** The status line's fixed start, to which a partial one is compared. */
+const STATUS_START = "HTTP/1.";
+const STATUS_REASON = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/** A line not ended yet, without the CR of a CRLF whose LF has not arrived. */
+function withoutPartialLineEnd(line: string): string {
+  return line.endsWith("\r") ? line.slice(0, -1) : line;
+}
+
+/**
+ * Refuses a response head whose end has not arrived when what has arrived can no longer be a
+ * valid head (node's llhttp refuses such bytes as it reads them): the status line checked as far
+ * as it goes, each complete header line in full, and the partial last line as far as it goes.
+ */
+function checkPartialHead(text: string): void {
+  const lines = text.split("\r\n");
+  const last = lines.length - 1;
+  const status = last === 0 ? withoutPartialLineEnd(lines[0]!) : lines[0]!;
+  if (!isStatusLinePrefix(status, last > 0))
+    throw parseError("Invalid status line", "HPE_INVALID_STATUS");
+  for (let i = 1; i < last; i++) fieldLine(lines[i]!);
+  if (last > 0) checkPartialField(withoutPartialLineEnd(lines[last]!));
+}
+
+/** Whether `line` is a status line (`complete`) or the start of one. */
+function isStatusLinePrefix(line: string, complete: boolean): boolean {
+  if (complete) return /^HTTP\/1\.[01] \d{3}(?: [\t\x20-\x7e\x80-\xff]*)?$/.test(line);
+  const start = line.slice(0, STATUS_START.length);
+  if (!STATUS_START.startsWith(start)) return false;
+  const rest = line.slice(STATUS_START.length); // "1 200 OK"
+  return /^(?:[01](?: (?:\d{0,2}|\d{3}(?: .*)?)?)?)?$/s.test(rest) && STATUS_REASON.test(rest);
+}
+
+/** Refuses the start of a header (or trailer) line that can no longer be a valid one. */
+function checkPartialField(line: string): void {
+  const colon = line.indexOf(":");
+  if (colon < 0) {
+    if (line !== "" && !TOKEN.test(line))
+      throw parseError("Invalid header token", "HPE_INVALID_HEADER_TOKEN");
+    return;
+  }
+  fieldLine(line);
 }
 
 function isSpaceOrTab(code: number): boolean {

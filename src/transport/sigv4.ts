@@ -184,6 +184,7 @@ export class RequestSigner {
     perRequest?: Readonly<Record<string, string>>,
     contentSha256 = false,
   ): SignedHeaders {
+    validateCredentials(credentials);
     const { long, short } = amzDates(date);
     const token = credentials.sessionToken;
     const payloadHash = sha256Hex(body);
@@ -273,6 +274,23 @@ export function signRequest(
     service,
     new SigningKeys(),
   ).sign(request.body, credentials, date);
+}
+
+/**
+ * Refuses credentials the SDK's signer refuses (with its message), and a session token that is
+ * not a string (a `TypeError` on the SDK path too): nothing is signed or sent with them.
+ */
+function validateCredentials(credentials: SigningCredentials): void {
+  if (
+    typeof credentials !== "object" ||
+    credentials === null ||
+    typeof credentials.accessKeyId !== "string" ||
+    typeof credentials.secretAccessKey !== "string"
+  )
+    throw new Error("Resolved credential object is not valid");
+  const token: unknown = credentials.sessionToken;
+  if (token !== undefined && token !== null && typeof token !== "string")
+    throw new TypeError("the credentials' sessionToken is not a string");
 }
 
 function hmac(key: string | Buffer, data: string): Buffer {

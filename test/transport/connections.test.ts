@@ -431,3 +431,39 @@ test(
     }
   },
 );
+
+test("client.destroy() with a request in flight and one queued: the first fails, the queued one goes on over a new connection, as on the SDK path", async () => {
+  const slow = await server((_req, res) => setTimeout(() => json(res, ITEM), 200));
+  const outcomes = async (transport: "sdk" | "direct") => {
+    const client = new DynamoDBClient({
+      region: "local",
+      endpoint: slow.endpoint,
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      maxAttempts: 1,
+      requestHandler: new NodeHttpHandler({
+        httpAgent: new Agent({ keepAlive: true, maxSockets: 1 }),
+      }),
+    });
+    const dyno = new Dyno({ client, transport });
+    assert.equal(dyno.transport, transport);
+    const settled = (p: PromiseLike<unknown>) =>
+      Promise.resolve(p).then(
+        () => "ok",
+        (e: Error & { code?: string }) => `${e.name} ${e.code ?? ""} ${e.message}`,
+      );
+    const inFlight = settled(dyno.getItem({ TableName: "t", Key }));
+    const queued = settled(dyno.getItem({ TableName: "t", Key }));
+    await tick(50);
+    client.destroy();
+    return [await inFlight, await queued];
+  };
+  try {
+    const sdk = await outcomes("sdk");
+    const direct = await outcomes("direct");
+    assert.deepEqual(direct, sdk);
+    assert.equal(direct[1], "ok");
+    assert.match(direct[0]!, /socket hang up/);
+  } finally {
+    await slow.stop();
+  }
+});

@@ -105,6 +105,12 @@ for (const [name, make] of [
     "userAgentAppId and credentials both reject",
     () => ({ credentials: reject("credentials fail"), userAgentAppId: reject("app id fail") }),
   ],
+  // credentials of the wrong shape: the SDK's signer refuses them (attack 6, D6)
+  [
+    "credentials with a number for an access key ID",
+    () => ({ credentials: { accessKeyId: 12345, secretAccessKey: "s" } }),
+  ],
+  ["credentials without a secret", () => ({ credentials: { accessKeyId: "a" } })],
   ["region throws synchronously", () => ({ region: throwing("region sync") })],
   ["credentials throws synchronously", () => ({ credentials: throwing("cred sync") })],
   ["endpoint throws synchronously", () => ({ endpoint: throwing("endpoint sync") })],
@@ -201,5 +207,19 @@ test("cancel while the credentials provider never answers: both reject at once, 
     env,
   );
   assert.deepEqual(r.direct, r.sdk);
+  assert.equal(env.seen.length, 0);
+});
+
+test("a session token that is not a string: a TypeError on both paths, nothing sent", async () => {
+  await using env = await canned();
+  const r = await bothPaths(
+    () => ({ credentials: { accessKeyId: "a", secretAccessKey: "s", sessionToken: 12345 } }),
+    async (d) => {
+      const o = await outcome(d.getItem({ TableName, Key }));
+      return o.ok ? "ok" : o.name;
+    },
+    env,
+  );
+  assert.deepEqual(r, { direct: "TypeError", sdk: "TypeError" });
   assert.equal(env.seen.length, 0);
 });

@@ -133,6 +133,7 @@ test("malformed responses are errors named as node's parser names them", () => {
   }
   const endless = new ResponseParser();
   assert.throws(() => {
+    endless.push(Buffer.from("HTTP/1.1 200 OK\r\n"));
     for (let i = 0; i < 100; i++) endless.push(Buffer.from(`x-long-${i}: ${"v".repeat(1000)}\r\n`));
   }, /Header overflow/);
 });
@@ -158,6 +159,8 @@ const REFUSED: Record<string, string> = {
     "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nfffffffffffffffffff\r\n",
   "chunk line with a bare LF": "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2\n{}",
   "negative Content-Length": "HTTP/1.1 200 OK\r\ncontent-length: -1\r\n\r\n",
+  // (the SDK's handler never settles; the bytes after it are not HTTP: attack 6, D2)
+  "a protocol switch": 'HTTP/1.1 101 Switching Protocols\r\nupgrade: x\r\n\r\n{"Item":{}}',
   // (found by the property below with seed -1985308518: a chunk size corrupted to 0 made the
   // rest of the data "trailers", and the response a shorter body on a reusable connection)
   "a trailer that is not a header field":
@@ -200,6 +203,32 @@ const VALID: { body: string; text: string; data?: [number, number][] }[] = [
     ] as [number, number][],
   },
 ];
+
+/** Bytes with no line end yet that no valid response starts with (llhttp refuses them as read). */
+const WRONG_BEFORE_THE_LINE_ENDS: Record<string, string> = {
+  "not HTTP": "X",
+  "a bare JSON body": '{"Item":',
+  "a bad version": "HTTP/1.1x",
+  "a letter in the status code": "HTTP/1.1 2a",
+  "a header name with a space": "HTTP/1.1 200 OK\r\nX Y",
+  "NUL in a header value": "HTTP/1.1 200 OK\r\nx-a: a\x00",
+  "a chunk size that is not hex": "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz",
+  "a trailer name with a space": "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n0\r\nx y",
+};
+
+test("bytes already wrong before their line ends are refused at once, not when a line end never comes; every start of a valid response waits", () => {
+  for (const [name, text] of Object.entries(WRONG_BEFORE_THE_LINE_ENDS))
+    assert.throws(
+      () => new ResponseParser().push(Buffer.from(text, "latin1")),
+      (e: Error & { code?: string }) => /^HPE_[A-Z_]+$/.test(e.code ?? ""),
+      name,
+    );
+  for (const { text } of VALID.concat({ body: "", text: ok("{}", "x-a: \xa0v\r\n") }))
+    for (let cut = 1; cut < text.length; cut++) {
+      const parser = new ResponseParser();
+      assert.doesNotThrow(() => parser.push(Buffer.from(text.slice(0, cut), "latin1")), `${cut}`);
+    }
+});
 
 test("property: responses cut and corrupted anywhere never give a wrong body, and never wait for bytes forever", () => {
   fc.assert(
